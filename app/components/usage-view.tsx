@@ -1,0 +1,143 @@
+import type { UsageSummary } from '#gateway/usage/summarize-usage.ts'
+import { useLang, useT } from '#app/i18n/use-t.ts'
+import { formatCount, formatTime } from '#app/lib/format.ts'
+
+/** The usage page body shared by partner, developer and operator views. */
+export function UsageView({ usage, showPartners }: { usage: UsageSummary; showPartners: boolean }) {
+  const t = useT()
+  const lang = useLang()
+  return (
+    <>
+      <div className="stats">
+        <div className="stat">
+          <div className="value" data-testid="usage-total">
+            {formatCount(usage.totalCalls, lang)}
+          </div>
+          <div className="label">{t('usage.total')}</div>
+        </div>
+        <div className="stat">
+          <div className="value">{formatCount(usage.totalRecords, lang)}</div>
+          <div className="label">records</div>
+        </div>
+      </div>
+      {usage.totalCalls === 0 && <p className="muted">{t('usage.none')}</p>}
+      <h2>{t('usage.byProduct')}</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>{t('col.product')}</th>
+            <th>{t('col.purpose')}</th>
+            <th className="num">{t('col.calls')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {usage.byProduct.map((p) => (
+            <tr key={p.productCode + p.purpose}>
+              <td>
+                {p.productName} <code>{p.productCode}</code>
+              </td>
+              <td>{t(p.purpose === 'industrial' ? 'purpose.industrial' : 'purpose.public_interest')}</td>
+              <td className="num">{formatCount(p.calls, lang)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {showPartners && (
+        <>
+          <h2>{t('usage.byPartner')}</h2>
+          <table>
+            <thead>
+              <tr>
+                <th>{t('col.partner')}</th>
+                <th className="num">{t('col.calls')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {usage.byPartner.map((p) => (
+                <tr key={p.partnerCode}>
+                  <td>{p.partnerName}</td>
+                  <td className="num">{formatCount(p.calls, lang)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      <h2>{t('usage.byDay')}</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>{t('col.day')}</th>
+            <th className="num">{t('col.calls')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {usage.byDay.map((d) => (
+            <tr key={d.day}>
+              <td>{d.day}</td>
+              <td className="num">{formatCount(d.calls, lang)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>{t('usage.recent')}</h2>
+      <table data-testid="recent-calls">
+        <thead>
+          <tr>
+            <th>{t('col.time')}</th>
+            <th>{t('col.product')}</th>
+            {showPartners && <th>{t('col.partner')}</th>}
+            <th>{t('col.prefix')}</th>
+            <th>{t('col.status')}</th>
+            <th>{t('col.requestId')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {usage.recent.map((r) => (
+            <tr key={r.requestId}>
+              <td>{formatTime(r.at, lang)}</td>
+              <td>
+                <code>{r.productCode}</code>
+              </td>
+              {showPartners && <td>{r.partnerName}</td>}
+              <td>
+                <code>{r.keyPrefix}…</code>
+              </td>
+              <td>{r.status}</td>
+              <td>
+                <code>{r.requestId}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>{t('usage.rejected')}</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>{t('col.time')}</th>
+            <th>{t('col.code')}</th>
+            <th>{t('col.status')}</th>
+            <th>{t('col.prefix')}</th>
+            <th>{t('col.requestId')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {usage.rejected.map((r) => (
+            <tr key={r.requestId}>
+              <td>{formatTime(r.at, lang)}</td>
+              <td>
+                <code>{r.code}</code>
+              </td>
+              <td>{r.status}</td>
+              <td>{r.keyPrefix ? <code>{r.keyPrefix}…</code> : '—'}</td>
+              <td>
+                <code>{r.requestId}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  )
+}

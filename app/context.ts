@@ -1,0 +1,15 @@
+import type { Db } from '#db/client.ts'
+import type { Env } from '#platform/env.ts'
+
+/** What the Node server hands every loader and action (server.ts getLoadContext). */
+export interface PlatformContext {
+  db: Db
+  env: Env
+  requestId: string
+}
+
+declare module '@remix-run/node' {
+  interface AppLoadContext {
+    platform: PlatformContext
+  }
+}

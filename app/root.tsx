@@ -1,0 +1,105 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useLocation, useRouteLoaderData } from '@remix-run/react'
+import type { ReactNode } from 'react'
+import appStyles from '#app/styles/app.css'
+import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
+import { translate, type Lang } from '#app/i18n/messages.ts'
+import { getLang, getOptionalUser, ROLE_HOME } from '#app/session.server.ts'
+
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: '/fonts/noto-sans-sc/400.css' },
+  { rel: 'stylesheet', href: '/fonts/noto-sans-sc/700.css' },
+  { rel: 'stylesheet', href: appStyles },
+]
+
+export const meta: MetaFunction = () => [{ title: '沈阳市公共数据授权运营平台' }]
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const lang = await getLang(request)
+  const user = await getOptionalUser(request, context)
+  return {
+    lang,
+    user: user
+      ? {
+          displayName: user.displayName,
+          role: user.role,
+          home: ROLE_HOME[user.role],
+          scope: user.partnerName ?? user.sourceUnitName,
+        }
+      : null,
+  }
+}
+
+type RootData = Awaited<ReturnType<typeof loader>>
+
+function NavLinks({ data }: { data: RootData }) {
+  const t = (k: Parameters<typeof translate>[1]) => translate(data.lang, k)
+  const role = data.user?.role
+  return (
+    <nav>
+      <Link to="/catalog">{t('nav.catalog')}</Link>
+      {data.user && <Link to={data.user.home}>{t('nav.home')}</Link>}
+      {role === 'bureau' && <Link to="/bureau/audit">{t('nav.audit')}</Link>}
+      {role === 'operator' && <Link to="/operator/usage">{t('nav.usage')}</Link>}
+      {role === 'partner_admin' && <Link to="/partner/usage">{t('nav.usage')}</Link>}
+      {role === 'partner_developer' && <Link to="/developer/usage">{t('nav.usage')}</Link>}
+    </nav>
+  )
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const data = useRouteLoaderData<RootData>('root')
+  const location = useLocation()
+  const lang: Lang = data?.lang ?? 'zh'
+  const t = (k: Parameters<typeof translate>[1]) => translate(lang, k)
+  return (
+    <html lang={lang === 'zh' ? 'zh-CN' : 'en'}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <header className="top">
+          <Link to="/" className="brand">
+            {t('app.name')}
+          </Link>
+          {data && <NavLinks data={data} />}
+          <Form method="post" action="/lang">
+            <input type="hidden" name="lang" value={lang === 'zh' ? 'en' : 'zh'} />
+            <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+            <button type="submit" data-testid="lang-switch">
+              {t('lang.switch')}
+            </button>
+          </Form>
+          {data?.user ? (
+            <>
+              <span className="who" data-testid="who">
+                {data.user.displayName} · {translate(lang, `role.${data.user.role}`)}
+                {data.user.scope ? ` · ${data.user.scope}` : ''}
+              </span>
+              <Form method="post" action="/logout">
+                <button type="submit">{t('nav.signOut')}</button>
+              </Form>
+            </>
+          ) : (
+            <Link to="/login">{t('nav.signIn')}</Link>
+          )}
+        </header>
+        <main>{children}</main>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  )
+}
+
+export default function App() {
+  useLoaderData<typeof loader>()
+  return <Outlet />
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}

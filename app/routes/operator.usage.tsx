@@ -1,0 +1,22 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { useLoaderData } from '@remix-run/react'
+import { summarizeUsage } from '#app/domain.server.ts'
+import { UsageView } from '#app/components/usage-view.tsx'
+import { useT } from '#app/i18n/use-t.ts'
+import { requireUser } from '#app/session.server.ts'
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireUser(request, context, ['operator'])
+  return { usage: await summarizeUsage(context.platform.db, { days: 30 }) }
+}
+
+export default function OperatorUsage() {
+  const { usage } = useLoaderData<typeof loader>()
+  const t = useT()
+  return (
+    <>
+      <h1>{t('usage.title')}</h1>
+      <UsageView usage={usage} showPartners />
+    </>
+  )
+}

@@ -1,0 +1,45 @@
+import { createClient, type Client } from '@libsql/client'
+import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql'
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import * as schema from './schema/index.ts'
+
+export type Db = LibSQLDatabase<typeof schema>
+
+export interface Database {
+  db: Db
+  client: Client
+  url: string
+  close(): void
+}
+
+/**
+ * Opens the platform database. For an embedded file it creates the folder and
+ * sets WAL (readers never block the writer; a commit is in the WAL before the
+ * call returns, so a killed process loses nothing that was acknowledged:
+ * docs/decisions/0002-embedded-sqlite-wal-and-group-commit.md).
+ *
+ * Never use interactive transactions (`db.transaction`) on the embedded file:
+ * the libsql client opens a second connection for them, which can deadlock the
+ * single JS thread against the first. Use `db.batch([...])`: atomic and synchronous.
+ */
+export async function openDatabase(url: string, authToken?: string): Promise<Database> {
+  if (url.startsWith('file:')) {
+    const path = url.slice('file:'.length)
+    if (path && path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true })
+  }
+  const client = createClient({ url, authToken })
+  if (url.startsWith('file:')) {
+    await client.execute('PRAGMA journal_mode = WAL')
+    await client.execute('PRAGMA synchronous = NORMAL')
+    await client.execute('PRAGMA busy_timeout = 5000')
+    await client.execute('PRAGMA foreign_keys = ON')
+  }
+  const db = drizzle(client, { schema })
+  return {
+    db,
+    client,
+    url,
+    close: () => client.close(),
+  }
+}

@@ -1,0 +1,21 @@
+import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+
+/**
+ * Append-only, hash-chained audit trail (Art. 8, 24). `seq` is assigned by the
+ * writer as last seq + 1 and is the primary key, so two writers racing for the
+ * same position cannot both succeed: the loser re-reads the tail and retries.
+ */
+export const auditLog = sqliteTable('audit_log', {
+  seq: integer('seq').primaryKey(),
+  at: integer('at').notNull(),
+  actorId: text('actor_id'),
+  actorLabel: text('actor_label').notNull(),
+  role: text('role').notNull(),
+  action: text('action').notNull(),
+  objectType: text('object_type').notNull(),
+  objectId: text('object_id'),
+  requestId: text('request_id'),
+  detail: text('detail'),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull(),
+})

@@ -1,0 +1,98 @@
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { createdAt, id, timestamp } from '../columns.ts'
+import { products } from './catalog.ts'
+import { partners, users } from './identity.ts'
+
+export const PURPOSES = ['industrial', 'public_interest'] as const
+
+export const subscriptions = sqliteTable(
+  'subscriptions',
+  {
+    id: id(),
+    partnerId: text('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id),
+    // Art. 21: public-interest use is free once the bureau approves it; industrial use is paid.
+    purpose: text('purpose', { enum: PURPOSES }).notNull(),
+    purposeStatement: text('purpose_statement'),
+    state: text('state', { enum: ['pending', 'active', 'rejected', 'ended'] }).notNull(),
+    planCode: text('plan_code').notNull().default('standard'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('subscriptions_partner_idx').on(t.partnerId)],
+)
+
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: id(),
+    partnerId: text('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    name: text('name').notNull(),
+    // SHA-256 of the whole key (docs/decisions/0005-api-key-format-and-hash.md); the key itself is shown once.
+    keyHash: text('key_hash').notNull().unique(),
+    displayPrefix: text('display_prefix').notNull(),
+    createdByUserId: text('created_by_user_id').references(() => users.id),
+    expiresAt: timestamp('expires_at'),
+    revokedAt: timestamp('revoked_at'),
+    lastUsedAt: timestamp('last_used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('api_keys_partner_idx').on(t.partnerId)],
+)
+
+/**
+ * One row per answered call, committed before the response is sent. The id is
+ * unique and later becomes Lago's transaction_id, so a retry can never bill twice.
+ * The meters are the quantities Art. 22 prices.
+ */
+export const usageEvents = sqliteTable(
+  'usage_events',
+  {
+    id: text('id').primaryKey(),
+    at: integer('at').notNull(),
+    requestId: text('request_id').notNull(),
+    apiKeyId: text('api_key_id').notNull(),
+    subscriptionId: text('subscription_id').notNull(),
+    partnerId: text('partner_id').notNull(),
+    productId: text('product_id').notNull(),
+    purpose: text('purpose', { enum: PURPOSES }).notNull(),
+    operation: text('operation').notNull(),
+    status: integer('status').notNull(),
+    // Lineage (Art. 8): the datasets and source units the answer drew on, comma-separated codes.
+    datasetCodes: text('dataset_codes').notNull().default(''),
+    sourceUnitCodes: text('source_unit_codes').notNull().default(''),
+    calls: integer('calls').notNull().default(1),
+    records: integer('records').notNull().default(0),
+    fieldsMasked: integer('fields_masked').notNull().default(0),
+    bytesOut: integer('bytes_out').notNull().default(0),
+    computeMs: integer('compute_ms').notNull().default(0),
+    exportBytes: integer('export_bytes').notNull().default(0),
+  },
+  (t) => [
+    index('usage_events_partner_at_idx').on(t.partnerId, t.at),
+    index('usage_events_product_at_idx').on(t.productId, t.at),
+    index('usage_events_at_idx').on(t.at),
+  ],
+)
+
+/** Calls the gateway refused: logged for supervision (Art. 24), never billed. */
+export const rejectedCalls = sqliteTable(
+  'rejected_calls',
+  {
+    id: id(),
+    at: integer('at').notNull(),
+    requestId: text('request_id').notNull(),
+    apiKeyId: text('api_key_id'),
+    keyPrefix: text('key_prefix'),
+    operation: text('operation').notNull(),
+    status: integer('status').notNull(),
+    code: text('code').notNull(),
+    clientIp: text('client_ip'),
+  },
+  (t) => [index('rejected_calls_at_idx').on(t.at)],
+)

@@ -1,0 +1,5 @@
+export * from './identity.ts'
+export * from './audit.ts'
+export * from './catalog.ts'
+export * from './gateway.ts'
+export * from './city.ts'

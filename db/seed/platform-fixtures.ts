@@ -1,0 +1,66 @@
+import type { Role } from '#db/schema/index.ts'
+
+// The seeded city's organisations, accounts and the skeleton product. Same
+// data every time; the demo password is printed by `npm start` in demo mode only.
+
+export const DEMO_PASSWORD = 'Demo@2026!'
+export const DEMO_API_KEY_BODY = 'DemoKeyShenyangPublicData2026xyz'
+
+export const SOURCE_UNITS = [
+  { code: 'market-regulation', nameZh: '沈阳市市场监督管理局', nameEn: 'Shenyang Administration for Market Regulation' },
+  { code: 'tax', nameZh: '国家税务总局沈阳市税务局', nameEn: 'Shenyang Municipal Tax Service' },
+  { code: 'transport', nameZh: '沈阳市交通运输局', nameEn: 'Shenyang Transportation Bureau' },
+  { code: 'health-commission', nameZh: '沈阳市卫生健康委员会', nameEn: 'Shenyang Health Commission' },
+  { code: 'medical-insurance', nameZh: '沈阳市医疗保障局', nameEn: 'Shenyang Healthcare Security Administration' },
+  { code: 'hrss', nameZh: '沈阳市人力资源和社会保障局', nameEn: 'Shenyang Human Resources and Social Security Bureau' },
+] as const
+
+export const DATASETS = [
+  { code: 'DS-SCJG-0001', sourceUnit: 'market-regulation', nameZh: '企业登记信息', nameEn: 'Enterprise registry', domain: 'market', level: 'L2', deliveryMode: 'table', storeTable: 'city_enterprises' },
+  { code: 'DS-SW-0001', sourceUnit: 'tax', nameZh: '纳税信用等级', nameEn: 'Tax credit ratings', domain: 'credit', level: 'L3', deliveryMode: 'table', storeTable: 'city_tax_credit_ratings' },
+  { code: 'DS-JT-0001', sourceUnit: 'transport', nameZh: '道路小时交通流量', nameEn: 'Hourly road traffic flows', domain: 'transport', level: 'L1', deliveryMode: 'interface', storeTable: 'city_traffic_flows' },
+  { code: 'DS-WJ-0001', sourceUnit: 'health-commission', nameZh: '医院就诊统计', nameEn: 'Hospital visit statistics', domain: 'health', level: 'L2', deliveryMode: 'file', storeTable: 'city_hospital_visits' },
+  { code: 'DS-YB-0001', sourceUnit: 'medical-insurance', nameZh: '医保结算统计', nameEn: 'Medical-insurance statistics', domain: 'medical', level: 'L3', deliveryMode: 'table', storeTable: 'city_medical_insurance' },
+  { code: 'DS-RS-0001', sourceUnit: 'hrss', nameZh: '社会保险缴费记录', nameEn: 'Social-security contributions', domain: 'employment', level: 'L4', deliveryMode: 'table', storeTable: 'city_social_security' },
+] as const
+
+export const PRODUCTS = [
+  {
+    code: 'verify-enterprise-identity',
+    registrationCode: 'SYGD-CP-2026-0001',
+    nameZh: '企业身份核验',
+    nameEn: 'Enterprise identity verification',
+    descriptionZh: '核验统一社会信用代码与企业名称是否一致，仅返回核验结论，不返回登记信息。',
+    descriptionEn: 'Checks that a unified social credit code belongs to an enterprise of the given name. Returns only the verdict.',
+    form: 'verification',
+    level: 'L2',
+    apiPath: 'POST /api/v1/verifications/enterprise',
+    datasets: ['DS-SCJG-0001'],
+  },
+] as const
+
+export const PARTNERS = [
+  { code: 'shengjing-tech', name: '沈阳盛京智能科技有限公司', kind: 'legal_person', usccDivision: '210112' },
+  { code: 'huimin-service', name: '沈阳惠民公益服务中心', kind: 'unincorporated_org', usccDivision: '210103' },
+  { code: 'zhang-wei', name: '张伟', kind: 'natural_person', usccDivision: null },
+] as const
+
+export interface DemoUser {
+  username: string
+  displayName: string
+  role: Role
+  sourceUnit?: string
+  partner?: string
+}
+
+export const DEMO_USERS: DemoUser[] = [
+  { username: 'bureau', displayName: '市数据局 李审核', role: 'bureau' },
+  { username: 'operator', displayName: '运营单位 王运营', role: 'operator' },
+  { username: 'scjg', displayName: '市场监管局 赵数据', role: 'source_unit', sourceUnit: 'market-regulation' },
+  { username: 'partner.admin', displayName: '盛京智能 陈管理', role: 'partner_admin', partner: 'shengjing-tech' },
+  { username: 'partner.dev', displayName: '盛京智能 刘开发', role: 'partner_developer', partner: 'shengjing-tech' },
+]
+
+export const DEMO_SUBSCRIPTIONS = [
+  { partner: 'shengjing-tech', product: 'verify-enterprise-identity', purpose: 'industrial', state: 'active' },
+] as const

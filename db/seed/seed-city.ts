@@ -1,0 +1,113 @@
+// Loads the synthetic city (generate-city.ts) into the city_* tables.
+//
+// Fast path: multi-row INSERTs (sized under SQLite's 32,766 bound-parameter
+// limit) grouped into `db.batch([...])` calls; each batch is one atomic,
+// synchronous commit. Never `db.transaction` (it deadlocks this driver: see
+// db/client.ts).
+
+import type { Db } from '#db/client.ts'
+import {
+  cityEnterprises,
+  cityHospitalVisits,
+  cityMedicalInsurance,
+  cityRoadSegments,
+  citySocialSecurity,
+  cityTaxCreditRatings,
+  cityTrafficFlows,
+} from '#db/schema/city.ts'
+import { getTableColumns } from 'drizzle-orm'
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
+import { DEFAULT_SEED, chunks, generateCity, type CityData, type CityTable, type ScaleName } from './generate-city.ts'
+
+export interface SeedCityOptions {
+  scale: ScaleName
+  seed?: string
+  /** Called after each committed batch (and once with done = 0 before a table starts). */
+  onProgress?: (table: string, done: number, total: number) => void
+}
+
+/** SQLite's default SQLITE_MAX_VARIABLE_NUMBER (3.32+). */
+const MAX_BOUND_PARAMETERS = 32_766
+/** Rows per INSERT statement, at most (smaller statements prepare faster; measured). */
+const MAX_ROWS_PER_STATEMENT = 500
+/** Rows per `db.batch` commit, roughly. */
+const ROWS_PER_BATCH = 25_000
+
+/** Each generated table with its drizzle table, in insert order. */
+const TABLES: readonly { key: CityTable; table: SQLiteTable; name: string }[] = [
+  { key: 'enterprises', table: cityEnterprises, name: 'city_enterprises' },
+  { key: 'taxCreditRatings', table: cityTaxCreditRatings, name: 'city_tax_credit_ratings' },
+  { key: 'roadSegments', table: cityRoadSegments, name: 'city_road_segments' },
+  { key: 'trafficFlows', table: cityTrafficFlows, name: 'city_traffic_flows' },
+  { key: 'hospitalVisits', table: cityHospitalVisits, name: 'city_hospital_visits' },
+  { key: 'medicalInsurance', table: cityMedicalInsurance, name: 'city_medical_insurance' },
+  { key: 'socialSecurity', table: citySocialSecurity, name: 'city_social_security' },
+]
+
+/** Rows per INSERT for a table with `columns` columns. */
+export function rowsPerStatement(columns: number): number {
+  return Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_BOUND_PARAMETERS / columns)))
+}
+
+/**
+ * Replaces the contents of the city_* tables with the generated city for
+ * `scale` (default seed: DEFAULT_SEED). Returns the row count per table
+ * (keyed by SQL table name).
+ */
+export async function seedCity(db: Db, opts: SeedCityOptions): Promise<Record<string, number>> {
+  const data: CityData = generateCity(opts.scale, opts.seed ?? DEFAULT_SEED)
+
+  await db.batch([
+    db.delete(cityEnterprises),
+    db.delete(cityTaxCreditRatings),
+    db.delete(cityRoadSegments),
+    db.delete(cityTrafficFlows),
+    db.delete(cityHospitalVisits),
+    db.delete(cityMedicalInsurance),
+    db.delete(citySocialSecurity),
+  ])
+
+  const counts: Record<string, number> = {}
+  for (const { key, table, name } of TABLES) {
+    counts[name] = await insertRows(db, table, name, data[key], opts.onProgress)
+  }
+  return counts
+}
+
+async function insertRows(
+  db: Db,
+  table: SQLiteTable,
+  name: string,
+  rows: readonly object[],
+  onProgress: SeedCityOptions['onProgress'],
+): Promise<number> {
+  const total = rows.length
+  onProgress?.(name, 0, total)
+  if (total === 0) return 0
+  const perStatement = rowsPerStatement(Object.keys(getTableColumns(table)).length)
+  const statementsPerBatch = Math.max(1, Math.floor(ROWS_PER_BATCH / perStatement))
+  let done = 0
+  let pending: ReturnType<typeof insertStatement>[] = []
+  let pendingRows = 0
+  const flush = async () => {
+    const [first, ...rest] = pending
+    if (!first) return
+    await db.batch([first, ...rest])
+    done += pendingRows
+    pending = []
+    pendingRows = 0
+    onProgress?.(name, done, total)
+  }
+  for (const chunk of chunks(rows, perStatement)) {
+    pending.push(insertStatement(db, table, chunk))
+    pendingRows += chunk.length
+    if (pending.length >= statementsPerBatch) await flush()
+  }
+  await flush()
+  return done
+}
+
+function insertStatement(db: Db, table: SQLiteTable, chunk: object[]) {
+  // The rows come from generate-city.ts whose row types are the tables' own ($inferSelect).
+  return db.insert(table).values(chunk as never)
+}

@@ -1,0 +1,116 @@
+import { eq } from 'drizzle-orm'
+import type { Db } from '#db/client.ts'
+import { apiKeys, datasets, partners, productDatasets, products, sourceUnits, subscriptions, users } from '#db/schema/index.ts'
+import { recordAudit, systemActor } from '#platform/audit/record-audit.ts'
+import { createUser } from '#platform/identity/create-user.ts'
+import { makeUscc } from '#platform/codes/uscc.ts'
+import { apiKeyFromBody } from '#gateway/keys/api-key-format.ts'
+import { DATASETS, DEMO_API_KEY_BODY, DEMO_PASSWORD, DEMO_SUBSCRIPTIONS, DEMO_USERS, PARTNERS, PRODUCTS, SOURCE_UNITS } from './platform-fixtures.ts'
+
+const seedActor = systemActor('seed')
+
+/**
+ * Creates the seeded city's organisations, demo accounts, the skeleton product,
+ * its subscription and the demo API key. Idempotent: rows that exist are kept.
+ * Every creation is audited like any other state change.
+ */
+export async function seedPlatform(db: Db): Promise<{ demoApiKey: string }> {
+  const unitIds = new Map<string, string>()
+  for (const unit of SOURCE_UNITS) {
+    const [found] = await db.select({ id: sourceUnits.id }).from(sourceUnits).where(eq(sourceUnits.code, unit.code))
+    if (found) {
+      unitIds.set(unit.code, found.id)
+      continue
+    }
+    const id = crypto.randomUUID()
+    await recordAudit(db, { actor: seedActor, action: 'source_unit.create', objectType: 'source_unit', objectId: id, detail: { code: unit.code } }, [
+      db.insert(sourceUnits).values({ id, ...unit }),
+    ])
+    unitIds.set(unit.code, id)
+  }
+
+  const datasetIds = new Map<string, string>()
+  for (const { sourceUnit, ...ds } of DATASETS) {
+    const [found] = await db.select({ id: datasets.id }).from(datasets).where(eq(datasets.code, ds.code))
+    if (found) {
+      datasetIds.set(ds.code, found.id)
+      continue
+    }
+    const id = crypto.randomUUID()
+    await recordAudit(db, { actor: seedActor, action: 'dataset.register', objectType: 'dataset', objectId: id, detail: { code: ds.code } }, [
+      db.insert(datasets).values({ id, ...ds, sourceUnitId: unitIds.get(sourceUnit)! }),
+    ])
+    datasetIds.set(ds.code, id)
+  }
+
+  const productIds = new Map<string, string>()
+  for (const { datasets: dsCodes, ...product } of PRODUCTS) {
+    const [found] = await db.select({ id: products.id }).from(products).where(eq(products.code, product.code))
+    if (found) {
+      productIds.set(product.code, found.id)
+      continue
+    }
+    const id = crypto.randomUUID()
+    await recordAudit(db, { actor: seedActor, action: 'product.publish', objectType: 'product', objectId: id, detail: { code: product.code } }, [
+      db.insert(products).values({ id, ...product, state: 'published' }),
+      ...dsCodes.map((code) => db.insert(productDatasets).values({ productId: id, datasetId: datasetIds.get(code)! })),
+    ])
+    productIds.set(product.code, id)
+  }
+
+  const partnerIds = new Map<string, string>()
+  for (const [index, partner] of PARTNERS.entries()) {
+    const [found] = await db.select({ id: partners.id }).from(partners).where(eq(partners.code, partner.code))
+    if (found) {
+      partnerIds.set(partner.code, found.id)
+      continue
+    }
+    const id = crypto.randomUUID()
+    const uscc = partner.usccDivision
+      ? makeUscc({ registrationAuthority: partner.kind === 'legal_person' ? '9' : '5', orgType: '1', divisionCode: partner.usccDivision, orgCodeBody8: `MA0P${String(index + 1).padStart(4, '0')}` })
+      : null
+    await recordAudit(db, { actor: seedActor, action: 'partner.register', objectType: 'partner', objectId: id, detail: { code: partner.code } }, [
+      db.insert(partners).values({ id, code: partner.code, name: partner.name, kind: partner.kind, uscc }),
+    ])
+    partnerIds.set(partner.code, id)
+  }
+
+  for (const user of DEMO_USERS) {
+    const [found] = await db.select({ id: users.id }).from(users).where(eq(users.username, user.username))
+    if (found) continue
+    const created = await createUser(db, {
+      actor: seedActor,
+      input: {
+        username: user.username,
+        displayName: user.displayName,
+        password: DEMO_PASSWORD,
+        role: user.role,
+        sourceUnitId: user.sourceUnit ? unitIds.get(user.sourceUnit) : null,
+        partnerId: user.partner ? partnerIds.get(user.partner) : null,
+      },
+    })
+    if (!created.ok) throw new Error(`seed user ${user.username}: ${created.error.message}`)
+  }
+
+  for (const sub of DEMO_SUBSCRIPTIONS) {
+    const partnerId = partnerIds.get(sub.partner)!
+    const productId = productIds.get(sub.product)!
+    const existing = await db.select({ id: subscriptions.id, productId: subscriptions.productId }).from(subscriptions).where(eq(subscriptions.partnerId, partnerId))
+    if (existing.some((s) => s.productId === productId)) continue
+    const id = crypto.randomUUID()
+    await recordAudit(db, { actor: seedActor, action: 'subscription.create', objectType: 'subscription', objectId: id, detail: { ...sub } }, [
+      db.insert(subscriptions).values({ id, partnerId, productId, purpose: sub.purpose, state: sub.state }),
+    ])
+  }
+
+  const demo = apiKeyFromBody(DEMO_API_KEY_BODY)
+  const [foundKey] = await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.keyHash, demo.hash))
+  if (!foundKey) {
+    const id = crypto.randomUUID()
+    const partnerId = partnerIds.get('shengjing-tech')!
+    await recordAudit(db, { actor: seedActor, action: 'api_key.create', objectType: 'api_key', objectId: id, detail: { partnerId, displayPrefix: demo.displayPrefix, name: '演示密钥 Demo key' } }, [
+      db.insert(apiKeys).values({ id, partnerId, name: '演示密钥 Demo key', keyHash: demo.hash, displayPrefix: demo.displayPrefix }),
+    ])
+  }
+  return { demoApiKey: demo.key }
+}

@@ -1,0 +1,47 @@
+import type { ErrorKind } from '#platform/result.ts'
+
+/** Stable error codes of the metered API with their HTTP status (api-specs/openapi.yaml, ErrorCode). */
+export const GATEWAY_ERRORS = {
+  invalid_key: 401,
+  key_expired: 401,
+  key_revoked: 401,
+  ip_not_allowed: 403,
+  not_subscribed: 403,
+  subscription_pending: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  validation_failed: 400,
+  product_suspended: 423,
+  authorization_ended: 451,
+  rate_limited: 429,
+  quota_exhausted: 429,
+  internal_error: 500,
+  unavailable: 503,
+} as const
+
+export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS
+
+export class GatewayError extends Error {
+  readonly status: number
+  constructor(
+    readonly code: GatewayErrorCode,
+    message: string,
+    readonly fields?: Record<string, string>,
+  ) {
+    super(message)
+    this.status = GATEWAY_ERRORS[code]
+  }
+}
+
+export const statusOfKind: Record<ErrorKind, number> = {
+  validation: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  locked: 423,
+  rate_limited: 429,
+  unavailable: 503,
+}

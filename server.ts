@@ -1,0 +1,47 @@
+import { openDatabase } from '#db/client.ts'
+import { migrateDatabase } from '#db/migrate.ts'
+import { ensureDemoCity, printDemoAccess } from '#db/seed/ensure-demo-city.ts'
+import { EnvError, readEnv } from '#platform/env.ts'
+import { createPlatformServer } from './server/create-platform-server.ts'
+
+async function main() {
+  let env
+  try {
+    env = readEnv()
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message)
+      process.exit(1)
+    }
+    throw error
+  }
+  const database = await openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN)
+  await migrateDatabase(database.db)
+  if (env.DEMO_MODE) {
+    await ensureDemoCity(database.db, { scale: env.SEED_SCALE, log: (line) => console.log(line) })
+  }
+  const platform = await createPlatformServer({ database, env })
+  console.log(`Shenyang public data platform listening on ${platform.url} (gateway at ${platform.url}/api/v1)`)
+  if (env.DEMO_MODE) printDemoAccess(platform.url)
+
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    console.log(`${signal}: finishing in-flight requests and flushing metering…`)
+    platform.close().then(
+      () => {
+        console.log('Stopped cleanly.')
+        process.exit(0)
+      },
+      (error) => {
+        console.error('Shutdown failed:', error)
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+}
+
+void main()

@@ -1,0 +1,36 @@
+import { mkdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import type { TestProject } from 'vitest/node'
+import { openDatabase } from '#db/client.ts'
+import { migrateDatabase } from '#db/migrate.ts'
+import { seedCity } from '#db/seed/seed-city.ts'
+import { seedPlatform } from '#db/seed/seed-platform.ts'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseDatabasePath: string
+  }
+}
+
+/**
+ * Migrates and seeds (small scale) one base database for the whole run. Each
+ * test copies it (test/support/test-database.ts): real SQLite, no mocks, and
+ * no test sees another's writes.
+ */
+export default async function setup(project: TestProject) {
+  const dir = join(process.cwd(), 'test', '.tmp')
+  mkdirSync(dir, { recursive: true })
+  const path = join(dir, `base-${process.pid}.db`)
+  const database = await openDatabase(`file:${path}`)
+  await migrateDatabase(database.db)
+  await seedCity(database.db, { scale: 'small' })
+  await seedPlatform(database.db)
+  // Fold the WAL into the main file so a plain file copy is a complete database.
+  await database.client.execute('PRAGMA wal_checkpoint(TRUNCATE)')
+  await database.client.execute('PRAGMA journal_mode = DELETE')
+  database.close()
+  project.provide('baseDatabasePath', path)
+  return () => {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true })
+  }
+}
