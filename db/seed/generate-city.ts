@@ -94,7 +94,7 @@ export const SCALES = {
     roadSegments: 80,
     trafficDays: 60,
     statsMonths: 24,
-    persons: 8_000,
+    persons: 3_000,
     socialSecurityMonths: 12,
   },
 } as const satisfies Record<ScaleName, ScaleSpec>

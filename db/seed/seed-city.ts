@@ -29,7 +29,7 @@ export interface SeedCityOptions {
 /** SQLite's default SQLITE_MAX_VARIABLE_NUMBER (3.32+). */
 const MAX_BOUND_PARAMETERS = 32_766
 /** Rows per INSERT statement, at most (smaller statements prepare faster; measured). */
-const MAX_ROWS_PER_STATEMENT = 500
+const MAX_ROWS_PER_STATEMENT = 100
 /** Rows per `db.batch` commit, roughly. */
 const ROWS_PER_BATCH = 25_000
 

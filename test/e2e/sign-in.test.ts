@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { eq } from 'drizzle-orm'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { sessions, users } from '#db/schema/index.ts'
+import { DEMO_USERS } from '#db/seed/platform-fixtures.ts'
+import { IDLE_TIMEOUT_MS, LOCKOUT_MS, MAX_FAILED_ATTEMPTS, ROLE_HOME } from '#platform/identity/policy.ts'
+import { launchBrowser, signIn } from '#test/support/browser.ts'
+import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
+
+const user = (role: keyof typeof ROLE_HOME) => DEMO_USERS.find((u) => u.role === role)!
+
+describe('sign-in, roles and sessions in the browser', () => {
+  let browser: Browser
+  let platform: PlatformHarness
+
+  beforeAll(async () => {
+    ;[browser, platform] = await Promise.all([launchBrowser(), startPlatform()])
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await platform?.stop()
+  })
+
+  /** A fresh browser context (no cookies) for one test; closed when `fn` ends. */
+  async function withPage<T>(fn: (page: Page, context: BrowserContext) => Promise<T>): Promise<T> {
+    const context = await browser.newContext()
+    try {
+      return await fn(await context.newPage(), context)
+    } finally {
+      await context.close()
+    }
+  }
+
+  const pathOf = (page: Page) => new URL(page.url()).pathname
+  const at = (path: string) => new URL(path, platform.url).href
+
+  it('uses a session cookie the browser keeps (Secure, HttpOnly) on the test URL', async () => {
+    await withPage(async (page, context) => {
+      await signIn(page, platform.url, 'operator')
+      const [cookie] = (await context.cookies()).filter((c) => c.name === 'sdp_session')
+      expect(cookie).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Lax' })
+    })
+  })
+
+  describe.each(DEMO_USERS.map((u) => [u.role, u] as const))('%s', (role, demo) => {
+    const home = ROLE_HOME[role]
+
+    it(`signs in as ${demo.username}, lands on ${home}, and is refused the other roles' homes with 403`, async () => {
+      await withPage(async (page) => {
+        await signIn(page, platform.url, demo.username)
+        expect(pathOf(page)).toBe(home)
+        await page.getByTestId('home-title').waitFor()
+        expect(await page.getByTestId('home-title').isVisible()).toBe(true)
+        expect(await page.getByTestId('who').textContent()).toContain(demo.displayName)
+
+        for (const other of Object.values(ROLE_HOME).filter((p) => p !== home)) {
+          const response = await page.goto(at(other))
+          expect(response?.status(), `${demo.username} → ${other}`).toBe(403)
+          expect(pathOf(page)).toBe(other)
+          expect(await page.getByTestId('home-title').count()).toBe(0)
+          expect(await page.locator('[role=alert][data-status="403"]').count()).toBe(1)
+        }
+        // Still signed in and allowed home after the refusals.
+        expect((await page.goto(at(home)))?.status()).toBe(200)
+      })
+    })
+  })
+
+  it('sends an unauthenticated visitor of /operator to the sign-in page', async () => {
+    await withPage(async (page) => {
+      await page.goto(at('/operator'))
+      expect(pathOf(page)).toBe('/login')
+      expect(new URL(page.url()).searchParams.get('redirectTo')).toBe('/operator')
+      expect(await page.locator('input[name=username]').isVisible()).toBe(true)
+    })
+  })
+
+  it('signs out: the session ends and /operator sends to the sign-in page again', async () => {
+    await withPage(async (page, context) => {
+      await signIn(page, platform.url, 'operator')
+      expect(pathOf(page)).toBe('/operator')
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === '/login'),
+        page.locator('header form[action="/logout"] button').click(),
+      ])
+      expect((await context.cookies()).filter((c) => c.name === 'sdp_session' && c.value !== '')).toEqual([])
+      await page.goto(at('/operator'))
+      expect(pathOf(page)).toBe('/login')
+      expect(await page.getByTestId('home-title').count()).toBe(0)
+    })
+  })
+
+  it('rejects a wrong password with a message and stays on /login', async () => {
+    await withPage(async (page) => {
+      await signIn(page, platform.url, 'bureau', 'not-the-password')
+      expect(pathOf(page)).toBe('/login')
+      expect(await page.getByTestId('login-error').textContent()).toBe('用户名或密码错误')
+    })
+  })
+
+  it('shows Chinese by default and English after the switch, remembered on the next page', async () => {
+    await withPage(async (page, context) => {
+      await page.goto(at('/'))
+      expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN')
+      expect(await page.locator('header .brand').textContent()).toBe('沈阳市公共数据授权运营平台')
+
+      await Promise.all([
+        page.waitForResponse((r) => new URL(r.url()).pathname === '/lang' && r.request().method() === 'POST'),
+        page.getByTestId('lang-switch').click(),
+      ])
+      await page.locator('html[lang=en]').waitFor({ state: 'attached' })
+      await page.locator('header .brand', { hasText: 'Shenyang Public Data Authorized Operation Platform' }).waitFor()
+      expect(pathOf(page)).toBe('/')
+      expect((await context.cookies()).find((c) => c.name === 'sdp_lang')).toBeTruthy()
+
+      // A full page load elsewhere: the server reads the remembered choice.
+      await page.goto(at('/catalog'))
+      expect(await page.locator('html').getAttribute('lang')).toBe('en')
+      expect(await page.locator('header .brand').textContent()).toBe('Shenyang Public Data Authorized Operation Platform')
+      expect(await page.getByTestId('lang-switch').textContent()).toBe('中文')
+    })
+  })
+
+  it('ends a session idle for more than 30 minutes and says so on the sign-in page', async () => {
+    await withPage(async (page) => {
+      await signIn(page, platform.url, 'partner.dev')
+      expect(pathOf(page)).toBe('/developer')
+      const [dev] = await platform.database.db.select().from(users).where(eq(users.username, 'partner.dev'))
+      const idleSince = Date.now() - IDLE_TIMEOUT_MS - 60_000
+      await platform.database.db.update(sessions).set({ lastSeenAt: idleSince }).where(eq(sessions.userId, dev!.id))
+
+      await page.reload()
+      const url = new URL(page.url())
+      expect(url.pathname).toBe('/login')
+      expect(url.searchParams.get('reason')).toBe('idle')
+      expect(await page.locator('main .notice').textContent()).toBe('长时间未操作（30 分钟），已自动退出，请重新登录')
+      const rows = await platform.database.db.select().from(sessions).where(eq(sessions.userId, dev!.id))
+      expect(rows.every((s) => s.endedAt !== null)).toBe(true)
+
+      // The idle session does not come back: the role page still wants a sign-in.
+      await page.goto(at('/developer'))
+      expect(pathOf(page)).toBe('/login')
+      expect(new URL(page.url()).searchParams.get('reason')).toBeNull()
+    })
+  })
+
+  // Last in the file: it locks `scjg`, whose role-landing test ran above.
+  it('locks the account after 5 wrong passwords: the right one is refused for 15 minutes', async () => {
+    await withPage(async (page) => {
+      const username = user('source_unit').username
+      for (let i = 1; i <= MAX_FAILED_ATTEMPTS; i++) {
+        await signIn(page, platform.url, username, `wrong-${i}`)
+        expect(pathOf(page)).toBe('/login')
+        const text = await page.getByTestId('login-error').textContent()
+        if (i < MAX_FAILED_ATTEMPTS) expect(text).toBe('用户名或密码错误')
+        else expect(text).toContain('账号已锁定 15 分钟')
+      }
+      const lockedAt = Date.now()
+
+      await signIn(page, platform.url, username)
+      expect(pathOf(page)).toBe('/login')
+      expect(await page.getByTestId('login-error').textContent()).toMatch(/^连续 5 次登录失败，账号已锁定 15 分钟，请于 .+ 后再试$/)
+      expect(await page.getByTestId('home-title').count()).toBe(0)
+
+      const [row] = await platform.database.db.select().from(users).where(eq(users.username, username))
+      expect(row!.lockedUntil).not.toBeNull()
+      expect(Math.abs(row!.lockedUntil! - (lockedAt + LOCKOUT_MS))).toBeLessThan(30_000)
+    })
+  })
+})

@@ -1,0 +1,51 @@
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { DEMO_PASSWORD } from '#db/seed/platform-fixtures.ts'
+
+/** The Debian chromium package: never a downloaded browser. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  })
+}
+
+/** Resolves once the Remix client router exists, so forms submit through it. */
+export async function waitForHydration(page: Page): Promise<void> {
+  await page.waitForFunction(() => Boolean((window as unknown as { __remixRouter?: unknown }).__remixRouter))
+}
+
+/**
+ * Signs in through the login form like a person would. Resolves when the
+ * browser has left /login (signed in) or the form shows an error; the caller
+ * asserts which. `path` is the login URL to open (default /login).
+ */
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  username: string,
+  password: string = DEMO_PASSWORD,
+  path = '/login',
+): Promise<void> {
+  await page.goto(new URL(path, baseUrl).href)
+  await waitForHydration(page)
+  const form = page.locator('main form')
+  await form.locator('input[name=username]').fill(username)
+  await form.locator('input[name=password]').fill(password)
+  const error = page.getByTestId('login-error')
+  await form.locator('button[type=submit]').click()
+  await Promise.race([
+    page.waitForURL((url) => url.pathname !== '/login'),
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login' && r.status() >= 400)
+      .then(() => error.waitFor()),
+  ])
+}

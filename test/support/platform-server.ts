@@ -1,0 +1,56 @@
+import type { ServerBuild } from '@remix-run/node'
+import { readEnv, type Env } from '#platform/env.ts'
+import { createPlatformServer } from '../../server/create-platform-server.ts'
+import { createTestDatabase, type TestDatabase } from './test-database.ts'
+
+export interface PlatformHarness {
+  /** Base URL of the running platform (UI and /api/v1), e.g. http://localhost:41234 */
+  url: string
+  /** The platform's private database copy: read or adjust rows from the test. */
+  database: TestDatabase
+  /** Closes the server (flushing metering), then deletes the database copy. */
+  stop(): Promise<void>
+}
+
+export const testEnv = (): Env =>
+  readEnv({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DEMO_MODE: 'false',
+    SESSION_SECRET: 'test-session-secret-0123456789',
+  })
+
+/**
+ * The whole platform (Remix UI + metered gateway) on a random port over a
+ * private copy of the seeded database. Needs `npx remix build` first
+ * (build/index.js, public/build). Server log lines are collected, not printed.
+ */
+export async function startPlatform(opts: { build?: ServerBuild; log?: (line: string) => void } = {}): Promise<PlatformHarness> {
+  const database = await createTestDatabase()
+  let platform: Awaited<ReturnType<typeof createPlatformServer>>
+  try {
+    platform = await createPlatformServer({ database, env: testEnv(), build: opts.build, log: opts.log ?? (() => undefined) })
+  } catch (error) {
+    database.destroy()
+    throw error
+  }
+  // The server listens on 127.0.0.1; say so in the URL so no client tries ::1 first.
+  const port = new URL(platform.url).port
+  const url = `http://127.0.0.1:${port}`
+  let stopped: Promise<void> | null = null
+  return {
+    url,
+    database,
+    stop() {
+      stopped ??= (async () => {
+        try {
+          await platform.close()
+        } finally {
+          database.destroy()
+        }
+      })()
+      return stopped
+    },
+  }
+}
