@@ -14,7 +14,6 @@ const envSchema = z.object({
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').default('dev-only-session-secret-change-me'),
   DEMO_MODE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   SEED_SCALE: z.enum(['small', 'city']).default('city'),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LAGO_API_URL: z.string().url().optional(),
   LAGO_API_KEY: z.string().optional(),
 })
