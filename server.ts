@@ -1,6 +1,6 @@
 import { openDatabase } from '#db/client.ts'
 import { migrateDatabase } from '#db/migrate.ts'
-import { ensureDemoCity, printDemoAccess } from '#db/seed/ensure-demo-city.ts'
+import { ensureDemoCity, findExampleEnterprise, printDemoAccess } from '#db/seed/ensure-demo-city.ts'
 import { EnvError, readEnv } from '#platform/env.ts'
 import { createPlatformServer } from './server/create-platform-server.ts'
 
@@ -22,7 +22,7 @@ async function main() {
   }
   const platform = await createPlatformServer({ database, env })
   console.log(`Shenyang public data platform listening on ${platform.url} (gateway at ${platform.url}/api/v1)`)
-  if (env.DEMO_MODE) printDemoAccess(platform.url)
+  if (env.DEMO_MODE) printDemoAccess(platform.url, await findExampleEnterprise(database.db))
 
   let stopping = false
   const stop = (signal: string) => {

@@ -144,7 +144,11 @@ function print(io: Io, flags: Flags, value: unknown, human: () => string) {
   io.out(flags.json ? JSON.stringify(value, null, 2) : human())
 }
 
-export async function runCli(argv: string[], io: Io = { out: console.log, err: console.error }, env = process.env): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: Io = { out: console.log, err: console.error },
+  env: Record<string, string | undefined> = process.env,
+): Promise<number> {
   const [command, ...rest] = argv
   if (!command || command === '--help' || command === 'help') {
     io.out(USAGE)

@@ -1,4 +1,4 @@
-import { count } from 'drizzle-orm'
+import { asc, count, eq } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { cityEnterprises, users } from '#db/schema/index.ts'
 import { apiKeyFromBody } from '#gateway/keys/api-key-format.ts'
@@ -30,7 +30,22 @@ export async function ensureDemoCity(db: Db, opts: { scale: 'small' | 'city'; lo
   if (userCount < DEMO_USERS.length) await seedPlatform(db)
 }
 
-export function printDemoAccess(baseUrl: string, print: (line: string) => void = console.log): void {
+/** A registered enterprise to put in the printed curl line, so the first call a visitor makes answers true. */
+export async function findExampleEnterprise(db: Db): Promise<{ uscc: string; name: string } | null> {
+  const [row] = await db
+    .select({ uscc: cityEnterprises.uscc, name: cityEnterprises.name })
+    .from(cityEnterprises)
+    .where(eq(cityEnterprises.status, 'active'))
+    .orderBy(asc(cityEnterprises.uscc))
+    .limit(1)
+  return row ?? null
+}
+
+export function printDemoAccess(
+  baseUrl: string,
+  example: { uscc: string; name: string } | null,
+  print: (line: string) => void = console.log,
+): void {
   const key = apiKeyFromBody(DEMO_API_KEY_BODY).key
   print('')
   print('Demo accounts (demo mode only; password for all: ' + DEMO_PASSWORD + ')')
@@ -39,6 +54,6 @@ export function printDemoAccess(baseUrl: string, print: (line: string) => void =
   print(`Demo API key (partner shengjing-tech): ${key}`)
   print(`  curl -s -X POST ${baseUrl}/api/v1/verifications/enterprise \\`)
   print(`    -H "Authorization: Bearer ${key}" -H "Content-Type: application/json" \\`)
-  print(`    -d '{"uscc":"<a code from the registry>","name":"<its name>"}'`)
+  print(`    -d '${JSON.stringify(example ?? { uscc: '<a code from the registry>', name: '<its name>' })}'`)
   print('')
 }

@@ -201,7 +201,8 @@ describe('traffic', () => {
   it('peaks in the weekday rush hours, dips at night and at weekends', () => {
     const weekday = small.trafficFlows.filter((f) => localDow(f.hourStart) >= 1 && localDow(f.hourStart) <= 5)
     const weekend = small.trafficFlows.filter((f) => localDow(f.hourStart) === 0 || localDow(f.hourStart) === 6)
-    const at = (rows: TrafficFlowRow[], h: number) => mean(rows.filter((f) => localHour(f.hourStart) === h).map((f) => f.vehicles))
+    const at = (rows: TrafficFlowRow[], h: number) =>
+      mean(rows.filter((f) => localHour(f.hourStart) === h).map((f) => f.vehicles))
     expect(at(weekday, 8)).toBeGreaterThan(at(weekday, 3) * 5)
     expect(at(weekday, 8)).toBeGreaterThan(at(weekday, 11) * 1.2)
     expect(at(weekday, 17)).toBeGreaterThan(at(weekday, 14) * 1.2)

@@ -254,7 +254,13 @@ export function* generateEnterprises(rng: Rng, opts: EnterpriseOptions): Generat
     const pRevoked = 0.005 + 0.0025 * age
     const pAbnormal = age >= 1 ? 0.05 : 0 // 经营异常名录: not in the first year
     const status: EnterpriseStatus =
-      r < pCancelled ? 'cancelled' : r < pCancelled + pRevoked ? 'revoked' : r < pCancelled + pRevoked + pAbnormal ? 'abnormal' : 'active'
+      r < pCancelled
+        ? 'cancelled'
+        : r < pCancelled + pRevoked
+          ? 'revoked'
+          : r < pCancelled + pRevoked + pAbnormal
+            ? 'abnormal'
+            : 'active'
 
     const female = rng.chance(0.32)
     // Legal representative: born 1950–2000 and at least 20 at founding; usually registered in the same district.
@@ -363,8 +369,7 @@ export function generateRoadSegments(rng: Rng, count: number): RoadSegmentRow[] 
   for (const district of DISTRICTS)
     for (const road of district.roads) for (const part of roadParts(road)) candidates.push({ district, road, part })
   if (count > candidates.length) throw new RangeError(`at most ${candidates.length} road segments`)
-  const weightOf = (c: { district: District }) =>
-    c.district.kind === 'urban' ? 3 : c.district.kind === 'suburban' ? 1.5 : 0.4
+  const weightOf = (c: { district: District }) => (c.district.kind === 'urban' ? 3 : c.district.kind === 'suburban' ? 1.5 : 0.4)
   const pool = [...candidates]
   const perDistrict = new Map<string, number>()
   const segments: RoadSegmentRow[] = []
@@ -405,12 +410,12 @@ function segmentModel(rng: Rng, s: RoadSegmentRow): SegmentModel {
 
 // Share of capacity used at each local hour.
 const WEEKDAY_PROFILE = [
-  0.08, 0.05, 0.04, 0.04, 0.06, 0.18, 0.45, 0.88, 1.0, 0.72, 0.6, 0.62, 0.64, 0.6, 0.6, 0.64, 0.75, 0.95, 0.92, 0.7,
-  0.5, 0.38, 0.26, 0.15,
+  0.08, 0.05, 0.04, 0.04, 0.06, 0.18, 0.45, 0.88, 1.0, 0.72, 0.6, 0.62, 0.64, 0.6, 0.6, 0.64, 0.75, 0.95, 0.92, 0.7, 0.5, 0.38,
+  0.26, 0.15,
 ]
 const WEEKEND_PROFILE = [
-  0.12, 0.08, 0.05, 0.04, 0.04, 0.08, 0.16, 0.28, 0.42, 0.55, 0.63, 0.66, 0.64, 0.62, 0.63, 0.65, 0.66, 0.64, 0.6, 0.52,
-  0.44, 0.36, 0.28, 0.18,
+  0.12, 0.08, 0.05, 0.04, 0.04, 0.08, 0.16, 0.28, 0.42, 0.55, 0.63, 0.66, 0.64, 0.62, 0.63, 0.65, 0.66, 0.64, 0.6, 0.52, 0.44,
+  0.36, 0.28, 0.18,
 ]
 
 /** National Day golden week (Oct 1–7 local): flows like a quiet weekend. */
@@ -423,11 +428,7 @@ function isGoldenWeek(localDay: Date): boolean {
  * weekday morning and evening peaks, flatter and lower weekends, and speed
  * falling as volume approaches capacity.
  */
-export function* generateTrafficFlows(
-  rng: Rng,
-  segments: readonly RoadSegmentRow[],
-  days: number,
-): Generator<TrafficFlowRow> {
+export function* generateTrafficFlows(rng: Rng, segments: readonly RoadSegmentRow[], days: number): Generator<TrafficFlowRow> {
   const start = REFERENCE_END_MS - days * DAY_MS
   for (const segment of segments) {
     // Each segment draws from its own stream: its flows do not depend on the other segments.
@@ -473,8 +474,8 @@ export function* generateHospitalVisits(rng: Rng, months: number): Generator<Hos
       const season = HEALTH_SEASON[Number(month.slice(5, 7)) - 1] ?? 1
       const growth = Math.pow(1.03, (i - list.length + 1) / 12)
       const base = d.population10k * 10_000 * d.hospitalDraw * level * season * growth
-      const outpatientVisits = Math.round((base * 5.4) / 12 * (1 + rng.normal(0, 0.025)))
-      const inpatientAdmissions = Math.round((base * 0.17) / 12 * (1 + rng.normal(0, 0.03)))
+      const outpatientVisits = Math.round(((base * 5.4) / 12) * (1 + rng.normal(0, 0.025)))
+      const inpatientAdmissions = Math.round(((base * 0.17) / 12) * (1 + rng.normal(0, 0.03)))
       const emergencyVisits = Math.round(outpatientVisits * rng.float(0.065, 0.085) * (season > 1.05 ? 1.1 : 1))
       yield { districtCode: d.code, month, outpatientVisits, inpatientAdmissions, emergencyVisits }
     }

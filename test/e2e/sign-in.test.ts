@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { eq } from 'drizzle-orm'
+import { desc, eq } from 'drizzle-orm'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { sessions, users } from '#db/schema/index.ts'
 import { DEMO_USERS } from '#db/seed/platform-fixtures.ts'
 import { IDLE_TIMEOUT_MS, LOCKOUT_MS, MAX_FAILED_ATTEMPTS, ROLE_HOME } from '#platform/identity/policy.ts'
-import { launchBrowser, signIn } from '#test/support/browser.ts'
+import { launchBrowser, routePath, signIn } from '#test/support/browser.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
 
 const user = (role: keyof typeof ROLE_HOME) => DEMO_USERS.find((u) => u.role === role)!
@@ -105,7 +105,7 @@ describe('sign-in, roles and sessions in the browser', () => {
       expect(await page.locator('header .brand').textContent()).toBe('沈阳市公共数据授权运营平台')
 
       await Promise.all([
-        page.waitForResponse((r) => new URL(r.url()).pathname === '/lang' && r.request().method() === 'POST'),
+        page.waitForResponse((r) => routePath(r.url()) === '/lang' && r.request().method() === 'POST'),
         page.getByTestId('lang-switch').click(),
       ])
       await page.locator('html[lang=en]').waitFor({ state: 'attached' })
@@ -134,8 +134,14 @@ describe('sign-in, roles and sessions in the browser', () => {
       expect(url.pathname).toBe('/login')
       expect(url.searchParams.get('reason')).toBe('idle')
       expect(await page.locator('main .notice').textContent()).toBe('长时间未操作（30 分钟），已自动退出，请重新登录')
-      const rows = await platform.database.db.select().from(sessions).where(eq(sessions.userId, dev!.id))
-      expect(rows.every((s) => s.endedAt !== null)).toBe(true)
+      // This browser's session (the newest) is ended, not merely refused.
+      const [newest] = await platform.database.db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.userId, dev!.id))
+        .orderBy(desc(sessions.createdAt))
+        .limit(1)
+      expect(newest!.endedAt).not.toBeNull()
 
       // The idle session does not come back: the role page still wants a sign-in.
       await page.goto(at('/developer'))

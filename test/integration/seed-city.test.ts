@@ -75,7 +75,9 @@ describe('seedCity (real SQLite file)', () => {
 
   it('keeps references and value ranges consistent', async () => {
     expect(
-      await scalar(`select count(*) from city_tax_credit_ratings t left join city_enterprises e using (uscc) where e.uscc is null`),
+      await scalar(
+        `select count(*) from city_tax_credit_ratings t left join city_enterprises e using (uscc) where e.uscc is null`,
+      ),
     ).toBe(0)
     expect(
       await scalar(
@@ -83,7 +85,9 @@ describe('seedCity (real SQLite file)', () => {
       ),
     ).toBe(0)
     expect(
-      await scalar(`select count(*) from city_traffic_flows f left join city_road_segments r on r.code = f.segment_code where r.code is null`),
+      await scalar(
+        `select count(*) from city_traffic_flows f left join city_road_segments r on r.code = f.segment_code where r.code is null`,
+      ),
     ).toBe(0)
     expect(await scalar(`select count(*) from city_traffic_flows where hour_start % 3600000 <> 0`)).toBe(0)
     expect(await scalar(`select max(hour_start) from city_traffic_flows`)).toBe(Date.UTC(2026, 9, 31, 15))

@@ -19,6 +19,11 @@ export function launchBrowser(): Promise<Browser> {
   })
 }
 
+/** A request's route path: Remix single fetch posts to `/login.data` for `/login`. */
+export function routePath(url: string): string {
+  return new URL(url).pathname.replace(/\.data$/, '').replace(/^\/_root$/, '/')
+}
+
 /** Resolves once the Remix client router exists, so forms submit through it. */
 export async function waitForHydration(page: Page): Promise<void> {
   await page.waitForFunction(() => Boolean((window as unknown as { __remixRouter?: unknown }).__remixRouter))
@@ -45,7 +50,7 @@ export async function signIn(
   await form.locator('button[type=submit]').click()
   await Promise.race([
     page.waitForURL((url) => url.pathname !== '/login'),
-    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login' && r.status() >= 400)
+    page.waitForResponse((r) => r.request().method() === 'POST' && routePath(r.url()) === '/login' && r.status() >= 400)
       .then(() => error.waitFor()),
   ])
 }
