@@ -7,6 +7,7 @@ import { translate, type Lang } from '#app/i18n/messages.ts'
 import { getLang, getOptionalUser, ROLE_HOME } from '#app/session.server.ts'
 
 export const links: LinksFunction = () => [
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
   { rel: 'stylesheet', href: '/fonts/noto-sans-sc/400.css' },
   { rel: 'stylesheet', href: '/fonts/noto-sans-sc/700.css' },
   { rel: 'stylesheet', href: appStyles },

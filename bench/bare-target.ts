@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { onShutdown, tell } from './target-protocol.ts'
+import { listenToParent, tell } from './target-protocol.ts'
 
 const port = Number(process.argv[2] ?? 0)
 const payload = JSON.stringify({ match: true })
@@ -35,7 +35,7 @@ await new Promise<void>((resolve, reject) => {
   server.listen(port, '127.0.0.1', () => resolve())
 })
 
-onShutdown(async () => {
+listenToParent(async () => {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()))
   server.closeIdleConnections()
   const force = setTimeout(() => server.closeAllConnections(), 5000)

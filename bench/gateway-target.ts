@@ -9,7 +9,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { openDatabase } from '#db/client.ts'
 import { createGateway } from '#gateway/create-gateway.ts'
-import { onShutdown, tell } from './target-protocol.ts'
+import { listenToParent, tell } from './target-protocol.ts'
 
 const url = process.argv[2]
 if (!url) {
@@ -24,7 +24,8 @@ const gateway = createGateway({
   db: database.db,
   onError: (error, requestId) => {
     internalErrors++
-    if (internalErrors <= 5) console.error(`[gateway-target] ${requestId} internal error: ${(error as Error)?.stack ?? String(error)}`)
+    if (internalErrors <= 5)
+      console.error(`[gateway-target] ${requestId} internal error: ${(error as Error)?.stack ?? String(error)}`)
   },
 })
 const server = createServer((req, res) => gateway.handle(req, res))
@@ -33,7 +34,7 @@ await new Promise<void>((resolve, reject) => {
   server.listen(port, '127.0.0.1', () => resolve())
 })
 
-onShutdown(async () => {
+listenToParent(async () => {
   // Stop accepting; idle keep-alive sockets go now, busy ones once their response is written.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()))
   server.closeIdleConnections()

@@ -22,7 +22,7 @@
 import autocannon from 'autocannon'
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
@@ -75,6 +75,8 @@ interface Target {
   name: string
   child: ChildProcess
   url: string
+  /** The target's CPU time so far and its clock (ms). */
+  cpu(): Promise<{ cpuMs: number; atMs: number }>
   stop(): Promise<Extract<TargetMessage, { type: 'stopped' }>>
 }
 
@@ -100,8 +102,8 @@ async function startTarget(name: string, script: string, scriptArgs: string[], e
     for (;;) {
       const error = messages.find((m) => m.type === 'error')
       if (error && error.type === 'error') throw new Error(`${name} target failed:\n${error.message}`)
-      const found = messages.find((m) => m.type === type)
-      if (found) return found as Extract<TargetMessage, { type: T }>
+      const at = messages.findIndex((m) => m.type === type)
+      if (at >= 0) return messages.splice(at, 1)[0] as Extract<TargetMessage, { type: T }>
       if (exitCode !== undefined) throw new Error(`${name} target exited (code ${exitCode}) before '${type}'`)
       if (Date.now() > deadline) throw new Error(`${name} target: no '${type}' within ${timeoutMs} ms`)
       await new Promise<void>((resolve) => {
@@ -119,6 +121,11 @@ async function startTarget(name: string, script: string, scriptArgs: string[], e
     name,
     child,
     url: `http://127.0.0.1:${ready.port}${PATH}`,
+    async cpu() {
+      child.send({ type: 'cpu' })
+      const { cpuMs, atMs } = await next('cpu', 10_000)
+      return { cpuMs, atMs }
+    },
     async stop() {
       child.send({ type: 'stop' })
       const stopped = await next('stopped', 60_000)
@@ -149,7 +156,20 @@ interface RunResult {
 
 type DrainableClient = autocannon.Client & { reqsMade: number; responseMax: number | undefined }
 
-function runLoad(label: string, url: string, body: string, headers: Record<string, string>, seconds: number): Promise<RunResult> {
+interface WindowHooks {
+  /** Called when the load starts and when the window closes (before the drain). */
+  onStart?: () => void
+  onDeadline?: () => void
+}
+
+function runLoad(
+  label: string,
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  seconds: number,
+  hooks: WindowHooks = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const clients: DrainableClient[] = []
     const latencies: number[] = []
@@ -174,10 +194,12 @@ function runLoad(label: string, url: string, body: string, headers: Record<strin
         clearTimeout(drainTimer)
         if (error) return reject(error)
         latencies.sort((a, b) => a - b)
-        const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]! : NaN)
+        const pct = (p: number) =>
+          latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]! : NaN
         const mean = latencies.length ? latencies.reduce((a, b) => a + b, 0) / latencies.length : NaN
         const statusCodes: Record<string, number> = {}
-        for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = (stat as { count: number }).count
+        for (const [code, stat] of Object.entries(result.statusCodeStats ?? {}))
+          statusCodes[code] = (stat as { count: number }).count
         resolve({
           label,
           seconds,
@@ -196,7 +218,9 @@ function runLoad(label: string, url: string, body: string, headers: Record<strin
     instance.on('start', () => {
       startedAt = performance.now()
       deadline = startedAt + seconds * 1000
+      hooks.onStart?.()
       drainTimer = setTimeout(() => {
+        hooks.onDeadline?.()
         // Each connection finishes the request it has in flight, then stops.
         for (const c of clients) c.responseMax = Math.max(1, c.reqsMade)
       }, seconds * 1000)
@@ -228,13 +252,47 @@ async function measure(target: Target, body: string, headers: Record<string, str
     progress(`${target.name}: warm-up ${warmupS} s × ${connections} connections`)
     warmup = await runLoad(`${target.name} warm-up`, target.url, body, headers, warmupS)
   }
-  progress(`${target.name}: measuring ${durationS} s × ${connections} connections`)
-  const main = await runLoad(target.name, target.url, body, headers, durationS)
-  return { sanity2xx, warmup, main }
+  progress(`${target.name}: measuring ${durationS} s × ${connections} connections (load average ${loadAverage()})`)
+  // CPU use over the measured window only: the target is asked at its start and at its end.
+  let before: Promise<{ cpuMs: number; atMs: number }> | undefined
+  let after: Promise<{ cpuMs: number; atMs: number }> | undefined
+  let ownBefore: NodeJS.CpuUsage | undefined
+  let own: NodeJS.CpuUsage | undefined
+  let ownWallMs = 0
+  const main = await runLoad(target.name, target.url, body, headers, durationS, {
+    onStart: () => {
+      before = target.cpu()
+      ownBefore = process.cpuUsage()
+      ownWallMs = performance.now()
+    },
+    onDeadline: () => {
+      after = target.cpu()
+      own = process.cpuUsage(ownBefore)
+      ownWallMs = performance.now() - ownWallMs
+    },
+  })
+  const [b, a] = await Promise.all([before!, after!])
+  const targetCpuMs = a.cpuMs - b.cpuMs
+  const answeredInWindow = main.requestsPerSec * durationS
+  const cpu = {
+    /** Share of one core the target used over the measured window. */
+    targetCorePct: round((targetCpuMs / (a.atMs - b.atMs)) * 100, 0),
+    /** The target's CPU time per request answered in the window, in µs. */
+    targetUsPerRequest: round((targetCpuMs * 1000) / Math.max(1, answeredInWindow), 1),
+    /** The load generator's (this process's) share of one core over the window. */
+    loadGeneratorCorePct: round(((own!.user + own!.system) / 1000 / ownWallMs) * 100, 0),
+  }
+  return { sanity2xx, warmup, main, cpu }
 }
+
+const loadAverage = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')
 
 // ---------------------------------------------------------------- main
 
+const loadAverageAtStart = loadAverage()
 const dir = mkdtempSync(join(tmpdir(), 'sdp-bench-'))
 const dbUrl = `file:${join(dir, 'bench.db')}`
 let exitCode = 0
@@ -286,12 +344,28 @@ try {
 
   const report = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}` },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      loadAverageAtStart: loadAverageAtStart,
+    },
     options: { durationS, warmupS, connections },
     setupMs: Math.round(setupMs),
     request: { method: 'POST', path: PATH, body: { uscc: enterprise.uscc, name: enterprise.name } },
-    bare: { requestsPerSec: round(bare.main.requestsPerSec, 0), latencyMs: bare.main.latencyMs, ...problems(bare.main) },
-    gateway: { requestsPerSec: round(gateway.main.requestsPerSec, 0), latencyMs: gateway.main.latencyMs, ...problems(gateway.main) },
+    bare: {
+      requestsPerSec: round(bare.main.requestsPerSec, 0),
+      latencyMs: bare.main.latencyMs,
+      cpu: bare.cpu,
+      ...problems(bare.main),
+    },
+    gateway: {
+      requestsPerSec: round(gateway.main.requestsPerSec, 0),
+      latencyMs: gateway.main.latencyMs,
+      cpu: gateway.cpu,
+      ...problems(gateway.main),
+    },
     ratio: round(ratio, 3),
     target: { ratioAtLeast: TARGET_RATIO, p99AtMostMs: TARGET_P99_MS, met: targetMet },
     metering: {
@@ -333,17 +407,25 @@ function printReport(report: any, bare: RunResult, gateway: RunResult) {
   }
   out()
   out(`Gateway bench  ${report.date}`)
-  out(`machine        ${report.machine.cpus} CPUs, ${report.machine.cpuModel}, node ${report.machine.node}, ${report.machine.platform}`)
+  out(
+    `machine        ${report.machine.cpus} CPUs, ${report.machine.cpuModel}, node ${report.machine.node}, ${report.machine.platform}`,
+  )
   out(`load           ${connections} connections × ${durationS} s (after ${warmupS} s warm-up), POST ${PATH}`)
   out(`setup          ${report.setupMs} ms (fresh temp SQLite: migrate + seed small + seedPlatform)`)
   out()
-  out('target     req/s      p50 ms   p90 ms   p99 ms   max ms')
-  for (const [name, r] of [
-    ['bare', bare],
-    ['gateway', gateway],
+  out('target     req/s      p50 ms   p90 ms   p99 ms   max ms   target CPU   µs CPU/req   load-gen CPU')
+  for (const [name, r, cpu] of [
+    ['bare', bare, report.bare.cpu],
+    ['gateway', gateway, report.gateway.cpu],
   ] as const) {
-    out(`${name.padEnd(8)} ${n(r.requestsPerSec).padStart(7)}  ${ms(r.latencyMs.p50)} ${ms(r.latencyMs.p90)} ${ms(r.latencyMs.p99)} ${ms(r.latencyMs.max)}`)
+    out(
+      `${name.padEnd(8)} ${n(r.requestsPerSec).padStart(7)}  ${ms(r.latencyMs.p50)} ${ms(r.latencyMs.p90)} ${ms(r.latencyMs.p99)} ${ms(r.latencyMs.max)}` +
+        `   ${String(cpu.targetCorePct).padStart(7)} %   ${cpu.targetUsPerRequest.toFixed(1).padStart(10)}   ${String(cpu.loadGeneratorCorePct).padStart(9)} %`,
+    )
   }
+  out(
+    `               (CPU columns: share of one core over the measured window; a target well under 100 % was not the bottleneck, or the machine was busy: load average at start ${report.machine.loadAverageAtStart})`,
+  )
   out()
   out(`ratio          gateway/bare = ${report.ratio.toFixed(3)}×`)
   out(
@@ -359,7 +441,9 @@ function printReport(report: any, bare: RunResult, gateway: RunResult) {
   out(`               gateway: ${issues(gateway)}; internal errors ${report.gatewayInternalErrors}`)
   for (const [name, w] of Object.entries(report.warmup) as [string, any][]) {
     if (w && (w.non2xx || w.errors || w.timeouts || w.mismatches)) {
-      out(`               ${name} warm-up: non-2xx ${w.non2xx}, errors ${w.errors}, timeouts ${w.timeouts}, mismatches ${w.mismatches}`)
+      out(
+        `               ${name} warm-up: non-2xx ${w.non2xx}, errors ${w.errors}, timeouts ${w.timeouts}, mismatches ${w.mismatches}`,
+      )
     }
   }
   if (report.cpuProfileDir) out(`cpu profile    ${report.cpuProfileDir}`)

@@ -2,10 +2,12 @@
  * The IPC messages between bench/gateway.ts (parent) and its forked targets
  * (bench/gateway-target.ts, bench/bare-target.ts).
  */
-export type ParentMessage = { type: 'stop' }
+export type ParentMessage = { type: 'stop' } | { type: 'cpu' }
 
 export type TargetMessage =
   | { type: 'ready'; port: number }
+  /** CPU time this process used so far (user + system) and its clock, both in ms. */
+  | { type: 'cpu'; cpuMs: number; atMs: number }
   | { type: 'stopped'; committedEvents: number | null; internalErrors: number }
   | { type: 'error'; message: string }
 
@@ -18,10 +20,10 @@ export function tell(message: TargetMessage): Promise<void> {
 }
 
 /**
- * Runs `stop` once, on the parent's `{type:'stop'}` message, SIGTERM or SIGINT,
- * then exits 0 (1 if `stop` threw).
+ * Answers the parent's `{type:'cpu'}` questions, and runs `stop` once, on the
+ * parent's `{type:'stop'}` message, SIGTERM or SIGINT, then exits 0 (1 if `stop` threw).
  */
-export function onShutdown(stop: () => Promise<void>): void {
+export function listenToParent(stop: () => Promise<void>): void {
   let stopping = false
   const shutdown = () => {
     if (stopping) return
@@ -36,6 +38,10 @@ export function onShutdown(stop: () => Promise<void>): void {
   }
   process.on('message', (message: ParentMessage) => {
     if (message?.type === 'stop') shutdown()
+    if (message?.type === 'cpu') {
+      const { user, system } = process.cpuUsage()
+      void tell({ type: 'cpu', cpuMs: (user + system) / 1000, atMs: performance.now() })
+    }
   })
   process.on('SIGTERM', shutdown)
   process.on('SIGINT', shutdown)

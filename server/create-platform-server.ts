@@ -77,7 +77,8 @@ export async function createPlatformServer(opts: {
   })
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : env.PORT
-  const url = `http://localhost:${port}`
+  const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST
+  const url = `http://${host}:${port}`
 
   let closing: Promise<void> | null = null
   async function close() {

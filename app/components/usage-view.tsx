@@ -17,7 +17,7 @@ export function UsageView({ usage, showPartners }: { usage: UsageSummary; showPa
         </div>
         <div className="stat">
           <div className="value">{formatCount(usage.totalRecords, lang)}</div>
-          <div className="label">records</div>
+          <div className="label">{t('usage.records')}</div>
         </div>
       </div>
       {usage.totalCalls === 0 && <p className="muted">{t('usage.none')}</p>}
@@ -34,7 +34,7 @@ export function UsageView({ usage, showPartners }: { usage: UsageSummary; showPa
           {usage.byProduct.map((p) => (
             <tr key={p.productCode + p.purpose}>
               <td>
-                {p.productName} <code>{p.productCode}</code>
+                {lang === 'zh' ? p.productName : p.productNameEn} <code>{p.productCode}</code>
               </td>
               <td>{t(p.purpose === 'industrial' ? 'purpose.industrial' : 'purpose.public_interest')}</td>
               <td className="num">{formatCount(p.calls, lang)}</td>
@@ -123,6 +123,13 @@ export function UsageView({ usage, showPartners }: { usage: UsageSummary; showPa
           </tr>
         </thead>
         <tbody>
+          {usage.rejected.length === 0 && (
+            <tr>
+              <td colSpan={5} className="muted">
+                {t('usage.none')}
+              </td>
+            </tr>
+          )}
           {usage.rejected.map((r) => (
             <tr key={r.requestId}>
               <td>{formatTime(r.at, lang)}</td>

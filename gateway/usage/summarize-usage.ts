@@ -8,7 +8,7 @@ export interface UsageSummary {
   totalRecords: number
   totalBytesOut: number
   byDay: { day: string; calls: number }[]
-  byProduct: { productCode: string; productName: string; purpose: string; calls: number }[]
+  byProduct: { productCode: string; productName: string; productNameEn: string; purpose: string; calls: number }[]
   byPartner: { partnerCode: string; partnerName: string; calls: number }[]
   byStatus: { status: number; calls: number }[]
   recent: { at: number; requestId: string; productCode: string; partnerName: string; status: number; keyPrefix: string }[]
@@ -42,7 +42,7 @@ export async function summarizeUsage(
     .groupBy(shanghaiDay)
     .orderBy(desc(shanghaiDay))
   const byProduct = await db
-    .select({ productCode: products.code, productName: products.nameZh, purpose: usageEvents.purpose, calls: count() })
+    .select({ productCode: products.code, productName: products.nameZh, productNameEn: products.nameEn, purpose: usageEvents.purpose, calls: count() })
     .from(usageEvents)
     .innerJoin(products, eq(products.id, usageEvents.productId))
     .where(where)

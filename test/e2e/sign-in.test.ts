@@ -165,7 +165,9 @@ describe('sign-in, roles and sessions in the browser', () => {
 
       await signIn(page, platform.url, username)
       expect(pathOf(page)).toBe('/login')
-      expect(await page.getByTestId('login-error').textContent()).toMatch(/^连续 5 次登录失败，账号已锁定 15 分钟，请于 .+ 后再试$/)
+      expect(await page.getByTestId('login-error').textContent()).toMatch(
+        /^连续 5 次登录失败，账号已锁定 15 分钟，请于 .+ 后再试$/,
+      )
       expect(await page.getByTestId('home-title').count()).toBe(0)
 
       const [row] = await platform.database.db.select().from(users).where(eq(users.username, username))

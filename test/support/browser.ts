@@ -50,7 +50,8 @@ export async function signIn(
   await form.locator('button[type=submit]').click()
   await Promise.race([
     page.waitForURL((url) => url.pathname !== '/login'),
-    page.waitForResponse((r) => r.request().method() === 'POST' && routePath(r.url()) === '/login' && r.status() >= 400)
+    page
+      .waitForResponse((r) => r.request().method() === 'POST' && routePath(r.url()) === '/login' && r.status() >= 400)
       .then(() => error.waitFor()),
   ])
 }
