@@ -1,9 +1,22 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { blob, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import { createdAt, id, timestamp } from '../columns.ts'
 import { products } from './catalog.ts'
 import { partners, users } from './identity.ts'
 
 export const PURPOSES = ['industrial', 'public_interest'] as const
+
+/** A plan gives a subscription its rate limit and monthly quota. */
+export const plans = sqliteTable('plans', {
+  code: text('code').primaryKey(),
+  nameZh: text('name_zh').notNull(),
+  nameEn: text('name_en').notNull(),
+  /** Calls per key per minute (sliding window). */
+  rateLimitPerMinute: integer('rate_limit_per_minute').notNull(),
+  /** Answered calls per subscription per calendar month (Asia/Shanghai); null = unlimited. */
+  monthlyQuota: integer('monthly_quota'),
+  /** Verification products: distinct subjects per key per day (anti-enumeration, Art. 13). */
+  distinctSubjectsPerDay: integer('distinct_subjects_per_day').notNull().default(1000),
+})
 
 export const subscriptions = sqliteTable(
   'subscriptions',
@@ -20,6 +33,12 @@ export const subscriptions = sqliteTable(
     purposeStatement: text('purpose_statement'),
     state: text('state', { enum: ['pending', 'active', 'rejected', 'ended'] }).notNull(),
     planCode: text('plan_code').notNull().default('standard'),
+    createdByUserId: text('created_by_user_id').references(() => users.id),
+    /** The bureau's decision on a public-interest purpose. */
+    decidedByUserId: text('decided_by_user_id').references(() => users.id),
+    decidedAt: timestamp('decided_at'),
+    decisionComment: text('decision_comment'),
+    endedAt: timestamp('ended_at'),
     createdAt: createdAt(),
   },
   (t) => [index('subscriptions_partner_idx').on(t.partnerId)],
@@ -39,6 +58,11 @@ export const apiKeys = sqliteTable(
     createdByUserId: text('created_by_user_id').references(() => users.id),
     expiresAt: timestamp('expires_at'),
     revokedAt: timestamp('revoked_at'),
+    revokedReason: text('revoked_reason'),
+    /** Set when the key was rolled: the successor; the old key stays valid until its expiresAt (the grace period). */
+    replacedByKeyId: text('replaced_by_key_id'),
+    /** Comma-separated CIDRs; null = any address. */
+    ipAllowlist: text('ip_allowlist'),
     lastUsedAt: timestamp('last_used_at'),
     createdAt: createdAt(),
   },
@@ -66,6 +90,9 @@ export const usageEvents = sqliteTable(
     // Lineage (Art. 8): the datasets and source units the answer drew on, comma-separated codes.
     datasetCodes: text('dataset_codes').notNull().default(''),
     sourceUnitCodes: text('source_unit_codes').notNull().default(''),
+    authorizationCodes: text('authorization_codes').notNull().default(''),
+    /** Keyed hash of the verified subject (verification products), for the distinct-subjects limit. */
+    subjectHash: text('subject_hash'),
     calls: integer('calls').notNull().default(1),
     records: integer('records').notNull().default(0),
     fieldsMasked: integer('fields_masked').notNull().default(0),
@@ -77,6 +104,8 @@ export const usageEvents = sqliteTable(
     index('usage_events_partner_at_idx').on(t.partnerId, t.at),
     index('usage_events_product_at_idx').on(t.productId, t.at),
     index('usage_events_at_idx').on(t.at),
+    index('usage_events_subscription_at_idx').on(t.subscriptionId, t.at),
+    index('usage_events_key_subject_idx').on(t.apiKeyId, t.at, t.subjectHash),
   ],
 )
 
@@ -95,4 +124,27 @@ export const rejectedCalls = sqliteTable(
     clientIp: text('client_ip'),
   },
   (t) => [index('rejected_calls_at_idx').on(t.at)],
+)
+
+/** Report products (数据报告): exports run as jobs; the download is metered as export_bytes. */
+export const reportExports = sqliteTable(
+  'report_exports',
+  {
+    id: id(),
+    partnerId: text('partner_id').notNull(),
+    apiKeyId: text('api_key_id').notNull(),
+    subscriptionId: text('subscription_id').notNull(),
+    productId: text('product_id').notNull(),
+    params: text('params').notNull(),
+    format: text('format', { enum: ['pdf', 'csv'] }).notNull(),
+    state: text('state', { enum: ['queued', 'running', 'succeeded', 'failed'] }).notNull(),
+    progress: integer('progress').notNull().default(0),
+    bytes: integer('bytes'),
+    content: blob('content', { mode: 'buffer' }),
+    error: text('error'),
+    createdAt: createdAt(),
+    completedAt: timestamp('completed_at'),
+    downloads: integer('downloads').notNull().default(0),
+  },
+  (t) => [index('report_exports_partner_idx').on(t.partnerId, t.createdAt)],
 )

@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
-import { apiKeys, datasets, partners, productDatasets, products, sourceUnits, subscriptions, users } from '#db/schema/index.ts'
+import { apiKeys, authorizations, datasetFields, datasets, partners, plans, productDatasets, products, sourceUnits, subscriptions, users } from '#db/schema/index.ts'
 import { recordAudit, systemActor } from '#platform/audit/record-audit.ts'
 import { createUser } from '#platform/identity/create-user.ts'
 import { makeUscc } from '#platform/codes/uscc.ts'
 import { apiKeyFromBody } from '#gateway/keys/api-key-format.ts'
-import { DATASETS, DEMO_API_KEY_BODY, DEMO_PASSWORD, DEMO_SUBSCRIPTIONS, DEMO_USERS, PARTNERS, PRODUCTS, SOURCE_UNITS } from './platform-fixtures.ts'
+import { DATASET_FIELDS, DATASETS, PLANS, DEMO_API_KEY_BODY, DEMO_PASSWORD, DEMO_SUBSCRIPTIONS, DEMO_USERS, PARTNERS, PRODUCTS, SOURCE_UNITS } from './platform-fixtures.ts'
 
 const seedActor = systemActor('seed')
 
@@ -29,6 +29,12 @@ export async function seedPlatform(db: Db): Promise<{ demoApiKey: string }> {
     unitIds.set(unit.code, id)
   }
 
+  for (const plan of PLANS) {
+    const [found] = await db.select({ code: plans.code }).from(plans).where(eq(plans.code, plan.code))
+    if (found) continue
+    await recordAudit(db, { actor: seedActor, action: 'plan.create', objectType: 'plan', objectId: plan.code }, [db.insert(plans).values(plan)])
+  }
+
   const datasetIds = new Map<string, string>()
   for (const { sourceUnit, ...ds } of DATASETS) {
     const [found] = await db.select({ id: datasets.id }).from(datasets).where(eq(datasets.code, ds.code))
@@ -37,8 +43,23 @@ export async function seedPlatform(db: Db): Promise<{ demoApiKey: string }> {
       continue
     }
     const id = crypto.randomUUID()
+    const fields = DATASET_FIELDS[ds.code] ?? []
+    const now = Date.now()
+    const authorizationId = crypto.randomUUID()
+    // Seeded datasets arrive authorized (as if granted through a demand list) for just under 3 years (Art. 17).
     await recordAudit(db, { actor: seedActor, action: 'dataset.register', objectType: 'dataset', objectId: id, detail: { code: ds.code } }, [
       db.insert(datasets).values({ id, ...ds, sourceUnitId: unitIds.get(sourceUnit)! }),
+      ...fields.map((f, ordinal) => db.insert(datasetFields).values({ datasetId: id, ordinal, name: f.name, labelZh: f.labelZh, type: f.type, piTag: f.piTag ?? null })),
+    ])
+    await recordAudit(db, { actor: seedActor, action: 'authorization.grant', objectType: 'authorization', objectId: authorizationId, detail: { dataset: ds.code } }, [
+      db.insert(authorizations).values({
+        id: authorizationId,
+        code: `SQ-${ds.code.slice(3)}`,
+        datasetId: id,
+        deliveryMode: ds.deliveryMode,
+        startsAt: now,
+        endsAt: now + 3 * 365 * 86_400_000 - 86_400_000,
+      }),
     ])
     datasetIds.set(ds.code, id)
   }
@@ -52,7 +73,7 @@ export async function seedPlatform(db: Db): Promise<{ demoApiKey: string }> {
     }
     const id = crypto.randomUUID()
     await recordAudit(db, { actor: seedActor, action: 'product.publish', objectType: 'product', objectId: id, detail: { code: product.code } }, [
-      db.insert(products).values({ id, ...product, state: 'published' }),
+      db.insert(products).values({ id, ...product, state: 'published', publishedAt: Date.now() }),
       ...dsCodes.map((code) => db.insert(productDatasets).values({ productId: id, datasetId: datasetIds.get(code)! })),
     ])
     productIds.set(product.code, id)
@@ -99,7 +120,7 @@ export async function seedPlatform(db: Db): Promise<{ demoApiKey: string }> {
     if (existing.some((s) => s.productId === productId)) continue
     const id = crypto.randomUUID()
     await recordAudit(db, { actor: seedActor, action: 'subscription.create', objectType: 'subscription', objectId: id, detail: { ...sub } }, [
-      db.insert(subscriptions).values({ id, partnerId, productId, purpose: sub.purpose, state: sub.state }),
+      db.insert(subscriptions).values({ id, partnerId, productId, purpose: sub.purpose, state: sub.state, planCode: sub.planCode }),
     ])
   }
 

@@ -2,6 +2,7 @@ import { desc } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Db } from '#db/client.ts'
 import { auditLog } from '#db/schema/index.ts'
+import { errorText } from '#platform/error-text.ts'
 import { computeAuditHash, GENESIS_HASH } from './audit-hash.ts'
 
 /** Who did it. `system` actors (jobs, CLI) carry no user id. */
@@ -59,7 +60,7 @@ async function appendWithRetry(db: Db, entry: AuditEntry, changes: BatchItem<'sq
       await db.batch(statements)
       return row.seq
     } catch (error) {
-      const isSeqRace = String((error as Error)?.message ?? '').includes('audit_log.seq')
+      const isSeqRace = errorText(error).includes('audit_log.seq')
       if (!isSeqRace || attempt >= 20) throw error
     }
   }

@@ -5,6 +5,7 @@ import { openDatabase } from '#db/client.ts'
 import { recordAudit, systemActor } from '#platform/audit/record-audit.ts'
 import { verifyAuditChain } from '#platform/audit/verify-audit-chain.ts'
 import { runCli } from '#cli/platform.ts'
+import { errorText } from '#platform/error-text.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
 
 describe('audit trail', () => {
@@ -13,6 +14,12 @@ describe('audit trail', () => {
     t = await createTestDatabase()
   })
   afterEach(() => t.destroy())
+
+  // The triggers of ADR 0007 refuse any edit; an attacker holding the file drops them first.
+  async function dropAppendOnlyTriggers() {
+    await t.client.execute('DROP TRIGGER audit_log_append_only_update')
+    await t.client.execute('DROP TRIGGER audit_log_append_only_delete')
+  }
 
   async function cliVerify() {
     const out: string[] = []
@@ -27,7 +34,14 @@ describe('audit trail', () => {
     expect(await cliVerify()).toMatchObject({ code: 0, report: { ok: true } })
   })
 
+  it('refuses UPDATE and DELETE of audit entries at the database level', async () => {
+    await expect(t.db.update(auditLog).set({ action: 'x' }).where(eq(auditLog.seq, 2))).rejects.toSatisfy((e) => /log_retention/.test(errorText(e)))
+    await expect(t.db.delete(auditLog).where(eq(auditLog.seq, 2))).rejects.toSatisfy((e) => /log_retention/.test(errorText(e)))
+    expect((await verifyAuditChain(t.db)).ok).toBe(true)
+  })
+
   it('names the first altered entry', async () => {
+    await dropAppendOnlyTriggers()
     await t.db.update(auditLog).set({ action: 'user.create.tampered' }).where(eq(auditLog.seq, 7))
     await t.db.update(auditLog).set({ actorLabel: 'someone-else' }).where(eq(auditLog.seq, 9))
     const report = await verifyAuditChain(t.db)
@@ -38,12 +52,14 @@ describe('audit trail', () => {
   })
 
   it('names the first removed entry', async () => {
+    await dropAppendOnlyTriggers()
     await t.db.delete(auditLog).where(eq(auditLog.seq, 5))
     expect(await verifyAuditChain(t.db)).toMatchObject({ ok: false, firstBadSeq: 5, problem: 'missing' })
   })
 
   it('detects a row whose hash was recomputed but whose link was not', async () => {
     // Re-hashing one row after editing it still breaks the next row's link.
+    await dropAppendOnlyTriggers()
     const { computeAuditHash } = await import('#platform/audit/audit-hash.ts')
     const [row] = await t.db.select().from(auditLog).where(eq(auditLog.seq, 3))
     const edited = { ...row!, detail: '{"forged":true}' }
