@@ -5,6 +5,7 @@ import appStyles from '#app/styles/app.css'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { translate, type Lang } from '#app/i18n/messages.ts'
 import { getLang, getOptionalUser, ROLE_HOME } from '#app/session.server.ts'
+import { ROLE_NAV } from '#app/nav.ts'
 
 export const links: LinksFunction = () => [
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
@@ -35,15 +36,16 @@ type RootData = Awaited<ReturnType<typeof loader>>
 
 function NavLinks({ data }: { data: RootData }) {
   const t = (k: Parameters<typeof translate>[1]) => translate(data.lang, k)
-  const role = data.user?.role
   return (
     <nav>
       <Link to="/catalog">{t('nav.catalog')}</Link>
       {data.user && <Link to={data.user.home}>{t('nav.home')}</Link>}
-      {role === 'bureau' && <Link to="/bureau/audit">{t('nav.audit')}</Link>}
-      {role === 'operator' && <Link to="/operator/usage">{t('nav.usage')}</Link>}
-      {role === 'partner_admin' && <Link to="/partner/usage">{t('nav.usage')}</Link>}
-      {role === 'partner_developer' && <Link to="/developer/usage">{t('nav.usage')}</Link>}
+      {data.user &&
+        ROLE_NAV[data.user.role].map((item) => (
+          <Link key={item.to} to={item.to}>
+            {t(item.label)}
+          </Link>
+        ))}
     </nav>
   )
 }

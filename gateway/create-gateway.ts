@@ -8,7 +8,7 @@ import { GatewayError } from './http/gateway-error.ts'
 import { readJsonBody } from './http/read-json-body.ts'
 import { UsageRecorder } from './metering/usage-recorder.ts'
 import type { ProductOperation } from './products/product-operation.ts'
-import { verifyEnterpriseOperation } from './products/verify-enterprise.ts'
+import { createProductOperations } from './products/index.ts'
 import { loadOpenApiJson } from './openapi-document.ts'
 
 export const GATEWAY_BASE_PATH = '/api/v1'
@@ -39,7 +39,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const productsByCode = new TtlCache<string, ProductAccess | null>(ACCESS_TTL_MS)
   const subs = new TtlCache<string, SubscriptionAccess | null>(ACCESS_TTL_MS)
   const operations = new Map<string, ProductOperation>()
-  for (const op of [verifyEnterpriseOperation(db)]) operations.set(`${op.method} ${op.path}`, op)
+  for (const op of createProductOperations(db)) operations.set(`${op.method} ${op.path}`, op)
   const openApiJson = loadOpenApiJson()
 
   function send(res: ServerResponse, status: number, payload: string, requestId: string, extra?: Record<string, string>) {

@@ -1,8 +1,12 @@
+import { catalogMessages } from './catalog-messages.ts'
+import { gatewayMessages } from './gateway-messages.ts'
+
 // UI strings. Simplified Chinese is the default; English is switchable and remembered in a cookie.
+// Each area keeps its strings in its own file (catalog-messages.ts, gateway-messages.ts, ...).
 export const LANGS = ['zh', 'en'] as const
 export type Lang = (typeof LANGS)[number]
 
-const zh = {
+const coreZh = {
   'app.name': '沈阳市公共数据授权运营平台',
   'app.tagline': '原始数据不出域，数据可用不可见',
   'nav.catalog': '数据产品目录',
@@ -13,6 +17,15 @@ const zh = {
   'nav.keys': 'API 密钥',
   'nav.audit': '审计日志',
   'nav.apiDocs': 'API 文档',
+  'nav.datasets': '数据集',
+  'nav.demands': '需求清单',
+  'nav.products': '数据产品',
+  'nav.demandReview': '需求审核',
+  'nav.productReview': '产品审核',
+  'nav.subscriptionReview': '订阅审批',
+  'nav.authorizations': '授权',
+  'nav.myDemands': '待决定事项',
+  'nav.subscriptions': '订阅',
   'lang.switch': 'English',
   'role.bureau': '市数据局',
   'role.operator': '授权运营单位',
@@ -92,9 +105,12 @@ const zh = {
   'estimate.none': '—',
 } as const
 
+const zh = { ...coreZh, ...catalogMessages.zh, ...gatewayMessages.zh }
 export type MessageKey = keyof typeof zh
 
 const en: Record<MessageKey, string> = {
+  ...catalogMessages.en,
+  ...gatewayMessages.en,
   'app.name': 'Shenyang Public Data Authorized Operation Platform',
   'app.tagline': 'Raw data stays in; data is usable, not visible',
   'nav.catalog': 'Product catalog',
@@ -105,6 +121,15 @@ const en: Record<MessageKey, string> = {
   'nav.keys': 'API keys',
   'nav.audit': 'Audit log',
   'nav.apiDocs': 'API docs',
+  'nav.datasets': 'Datasets',
+  'nav.demands': 'Demand lists',
+  'nav.products': 'Products',
+  'nav.demandReview': 'Demand review',
+  'nav.productReview': 'Product review',
+  'nav.subscriptionReview': 'Subscription review',
+  'nav.authorizations': 'Authorizations',
+  'nav.myDemands': 'Items awaiting decision',
+  'nav.subscriptions': 'Subscriptions',
   'lang.switch': '中文',
   'role.bureau': 'Municipal Data Bureau',
   'role.operator': 'Authorized operator',

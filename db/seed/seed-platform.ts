@@ -5,6 +5,7 @@ import { recordAudit, systemActor } from '#platform/audit/record-audit.ts'
 import { createUser } from '#platform/identity/create-user.ts'
 import { makeUscc } from '#platform/codes/uscc.ts'
 import { apiKeyFromBody } from '#gateway/keys/api-key-format.ts'
+import { seedCatalogDemo } from './seed-catalog-demo.ts'
 import { DATASET_FIELDS, DATASETS, PLANS, DEMO_API_KEY_BODY, DEMO_PASSWORD, DEMO_SUBSCRIPTIONS, DEMO_USERS, PARTNERS, PRODUCTS, SOURCE_UNITS } from './platform-fixtures.ts'
 
 const seedActor = systemActor('seed')
@@ -133,5 +134,6 @@ export async function seedPlatform(db: Db): Promise<{ demoApiKey: string }> {
       db.insert(apiKeys).values({ id, partnerId, name: '演示密钥 Demo key', keyHash: demo.hash, displayPrefix: demo.displayPrefix }),
     ])
   }
+  await seedCatalogDemo(db)
   return { demoApiKey: demo.key }
 }

@@ -1,0 +1,32 @@
+import type { Role } from '#db/schema/identity.ts'
+import type { MessageKey } from '#app/i18n/messages.ts'
+
+/** The header's links per role (after the catalog and home links). */
+export const ROLE_NAV: Record<Role, { to: string; label: MessageKey }[]> = {
+  bureau: [
+    { to: '/bureau/demands', label: 'nav.demandReview' },
+    { to: '/bureau/products', label: 'nav.productReview' },
+    { to: '/bureau/subscriptions', label: 'nav.subscriptionReview' },
+    { to: '/bureau/authorizations', label: 'nav.authorizations' },
+    { to: '/bureau/audit', label: 'nav.audit' },
+  ],
+  operator: [
+    { to: '/operator/datasets', label: 'nav.datasets' },
+    { to: '/operator/demands', label: 'nav.demands' },
+    { to: '/operator/products', label: 'nav.products' },
+    { to: '/operator/usage', label: 'nav.usage' },
+  ],
+  source_unit: [
+    { to: '/source-unit/demands', label: 'nav.myDemands' },
+    { to: '/source-unit/authorizations', label: 'nav.authorizations' },
+  ],
+  partner_admin: [
+    { to: '/partner/subscriptions', label: 'nav.subscriptions' },
+    { to: '/partner/usage', label: 'nav.usage' },
+  ],
+  partner_developer: [
+    { to: '/developer/keys', label: 'nav.keys' },
+    { to: '/developer/docs', label: 'nav.apiDocs' },
+    { to: '/developer/usage', label: 'nav.usage' },
+  ],
+}

@@ -1,0 +1,7 @@
+import type { CliCommand } from './command.ts'
+import { coreCommands } from './core.ts'
+import { catalogCommands } from './catalog.ts'
+import { gatewayCommands } from './gateway.ts'
+
+/** Every command of `npm run platform`; each area adds its own in its own file. */
+export const COMMANDS: Record<string, CliCommand> = { ...coreCommands, ...catalogCommands, ...gatewayCommands }
