@@ -8,6 +8,7 @@ export const ROLE_NAV: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: '/bureau/products', label: 'nav.productReview' },
     { to: '/bureau/subscriptions', label: 'nav.subscriptionReview' },
     { to: '/bureau/authorizations', label: 'nav.authorizations' },
+    { to: '/bureau/suspensions', label: 'nav.suspensions' },
     { to: '/bureau/audit', label: 'nav.audit' },
   ],
   operator: [

@@ -8,6 +8,7 @@ import { GatewayError } from './http/gateway-error.ts'
 import { readJsonBody } from './http/read-json-body.ts'
 import { UsageRecorder } from './metering/usage-recorder.ts'
 import type { ProductOperation } from './products/product-operation.ts'
+import { RouteTable } from './http/route-table.ts'
 import { createProductOperations } from './products/index.ts'
 import { loadOpenApiJson } from './openapi-document.ts'
 
@@ -38,11 +39,10 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const keys = new TtlCache<string, KeyAccess | null>(ACCESS_TTL_MS)
   const productsByCode = new TtlCache<string, ProductAccess | null>(ACCESS_TTL_MS)
   const subs = new TtlCache<string, SubscriptionAccess | null>(ACCESS_TTL_MS)
-  const operations = new Map<string, ProductOperation>()
-  for (const op of createProductOperations(db)) operations.set(`${op.method} ${op.path}`, op)
+  const routes = new RouteTable(createProductOperations(db))
   const openApiJson = loadOpenApiJson()
 
-  function send(res: ServerResponse, status: number, payload: string, requestId: string, extra?: Record<string, string>) {
+  function send(res: ServerResponse, status: number, payload: string | Buffer, requestId: string, extra?: Record<string, string>) {
     res.writeHead(status, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(payload),
@@ -73,7 +73,14 @@ export function createGateway(opts: GatewayOptions): Gateway {
     return access
   }
 
-  async function handleOperation(req: IncomingMessage, res: ServerResponse, op: ProductOperation, requestId: string) {
+  async function handleOperation(
+    req: IncomingMessage,
+    res: ServerResponse,
+    op: ProductOperation,
+    params: Record<string, string>,
+    query: URLSearchParams,
+    requestId: string,
+  ) {
     const key = await authenticate(req)
     const product = await productsByCode.get(op.productCode, () => loadProductByCode(db, op.productCode))
     if (!product || product.state === 'draft' || product.state === 'under_review') {
@@ -88,9 +95,18 @@ export function createGateway(opts: GatewayOptions): Gateway {
 
     const body = op.readsBody ? await readJsonBody(req) : undefined
     const started = process.hrtime.bigint()
-    const answer = await op.handle({ db, body, requestId })
+    const answer = await op.handle({
+      db,
+      body,
+      params,
+      query,
+      requestId,
+      caller: { apiKeyId: key.id, partnerId: key.partnerId, subscriptionId: sub.id, purpose: sub.purpose },
+      level: product.level as 'L1' | 'L2' | 'L3' | 'L4',
+      now: now(),
+    })
     const computeMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6)
-    const payload = JSON.stringify(answer.body)
+    const payload = Buffer.isBuffer(answer.body) ? answer.body : JSON.stringify(answer.body)
     // The event is committed before the response leaves: no answered call without its event.
     await recorder.record({
       id: randomUUID(),
@@ -112,25 +128,32 @@ export function createGateway(opts: GatewayOptions): Gateway {
       computeMs: answer.meters?.computeMs ?? computeMs,
       exportBytes: answer.meters?.exportBytes ?? 0,
     })
-    send(res, answer.status, payload, requestId)
+    send(res, answer.status, payload, requestId, {
+      ...(answer.contentType ? { 'content-type': answer.contentType } : {}),
+      ...answer.headers,
+    })
   }
 
   function handle(req: IncomingMessage, res: ServerResponse) {
     const requestId = `req_${randomUUID().replace(/-/g, '')}`
-    const path = (req.url ?? '/').split('?')[0]!
+    const url = req.url ?? '/'
+    const queryAt = url.indexOf('?')
+    const path = queryAt === -1 ? url : url.slice(0, queryAt)
+    const query = new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1))
     const method = req.method ?? 'GET'
     if (method === 'GET' && path === `${GATEWAY_BASE_PATH}/openapi.json`) {
       return send(res, 200, openApiJson, requestId, { 'cache-control': 'public, max-age=60' })
     }
-    const op = operations.get(`${method} ${path}`)
-    if (!op) {
-      const knownPath = [...operations.values()].some((o) => o.path === path)
-      const error = knownPath
-        ? new GatewayError('method_not_allowed', `${method} is not allowed on ${path}`)
-        : new GatewayError('not_found', `No operation at ${method} ${path}`)
+    const route = routes.match(method, path)
+    if (route.kind !== 'found') {
+      const error =
+        route.kind === 'method_not_allowed'
+          ? new GatewayError('method_not_allowed', `${method} is not allowed on ${path}`)
+          : new GatewayError('not_found', `No operation at ${method} ${path}`)
       return sendError(res, error, requestId)
     }
-    handleOperation(req, res, op, requestId).catch((error: unknown) => {
+    const { op, params } = route
+    handleOperation(req, res, op, params, query, requestId).catch((error: unknown) => {
       const gatewayError =
         error instanceof GatewayError ? error : new GatewayError('internal_error', 'The platform could not answer; nothing was billed')
       if (!(error instanceof GatewayError)) opts.onError?.(error, requestId)
