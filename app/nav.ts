@@ -9,6 +9,7 @@ export const ROLE_NAV: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: '/bureau/subscriptions', label: 'nav.subscriptionReview' },
     { to: '/bureau/authorizations', label: 'nav.authorizations' },
     { to: '/bureau/suspensions', label: 'nav.suspensions' },
+    { to: '/bureau/pricing', label: 'nav.pricing' },
     { to: '/bureau/audit', label: 'nav.audit' },
   ],
   operator: [
@@ -16,6 +17,8 @@ export const ROLE_NAV: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: '/operator/demands', label: 'nav.demands' },
     { to: '/operator/products', label: 'nav.products' },
     { to: '/operator/usage', label: 'nav.usage' },
+    { to: '/operator/pricing', label: 'nav.pricing' },
+    { to: '/operator/invoices', label: 'nav.invoices' },
   ],
   source_unit: [
     { to: '/source-unit/demands', label: 'nav.myDemands' },
@@ -24,6 +27,7 @@ export const ROLE_NAV: Record<Role, { to: string; label: MessageKey }[]> = {
   partner_admin: [
     { to: '/partner/subscriptions', label: 'nav.subscriptions' },
     { to: '/partner/usage', label: 'nav.usage' },
+    { to: '/partner/invoices', label: 'nav.invoices' },
   ],
   partner_developer: [
     { to: '/developer/keys', label: 'nav.keys' },

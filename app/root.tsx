@@ -39,6 +39,7 @@ function NavLinks({ data }: { data: RootData }) {
   return (
     <nav>
       <Link to="/catalog">{t('nav.catalog')}</Link>
+      <Link to="/fees">{t('nav.fees')}</Link>
       {data.user && <Link to={data.user.home}>{t('nav.home')}</Link>}
       {data.user &&
         ROLE_NAV[data.user.role].map((item) => (

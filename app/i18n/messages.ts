@@ -1,5 +1,6 @@
 import { catalogMessages } from './catalog-messages.ts'
 import { gatewayMessages } from './gateway-messages.ts'
+import { billingMessages } from './billing-messages.ts'
 
 // UI strings. Simplified Chinese is the default; English is switchable and remembered in a cookie.
 // Each area keeps its strings in its own file (catalog-messages.ts, gateway-messages.ts, ...).
@@ -27,6 +28,9 @@ const coreZh = {
   'nav.myDemands': '待决定事项',
   'nav.subscriptions': '订阅',
   'nav.suspensions': '暂停与恢复',
+  'nav.pricing': '价格管理',
+  'nav.invoices': '账单',
+  'nav.fees': '收费公示',
   'lang.switch': 'English',
   'role.bureau': '市数据局',
   'role.operator': '授权运营单位',
@@ -106,12 +110,13 @@ const coreZh = {
   'estimate.none': '—',
 } as const
 
-const zh = { ...coreZh, ...catalogMessages.zh, ...gatewayMessages.zh }
+const zh = { ...coreZh, ...catalogMessages.zh, ...gatewayMessages.zh, ...billingMessages.zh }
 export type MessageKey = keyof typeof zh
 
 const en: Record<MessageKey, string> = {
   ...catalogMessages.en,
   ...gatewayMessages.en,
+  ...billingMessages.en,
   'app.name': 'Shenyang Public Data Authorized Operation Platform',
   'app.tagline': 'Raw data stays in; data is usable, not visible',
   'nav.catalog': 'Product catalog',
@@ -132,6 +137,9 @@ const en: Record<MessageKey, string> = {
   'nav.myDemands': 'Items awaiting decision',
   'nav.subscriptions': 'Subscriptions',
   'nav.suspensions': 'Suspensions',
+  'nav.pricing': 'Pricing',
+  'nav.invoices': 'Invoices',
+  'nav.fees': 'Fee disclosure',
   'lang.switch': '中文',
   'role.bureau': 'Municipal Data Bureau',
   'role.operator': 'Authorized operator',
