@@ -3,6 +3,9 @@ import { migrateDatabase } from '#db/migrate.ts'
 import { ensureDemoCity, findExampleEnterprise, printDemoAccess } from '#db/seed/ensure-demo-city.ts'
 import { EnvError, readEnv } from '#platform/env.ts'
 import { createPlatformServer } from './server/create-platform-server.ts'
+import { startScheduler } from './server/scheduler.ts'
+import { expireAuthorizations } from '#catalog/authorizations/expire-authorizations.ts'
+import { runDuePulls } from '#catalog/datasets/run-due-pulls.ts'
 
 async function main() {
   let env
@@ -24,21 +27,40 @@ async function main() {
   console.log(`Shenyang public data platform listening on ${platform.url} (gateway at ${platform.url}/api/v1)`)
   if (env.DEMO_MODE) printDemoAccess(platform.url, await findExampleEnterprise(database.db))
 
+  // Jobs are idempotent, so several server processes may each run them.
+  const scheduler = startScheduler(
+    [
+      // Art. 17: on expiry access closes at once (the gateway checks endsAt itself); the job deletes the data.
+      {
+        name: 'authorizations:expire',
+        everyMs: 60 * 60_000,
+        runAtStart: true,
+        run: (now) => expireAuthorizations(database.db, { now }),
+      },
+      // Art. 16: interface-delivered datasets are pulled on their schedule.
+      { name: 'datasets:pull', everyMs: 60_000, run: (now) => runDuePulls(database.db, { now }) },
+    ],
+    { onError: (job, error) => console.error(`[job ${job}] failed:`, error) },
+  )
+
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return
     stopping = true
     console.log(`${signal}: finishing in-flight requests and flushing metering…`)
-    platform.close().then(
-      () => {
-        console.log('Stopped cleanly.')
-        process.exit(0)
-      },
-      (error) => {
-        console.error('Shutdown failed:', error)
-        process.exit(1)
-      },
-    )
+    scheduler
+      .stop()
+      .then(() => platform.close())
+      .then(
+        () => {
+          console.log('Stopped cleanly.')
+          process.exit(0)
+        },
+        (error) => {
+          console.error('Shutdown failed:', error)
+          process.exit(1)
+        },
+      )
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))

@@ -1,0 +1,173 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { z } from 'zod'
+import { listProducts, retireProduct, reviewProduct } from '#app/domain.server.ts'
+import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
+import {
+  Field,
+  FormError,
+  StateBadge,
+  useFormatDay,
+  useOptionLabel,
+  type CatalogActionData,
+} from '#app/components/catalog/catalog-ui.tsx'
+import { useLang, useT } from '#app/i18n/use-t.ts'
+import type { MessageKey } from '#app/i18n/messages.ts'
+import { requireUser } from '#app/session.server.ts'
+
+export { GeneralErrorBoundary as ErrorBoundary }
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireUser(request, context, ['bureau'])
+  const { db } = context.platform
+  const [underReview, published] = await Promise.all([
+    listProducts(db, { states: ['under_review'] }),
+    listProducts(db, { states: ['published'] }),
+  ])
+  return { underReview, published }
+}
+
+const reviewSchema = z
+  .object({
+    intent: z.literal('review'),
+    code: z.string().min(1),
+    decision: z.enum(['approve', 'return'], { errorMap: () => ({ message: 'required' }) }),
+    comment: z.string().trim().max(1000, 'too_long').optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.decision === 'return' && !v.comment)
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['comment'], message: 'comment_required' })
+  })
+const retireSchema = z.object({ intent: z.literal('retire'), code: z.string().min(1) })
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context, ['bureau'])
+  const form = Object.fromEntries(await request.formData())
+  const target = typeof form.code === 'string' ? form.code : null
+  const parsed = form.intent === 'review' ? reviewSchema.safeParse(form) : retireSchema.safeParse(form)
+  if (!parsed.success) {
+    const fields: Record<string, string> = {}
+    for (const issue of parsed.error.issues)
+      fields[String(issue.path[0])] ??= /^[a-z_]+$/.test(issue.message) ? issue.message : 'invalid'
+    return Response.json({ target, fields, formError: null } satisfies CatalogActionData, { status: 400 })
+  }
+  const { db, requestId } = context.platform
+  const actor = { id: user.id, label: user.username, role: user.role }
+  const v = parsed.data
+  const result =
+    v.intent === 'review'
+      ? await reviewProduct(db, { actor, requestId, code: v.code, decision: v.decision, comment: v.comment })
+      : await retireProduct(db, { actor, requestId, code: v.code })
+  if (!result.ok) {
+    if (result.error.code === 'product_not_found') throw new Response('Not found', { status: 404 })
+    const fields = result.error.code === 'comment_required' ? (result.error.fields ?? {}) : {}
+    return Response.json(
+      { target, fields, formError: Object.keys(fields).length > 0 ? null : result.error.code } satisfies CatalogActionData,
+      { status: 400 },
+    )
+  }
+  const done = v.intent === 'retire' ? 'retired' : v.decision === 'approve' ? 'published' : 'returned'
+  return redirect(`/bureau/products?done=${done}&code=${encodeURIComponent(v.code)}`)
+}
+
+export default function BureauProducts() {
+  const { underReview, published } = useLoaderData<typeof loader>()
+  const data = useActionData<CatalogActionData>()
+  const [params] = useSearchParams()
+  const t = useT()
+  const lang = useLang()
+  const label = useOptionLabel()
+  const day = useFormatDay()
+  const busy = useNavigation().state !== 'idle'
+  const done = params.get('done')
+  return (
+    <>
+      <h1>{t('catalog.bureauProducts.title')}</h1>
+      <p className="lead">{t('catalog.bureauProducts.intro')}</p>
+      {done && !data && (
+        <p className="notice" role="status" data-testid="done">
+          {label('productDone', done)} <code>{params.get('code')}</code>
+        </p>
+      )}
+      <h2>{t('catalog.queue.awaitingYou', { n: underReview.length })}</h2>
+      <div data-testid="bureau-product-queue">
+        {underReview.length === 0 && <p className="muted">{t('catalog.queue.empty')}</p>}
+        {underReview.map((p) => {
+          const failure = data?.target === p.code ? data : null
+          return (
+            <div className="panel" key={p.code} data-testid={`review-${p.code}`}>
+              <h3 style={{ marginTop: 0 }}>
+                {lang === 'zh' ? p.nameZh : p.nameEn} <code>{p.code}</code>{' '}
+                <span className="badge">{t(`form.${p.form}` as MessageKey)}</span> <span className="badge">{p.level}</span>{' '}
+                <span className="badge">{label('domain', p.domain)}</span>
+              </h3>
+              <p>{lang === 'zh' ? p.descriptionZh : p.descriptionEn}</p>
+              <p className="muted">
+                {t('catalog.products.datasets')}: <code>{p.datasetCodes.replaceAll(',', ', ')}</code>
+              </p>
+              <p className="muted">{t(`catalog.levelRule.${p.level}` as MessageKey)}</p>
+              <FormError code={failure?.formError} />
+              <Form method="post" className="stack" noValidate>
+                <input type="hidden" name="intent" value="review" />
+                <input type="hidden" name="code" value={p.code} />
+                <Field label={t('catalog.review.comment')} error={failure?.fields.comment} hint={t('catalog.review.commentHint')}>
+                  <textarea name="comment" rows={2} maxLength={1000} />
+                </Field>
+                <div>
+                  <button type="submit" name="decision" value="approve" className="primary" disabled={busy} data-testid="approve">
+                    {t('catalog.review.publish')}
+                  </button>{' '}
+                  <button type="submit" name="decision" value="return" disabled={busy} data-testid="return">
+                    {t('catalog.review.return')}
+                  </button>
+                </div>
+              </Form>
+            </div>
+          )
+        })}
+      </div>
+      <h2>{t('catalog.bureauProducts.published')}</h2>
+      <table data-testid="published-products">
+        <thead>
+          <tr>
+            <th>{t('col.code')}</th>
+            <th>{t('col.name')}</th>
+            <th>{t('col.level')}</th>
+            <th>{t('catalog.products.registrationCode')}</th>
+            <th>{t('catalog.product.publishedAt')}</th>
+            <th>{t('col.status')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {published.map((p) => (
+            <tr key={p.code}>
+              <td>
+                <Link to={`/catalog/${p.code}`}>{p.code}</Link>
+              </td>
+              <td>{lang === 'zh' ? p.nameZh : p.nameEn}</td>
+              <td>{p.level}</td>
+              <td>
+                <code>{p.registrationCode}</code>
+              </td>
+              <td>{day(p.publishedAt)}</td>
+              <td>
+                <StateBadge state={p.state} />
+                <FormError code={data?.target === p.code ? data.formError : null} />
+              </td>
+              <td>
+                <Form method="post" onSubmit={(e) => !confirm(t('catalog.products.retireConfirm')) && e.preventDefault()}>
+                  <input type="hidden" name="intent" value="retire" />
+                  <input type="hidden" name="code" value={p.code} />
+                  <button type="submit" disabled={busy}>
+                    {t('catalog.products.retire')}
+                  </button>
+                </Form>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  )
+}

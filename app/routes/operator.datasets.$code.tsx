@@ -1,0 +1,361 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from '@remix-run/react'
+import { useRef, useState, type FormEvent } from 'react'
+import { z } from 'zod'
+import { findDataset, loadDatasetTable, pullDatasetInterface, type LoadOutcome } from '#app/domain.server.ts'
+import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
+import {
+  FormError,
+  StateBadge,
+  useCatalogError,
+  useFormatDay,
+  useOptionLabel,
+  type CatalogActionData,
+} from '#app/components/catalog/catalog-ui.tsx'
+import { useLang, useT } from '#app/i18n/use-t.ts'
+import { formatCount, formatTime } from '#app/lib/format.ts'
+import { requireUser } from '#app/session.server.ts'
+
+export { GeneralErrorBoundary as ErrorBoundary }
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  await requireUser(request, context, ['operator'])
+  const dataset = await findDataset(context.platform.db, { code: params.code ?? '' })
+  if (!dataset) throw new Response('Not found', { status: 404 })
+  const { id: _id, sourceUnitId: _unit, ...rest } = dataset
+  return { dataset: rest, now: Date.now() }
+}
+
+const intentSchema = z.object({ intent: z.enum(['load_table', 'pull']) })
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context, ['operator'])
+  const parsed = intentSchema.safeParse(Object.fromEntries(await request.formData()))
+  if (!parsed.success)
+    return Response.json({ fields: { intent: 'required' }, formError: 'invalid' } satisfies CatalogActionData, { status: 400 })
+  const code = params.code ?? ''
+  const opts = {
+    actor: { id: user.id, label: user.username, role: user.role },
+    requestId: context.platform.requestId,
+    datasetCode: code,
+    trigger: 'manual' as const,
+  }
+  const { db } = context.platform
+  const result = parsed.data.intent === 'pull' ? await pullDatasetInterface(db, opts) : await loadDatasetTable(db, opts)
+  if (!result.ok) {
+    if (result.error.code === 'dataset_not_found') throw new Response('Not found', { status: 404 })
+    return Response.json({ fields: {}, formError: result.error.code } satisfies CatalogActionData, { status: 409 })
+  }
+  return redirect(`/operator/datasets/${code}?load=${result.value.state}`)
+}
+
+type UploadState =
+  | { phase: 'idle' }
+  | { phase: 'uploading'; loaded: number; total: number }
+  | { phase: 'processing' }
+  | { phase: 'done'; outcome: LoadOutcome }
+  | { phase: 'error'; code: string }
+
+/** File upload with progress: XMLHttpRequest reports bytes sent, then the server validates and loads. */
+function UploadForm({ code }: { code: string }) {
+  const t = useT()
+  const lang = useLang()
+  const errorText = useCatalogError()
+  const revalidator = useRevalidator()
+  const input = useRef<HTMLInputElement>(null)
+  const [state, setState] = useState<UploadState>({ phase: 'idle' })
+  const busy = state.phase === 'uploading' || state.phase === 'processing'
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault()
+    const file = input.current?.files?.[0]
+    if (!file) return setState({ phase: 'error', code: 'file_required' })
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', `/operator/datasets/${encodeURIComponent(code)}/upload`)
+    xhr.setRequestHeader('content-type', 'application/octet-stream')
+    xhr.setRequestHeader('x-file-name', encodeURIComponent(file.name))
+    xhr.upload.onprogress = (e) =>
+      setState({ phase: 'uploading', loaded: e.loaded, total: e.lengthComputable ? e.total : file.size })
+    xhr.upload.onload = () => setState({ phase: 'processing' })
+    xhr.onload = () => {
+      let body: { outcome?: LoadOutcome; error?: string } = {}
+      try {
+        body = JSON.parse(xhr.responseText)
+      } catch {
+        body = { error: 'upload_failed' }
+      }
+      setState(body.outcome ? { phase: 'done', outcome: body.outcome } : { phase: 'error', code: body.error ?? 'upload_failed' })
+      revalidator.revalidate()
+    }
+    xhr.onerror = () => setState({ phase: 'error', code: 'upload_failed' })
+    setState({ phase: 'uploading', loaded: 0, total: file.size })
+    xhr.send(file)
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="stack catalog-upload" data-testid="upload-form">
+      <label>
+        {t('catalog.upload.file')}
+        <input ref={input} type="file" name="file" accept=".csv,.json,text/csv,application/json" disabled={busy} />
+      </label>
+      <button type="submit" className="primary" disabled={busy}>
+        {t('catalog.upload.submit')}
+      </button>
+      {state.phase === 'uploading' && (
+        <p data-testid="upload-progress">
+          <progress value={state.loaded} max={state.total || 1} /> {t('catalog.upload.sending')}{' '}
+          {state.total ? Math.floor((state.loaded / state.total) * 100) : 0}% ({formatCount(state.loaded, lang)} /{' '}
+          {formatCount(state.total, lang)} B)
+        </p>
+      )}
+      {state.phase === 'processing' && (
+        <p data-testid="upload-progress">
+          <progress /> {t('catalog.upload.processing')}
+        </p>
+      )}
+      {state.phase === 'error' && (
+        <p className="form-error" role="alert" data-testid="upload-error">
+          {errorText(state.code)}
+        </p>
+      )}
+      {state.phase === 'done' && <LoadResult outcome={state.outcome} />}
+    </form>
+  )
+}
+
+function LoadResult({ outcome }: { outcome: LoadOutcome }) {
+  const t = useT()
+  const label = useOptionLabel()
+  return (
+    <div
+      className={outcome.state === 'succeeded' ? 'notice' : 'form-error'}
+      role="status"
+      data-testid="upload-result"
+      data-state={outcome.state}
+    >
+      <p>
+        {outcome.state === 'succeeded'
+          ? t('catalog.load.succeeded', { n: outcome.rowsLoaded })
+          : t('catalog.load.rejected', { bad: outcome.rowsRejected, total: outcome.rowsTotal })}
+        {outcome.error && outcome.state !== 'succeeded' ? ` ${outcome.error}` : ''}
+      </p>
+      {outcome.problems.length > 0 && (
+        <ul data-testid="upload-problems">
+          {outcome.problems.slice(0, 20).map((p, i) => (
+            <li key={i}>
+              {t('catalog.load.problem', { row: p.row, field: p.field || '—', problem: label('problem', p.problem) })}
+              {p.value !== undefined ? ` (${p.value})` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  )
+}
+
+export default function OperatorDataset() {
+  const { dataset: d, now } = useLoaderData<typeof loader>()
+  const data = useActionData<CatalogActionData>()
+  const [params] = useSearchParams()
+  const t = useT()
+  const lang = useLang()
+  const label = useOptionLabel()
+  const day = useFormatDay()
+  const busy = useNavigation().state !== 'idle'
+  const inForce = d.authorizations.filter((a) => a.state === 'active' && a.startsAt <= now && a.endsAt > now)
+  const modes = new Set(inForce.map((a) => a.deliveryMode))
+  const lastPull = d.loads.find((l) => l.mode === 'interface')
+  const loadFlag = params.get('load')
+  return (
+    <>
+      <p>
+        <Link to="/operator/datasets">← {t('catalog.datasets.title')}</Link>
+      </p>
+      <h1 data-testid="dataset-title">
+        {lang === 'zh' ? d.nameZh : d.nameEn} <code>{d.code}</code>
+      </h1>
+      <p>
+        <span className="badge">{d.level}</span> <span className="badge">{label('domain', d.domain)}</span>{' '}
+        <span className="badge">{label('delivery', d.deliveryMode)}</span> · {lang === 'zh' ? d.sourceUnitZh : d.sourceUnitEn} ·{' '}
+        {t('catalog.datasets.registrationCode')} <code data-testid="registration-code">{d.registrationCode}</code> ·{' '}
+        {label('frequency', d.updateFrequency)}
+      </p>
+      {params.get('registered') && (
+        <p className="notice" role="status" data-testid="registered">
+          {t('catalog.datasets.registered', { code: d.code })}
+        </p>
+      )}
+      {loadFlag && !data && (
+        <p className={loadFlag === 'succeeded' ? 'notice' : 'form-error'} role="status" data-testid="load-flag">
+          {label('loadFlag', loadFlag)}
+        </p>
+      )}
+      {lastPull && lastPull.state !== 'succeeded' && (
+        <p className="form-error" role="alert" data-testid="pull-failure">
+          {t('catalog.load.lastPullFailed', { at: formatTime(lastPull.startedAt, lang), error: lastPull.error ?? '' })}
+        </p>
+      )}
+      {d.description && <p>{d.description}</p>}
+      <div className="stats">
+        <div className="stat">
+          <div className="value" data-testid="row-count">
+            {formatCount(d.rowCount, lang)}
+          </div>
+          <div className="label">
+            {t('catalog.datasets.rowsInStore')} · <code>{d.storeTable ?? 'dataset_records'}</code>
+          </div>
+        </div>
+        <div className="stat">
+          <div className="value">{inForce.length > 0 ? day(Math.max(...inForce.map((a) => a.endsAt))) : '—'}</div>
+          <div className="label">{t('catalog.datasets.authorizedUntil')}</div>
+        </div>
+      </div>
+
+      <h2>{t('catalog.datasets.fields')}</h2>
+      <table data-testid="field-list">
+        <thead>
+          <tr>
+            <th>{t('catalog.field.name')}</th>
+            <th>{t('catalog.field.label')}</th>
+            <th>{t('catalog.field.type')}</th>
+            <th>{t('catalog.field.required')}</th>
+            <th>{t('catalog.field.piTag')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {d.fields.map((f) => (
+            <tr key={f.name}>
+              <td>
+                <code>{f.name}</code>
+              </td>
+              <td>{f.labelZh}</td>
+              <td>{label('fieldType', f.type)}</td>
+              <td>{f.required ? '✓' : ''}</td>
+              <td>{f.piTag ? <span className="badge">{label('piTag', f.piTag)}</span> : ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h2>{t('catalog.datasets.intake')}</h2>
+      <div className="panel">
+        {inForce.length === 0 && <p className="notice">{t('catalog.datasets.intakeNeedsAuthorization')}</p>}
+        <FormError code={data?.formError} />
+        {(modes.has('file') || (inForce.length === 0 && d.deliveryMode === 'file')) && <UploadForm code={d.code} />}
+        {modes.has('table') && (
+          <Form method="post">
+            <input type="hidden" name="intent" value="load_table" />
+            <button type="submit" className="primary" disabled={busy} data-testid="load-table">
+              {t('catalog.datasets.loadTable')}
+            </button>
+          </Form>
+        )}
+        {modes.has('interface') && (
+          <Form method="post">
+            <p className="muted">
+              {t('catalog.datasets.interfaceFrom')} <code>{d.interfaceUrl ?? '—'}</code>
+              {d.pullEveryMinutes > 0 ? ` · ${t('catalog.datasets.pullSchedule', { n: d.pullEveryMinutes })}` : ''}
+            </p>
+            <input type="hidden" name="intent" value="pull" />
+            <button type="submit" className="primary" disabled={busy} data-testid="pull-now">
+              {t('catalog.datasets.pullNow')}
+            </button>
+          </Form>
+        )}
+      </div>
+
+      <h2>{t('catalog.datasets.lineage')}</h2>
+      <table data-testid="loads">
+        <thead>
+          <tr>
+            <th>{t('col.time')}</th>
+            <th>{t('col.delivery')}</th>
+            <th>{t('catalog.load.trigger')}</th>
+            <th>{t('col.actor')}</th>
+            <th>{t('col.status')}</th>
+            <th className="num">{t('catalog.load.rows')}</th>
+            <th>{t('catalog.load.checksum')}</th>
+            <th>{t('catalog.load.detail')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {d.loads.length === 0 && (
+            <tr>
+              <td colSpan={8} className="muted">
+                {t('catalog.load.none')}
+              </td>
+            </tr>
+          )}
+          {d.loads.map((l) => (
+            <tr key={l.id} data-testid="load-row" data-state={l.state}>
+              <td>{formatTime(l.startedAt, lang)}</td>
+              <td>{label('delivery', l.mode)}</td>
+              <td>{label('trigger', l.trigger)}</td>
+              <td>{l.actorLabel}</td>
+              <td>
+                <StateBadge state={l.state} />
+              </td>
+              <td className="num">
+                {formatCount(l.rowsLoaded, lang)} / {formatCount(l.rowsTotal, lang)}
+              </td>
+              <td>
+                <code title={l.checksum ?? ''}>{l.checksum ? `${l.checksum.slice(0, 12)}…` : '—'}</code>
+              </td>
+              <td>
+                {l.fileName && <code>{l.fileName}</code>} {l.attempts > 1 ? t('catalog.load.attempts', { n: l.attempts }) : ''}{' '}
+                {l.error}
+                {l.problems.length > 0 && (
+                  <details>
+                    <summary>{t('catalog.load.report', { n: l.problemCount })}</summary>
+                    <ul>
+                      {l.problems.map((p, i) => (
+                        <li key={i}>
+                          {t('catalog.load.problem', { row: p.row, field: p.field || '—', problem: label('problem', p.problem) })}
+                          {p.value !== undefined ? ` (${p.value})` : ''}
+                        </li>
+                      ))}
+                    </ul>
+                  </details>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h2>{t('nav.authorizations')}</h2>
+      <table data-testid="dataset-authorizations">
+        <thead>
+          <tr>
+            <th>{t('col.code')}</th>
+            <th>{t('col.status')}</th>
+            <th>{t('col.delivery')}</th>
+            <th>{t('catalog.auth.starts')}</th>
+            <th>{t('catalog.auth.ends')}</th>
+            <th>{t('catalog.auth.ended')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {d.authorizations.map((a) => (
+            <tr key={a.code}>
+              <td>
+                <code>{a.code}</code>
+              </td>
+              <td>
+                <StateBadge state={a.state} />
+              </td>
+              <td>{label('delivery', a.deliveryMode)}</td>
+              <td>{day(a.startsAt)}</td>
+              <td>{day(a.endsAt)}</td>
+              <td>
+                {a.endedAt
+                  ? `${day(a.endedAt)} · ${a.endedReason ?? ''} · ${t('catalog.auth.rowsDeleted', { n: a.rowsDeleted ?? 0 })}`
+                  : '—'}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  )
+}
