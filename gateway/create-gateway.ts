@@ -1,8 +1,19 @@
-import { randomUUID } from 'node:crypto'
+import { createSecretKey, randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Db } from '#db/client.ts'
+import {
+  findProductAuthorizationState,
+  type ProductAuthorizationState,
+} from '#catalog/authorizations/find-product-authorization-state.ts'
 import { TtlCache } from './access/ttl-cache.ts'
-import { loadKeyByHash, loadProductByCode, loadSubscription, type KeyAccess, type ProductAccess, type SubscriptionAccess } from './access/load-access.ts'
+import {
+  loadKeyByHash,
+  loadProductByCode,
+  loadSubscription,
+  type KeyAccess,
+  type ProductAccess,
+  type SubscriptionAccess,
+} from './access/load-access.ts'
 import { hashApiKey, isWellFormedApiKey } from './keys/api-key-format.ts'
 import { GatewayError } from './http/gateway-error.ts'
 import { readJsonBody } from './http/read-json-body.ts'
@@ -11,9 +22,21 @@ import type { ProductOperation } from './products/product-operation.ts'
 import { RouteTable } from './http/route-table.ts'
 import { createProductOperations } from './products/index.ts'
 import { loadOpenApiJson } from './openapi-document.ts'
+import { SlidingWindowLimiter } from './limits/sliding-window-limiter.ts'
+import { MonthlyQuotaCounter } from './limits/monthly-quota.ts'
+import { DistinctSubjectCounter, hashSubject } from './limits/distinct-subjects.ts'
+import { secondsUntil } from './limits/shanghai-calendar.ts'
 
 export const GATEWAY_BASE_PATH = '/api/v1'
-const ACCESS_TTL_MS = 500
+/** How long any access state (key, product, subscription, authorization, suspension) is trusted: under the 1 s promise. */
+export const ACCESS_TTL_MS = 500
+/** How often quota and distinct-subject counters fold in other processes' calls (off the hot path). */
+export const LIMIT_SYNC_MS = 2000
+/**
+ * Used only when no secret is configured (tests, demo). Production passes its own
+ * (ADR 0009): with a known key the stored subject hashes could be reversed.
+ */
+const DEV_SUBJECT_HASH_KEY = 'dev-only-subject-hash-key-change-me'
 
 export interface Gateway {
   handle(req: IncomingMessage, res: ServerResponse): void
@@ -26,23 +49,62 @@ export interface GatewayOptions {
   db: Db
   now?: () => number
   onError?: (error: unknown, requestId: string) => void
+  /** Secret for the keyed hash of verified subjects (usage_events.subject_hash). */
+  subjectHashKey?: string
+  /** The operations served; default: every product operation (gateway/products/index.ts). */
+  operations?: ProductOperation[]
+}
+
+/** What one call learned on its way through the pipeline, for its answer or its refusal. */
+interface CallState {
+  apiKeyId: string | null
+  rateHeaders: Record<string, string> | null
+  /** Reservations (quota, subject) to hand back if the call ends unanswered. */
+  releases: (() => void)[]
 }
 
 /**
- * The metered API (docs: ARCHITECTURE.md "One metered call"). Plain node:http,
- * nothing from Remix: the hot path pays for no UI framework work.
+ * The metered API (docs: ARCHITECTURE.md "One metered call"; ADR 0009). Plain
+ * node:http, nothing from Remix: the hot path pays for no UI framework work.
+ *
+ * key → checksum → hash lookup → key state → product published → subscription →
+ * product/partner suspension → authorization → IP → rate limit → monthly quota →
+ * body → distinct subjects → handler → usage event (committed) → response.
+ * Every state is cached for at most 500 ms; in the steady state a call costs no
+ * query beyond the handler's own and its share of the group-committed event.
  */
 export function createGateway(opts: GatewayOptions): Gateway {
   const { db } = opts
   const now = opts.now ?? Date.now
+  // A KeyObject: the HMAC key is prepared once, not per call.
+  const subjectKey = createSecretKey(Buffer.from(opts.subjectHashKey ?? DEV_SUBJECT_HASH_KEY, 'utf8'))
   const recorder = new UsageRecorder(db)
   const keys = new TtlCache<string, KeyAccess | null>(ACCESS_TTL_MS)
   const productsByCode = new TtlCache<string, ProductAccess | null>(ACCESS_TTL_MS)
   const subs = new TtlCache<string, SubscriptionAccess | null>(ACCESS_TTL_MS)
-  const routes = new RouteTable(createProductOperations(db))
+  const authorizations = new TtlCache<string, ProductAuthorizationState>(ACCESS_TTL_MS)
+  const limiter = new SlidingWindowLimiter()
+  const quotas = new MonthlyQuotaCounter(db)
+  const subjects = new DistinctSubjectCounter(db)
+  const routes = new RouteTable(opts.operations ?? createProductOperations(db))
   const openApiJson = loadOpenApiJson()
 
-  function send(res: ServerResponse, status: number, payload: string | Buffer, requestId: string, extra?: Record<string, string>) {
+  let syncing: Promise<void> = Promise.resolve()
+  const syncTimer = setInterval(() => {
+    syncing = syncing
+      .then(() => quotas.sync())
+      .then(() => subjects.sync(now()))
+      .catch(() => undefined)
+  }, LIMIT_SYNC_MS)
+  syncTimer.unref()
+
+  function send(
+    res: ServerResponse,
+    status: number,
+    payload: string | Buffer,
+    requestId: string,
+    extra?: Record<string, string>,
+  ) {
     res.writeHead(status, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(payload),
@@ -53,12 +115,14 @@ export function createGateway(opts: GatewayOptions): Gateway {
     res.end(payload)
   }
 
-  function sendError(res: ServerResponse, error: GatewayError, requestId: string, extra?: Record<string, string>) {
-    const body = { error: { code: error.code, message: error.message, requestId, ...(error.fields ? { fields: error.fields } : {}) } }
-    send(res, error.status, JSON.stringify(body), requestId, extra)
+  function sendError(res: ServerResponse, error: GatewayError, requestId: string, extra?: Record<string, string> | null) {
+    const body = {
+      error: { code: error.code, message: error.message, requestId, ...(error.fields ? { fields: error.fields } : {}) },
+    }
+    send(res, error.status, JSON.stringify(body), requestId, { ...extra, ...error.headers })
   }
 
-  async function authenticate(req: IncomingMessage): Promise<KeyAccess> {
+  async function authenticate(req: IncomingMessage, at: number): Promise<KeyAccess> {
     const header = req.headers.authorization ?? ''
     const key = header.startsWith('Bearer ') ? header.slice(7).trim() : ''
     if (!key) throw new GatewayError('invalid_key', 'Missing API key: send Authorization: Bearer <key>')
@@ -67,9 +131,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
     // Looked up by its SHA-256: equality on a hash leaks nothing useful through timing.
     const access = await keys.get(hash, () => loadKeyByHash(db, hash))
     if (!access) throw new GatewayError('invalid_key', 'Unknown API key')
-    if (access.revokedAt !== null && access.revokedAt <= now()) throw new GatewayError('key_revoked', 'This API key was revoked')
-    if (access.expiresAt !== null && access.expiresAt <= now()) throw new GatewayError('key_expired', 'This API key has expired')
-    if (access.partnerState !== 'active') throw new GatewayError('not_subscribed', 'The partner is not active')
+    if (access.revokedAt !== null && access.revokedAt <= at) throw new GatewayError('key_revoked', 'This API key was revoked')
+    // A rolled key stays valid until its expiresAt (the grace period chosen at the roll).
+    if (access.expiresAt !== null && access.expiresAt <= at) throw new GatewayError('key_expired', 'This API key has expired')
     return access
   }
 
@@ -80,20 +144,87 @@ export function createGateway(opts: GatewayOptions): Gateway {
     params: Record<string, string>,
     query: URLSearchParams,
     requestId: string,
+    state: CallState,
   ) {
-    const key = await authenticate(req)
+    const at = now()
+    const key = await authenticate(req, at)
+    state.apiKeyId = key.id
+
     const product = await productsByCode.get(op.productCode, () => loadProductByCode(db, op.productCode))
     if (!product || product.state === 'draft' || product.state === 'under_review') {
       throw new GatewayError('not_found', 'This product is not published')
     }
-    if (product.state === 'retired') throw new GatewayError('product_suspended', 'This product is retired')
     const sub = await subs.get(`${key.partnerId}:${product.id}`, () => loadSubscription(db, key.partnerId, product.id))
-    if (!sub || sub.state === 'rejected' || sub.state === 'ended') {
+    if (!sub || sub.state === 'rejected' || sub.state === 'ended' || key.partnerState === 'exited') {
       throw new GatewayError('not_subscribed', `No active subscription to ${product.code}`)
     }
     if (sub.state === 'pending') throw new GatewayError('subscription_pending', 'The subscription awaits the bureau’s approval')
+    if (product.state === 'retired') throw new GatewayError('product_suspended', 'This product is retired')
+    if (product.suspendedAt !== null && product.suspendedAt <= at) {
+      throw new GatewayError('product_suspended', 'The data bureau has suspended this product')
+    }
+    if (key.partnerState === 'suspended')
+      throw new GatewayError('partner_suspended', 'The data bureau has suspended this partner’s access')
+    const authorization = await authorizations.get(product.id, () =>
+      findProductAuthorizationState(db, { productId: product.id, now: at }),
+    )
+    if (!authorization.ok) {
+      throw new GatewayError(
+        'authorization_ended',
+        `The authorization of ${authorization.endedDatasetCodes.join(', ')} is not in force (Art. 17)`,
+      )
+    }
+
+    if (key.ipAllowlist && !key.ipAllowlist.allows(req.socket.remoteAddress)) {
+      throw new GatewayError('ip_not_allowed', 'This API key may not be used from this address')
+    }
+
+    const rate = limiter.take(key.id, sub.rateLimitPerMinute, at)
+    state.rateHeaders = {
+      'ratelimit-limit': String(rate.limit),
+      'ratelimit-remaining': String(rate.remaining),
+      'ratelimit-reset': String(rate.resetSeconds),
+      'ratelimit-policy': `${rate.limit};w=60`,
+    }
+    if (!rate.allowed) {
+      throw new GatewayError('rate_limited', `More than ${rate.limit} calls in 60 seconds with this key`, undefined, {
+        'retry-after': String(rate.resetSeconds),
+      })
+    }
+
+    if (sub.monthlyQuota !== null) {
+      const quota = await quotas.take(sub.id, sub.monthlyQuota, at)
+      if (!quota.allowed) {
+        throw new GatewayError(
+          'quota_exhausted',
+          `The subscription's ${sub.monthlyQuota} calls of this month are used`,
+          undefined,
+          {
+            'retry-after': String(secondsUntil(quota.resetsAt, at)),
+          },
+        )
+      }
+      state.releases.push(quota.release)
+    }
 
     const body = op.readsBody ? await readJsonBody(req) : undefined
+
+    let subjectHash: string | null = null
+    const subject = op.subjectOf?.({ body, params })
+    if (subject !== undefined) {
+      subjectHash = hashSubject(subjectKey, subject)
+      const decision = await subjects.admit(key.id, subjectHash, sub.distinctSubjectsPerDay, at)
+      if (!decision.allowed) {
+        throw new GatewayError(
+          'rate_limited',
+          `More than ${sub.distinctSubjectsPerDay} distinct subjects today with this key (anti-enumeration)`,
+          { subject: 'distinct_subjects_per_day' },
+          { 'retry-after': String(secondsUntil(decision.resetsAt, at)) },
+        )
+      }
+      state.releases.push(decision.release)
+    }
+
     const started = process.hrtime.bigint()
     const answer = await op.handle({
       db,
@@ -103,14 +234,15 @@ export function createGateway(opts: GatewayOptions): Gateway {
       requestId,
       caller: { apiKeyId: key.id, partnerId: key.partnerId, subscriptionId: sub.id, purpose: sub.purpose },
       level: product.level as 'L1' | 'L2' | 'L3' | 'L4',
-      now: now(),
+      now: at,
     })
     const computeMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6)
+    if (subjectHash === null && answer.subjectKey !== undefined) subjectHash = hashSubject(subjectKey, answer.subjectKey)
     const payload = Buffer.isBuffer(answer.body) ? answer.body : JSON.stringify(answer.body)
     // The event is committed before the response leaves: no answered call without its event.
     await recorder.record({
       id: randomUUID(),
-      at: now(),
+      at,
       requestId,
       apiKeyId: key.id,
       subscriptionId: sub.id,
@@ -121,6 +253,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
       status: answer.status,
       datasetCodes: product.datasetCodes,
       sourceUnitCodes: product.sourceUnitCodes,
+      authorizationCodes: authorization.authorizationCodes.join(','),
+      subjectHash,
       calls: 1,
       records: answer.meters?.records ?? 0,
       fieldsMasked: answer.meters?.fieldsMasked ?? 0,
@@ -128,7 +262,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
       computeMs: answer.meters?.computeMs ?? computeMs,
       exportBytes: answer.meters?.exportBytes ?? 0,
     })
+    state.releases = []
     send(res, answer.status, payload, requestId, {
+      ...state.rateHeaders,
       ...(answer.contentType ? { 'content-type': answer.contentType } : {}),
       ...answer.headers,
     })
@@ -150,30 +286,50 @@ export function createGateway(opts: GatewayOptions): Gateway {
         route.kind === 'method_not_allowed'
           ? new GatewayError('method_not_allowed', `${method} is not allowed on ${path}`)
           : new GatewayError('not_found', `No operation at ${method} ${path}`)
+      const header = req.headers.authorization ?? ''
+      recorder.logRejected({
+        at: now(),
+        requestId,
+        keyPrefix: header.startsWith('Bearer sdp_') ? header.slice(7, 19) : null,
+        operation: `${method} ${path.slice(0, 120)}`,
+        status: error.status,
+        code: error.code,
+        clientIp: req.socket.remoteAddress ?? null,
+      })
       return sendError(res, error, requestId)
     }
     const { op, params } = route
-    handleOperation(req, res, op, params, query, requestId).catch((error: unknown) => {
+    const state: CallState = { apiKeyId: null, rateHeaders: null, releases: [] }
+    handleOperation(req, res, op, params, query, requestId, state).catch((error: unknown) => {
+      // Unanswered: nothing is metered, so the call's quota and subject reservations go back.
+      for (const release of state.releases) release()
       const gatewayError =
-        error instanceof GatewayError ? error : new GatewayError('internal_error', 'The platform could not answer; nothing was billed')
+        error instanceof GatewayError
+          ? error
+          : new GatewayError('internal_error', 'The platform could not answer; nothing was billed')
       if (!(error instanceof GatewayError)) opts.onError?.(error, requestId)
       const header = req.headers.authorization ?? ''
       recorder.logRejected({
         at: now(),
         requestId,
+        apiKeyId: state.apiKeyId,
         keyPrefix: header.startsWith('Bearer sdp_') ? header.slice(7, 19) : null,
         operation: op.operationId,
         status: gatewayError.status,
         code: gatewayError.code,
         clientIp: req.socket.remoteAddress ?? null,
       })
-      if (!res.headersSent) sendError(res, gatewayError, requestId)
+      if (!res.headersSent) sendError(res, gatewayError, requestId, state.rateHeaders)
     })
   }
 
   return {
     handle,
     recorder,
-    close: () => recorder.close(),
+    async close() {
+      clearInterval(syncTimer)
+      await syncing
+      await recorder.close()
+    },
   }
 }

@@ -33,6 +33,7 @@ export async function createPlatformServer(opts: {
   const log = opts.log ?? ((line: string) => console.log(line))
   const gateway = createGateway({
     db: database.db,
+    subjectHashKey: env.SUBJECT_HASH_KEY,
     onError: (error, requestId) => log(`[gateway] ${requestId} internal error: ${(error as Error)?.stack ?? String(error)}`),
   })
   const build =
@@ -43,6 +44,7 @@ export async function createPlatformServer(opts: {
   app.use('/build', express.static(`${root}public/build`, { immutable: true, maxAge: '1y' }))
   // The CJK font is self-hosted from its npm package: no CDN (README, "Chinese text").
   app.use('/fonts/noto-sans-sc', express.static(`${root}node_modules/@fontsource/noto-sans-sc`, { maxAge: '7d' }))
+  app.use('/vendor/swagger-ui', express.static(`${root}node_modules/swagger-ui-dist`, { maxAge: '7d', index: false }))
   app.use(express.static(`${root}public`, { maxAge: '1h' }))
   app.use((_req, res, next) => {
     res.setHeader('x-content-type-options', 'nosniff')

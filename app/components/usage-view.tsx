@@ -21,6 +21,45 @@ export function UsageView({ usage, showPartners }: { usage: UsageSummary; showPa
         </div>
       </div>
       {usage.totalCalls === 0 && <p className="muted">{t('usage.none')}</p>}
+      {usage.quotas.length > 0 && (
+        <>
+          <h2>{t('gateway.usage.quotas')}</h2>
+          <table data-testid="quota-table">
+            <thead>
+              <tr>
+                <th>{t('col.product')}</th>
+                <th>{t('col.purpose')}</th>
+                <th>{t('gateway.usage.plan')}</th>
+                <th className="num">{t('gateway.usage.quota')}</th>
+                <th className="num">{t('gateway.usage.used')}</th>
+                <th className="num">{t('gateway.usage.remaining')}</th>
+                <th>{t('gateway.usage.resets')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {usage.quotas.map((q) => (
+                <tr key={q.subscriptionId} data-testid={`quota-${q.productCode}`}>
+                  <td>
+                    {lang === 'zh' ? q.productName : q.productNameEn} <code>{q.productCode}</code>
+                  </td>
+                  <td>{t(q.purpose === 'industrial' ? 'purpose.industrial' : 'purpose.public_interest')}</td>
+                  <td>{q.planCode}</td>
+                  <td className="num">
+                    {q.monthlyQuota === null ? t('gateway.usage.unlimited') : formatCount(q.monthlyQuota, lang)}
+                  </td>
+                  <td className="num" data-testid="quota-used">
+                    {formatCount(q.usedThisMonth, lang)}
+                  </td>
+                  <td className="num" data-testid="quota-remaining">
+                    {q.remaining === null ? t('gateway.usage.unlimited') : formatCount(q.remaining, lang)}
+                  </td>
+                  <td>{formatTime(q.resetsAt, lang)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
       <h2>{t('usage.byProduct')}</h2>
       <table>
         <thead>
@@ -76,6 +115,23 @@ export function UsageView({ usage, showPartners }: { usage: UsageSummary; showPa
             <tr key={d.day}>
               <td>{d.day}</td>
               <td className="num">{formatCount(d.calls, lang)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>{t('gateway.usage.byStatus')}</h2>
+      <table data-testid="usage-by-status">
+        <thead>
+          <tr>
+            <th>{t('col.status')}</th>
+            <th className="num">{t('col.calls')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {usage.byStatus.map((s) => (
+            <tr key={s.status}>
+              <td>{s.status}</td>
+              <td className="num">{formatCount(s.calls, lang)}</td>
             </tr>
           ))}
         </tbody>

@@ -4,6 +4,9 @@ import { summarizeUsage } from '#app/domain.server.ts'
 import { UsageView } from '#app/components/usage-view.tsx'
 import { useT } from '#app/i18n/use-t.ts'
 import { requireUser } from '#app/session.server.ts'
+import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
+
+export { GeneralErrorBoundary as ErrorBoundary }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, ['partner_developer'])

@@ -1,11 +1,9 @@
 import { migrateDatabase } from '#db/migrate.ts'
 import { seedCity } from '#db/seed/seed-city.ts'
 import { seedPlatform } from '#db/seed/seed-platform.ts'
-import { systemActor } from '#platform/audit/record-audit.ts'
 import { verifyAuditChain } from '#platform/audit/verify-audit-chain.ts'
 import { listPartners } from '#gateway/partners/list-partners.ts'
 import { listProducts } from '#catalog/products/list-products.ts'
-import { createApiKeyForProduct } from '#gateway/keys/create-api-key-for-product.ts'
 import { summarizeUsage } from '#gateway/usage/summarize-usage.ts'
 import { print, type CliCommand } from './command.ts'
 
@@ -65,31 +63,6 @@ export const coreCommands: Record<string, CliCommand> = {
     run: async (d, flags, io) => {
       const rows = await listProducts(d.db)
       print(io, flags, rows, () => rows.map((r) => `${r.code.padEnd(30)} ${r.form.padEnd(13)} ${r.level} ${r.state.padEnd(10)} ${r.nameZh}`).join('\n'))
-      return 0
-    },
-  },
-  'keys:create': {
-    usage: 'keys:create --partner <code> --product <code> [--name <n>]  create an API key (printed once)',
-    options: { partner: { type: 'string' }, product: { type: 'string' }, name: { type: 'string' } },
-    run: async (d, flags, io) => {
-      if (typeof flags.partner !== 'string' || typeof flags.product !== 'string') {
-        io.err('keys:create needs --partner <code> and --product <code>')
-        return 2
-      }
-      const result = await createApiKeyForProduct(d.db, {
-        partnerCode: flags.partner,
-        productCode: flags.product,
-        name: flags.name as string | undefined,
-        actor: systemActor('cli'),
-      })
-      if (!result.ok) {
-        io.err(`${result.error.code}: ${result.error.message}`)
-        return 1
-      }
-      const k = result.value
-      print(io, flags, { id: k.id, key: k.key, displayPrefix: k.displayPrefix, partner: k.partnerCode, product: k.productCode }, () =>
-        [`API key created (shown once; only its hash is stored):`, `  id:  ${k.id}`, `  key: ${k.key}`].join('\n'),
-      )
       return 0
     },
   },

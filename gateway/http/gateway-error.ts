@@ -14,6 +14,9 @@ export const GATEWAY_ERRORS = {
   unsupported_media_type: 415,
   validation_failed: 400,
   product_suspended: 423,
+  /** The bureau suspended the calling partner (docs/decisions/0009-gateway-limits-and-suspension.md). */
+  partner_suspended: 423,
+  /** An authorization of a dataset the product draws on has ended (Art. 17): a legal bar, hence 451 (ADR 0009). */
   authorization_ended: 451,
   rate_limited: 429,
   quota_exhausted: 429,
@@ -29,6 +32,8 @@ export class GatewayError extends Error {
     readonly code: GatewayErrorCode,
     message: string,
     readonly fields?: Record<string, string>,
+    /** Extra response headers, e.g. Retry-After on a 429. */
+    readonly headers?: Record<string, string>,
   ) {
     super(message)
     this.status = GATEWAY_ERRORS[code]

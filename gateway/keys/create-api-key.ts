@@ -5,21 +5,53 @@ import { apiKeys, partners } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { generateApiKey } from './api-key-format.ts'
+import { parseIpAllowlist } from './ip-allowlist.ts'
 
 export interface CreatedApiKey {
   id: string
   /** Shown once; only its hash is stored. */
   key: string
   displayPrefix: string
+  expiresAt: number | null
+  ipAllowlist: string | null
 }
 
+/**
+ * A new API key for a partner: scoped to the partner's subscriptions, with an
+ * optional expiry and IP allowlist (CIDRs). Returns the key itself once; the
+ * database keeps only its SHA-256 (docs/decisions/0005-api-key-format-and-hash.md).
+ */
 export async function createApiKey(
   db: Db,
-  opts: { partnerId: string; name: string; actor: Actor; expiresAt?: number | null; requestId?: string },
+  opts: {
+    partnerId: string
+    name: string
+    actor: Actor
+    expiresAt?: number | null
+    ipAllowlist?: string | null
+    requestId?: string
+    now?: number
+  },
 ): Promise<Result<CreatedApiKey>> {
+  const now = opts.now ?? Date.now()
   const name = opts.name.trim()
-  if (name.length < 1 || name.length > 60) return fail('validation', 'validation_failed', 'Key name must be 1–60 characters', { name: 'length' })
-  const [partner] = await db.select({ id: partners.id, state: partners.state }).from(partners).where(eq(partners.id, opts.partnerId)).limit(1)
+  if (name.length < 1 || name.length > 60)
+    return fail('validation', 'validation_failed', 'Key name must be 1–60 characters', { name: 'length' })
+  const expiresAt = opts.expiresAt ?? null
+  if (expiresAt !== null && (!Number.isFinite(expiresAt) || expiresAt <= now)) {
+    return fail('validation', 'validation_failed', 'The expiry must be in the future', { expiresAt: 'past' })
+  }
+  const allowlist = parseIpAllowlist(opts.ipAllowlist)
+  if (!allowlist.ok) {
+    return fail('validation', 'validation_failed', `Not an IP address or CIDR: ${allowlist.invalid.join(', ')}`, {
+      ipAllowlist: 'invalid_cidr',
+    })
+  }
+  const [partner] = await db
+    .select({ id: partners.id, state: partners.state })
+    .from(partners)
+    .where(eq(partners.id, opts.partnerId))
+    .limit(1)
   if (!partner) return fail('not_found', 'partner_not_found', 'No such partner')
   if (partner.state !== 'active') return fail('conflict', 'partner_not_active', 'The partner is not active')
   const id = randomUUID()
@@ -32,7 +64,7 @@ export async function createApiKey(
       objectType: 'api_key',
       objectId: id,
       requestId: opts.requestId,
-      detail: { partnerId: opts.partnerId, displayPrefix, name },
+      detail: { partnerId: opts.partnerId, displayPrefix, name, expiresAt, ipAllowlist: allowlist.normalized },
     },
     [
       db.insert(apiKeys).values({
@@ -42,9 +74,10 @@ export async function createApiKey(
         keyHash: hash,
         displayPrefix,
         createdByUserId: opts.actor.id,
-        expiresAt: opts.expiresAt ?? null,
+        expiresAt,
+        ipAllowlist: allowlist.normalized,
       }),
     ],
   )
-  return ok({ id, key, displayPrefix })
+  return ok({ id, key, displayPrefix, expiresAt, ipAllowlist: allowlist.normalized })
 }

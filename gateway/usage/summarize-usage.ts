@@ -1,6 +1,22 @@
 import { and, count, desc, eq, gte, sql, sum, type SQL } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
-import { apiKeys, partners, products, rejectedCalls, usageEvents } from '#db/schema/index.ts'
+import { apiKeys, partners, plans, products, rejectedCalls, subscriptions, usageEvents } from '#db/schema/index.ts'
+import { shanghaiMonthStart, shanghaiNextMonthStart } from '../limits/shanghai-calendar.ts'
+
+/** One live subscription's monthly quota, as the gateway counts it (answered calls this Shanghai month). */
+export interface QuotaStatus {
+  subscriptionId: string
+  productCode: string
+  productName: string
+  productNameEn: string
+  purpose: string
+  planCode: string
+  monthlyQuota: number | null
+  usedThisMonth: number
+  /** null = unlimited. */
+  remaining: number | null
+  resetsAt: number
+}
 
 export interface UsageSummary {
   since: number
@@ -13,6 +29,8 @@ export interface UsageSummary {
   byStatus: { status: number; calls: number }[]
   recent: { at: number; requestId: string; productCode: string; partnerName: string; status: number; keyPrefix: string }[]
   rejected: { at: number; requestId: string; code: string; status: number; keyPrefix: string | null }[]
+  /** Only for one partner's view: each active subscription's quota this month. */
+  quotas: QuotaStatus[]
 }
 
 // Days are counted on the city's calendar (UTC+8, no DST).
@@ -29,7 +47,10 @@ export async function summarizeUsage(
 ): Promise<UsageSummary> {
   const now = opts.now ?? Date.now()
   const since = now - (opts.days ?? 30) * 86_400_000
-  const where: SQL | undefined = and(gte(usageEvents.at, since), opts.partnerId ? eq(usageEvents.partnerId, opts.partnerId) : undefined)
+  const where: SQL | undefined = and(
+    gte(usageEvents.at, since),
+    opts.partnerId ? eq(usageEvents.partnerId, opts.partnerId) : undefined,
+  )
 
   const [totals] = await db
     .select({ calls: count(), records: sum(usageEvents.records), bytes: sum(usageEvents.bytesOut) })
@@ -42,7 +63,13 @@ export async function summarizeUsage(
     .groupBy(shanghaiDay)
     .orderBy(desc(shanghaiDay))
   const byProduct = await db
-    .select({ productCode: products.code, productName: products.nameZh, productNameEn: products.nameEn, purpose: usageEvents.purpose, calls: count() })
+    .select({
+      productCode: products.code,
+      productName: products.nameZh,
+      productNameEn: products.nameEn,
+      purpose: usageEvents.purpose,
+      calls: count(),
+    })
     .from(usageEvents)
     .innerJoin(products, eq(products.id, usageEvents.productId))
     .where(where)
@@ -77,12 +104,46 @@ export async function summarizeUsage(
     .orderBy(desc(usageEvents.at))
     .limit(opts.recentLimit ?? 20)
   const rejected = await db
-    .select({ at: rejectedCalls.at, requestId: rejectedCalls.requestId, code: rejectedCalls.code, status: rejectedCalls.status, keyPrefix: rejectedCalls.keyPrefix })
+    .select({
+      at: rejectedCalls.at,
+      requestId: rejectedCalls.requestId,
+      code: rejectedCalls.code,
+      status: rejectedCalls.status,
+      keyPrefix: rejectedCalls.keyPrefix,
+    })
     .from(rejectedCalls)
     .leftJoin(apiKeys, eq(apiKeys.id, rejectedCalls.apiKeyId))
     .where(and(gte(rejectedCalls.at, since), opts.partnerId ? eq(apiKeys.partnerId, opts.partnerId) : undefined))
     .orderBy(desc(rejectedCalls.at))
     .limit(opts.recentLimit ?? 20)
+
+  let quotas: QuotaStatus[] = []
+  if (opts.partnerId) {
+    const monthStart = shanghaiMonthStart(now)
+    const nextMonthStart = shanghaiNextMonthStart(now)
+    const rows = await db
+      .select({
+        subscriptionId: subscriptions.id,
+        productCode: products.code,
+        productName: products.nameZh,
+        productNameEn: products.nameEn,
+        purpose: subscriptions.purpose,
+        planCode: subscriptions.planCode,
+        monthlyQuota: plans.monthlyQuota,
+        usedThisMonth: sql<number>`(select count(*) from ${usageEvents} where ${usageEvents.subscriptionId} = ${subscriptions.id} and ${usageEvents.at} >= ${monthStart} and ${usageEvents.at} < ${nextMonthStart})`,
+      })
+      .from(subscriptions)
+      .innerJoin(products, eq(products.id, subscriptions.productId))
+      .leftJoin(plans, eq(plans.code, subscriptions.planCode))
+      .where(and(eq(subscriptions.partnerId, opts.partnerId), eq(subscriptions.state, 'active')))
+      .orderBy(products.code)
+    quotas = rows.map((r) => ({
+      ...r,
+      usedThisMonth: Number(r.usedThisMonth),
+      remaining: r.monthlyQuota === null ? null : Math.max(0, r.monthlyQuota - Number(r.usedThisMonth)),
+      resetsAt: nextMonthStart,
+    }))
+  }
 
   return {
     since,
@@ -95,5 +156,6 @@ export async function summarizeUsage(
     byStatus,
     recent,
     rejected,
+    quotas,
   }
 }

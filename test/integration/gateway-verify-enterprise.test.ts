@@ -13,7 +13,10 @@ describe('POST /api/v1/verifications/enterprise (walking skeleton)', () => {
 
   beforeEach(async () => {
     h = await startGateway()
-    const [row] = await h.database.db.select({ uscc: cityEnterprises.uscc, name: cityEnterprises.name }).from(cityEnterprises).limit(1)
+    const [row] = await h.database.db
+      .select({ uscc: cityEnterprises.uscc, name: cityEnterprises.name })
+      .from(cityEnterprises)
+      .limit(1)
     enterprise = row!
   })
   afterEach(() => h.stop())
@@ -23,7 +26,11 @@ describe('POST /api/v1/verifications/enterprise (walking skeleton)', () => {
   async function call(body: unknown, init: { key?: string | null; contentType?: string } = {}) {
     const headers: Record<string, string> = { 'content-type': init.contentType ?? 'application/json' }
     if (init.key !== null) headers.authorization = `Bearer ${init.key ?? demoApiKey}`
-    const res = await fetch(h.baseUrl + PATH, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) })
+    const res = await fetch(h.baseUrl + PATH, {
+      method: 'POST',
+      headers,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    })
     const json = await res.json()
     expect(checkResponseAgainstSpec('POST', PATH, res.status, json)).toEqual([])
     return { res, json }
@@ -41,7 +48,15 @@ describe('POST /api/v1/verifications/enterprise (walking skeleton)', () => {
     expect(requestId).toMatch(/^req_[0-9a-f]{32}$/)
     const events = await h.database.db.select().from(usageEvents)
     expect(events).toHaveLength(1)
-    expect(events[0]).toMatchObject({ requestId, status: 200, calls: 1, records: 1, purpose: 'industrial', datasetCodes: 'DS-SCJG-0001', sourceUnitCodes: 'market-regulation' })
+    expect(events[0]).toMatchObject({
+      requestId,
+      status: 200,
+      calls: 1,
+      records: 1,
+      purpose: 'industrial',
+      datasetCodes: 'DS-SCJG-0001',
+      sourceUnitCodes: 'market-regulation',
+    })
     expect(events[0]!.bytesOut).toBe(JSON.stringify({ match: true }).length)
   })
 

@@ -1,0 +1,165 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { z } from 'zod'
+import { decideSubscription, listSubscriptions } from '#app/domain.server.ts'
+import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
+import { messages, type MessageKey } from '#app/i18n/messages.ts'
+import { useLang, useT } from '#app/i18n/use-t.ts'
+import { formatTime } from '#app/lib/format.ts'
+import { requireUser } from '#app/session.server.ts'
+
+export { GeneralErrorBoundary as ErrorBoundary }
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireUser(request, context, ['bureau'])
+  // Public-interest subscriptions are the ones the bureau decides on (Art. 21).
+  return { subscriptions: await listSubscriptions(context.platform.db, { purpose: 'public_interest' }) }
+}
+
+const schema = z
+  .object({
+    subscriptionId: z.string().min(1, 'required'),
+    decision: z.enum(['approve', 'reject'], { errorMap: () => ({ message: 'required' }) }),
+    comment: z.string().trim().max(500, 'length').optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.decision === 'reject' && !v.comment)
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['comment'], message: 'required' })
+  })
+
+interface ActionData {
+  target: string | null
+  fields: Record<string, string>
+  formError: string | null
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context, ['bureau'])
+  const form = Object.fromEntries(await request.formData())
+  const target = typeof form.subscriptionId === 'string' ? form.subscriptionId : null
+  const parsed = schema.safeParse(form)
+  if (!parsed.success) {
+    const fields: Record<string, string> = {}
+    for (const issue of parsed.error.issues)
+      fields[String(issue.path[0])] = /^[a-z_]+$/.test(issue.message) ? issue.message : 'invalid'
+    return Response.json({ target, fields, formError: null } satisfies ActionData, { status: 400 })
+  }
+  const result = await decideSubscription(context.platform.db, {
+    subscriptionId: parsed.data.subscriptionId,
+    decision: parsed.data.decision,
+    comment: parsed.data.comment,
+    actor: { id: user.id, label: user.username, role: user.role },
+    requestId: context.platform.requestId,
+  })
+  if (!result.ok) {
+    if (result.error.code === 'subscription_not_found') throw new Response('Not found', { status: 404 })
+    return Response.json(
+      {
+        target,
+        fields: result.error.fields ?? {},
+        formError: result.error.fields ? null : result.error.code,
+      } satisfies ActionData,
+      {
+        status: 400,
+      },
+    )
+  }
+  return redirect(`/bureau/subscriptions?decided=${parsed.data.decision}`)
+}
+
+export default function BureauSubscriptions() {
+  const { subscriptions } = useLoaderData<typeof loader>()
+  const data = useActionData<ActionData>()
+  const [params] = useSearchParams()
+  const t = useT()
+  const lang = useLang()
+  const busy = useNavigation().state !== 'idle'
+  const pending = subscriptions.filter((s) => s.state === 'pending')
+  const decided = subscriptions.filter((s) => s.state !== 'pending')
+  const errorText = (code: string) => {
+    const key = `gateway.error.${code}`
+    return key in messages.zh ? t(key as MessageKey, { detail: '' }) : t('gateway.error.generic', { detail: code })
+  }
+  const decidedFlag = params.get('decided')
+  return (
+    <>
+      <h1>{t('gateway.review.title')}</h1>
+      <p className="lead">{t('gateway.review.intro')}</p>
+      {(decidedFlag === 'approve' || decidedFlag === 'reject') && !data && (
+        <p className="notice" role="status" data-testid="decided">
+          {t(`gateway.review.done.${decidedFlag}`)}
+        </p>
+      )}
+      <h2>{t('gateway.review.pending')}</h2>
+      {pending.length === 0 && <p className="muted">{t('gateway.review.none')}</p>}
+      {pending.map((s) => {
+        const failure = data?.target === s.id ? data : null
+        return (
+          <div className="panel" key={s.id} data-testid={`pending-${s.id}`}>
+            <p>
+              <strong>{s.partnerName}</strong> · {lang === 'zh' ? s.productNameZh : s.productNameEn} <code>{s.productCode}</code>{' '}
+              · {t('purpose.public_interest')} · {formatTime(s.createdAt, lang)}
+            </p>
+            <p data-testid="statement">{s.purposeStatement}</p>
+            {failure?.formError && (
+              <p className="form-error" role="alert">
+                {errorText(failure.formError)}
+              </p>
+            )}
+            <Form method="post" className="stack" noValidate>
+              <input type="hidden" name="subscriptionId" value={s.id} />
+              <label>
+                {t('gateway.review.comment')}
+                <textarea name="comment" rows={2} maxLength={500} aria-invalid={failure?.fields.comment ? true : undefined} />
+                {failure?.fields.comment && (
+                  <span className="field-error" data-testid="comment-error">
+                    {errorText(failure.fields.comment)}
+                  </span>
+                )}
+              </label>
+              <div className="actions">
+                <button type="submit" name="decision" value="approve" className="primary" disabled={busy}>
+                  {t('gateway.review.approve')}
+                </button>{' '}
+                <button type="submit" name="decision" value="reject" disabled={busy}>
+                  {t('gateway.review.reject')}
+                </button>
+              </div>
+            </Form>
+          </div>
+        )
+      })}
+      <h2>{t('gateway.review.decided')}</h2>
+      <table data-testid="decided-table">
+        <thead>
+          <tr>
+            <th>{t('col.partner')}</th>
+            <th>{t('col.product')}</th>
+            <th>{t('gateway.subs.state')}</th>
+            <th>{t('gateway.review.decidedBy')}</th>
+            <th>{t('col.time')}</th>
+            <th>{t('gateway.review.comment')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {decided.map((s) => (
+            <tr key={s.id}>
+              <td>{s.partnerName}</td>
+              <td>
+                <code>{s.productCode}</code>
+              </td>
+              <td>
+                <span className={`badge ${s.state === 'active' ? 'ok' : 'bad'}`}>
+                  {t(`gateway.subState.${s.state}` as const)}
+                </span>
+              </td>
+              <td>{s.decidedBy ?? '—'}</td>
+              <td>{formatTime(s.decidedAt, lang)}</td>
+              <td>{s.decisionComment ?? '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  )
+}

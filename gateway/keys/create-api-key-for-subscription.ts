@@ -1,0 +1,44 @@
+import { eq } from 'drizzle-orm'
+import type { Db } from '#db/client.ts'
+import { partners, products, subscriptions } from '#db/schema/index.ts'
+import type { Actor } from '#platform/audit/record-audit.ts'
+import { fail, type Result } from '#platform/result.ts'
+import { createApiKey, type CreatedApiKey } from './create-api-key.ts'
+
+/**
+ * CLI path: a key for the partner of an active subscription. Keys are scoped to
+ * their partner's subscriptions, so the key also serves the partner's other
+ * active subscriptions.
+ */
+export async function createApiKeyForSubscription(
+  db: Db,
+  opts: { subscriptionId: string; name?: string; expiresAt?: number | null; ipAllowlist?: string | null; actor: Actor },
+): Promise<Result<CreatedApiKey & { partnerCode: string; productCode: string; subscriptionId: string }>> {
+  const [sub] = await db
+    .select({
+      id: subscriptions.id,
+      state: subscriptions.state,
+      partnerId: subscriptions.partnerId,
+      partnerCode: partners.code,
+      productCode: products.code,
+    })
+    .from(subscriptions)
+    .innerJoin(partners, eq(partners.id, subscriptions.partnerId))
+    .innerJoin(products, eq(products.id, subscriptions.productId))
+    .where(eq(subscriptions.id, opts.subscriptionId))
+    .limit(1)
+  if (!sub) return fail('not_found', 'subscription_not_found', `No subscription ${opts.subscriptionId}`)
+  if (sub.state !== 'active') return fail('conflict', 'subscription_not_active', `Subscription ${sub.id} is ${sub.state}`)
+  const created = await createApiKey(db, {
+    partnerId: sub.partnerId,
+    name: opts.name ?? `cli ${sub.productCode}`,
+    expiresAt: opts.expiresAt,
+    ipAllowlist: opts.ipAllowlist,
+    actor: opts.actor,
+  })
+  if (!created.ok) return created
+  return {
+    ok: true,
+    value: { ...created.value, partnerCode: sub.partnerCode, productCode: sub.productCode, subscriptionId: sub.id },
+  }
+}
