@@ -6,6 +6,8 @@ import { createPlatformServer } from './server/create-platform-server.ts'
 import { startScheduler } from './server/scheduler.ts'
 import { expireAuthorizations } from '#catalog/authorizations/expire-authorizations.ts'
 import { runDuePulls } from '#catalog/datasets/run-due-pulls.ts'
+import { resumeReportExports } from '#gateway/reports/resume-report-exports.ts'
+import { createDatasetRules } from '#gateway/products/dataset-rules.ts'
 
 async function main() {
   let env
@@ -24,6 +26,8 @@ async function main() {
     await ensureDemoCity(database.db, { scale: env.SEED_SCALE, log: (line) => console.log(line) })
   }
   const platform = await createPlatformServer({ database, env })
+  // Report exports left queued or running by a stopped process start again here.
+  await resumeReportExports(database.db, { datasetRules: createDatasetRules(database.db) })
   console.log(`Shenyang public data platform listening on ${platform.url} (gateway at ${platform.url}/api/v1)`)
   if (env.DEMO_MODE) printDemoAccess(platform.url, await findExampleEnterprise(database.db))
 

@@ -20,6 +20,7 @@ import { readJsonBody } from './http/read-json-body.ts'
 import { UsageRecorder } from './metering/usage-recorder.ts'
 import type { ProductOperation } from './products/product-operation.ts'
 import { RouteTable } from './http/route-table.ts'
+import { drainReportExports } from './reports/report-jobs.ts'
 import { createProductOperations } from './products/index.ts'
 import { loadOpenApiJson } from './openapi-document.ts'
 import { SlidingWindowLimiter } from './limits/sliding-window-limiter.ts'
@@ -329,6 +330,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
     async close() {
       clearInterval(syncTimer)
       await syncing
+      // Report jobs write their files to the database: let running ones finish before it closes.
+      await drainReportExports()
       await recorder.close()
     },
   }

@@ -17,9 +17,246 @@ export interface paths {
          * Enterprise identity verification (企业身份核验)
          * @description Answers whether the unified social credit code belongs to an enterprise registered under
          *     exactly this name. Half- and full-width brackets compare equal. Only the verdict is
-         *     returned, never the registry record.
+         *     returned, never the registry record. Each distinct code counts towards the key's daily
+         *     limit of distinct subjects (anti-enumeration).
          */
         post: operations["verifyEnterprise"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/verifications/legal-representative": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Legal-representative check (法定代表人核验)
+         * @description Answers whether the person with this name and resident ID number is the registered legal
+         *     representative of the enterprise with this unified social credit code. Only the verdict
+         *     is returned. Each distinct code counts towards the key's daily limit of distinct subjects.
+         */
+        post: operations["verifyLegalRepresentative"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/enterprise-credit-profile/{uscc}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Enterprise credit profile (企业信用画像)
+         * @description The registry record of one enterprise shaped for its level, with its tax-credit standing.
+         *     The enterprise registry (DS-SCJG-0001) is L2: the legal representative's name, ID number
+         *     and phone, the address and the code itself are masked. Tax credit ratings (DS-SW-0001) are
+         *     L3: only a band over the latest rating and a good-standing verdict over the rated years,
+         *     never the ratings themselves.
+         */
+        get: operations["getEnterpriseCreditProfile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/traffic-flow/{segment}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Road-segment traffic flow (路段交通流量)
+         * @description Vehicles and mean speed on one road segment, per hour or per day (Asia/Shanghai), over
+         *     `[from, to)`. The range is capped: 7 days at hourly granularity, 92 days at daily
+         *     granularity. The hourly flows (DS-JT-0001) are L1.
+         */
+        get: operations["getTrafficFlow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/enterprise-credit-score/score": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enterprise credit score (企业信用评分模型)
+         * @description A score from 0 to 1000 with its band and main factors, computed inside the platform from
+         *     the registry (status, age, registered capital), tax credit ratings and social-security
+         *     contributions. Deterministic; the weights are public (`weight` in each factor):
+         *     registry status 0.25, tax credit 0.25, registry age 0.20, registered capital 0.15,
+         *     social security 0.15. Bands: excellent ≥ 800, good ≥ 650, fair ≥ 500, weak ≥ 350,
+         *     poor below. The inputs never leave the platform.
+         */
+        post: operations["scoreEnterpriseCredit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{view}/query": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Aggregate query over a dataset view (统计查询组件)
+         * @description Counts, sums and averages over a view, grouped by district, industry and/or month. A group
+         *     describing fewer than k = 10 units (enterprises, visits, claims, persons) is withheld and
+         *     only counted in `suppressedGroups`. Rows are never returned.
+         *
+         *     | view | dataset (level) | group by | fields for sum/avg | unit |
+         *     |---|---|---|---|---|
+         *     | `enterprises` | DS-SCJG-0001 (L2) | district, industry, month (of founding) | `registered_capital_wan` | enterprises |
+         *     | `hospital-visits` | DS-WJ-0001 (L2) | district, month | `outpatient_visits`, `inpatient_admissions`, `emergency_visits` | visits |
+         *     | `medical-insurance` | DS-YB-0001 (L3) | district, month | `insured_persons`, `claims`, `claim_amount_fen`, `fund_paid_fen` | claims |
+         *     | `social-security` | DS-RS-0001 (L4) | district, industry, month (of the employer) | `base_fen`, `amount_fen` | persons |
+         *
+         *     `count` counts the view's rows (enterprises; district-months for the statistics views).
+         *     Data of level L4 may leave the platform only as verdicts or scores, so the
+         *     `social-security` view answers `400 validation_failed` (`fields.view`) while its dataset
+         *     is graded L4.
+         */
+        post: operations["queryAggregate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tools/address-standardize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Address standardisation (地址标准化)
+         * @description Resolves a free-form Shenyang address to its district (GB/T 2260 code) and street, and
+         *     rewrites it as `沈阳市<district><street><number>号`. A street name shared by several districts
+         *     with no district in the address gives the candidates instead.
+         */
+        post: operations["standardizeAddress"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tools/uscc-validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unified social credit code validation (统一社会信用代码校验)
+         * @description Checks a code against GB 32100-2015 (length, alphabet, check character) and explains its
+         *     parts. Says whether the registering division is a Shenyang district; says nothing about
+         *     whether an enterprise holds the code (that is a verification product).
+         */
+        post: operations["validateUscc"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/district-economy/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a district economic report export (区县经济报告导出)
+         * @description Starts a job that builds the economic report of one district for a period (a year
+         *     `2026`, a quarter `2026-Q3` or a month `2026-10`) as PDF or CSV (UTF-8 with BOM). Poll
+         *     the job until `succeeded`, then download it. The report holds only aggregates: enterprise
+         *     counts and capital (groups under 10 withheld), the tax-credit distribution (L3, groups
+         *     under 10 withheld), hospital visits, medical-insurance settlements and road traffic.
+         */
+        post: operations["createDistrictEconomyExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/district-economy/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Poll a district economic report export
+         * @description The job's state and progress. A job belongs to the partner that created it; others get 404.
+         */
+        get: operations["getDistrictEconomyExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/district-economy/exports/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a finished district economic report
+         * @description The report file. Metered as `export_bytes` (the file's size). A job that has not
+         *     succeeded, or belongs to another partner, gives 404.
+         */
+        get: operations["downloadDistrictEconomyExport"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -33,7 +270,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This document, as JSON */
+        /**
+         * This document, as JSON
+         * @description The contract of the metered API, unauthenticated and not metered.
+         */
         get: operations["getOpenApiDocument"];
         put?: never;
         post?: never;
@@ -47,24 +287,240 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description Unified social credit code (GB 32100-2015), 18 characters with a valid check character.
+         * @example 91210112MA8F2QDJ5T
+         */
+        Uscc: string;
         EnterpriseVerificationRequest: {
-            /**
-             * @description Unified social credit code (GB 32100-2015), 18 characters with a valid check character.
-             * @example 91210102MA0000001X
-             */
-            uscc: string;
+            uscc: components["schemas"]["Uscc"];
             /** @description The enterprise's registered name. */
             name: string;
         };
-        EnterpriseVerificationResult: {
-            /** @description True when the code is registered and its registered name equals `name`. */
+        LegalRepresentativeCheckRequest: {
+            uscc: components["schemas"]["Uscc"];
+            /** @description The person's name as on the resident ID card. */
+            personName: string;
+            /** @description 18-character resident ID number (GB 11643-1999) with a valid check character (`X` upper- or lower-case). */
+            idNumber: string;
+        };
+        VerificationResult: {
+            /** @description True when every given item matches the registry; nothing else is disclosed. */
             match: boolean;
+        };
+        NamedCode: {
+            code: string;
+            nameZh: string;
+            nameEn: string;
+        };
+        /** @enum {string} */
+        SensitivityLevel: "L1" | "L2" | "L3" | "L4";
+        EnterpriseCreditProfile: {
+            /** @description The code, masked per the registry's level (L2 → the first 8 characters). */
+            uscc: string | null;
+            /** @description Registered name (public on the business licence). */
+            name: string;
+            /** @enum {string} */
+            status: "active" | "revoked" | "cancelled" | "abnormal";
+            industry: components["schemas"]["NamedCode"];
+            district: components["schemas"]["NamedCode"];
+            /** Format: date */
+            foundedOn: string;
+            /** @description Registered capital in 万元 (10,000 CNY). */
+            registeredCapitalWan: number;
+            legalRepresentative: {
+                /** @description Masked (L2) — first character + `*`. */
+                name: string | null;
+                /** @description Masked (L2) — first 6 + `********` + last 4. */
+                idNumber: string | null;
+                /** @description Masked (L2) — first 3 + `****` + last 4. */
+                phone: string | null;
+            };
+            /** @description Masked (L2) — the district only. */
+            address: string | null;
+            /** @description A verdict over the L3 tax credit ratings; the ratings themselves are never returned. */
+            taxCredit: {
+                /**
+                 * @description `high` (latest rating A or B), `medium` (M), `low` (C or D), `unrated`.
+                 * @enum {string}
+                 */
+                band: "high" | "medium" | "low" | "unrated";
+                /** @description The year of the latest rating. */
+                latestYear: number | null;
+                /** @description True when the enterprise is rated and no rated year is C or D. */
+                goodStanding: boolean;
+            };
+            disclosure: {
+                registryLevel: components["schemas"]["SensitivityLevel"];
+                taxCreditLevel: components["schemas"]["SensitivityLevel"];
+                fieldsMasked: number;
+            };
+        };
+        TrafficFlowPoint: {
+            /**
+             * Format: date-time
+             * @description Start of the hour or day, with the +08:00 offset.
+             */
+            start: string;
+            vehicles: number;
+            /** @description Mean speed, weighted by vehicles. */
+            avgSpeedKmh: number;
+            /** @description Hours with data in the point (1 for hourly points). */
+            hours: number;
+        };
+        TrafficFlow: {
+            segment: {
+                code: string;
+                name: string;
+                districtCode: string;
+                lanes: number;
+            };
+            /** @enum {string} */
+            granularity: "hour" | "day";
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @constant */
+            timeZone: "Asia/Shanghai";
+            points: components["schemas"]["TrafficFlowPoint"][];
+        };
+        CreditScoreRequest: {
+            uscc: components["schemas"]["Uscc"];
+        };
+        CreditScoreFactor: {
+            /** @enum {string} */
+            code: "registry_status" | "registry_age" | "registered_capital" | "tax_credit" | "social_security";
+            /**
+             * @description Whether the factor raised the score (it earned at least half its weight) or held it back.
+             * @enum {string}
+             */
+            impact: "positive" | "negative";
+            /** @description The factor's share of the 1000 points. */
+            weight: number;
+        };
+        CreditScoreResult: {
+            score: number;
+            /** @enum {string} */
+            band: "excellent" | "good" | "fair" | "weak" | "poor";
+            /** @description The main factors, strongest effect first (at most 3). */
+            factors: components["schemas"]["CreditScoreFactor"][];
+            modelVersion: string;
+        };
+        /** @enum {string} */
+        AggregateView: "enterprises" | "hospital-visits" | "medical-insurance" | "social-security";
+        AggregateMetric: {
+            /** @enum {string} */
+            op: "count" | "sum" | "avg";
+            /** @description The view's numeric field (required for sum and avg). */
+            field?: string;
+        };
+        AggregateQueryRequest: {
+            groupBy?: ("district" | "industry" | "month")[];
+            metrics: components["schemas"]["AggregateMetric"][];
+            filter?: {
+                districts?: string[];
+                industries?: string[];
+                monthFrom?: string;
+                monthTo?: string;
+            };
+        };
+        AggregateGroup: {
+            district?: string;
+            industry?: string;
+            month?: string;
+            /** @description `count`, `sum_<field>`, `avg_<field>` as requested. */
+            values: {
+                [key: string]: number;
+            };
+        };
+        AggregateQueryResult: {
+            view: components["schemas"]["AggregateView"];
+            /** @description What a group's size is counted in. */
+            unit: string;
+            /** @description Groups describing fewer units than this were withheld. */
+            k: number;
+            groups: components["schemas"]["AggregateGroup"][];
+            suppressedGroups: number;
+        };
+        AddressStandardizeRequest: {
+            address: string;
+        };
+        AddressStandardizeResult: {
+            /** @description `沈阳市<district><street><number>号` as far as resolved; null when no district could be determined. */
+            standardized: string | null;
+            district: components["schemas"]["NamedCode"] | null;
+            street: string | null;
+            houseNumber: string | null;
+            /**
+             * @description How the district was found — named in the address, implied by a street unique to one district, or not at all.
+             * @enum {string}
+             */
+            matchedBy: "district" | "street" | "none";
+            /** @description Districts having the street, when it did not decide one. */
+            candidates: components["schemas"]["NamedCode"][];
+        };
+        UsccValidateRequest: {
+            /** @description The code to check; surrounding spaces are ignored and letters upper-cased. */
+            uscc: string;
+        };
+        UsccValidateResult: {
+            valid: boolean;
+            normalized: string;
+            /** @enum {string} */
+            reason?: "length" | "charset" | "check_digit";
+            /** @description 1-based position of the first character outside the alphabet (reason `charset`). */
+            position?: number;
+            parts?: {
+                registrationAuthority: string;
+                orgType: string;
+                divisionCode: string;
+                organizationCode: string;
+                organizationCodeValid: boolean;
+                checkChar: string;
+                expectedCheckChar: string;
+            };
+            division?: {
+                code: string;
+                inShenyang: boolean;
+                nameZh: string | null;
+            };
+        };
+        ReportExportRequest: {
+            /** @description GB/T 2260 code of a Shenyang district. */
+            district: string;
+            /** @description A year (`2026`), a quarter (`2026-Q3`) or a month (`2026-10`). */
+            period: string;
+            /** @enum {string} */
+            format: "pdf" | "csv";
+        };
+        ReportExportJob: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            state: "queued" | "running" | "succeeded" | "failed";
+            progress: number;
+            /** @enum {string} */
+            format: "pdf" | "csv";
+            district: string;
+            period: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** @description The file's size once it succeeded. */
+            bytes: number | null;
+            error: string | null;
+            links: {
+                self: string;
+                download: string;
+            };
         };
         /**
          * @description Stable machine-readable error code.
          * @enum {string}
          */
-        ErrorCode: "invalid_key" | "key_expired" | "key_revoked" | "ip_not_allowed" | "not_subscribed" | "subscription_pending" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "product_suspended" | "authorization_ended" | "rate_limited" | "quota_exhausted" | "internal_error" | "unavailable";
+        ErrorCode: "invalid_key" | "key_expired" | "key_revoked" | "ip_not_allowed" | "not_subscribed" | "subscription_pending" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "product_suspended" | "partner_suspended" | "authorization_ended" | "rate_limited" | "quota_exhausted" | "internal_error" | "unavailable";
         Error: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -78,8 +534,22 @@ export interface components {
         };
     };
     responses: {
-        /** @description An error. */
-        Error: {
+        /** @description `validation_failed`: the body, a parameter or a field is invalid; `fields` names each problem. */
+        ValidationFailed: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `invalid_key`, `key_expired` or `key_revoked`: missing, malformed, unknown, expired or revoked API key. */
+        Unauthorized: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
@@ -88,36 +558,89 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The body is malformed or a field is invalid. */
-        ValidationFailed: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["Error"];
-            };
-        };
-        /** @description Missing, malformed, unknown, expired or revoked API key. */
-        Unauthorized: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["Error"];
-            };
-        };
-        /** @description The partner has no active subscription to this product. */
+        /** @description `ip_not_allowed`, `not_subscribed` or `subscription_pending`. */
         Forbidden: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description No such operation, or the product is not published. */
+        /** @description `not_found`: no such operation or record, or the product is not published. */
         NotFound: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `payload_too_large`: the body exceeds 64 KiB. */
+        PayloadTooLarge: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `unsupported_media_type`: the body is not `application/json`. */
+        UnsupportedMediaType: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `product_suspended` (the bureau suspended the product, or it was retired) or `partner_suspended` (the bureau suspended the calling partner), Art. 24. */
+        Locked: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `rate_limited` (the key's 60-second window is full, or — with `fields.subject` — the key's distinct subjects for the day are used up) or `quota_exhausted` (the subscription's monthly quota is used up). */
+        TooManyRequests: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "Retry-After": components["headers"]["RetryAfter"];
+                "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `authorization_ended`: the authorization of a dataset the product draws on has ended (Art. 17). */
+        UnavailableForLegalReasons: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `internal_error`: the platform could not answer; nothing was billed. */
+        InternalError: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -125,11 +648,32 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /**
+         * @description Unified social credit code (GB 32100-2015), 18 characters with a valid check character.
+         * @example 91210106331171648E
+         */
+        UsccPath: string;
+        /**
+         * @description The export job's id, as returned when it was created.
+         * @example 0b6f1c9e-8d47-4c1a-9a55-3f2e6c1d7a10
+         */
+        ExportId: string;
+    };
     requestBodies: never;
     headers: {
         /** @description Identifies this call in usage records and logs. */
         RequestId: string;
+        /** @description Calls the key may make per window (the plan's rate limit). */
+        RateLimitLimit: number;
+        /** @description Calls left in the current window. */
+        RateLimitRemaining: number;
+        /** @description Seconds until the window frees capacity again. */
+        RateLimitReset: number;
+        /** @description The window: `<limit>;w=60`. */
+        RateLimitPolicy: string;
+        /** @description Seconds to wait before calling again. */
+        RetryAfter: number;
     };
     pathItems: never;
 }
@@ -152,20 +696,437 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnterpriseVerificationResult"];
+                    "application/json": components["schemas"]["VerificationResult"];
                 };
             };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            413: components["responses"]["Error"];
-            415: components["responses"]["Error"];
-            423: components["responses"]["Error"];
-            500: components["responses"]["Error"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
+            451: components["responses"]["UnavailableForLegalReasons"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    verifyLegalRepresentative: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LegalRepresentativeCheckRequest"];
+            };
+        };
+        responses: {
+            /** @description The verdict. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationResult"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
+            451: components["responses"]["UnavailableForLegalReasons"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getEnterpriseCreditProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Unified social credit code (GB 32100-2015), 18 characters with a valid check character.
+                 * @example 91210106331171648E
+                 */
+                uscc: components["parameters"]["UsccPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profile. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseCreditProfile"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
+            451: components["responses"]["UnavailableForLegalReasons"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getTrafficFlow: {
+        parameters: {
+            query: {
+                /**
+                 * @description Start (inclusive), a date (`2026-10-30`, midnight Asia/Shanghai) or a date-time with offset.
+                 * @example 2026-10-30
+                 */
+                from: string;
+                /**
+                 * @description End (exclusive), a date or a date-time with offset.
+                 * @example 2026-10-31
+                 */
+                to: string;
+                /** @description `hour` (default) or `day`. */
+                granularity?: "hour" | "day";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Road segment code, `SY-<district>-<nnn>`.
+                 * @example SY-210102-001
+                 */
+                segment: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flows. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrafficFlow"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
+            451: components["responses"]["UnavailableForLegalReasons"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    scoreEnterpriseCredit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreditScoreRequest"];
+            };
+        };
+        responses: {
+            /** @description The score. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditScoreResult"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
+            451: components["responses"]["UnavailableForLegalReasons"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    queryAggregate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The view to aggregate. */
+                view: components["schemas"]["AggregateView"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AggregateQueryRequest"];
+            };
+        };
+        responses: {
+            /** @description The groups that describe at least k units. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AggregateQueryResult"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
+            451: components["responses"]["UnavailableForLegalReasons"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    standardizeAddress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddressStandardizeRequest"];
+            };
+        };
+        responses: {
+            /** @description The standardised address. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddressStandardizeResult"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
+            451: components["responses"]["UnavailableForLegalReasons"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    validateUscc: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UsccValidateRequest"];
+            };
+        };
+        responses: {
+            /** @description The verdict and the code's parts. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsccValidateResult"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
+            451: components["responses"]["UnavailableForLegalReasons"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createDistrictEconomyExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportExportRequest"];
+            };
+        };
+        responses: {
+            /** @description The job was created; poll `links.self`. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    /** @description The job's URL. */
+                    Location?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportExportJob"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
+            451: components["responses"]["UnavailableForLegalReasons"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getDistrictEconomyExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The export job's id, as returned when it was created.
+                 * @example 0b6f1c9e-8d47-4c1a-9a55-3f2e6c1d7a10
+                 */
+                id: components["parameters"]["ExportId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportExportJob"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
+            451: components["responses"]["UnavailableForLegalReasons"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    downloadDistrictEconomyExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The export job's id, as returned when it was created.
+                 * @example 0b6f1c9e-8d47-4c1a-9a55-3f2e6c1d7a10
+                 */
+                id: components["parameters"]["ExportId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report, as PDF or CSV (UTF-8 with BOM). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    /** @description `attachment; filename="district-economy-<district>-<period>.<format>"` */
+                    "Content-Disposition"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
+            451: components["responses"]["UnavailableForLegalReasons"];
+            500: components["responses"]["InternalError"];
         };
     };
     getOpenApiDocument: {
@@ -186,6 +1147,7 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
+            404: components["responses"]["NotFound"];
         };
     };
 }

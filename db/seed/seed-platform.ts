@@ -1,12 +1,35 @@
 import { eq } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
-import { apiKeys, authorizations, datasetFields, datasets, partners, plans, productDatasets, products, sourceUnits, subscriptions, users } from '#db/schema/index.ts'
+import {
+  apiKeys,
+  authorizations,
+  datasetFields,
+  datasets,
+  partners,
+  plans,
+  productDatasets,
+  products,
+  sourceUnits,
+  subscriptions,
+  users,
+} from '#db/schema/index.ts'
 import { recordAudit, systemActor } from '#platform/audit/record-audit.ts'
 import { createUser } from '#platform/identity/create-user.ts'
 import { makeUscc } from '#platform/codes/uscc.ts'
 import { apiKeyFromBody } from '#gateway/keys/api-key-format.ts'
 import { seedCatalogDemo } from './seed-catalog-demo.ts'
-import { DATASET_FIELDS, DATASETS, PLANS, DEMO_API_KEY_BODY, DEMO_PASSWORD, DEMO_SUBSCRIPTIONS, DEMO_USERS, PARTNERS, PRODUCTS, SOURCE_UNITS } from './platform-fixtures.ts'
+import {
+  DATASET_FIELDS,
+  DATASETS,
+  PLANS,
+  DEMO_API_KEY_BODY,
+  DEMO_PASSWORD,
+  DEMO_SUBSCRIPTIONS,
+  DEMO_USERS,
+  PARTNERS,
+  PRODUCTS,
+  SOURCE_UNITS,
+} from './platform-fixtures.ts'
 
 const seedActor = systemActor('seed')
 
@@ -24,16 +47,20 @@ export async function seedPlatform(db: Db): Promise<{ demoApiKey: string }> {
       continue
     }
     const id = crypto.randomUUID()
-    await recordAudit(db, { actor: seedActor, action: 'source_unit.create', objectType: 'source_unit', objectId: id, detail: { code: unit.code } }, [
-      db.insert(sourceUnits).values({ id, ...unit }),
-    ])
+    await recordAudit(
+      db,
+      { actor: seedActor, action: 'source_unit.create', objectType: 'source_unit', objectId: id, detail: { code: unit.code } },
+      [db.insert(sourceUnits).values({ id, ...unit })],
+    )
     unitIds.set(unit.code, id)
   }
 
   for (const plan of PLANS) {
     const [found] = await db.select({ code: plans.code }).from(plans).where(eq(plans.code, plan.code))
     if (found) continue
-    await recordAudit(db, { actor: seedActor, action: 'plan.create', objectType: 'plan', objectId: plan.code }, [db.insert(plans).values(plan)])
+    await recordAudit(db, { actor: seedActor, action: 'plan.create', objectType: 'plan', objectId: plan.code }, [
+      db.insert(plans).values(plan),
+    ])
   }
 
   const datasetIds = new Map<string, string>()
@@ -48,20 +75,38 @@ export async function seedPlatform(db: Db): Promise<{ demoApiKey: string }> {
     const now = Date.now()
     const authorizationId = crypto.randomUUID()
     // Seeded datasets arrive authorized (as if granted through a demand list) for just under 3 years (Art. 17).
-    await recordAudit(db, { actor: seedActor, action: 'dataset.register', objectType: 'dataset', objectId: id, detail: { code: ds.code } }, [
-      db.insert(datasets).values({ id, ...ds, sourceUnitId: unitIds.get(sourceUnit)! }),
-      ...fields.map((f, ordinal) => db.insert(datasetFields).values({ datasetId: id, ordinal, name: f.name, labelZh: f.labelZh, type: f.type, piTag: f.piTag ?? null })),
-    ])
-    await recordAudit(db, { actor: seedActor, action: 'authorization.grant', objectType: 'authorization', objectId: authorizationId, detail: { dataset: ds.code } }, [
-      db.insert(authorizations).values({
-        id: authorizationId,
-        code: `SQ-${ds.code.slice(3)}`,
-        datasetId: id,
-        deliveryMode: ds.deliveryMode,
-        startsAt: now,
-        endsAt: now + 3 * 365 * 86_400_000 - 86_400_000,
-      }),
-    ])
+    await recordAudit(
+      db,
+      { actor: seedActor, action: 'dataset.register', objectType: 'dataset', objectId: id, detail: { code: ds.code } },
+      [
+        db.insert(datasets).values({ id, ...ds, sourceUnitId: unitIds.get(sourceUnit)! }),
+        ...fields.map((f, ordinal) =>
+          db
+            .insert(datasetFields)
+            .values({ datasetId: id, ordinal, name: f.name, labelZh: f.labelZh, type: f.type, piTag: f.piTag ?? null }),
+        ),
+      ],
+    )
+    await recordAudit(
+      db,
+      {
+        actor: seedActor,
+        action: 'authorization.grant',
+        objectType: 'authorization',
+        objectId: authorizationId,
+        detail: { dataset: ds.code },
+      },
+      [
+        db.insert(authorizations).values({
+          id: authorizationId,
+          code: `SQ-${ds.code.slice(3)}`,
+          datasetId: id,
+          deliveryMode: ds.deliveryMode,
+          startsAt: now,
+          endsAt: now + 3 * 365 * 86_400_000 - 86_400_000,
+        }),
+      ],
+    )
     datasetIds.set(ds.code, id)
   }
 
@@ -73,10 +118,14 @@ export async function seedPlatform(db: Db): Promise<{ demoApiKey: string }> {
       continue
     }
     const id = crypto.randomUUID()
-    await recordAudit(db, { actor: seedActor, action: 'product.publish', objectType: 'product', objectId: id, detail: { code: product.code } }, [
-      db.insert(products).values({ id, ...product, state: 'published', publishedAt: Date.now() }),
-      ...dsCodes.map((code) => db.insert(productDatasets).values({ productId: id, datasetId: datasetIds.get(code)! })),
-    ])
+    await recordAudit(
+      db,
+      { actor: seedActor, action: 'product.publish', objectType: 'product', objectId: id, detail: { code: product.code } },
+      [
+        db.insert(products).values({ id, ...product, state: 'published', publishedAt: Date.now() }),
+        ...dsCodes.map((code) => db.insert(productDatasets).values({ productId: id, datasetId: datasetIds.get(code)! })),
+      ],
+    )
     productIds.set(product.code, id)
   }
 
@@ -89,11 +138,18 @@ export async function seedPlatform(db: Db): Promise<{ demoApiKey: string }> {
     }
     const id = crypto.randomUUID()
     const uscc = partner.usccDivision
-      ? makeUscc({ registrationAuthority: partner.kind === 'legal_person' ? '9' : '5', orgType: '1', divisionCode: partner.usccDivision, orgCodeBody8: `MA0P${String(index + 1).padStart(4, '0')}` })
+      ? makeUscc({
+          registrationAuthority: partner.kind === 'legal_person' ? '9' : '5',
+          orgType: '1',
+          divisionCode: partner.usccDivision,
+          orgCodeBody8: `MA0P${String(index + 1).padStart(4, '0')}`,
+        })
       : null
-    await recordAudit(db, { actor: seedActor, action: 'partner.register', objectType: 'partner', objectId: id, detail: { code: partner.code } }, [
-      db.insert(partners).values({ id, code: partner.code, name: partner.name, kind: partner.kind, uscc }),
-    ])
+    await recordAudit(
+      db,
+      { actor: seedActor, action: 'partner.register', objectType: 'partner', objectId: id, detail: { code: partner.code } },
+      [db.insert(partners).values({ id, code: partner.code, name: partner.name, kind: partner.kind, uscc })],
+    )
     partnerIds.set(partner.code, id)
   }
 
@@ -117,12 +173,27 @@ export async function seedPlatform(db: Db): Promise<{ demoApiKey: string }> {
   for (const sub of DEMO_SUBSCRIPTIONS) {
     const partnerId = partnerIds.get(sub.partner)!
     const productId = productIds.get(sub.product)!
-    const existing = await db.select({ id: subscriptions.id, productId: subscriptions.productId }).from(subscriptions).where(eq(subscriptions.partnerId, partnerId))
+    const existing = await db
+      .select({ id: subscriptions.id, productId: subscriptions.productId })
+      .from(subscriptions)
+      .where(eq(subscriptions.partnerId, partnerId))
     if (existing.some((s) => s.productId === productId)) continue
     const id = crypto.randomUUID()
-    await recordAudit(db, { actor: seedActor, action: 'subscription.create', objectType: 'subscription', objectId: id, detail: { ...sub } }, [
-      db.insert(subscriptions).values({ id, partnerId, productId, purpose: sub.purpose, state: sub.state, planCode: sub.planCode }),
-    ])
+    await recordAudit(
+      db,
+      { actor: seedActor, action: 'subscription.create', objectType: 'subscription', objectId: id, detail: { ...sub } },
+      [
+        db.insert(subscriptions).values({
+          id,
+          partnerId,
+          productId,
+          purpose: sub.purpose,
+          purposeStatement: sub.purposeStatement ?? null,
+          state: sub.state,
+          planCode: sub.planCode,
+        }),
+      ],
+    )
   }
 
   const demo = apiKeyFromBody(DEMO_API_KEY_BODY)
@@ -130,9 +201,21 @@ export async function seedPlatform(db: Db): Promise<{ demoApiKey: string }> {
   if (!foundKey) {
     const id = crypto.randomUUID()
     const partnerId = partnerIds.get('shengjing-tech')!
-    await recordAudit(db, { actor: seedActor, action: 'api_key.create', objectType: 'api_key', objectId: id, detail: { partnerId, displayPrefix: demo.displayPrefix, name: '演示密钥 Demo key' } }, [
-      db.insert(apiKeys).values({ id, partnerId, name: '演示密钥 Demo key', keyHash: demo.hash, displayPrefix: demo.displayPrefix }),
-    ])
+    await recordAudit(
+      db,
+      {
+        actor: seedActor,
+        action: 'api_key.create',
+        objectType: 'api_key',
+        objectId: id,
+        detail: { partnerId, displayPrefix: demo.displayPrefix, name: '演示密钥 Demo key' },
+      },
+      [
+        db
+          .insert(apiKeys)
+          .values({ id, partnerId, name: '演示密钥 Demo key', keyHash: demo.hash, displayPrefix: demo.displayPrefix }),
+      ],
+    )
   }
   await seedCatalogDemo(db)
   return { demoApiKey: demo.key }

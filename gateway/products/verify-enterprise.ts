@@ -2,15 +2,16 @@ import { eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Db } from '#db/client.ts'
 import { cityEnterprises } from '#db/schema/index.ts'
-import { explainUscc } from '#platform/codes/uscc.ts'
-import { GatewayError } from '../http/gateway-error.ts'
-import type { components } from '../../api-specs/generated/openapi.d.ts'
+import type { components } from '#api-specs/generated/openapi.d.ts'
+import { requireOutput, type LoadDatasetRules } from './dataset-rules.ts'
+import { parseInput, parseUscc, usccSubjectOf } from './parse-input.ts'
 import type { ProductOperation } from './product-operation.ts'
 
 type VerificationRequest = components['schemas']['EnterpriseVerificationRequest']
-type VerificationResult = components['schemas']['EnterpriseVerificationResult']
+type VerificationResult = components['schemas']['VerificationResult']
 
 export const VERIFY_ENTERPRISE_PRODUCT = 'verify-enterprise-identity'
+const REGISTRY = 'DS-SCJG-0001'
 
 const bodySchema: z.ZodType<VerificationRequest> = z.object({
   uscc: z.string(),
@@ -33,7 +34,7 @@ const findName = (db: Db) =>
  * 数据核验 (verification): does this unified social credit code belong to an
  * enterprise of this name? Answers only a verdict, never the record (Art. 4, 13).
  */
-export function verifyEnterpriseOperation(db: Db): ProductOperation {
+export function verifyEnterpriseOperation(db: Db, datasetRules: LoadDatasetRules): ProductOperation {
   const query = findName(db).prepare()
   return {
     operationId: 'verifyEnterprise',
@@ -41,24 +42,15 @@ export function verifyEnterpriseOperation(db: Db): ProductOperation {
     path: '/api/v1/verifications/enterprise',
     productCode: VERIFY_ENTERPRISE_PRODUCT,
     readsBody: true,
+    subjectOf: usccSubjectOf,
     async handle({ body }) {
-      const parsed = bodySchema.safeParse(body)
-      if (!parsed.success) {
-        const fields: Record<string, string> = {}
-        for (const issue of parsed.error.issues) fields[issue.path.join('.') || 'body'] = issue.code
-        throw new GatewayError('validation_failed', 'Body must be { "uscc": string, "name": string }', fields)
-      }
-      const uscc = parsed.data.uscc.trim().toUpperCase()
-      const check = explainUscc(uscc)
-      if (!check.valid) {
-        throw new GatewayError('validation_failed', `uscc is not a valid unified social credit code (${check.reason})`, {
-          uscc: check.reason ?? 'invalid',
-        })
-      }
+      const input = parseInput(bodySchema, body, 'Body must be { "uscc": string, "name": string }')
+      const uscc = parseUscc(input.uscc)
+      requireOutput((await datasetRules(REGISTRY)).level, 'verdict')
       const [row] = await query.execute({ uscc })
-      const match = !!row && normalizeEnterpriseName(row.name) === normalizeEnterpriseName(parsed.data.name)
+      const match = !!row && normalizeEnterpriseName(row.name) === normalizeEnterpriseName(input.name)
       const result: VerificationResult = { match }
-      return { status: 200, body: result, meters: { records: row ? 1 : 0 } }
+      return { status: 200, body: result, meters: { records: row ? 1 : 0 }, subjectKey: uscc }
     },
   }
 }

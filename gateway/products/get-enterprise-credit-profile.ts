@@ -1,0 +1,110 @@
+import { eq, sql, type SQL } from 'drizzle-orm'
+import type { Db } from '#db/client.ts'
+import { cityEnterprises } from '#db/schema/index.ts'
+import { DISTRICT_BY_CODE, INDUSTRY_BY_CODE } from '#db/seed/shenyang.ts'
+import type { components } from '#api-specs/generated/openapi.d.ts'
+import { shapeRecord } from '#catalog/output-rules/shape-record.ts'
+import { GatewayError } from '../http/gateway-error.ts'
+import { requireOutput, type LoadDatasetRules } from './dataset-rules.ts'
+import { parseUscc } from './parse-input.ts'
+import type { ProductOperation } from './product-operation.ts'
+
+type CreditProfile = components['schemas']['EnterpriseCreditProfile']
+type TaxBand = CreditProfile['taxCredit']['band']
+
+export const ENTERPRISE_CREDIT_PROFILE_PRODUCT = 'enterprise-credit-profile'
+const REGISTRY = 'DS-SCJG-0001'
+const TAX = 'DS-SW-0001'
+
+const BAND_OF_RATING: Record<string, TaxBand> = { A: 'high', B: 'high', M: 'medium', C: 'low', D: 'low' }
+
+const RATINGS_SUBQUERY = `(select group_concat(r.year || ':' || r.rating, ',') from (select t.year as year, t.rating as rating from city_tax_credit_ratings t where t.uscc = "city_enterprises"."uscc" order by t.year) r)`
+
+// One round trip: the registry row and, in a correlated subquery, its ratings as `year:rating,...` (oldest first).
+const findEnterprise = (db: Db) =>
+  db
+    .select({
+      row: cityEnterprises,
+      // Written out: drizzle drops the table qualifiers of columns inside a select's sql, uncorrelating the subquery.
+      ratings: sql.raw(RATINGS_SUBQUERY) as SQL<string | null>,
+    })
+    .from(cityEnterprises)
+    .where(eq(cityEnterprises.uscc, sql.placeholder('uscc')))
+    .limit(1)
+
+/**
+ * 企业信用画像 (service): the registry record shaped by the registry's level (L2 → personal fields masked) and a
+ * verdict over the tax credit ratings (L3 → a band and good standing, never the ratings). The levels are read from
+ * the catalog on every call (cached 500 ms), so a re-grading changes the answer at once.
+ */
+export function getEnterpriseCreditProfileOperation(db: Db, datasetRules: LoadDatasetRules): ProductOperation {
+  const enterpriseQuery = findEnterprise(db).prepare()
+  return {
+    operationId: 'getEnterpriseCreditProfile',
+    method: 'GET',
+    path: '/api/v1/services/enterprise-credit-profile/{uscc}',
+    productCode: ENTERPRISE_CREDIT_PROFILE_PRODUCT,
+    readsBody: false,
+    async handle({ params }) {
+      const uscc = parseUscc(params.uscc ?? '')
+      const [registry, tax] = await Promise.all([datasetRules(REGISTRY), datasetRules(TAX)])
+      requireOutput(tax.level, 'verdict')
+      const [found] = await enterpriseQuery.execute({ uscc })
+      if (!found) throw new GatewayError('not_found', 'No enterprise with this code')
+      const row = found.row
+      const ratings = (found.ratings ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((pair) => ({ year: Number(pair.slice(0, pair.indexOf(':'))), rating: pair.slice(pair.indexOf(':') + 1) }))
+        .sort((a, b) => a.year - b.year)
+      // The record under the registry's own column names, which the catalog's field tags refer to.
+      const shaped = shapeRecord(
+        registry.level,
+        {
+          uscc: row.uscc,
+          name: row.name,
+          legal_rep_name: row.legalRepName,
+          legal_rep_id_card: row.legalRepIdCard,
+          legal_rep_phone: row.legalRepPhone,
+          registered_capital_wan: row.registeredCapitalWan,
+          industry: row.industry,
+          district_code: row.districtCode,
+          status: row.status,
+          founded_on: row.foundedOn,
+          address: row.address,
+        },
+        registry.fields,
+      )
+      if (!shaped.ok) throw new GatewayError('validation_failed', shaped.error.message, shaped.error.fields)
+      const record = shaped.value.record
+      const latest = ratings.at(-1)
+      const industry = INDUSTRY_BY_CODE.get(row.industry)
+      const district = DISTRICT_BY_CODE.get(row.districtCode)
+      const profile: CreditProfile = {
+        uscc: text(record.uscc),
+        name: String(record.name),
+        status: row.status,
+        industry: { code: row.industry, nameZh: industry?.zh ?? row.industry, nameEn: industry?.en ?? row.industry },
+        district: { code: row.districtCode, nameZh: district?.zh ?? row.districtCode, nameEn: district?.en ?? row.districtCode },
+        foundedOn: row.foundedOn,
+        registeredCapitalWan: row.registeredCapitalWan,
+        legalRepresentative: {
+          name: text(record.legal_rep_name),
+          idNumber: text(record.legal_rep_id_card),
+          phone: text(record.legal_rep_phone),
+        },
+        address: text(record.address),
+        taxCredit: {
+          band: latest ? (BAND_OF_RATING[latest.rating] ?? 'unrated') : 'unrated',
+          latestYear: latest?.year ?? null,
+          goodStanding: ratings.length > 0 && ratings.every((r) => r.rating !== 'C' && r.rating !== 'D'),
+        },
+        disclosure: { registryLevel: registry.level, taxCreditLevel: tax.level, fieldsMasked: shaped.value.fieldsMasked },
+      }
+      return { status: 200, body: profile, meters: { records: 1 + ratings.length, fieldsMasked: shaped.value.fieldsMasked } }
+    },
+  }
+}
+
+const text = (value: string | number | boolean | null | undefined): string | null =>
+  value === null || value === undefined ? null : String(value)

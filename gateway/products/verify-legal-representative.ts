@@ -1,0 +1,78 @@
+import { eq, sql } from 'drizzle-orm'
+import { z } from 'zod'
+import type { Db } from '#db/client.ts'
+import { cityEnterprises } from '#db/schema/index.ts'
+import type { components } from '#api-specs/generated/openapi.d.ts'
+import { isValidIdCard } from '#platform/codes/id-card.ts'
+import { GatewayError } from '../http/gateway-error.ts'
+import { requireOutput, type LoadDatasetRules } from './dataset-rules.ts'
+import { parseInput, parseUscc, usccSubjectOf } from './parse-input.ts'
+import type { ProductOperation } from './product-operation.ts'
+
+type CheckRequest = components['schemas']['LegalRepresentativeCheckRequest']
+type VerificationResult = components['schemas']['VerificationResult']
+
+export const VERIFY_LEGAL_REPRESENTATIVE_PRODUCT = 'verify-legal-representative'
+const REGISTRY = 'DS-SCJG-0001'
+
+const bodySchema: z.ZodType<CheckRequest> = z
+  .object({
+    uscc: z.string(),
+    personName: z.string().trim().min(1).max(50),
+    idNumber: z
+      .string()
+      .trim()
+      .regex(/^\d{17}[\dXx]$/),
+  })
+  .strict()
+
+/** Names compare without spaces and with the middle dots of minority-language names unified. */
+export function normalizePersonName(name: string): string {
+  return name
+    .normalize('NFKC')
+    .replace(/\s+/g, '')
+    .replace(/[•・‧∙]/g, '·')
+}
+
+const findRepresentative = (db: Db) =>
+  db
+    .select({ name: cityEnterprises.legalRepName, idCard: cityEnterprises.legalRepIdCard })
+    .from(cityEnterprises)
+    .where(eq(cityEnterprises.uscc, sql.placeholder('uscc')))
+    .limit(1)
+
+/**
+ * 法定代表人核验 (verification): is this person (name + resident ID number) the registered legal representative of
+ * the enterprise? Only the verdict leaves the platform — not which item failed, nor the registered values.
+ */
+export function verifyLegalRepresentativeOperation(db: Db, datasetRules: LoadDatasetRules): ProductOperation {
+  const query = findRepresentative(db).prepare()
+  return {
+    operationId: 'verifyLegalRepresentative',
+    method: 'POST',
+    path: '/api/v1/verifications/legal-representative',
+    productCode: VERIFY_LEGAL_REPRESENTATIVE_PRODUCT,
+    readsBody: true,
+    subjectOf: usccSubjectOf,
+    async handle({ body }) {
+      const input = parseInput(bodySchema, body, 'Body must be { "uscc": string, "personName": string, "idNumber": string }')
+      const uscc = parseUscc(input.uscc)
+      const idNumber = input.idNumber.toUpperCase()
+      if (!isValidIdCard(idNumber)) {
+        throw new GatewayError(
+          'validation_failed',
+          'idNumber is not a valid resident ID number (check character or date of birth)',
+          {
+            idNumber: 'check_digit',
+          },
+        )
+      }
+      requireOutput((await datasetRules(REGISTRY)).level, 'verdict')
+      const [row] = await query.execute({ uscc })
+      const match =
+        !!row && row.idCard.toUpperCase() === idNumber && normalizePersonName(row.name) === normalizePersonName(input.personName)
+      const result: VerificationResult = { match }
+      return { status: 200, body: result, meters: { records: row ? 1 : 0 }, subjectKey: uscc }
+    },
+  }
+}
