@@ -30,6 +30,7 @@ import { parseArgs } from 'node:util'
 import { asc, count, eq } from 'drizzle-orm'
 import { openDatabase } from '#db/client.ts'
 import { migrateDatabase } from '#db/migrate.ts'
+import { plans, subscriptions } from '#db/schema/index.ts'
 import { seedCity } from '#db/seed/seed-city.ts'
 import { seedPlatform } from '#db/seed/seed-platform.ts'
 import { cityEnterprises, usageEvents } from '#db/schema/index.ts'
@@ -303,6 +304,16 @@ try {
   await migrateDatabase(database.db)
   const seeded = await seedCity(database.db, { scale: 'small' })
   const { demoApiKey } = await seedPlatform(database.db)
+  // Limits on, but high enough not to trip: the bench measures the pipeline, not the plan.
+  await database.db.insert(plans).values({
+    code: 'bench',
+    nameZh: '压测',
+    nameEn: 'Benchmark',
+    rateLimitPerMinute: 100_000_000,
+    monthlyQuota: 1_000_000_000,
+    distinctSubjectsPerDay: 1_000_000,
+  })
+  await database.db.update(subscriptions).set({ planCode: 'bench' })
   const setupMs = performance.now() - setupStarted
   const [enterprise] = await database.db
     .select({ uscc: cityEnterprises.uscc, name: cityEnterprises.name })

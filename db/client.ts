@@ -3,6 +3,7 @@ import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql'
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import * as schema from './schema/index.ts'
+import { attachNativeStore, NativeStore } from './native.ts'
 
 export type Db = LibSQLDatabase<typeof schema>
 
@@ -36,10 +37,16 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
     await client.execute('PRAGMA foreign_keys = ON')
   }
   const db = drizzle(client, { schema })
+  const filePath = url.startsWith('file:') ? url.slice('file:'.length) : null
+  const native = filePath && filePath !== ':memory:' ? new NativeStore(filePath) : undefined
+  if (native) attachNativeStore(db, native)
   return {
     db,
     client,
     url,
-    close: () => client.close(),
+    close: () => {
+      native?.close()
+      client.close()
+    },
   }
 }

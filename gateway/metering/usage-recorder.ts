@@ -2,6 +2,7 @@ import type { Client, InStatement, InValue } from '@libsql/client'
 import type { Db } from '#db/client.ts'
 import { apiKeys, rejectedCalls, usageEvents } from '#db/schema/index.ts'
 import { eq, getTableColumns, getTableName } from 'drizzle-orm'
+import { nativeStoreOf } from '#db/native.ts'
 
 export type UsageEventRow = typeof usageEvents.$inferInsert
 export type RejectedCallRow = typeof rejectedCalls.$inferInsert
@@ -29,17 +30,20 @@ function rowInserter<T extends typeof usageEvents | typeof rejectedCalls>(table:
   const keys = Object.keys(getTableColumns(table))
   const head = `insert into "${getTableName(table)}" (${columns.map((c) => `"${c.name}"`).join(', ')}) values `
   const tuple = `(${columns.map(() => '?').join(', ')})`
-  return (rows: Record<string, unknown>[]): InStatement => {
+  const argsOf = (row: Record<string, unknown>): InValue[] => {
     const args: InValue[] = []
-    for (const row of rows) {
-      for (let i = 0; i < columns.length; i++) {
-        const value = row[keys[i]!]
-        const column = columns[i]!
-        args.push((value !== undefined ? value : column.defaultFn ? column.defaultFn() : (column.default ?? null)) as InValue)
-      }
+    for (let i = 0; i < columns.length; i++) {
+      const value = row[keys[i]!]
+      const column = columns[i]!
+      args.push((value !== undefined ? value : column.defaultFn ? column.defaultFn() : (column.default ?? null)) as InValue)
     }
-    return { sql: head + new Array(rows.length).fill(tuple).join(', '), args }
+    return args
   }
+  const build = (rows: Record<string, unknown>[]): InStatement => ({
+    sql: head + new Array(rows.length).fill(tuple).join(', '),
+    args: rows.flatMap(argsOf),
+  })
+  return Object.assign(build, { singleRowSql: head + tuple, argsOf })
 }
 
 const insertEvents = rowInserter(usageEvents)
@@ -101,17 +105,28 @@ export class UsageRecorder {
     this.#rejected = []
     if (waiters.length === 0 && rejected.length === 0) return
     const statements: InStatement[] = []
-    for (let i = 0; i < waiters.length; i += ROWS_PER_STATEMENT) {
+    if (!nativeStoreOf(this.db)) for (let i = 0; i < waiters.length; i += ROWS_PER_STATEMENT) {
       statements.push(insertEvents(waiters.slice(i, i + ROWS_PER_STATEMENT).map((w) => w.row)))
     }
-    for (let i = 0; i < rejected.length; i += ROWS_PER_STATEMENT) {
+    if (!nativeStoreOf(this.db)) for (let i = 0; i < rejected.length; i += ROWS_PER_STATEMENT) {
       statements.push(insertRejected(rejected.slice(i, i + ROWS_PER_STATEMENT)))
     }
     try {
-      // One statement is atomic by itself; several commit together in one write transaction.
-      const client = (this.db as Db & { $client: Client }).$client
-      if (statements.length === 1) await client.execute(statements[0]!)
-      else await client.batch(statements, 'write')
+      const native = nativeStoreOf(this.db)
+      if (native) {
+        // One synchronous transaction of single-row inserts through statements prepared once (ADR 0011).
+        const eventStmt = native.statement(insertEvents.singleRowSql)
+        const rejectedStmt = native.statement(insertRejected.singleRowSql)
+        native.transaction(() => {
+          for (const w of waiters) eventStmt.run(...insertEvents.argsOf(w.row))
+          for (const r of rejected) rejectedStmt.run(...insertRejected.argsOf(r))
+        })
+      } else {
+        // One statement is atomic by itself; several commit together in one write transaction.
+        const client = (this.db as Db & { $client: Client }).$client
+        if (statements.length === 1) await client.execute(statements[0]!)
+        else await client.batch(statements, 'write')
+      }
       this.committedEvents += waiters.length
       for (const w of waiters) w.resolve()
     } catch (error) {

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Db } from '#db/client.ts'
+import { nativeStoreOf } from '#db/native.ts'
 import { cityEnterprises } from '#db/schema/index.ts'
 import type { components } from '#api-specs/generated/openapi.d.ts'
 import { requireOutput, type LoadDatasetRules } from './dataset-rules.ts'
@@ -36,6 +37,14 @@ const findName = (db: Db) =>
  */
 export function verifyEnterpriseOperation(db: Db, datasetRules: LoadDatasetRules): ProductOperation {
   const query = findName(db).prepare()
+  // The verification is the busiest product: on the embedded file it reads through a statement prepared once (ADR 0011).
+  const native = nativeStoreOf(db)
+  const lookup = native
+    ? async (uscc: string) => {
+        const row = native.statement('select "name" from "city_enterprises" where "uscc" = ? limit 1').get(uscc) as { name: string } | undefined
+        return row ? [row] : []
+      }
+    : (uscc: string) => query.execute({ uscc })
   return {
     operationId: 'verifyEnterprise',
     method: 'POST',
@@ -47,7 +56,7 @@ export function verifyEnterpriseOperation(db: Db, datasetRules: LoadDatasetRules
       const input = parseInput(bodySchema, body, 'Body must be { "uscc": string, "name": string }')
       const uscc = parseUscc(input.uscc)
       requireOutput((await datasetRules(REGISTRY)).level, 'verdict')
-      const [row] = await query.execute({ uscc })
+      const [row] = await lookup(uscc)
       const match = !!row && normalizeEnterpriseName(row.name) === normalizeEnterpriseName(input.name)
       const result: VerificationResult = { match }
       return { status: 200, body: result, meters: { records: row ? 1 : 0 }, subjectKey: uscc }

@@ -20,14 +20,14 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const dir = join(process.cwd(), 'test', '.tmp')
   mkdirSync(dir, { recursive: true })
-  const path = join(dir, `base-${process.pid}.db`)
+  const path = join(dir, `base-${process.pid}-${project.name}.db`)
   const database = await openDatabase(`file:${path}`)
   await migrateDatabase(database.db)
   await seedCity(database.db, { scale: 'small' })
   await seedPlatform(database.db)
-  // Fold the WAL into the main file so a plain file copy is a complete database.
-  await database.client.execute('PRAGMA wal_checkpoint(TRUNCATE)')
-  await database.client.execute('PRAGMA journal_mode = DELETE')
+  // Fold the WAL into the main file so a copy of that file alone is a complete database.
+  const checkpoint = await database.client.execute('PRAGMA wal_checkpoint(TRUNCATE)')
+  if (Number(checkpoint.rows[0]?.[0]) !== 0) throw new Error('could not checkpoint the base database')
   database.close()
   project.provide('baseDatabasePath', path)
   return () => {
