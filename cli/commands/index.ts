@@ -2,6 +2,12 @@ import type { CliCommand } from './command.ts'
 import { coreCommands } from './core.ts'
 import { catalogCommands } from './catalog.ts'
 import { gatewayCommands } from './gateway.ts'
+import { billingCommands } from './billing.ts'
 
 /** Every command of `npm run platform`; each area adds its own in its own file. */
-export const COMMANDS: Record<string, CliCommand> = { ...coreCommands, ...catalogCommands, ...gatewayCommands }
+export const COMMANDS: Record<string, CliCommand> = {
+  ...coreCommands,
+  ...catalogCommands,
+  ...gatewayCommands,
+  ...billingCommands,
+}

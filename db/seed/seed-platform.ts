@@ -18,6 +18,7 @@ import { createUser } from '#platform/identity/create-user.ts'
 import { makeUscc } from '#platform/codes/uscc.ts'
 import { apiKeyFromBody } from '#gateway/keys/api-key-format.ts'
 import { seedCatalogDemo } from './seed-catalog-demo.ts'
+import { seedBillingDemo } from './seed-billing-demo.ts'
 import {
   DATASET_FIELDS,
   DATASETS,
@@ -218,5 +219,6 @@ export async function seedPlatform(db: Db): Promise<{ demoApiKey: string }> {
     )
   }
   await seedCatalogDemo(db)
+  await seedBillingDemo(db)
   return { demoApiKey: demo.key }
 }

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto'
+import { eq } from 'drizzle-orm'
+import type { Db } from '#db/client.ts'
+import { CHARGE_UNITS, priceCeilings, products, type ChargeUnit } from '#db/schema/index.ts'
+import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
+import { fail, ok, type Result } from '#platform/result.ts'
+import { DECIMAL_TEXT, Decimal } from '../money/decimal.ts'
+import { startOfShanghaiDay } from '../periods/billing-period.ts'
+
+export interface SetPriceCeilingInput {
+  productId: string
+  chargeUnit: string
+  /** Fen per unit, decimal text ("5" = ¥0.05 per call). */
+  maxUnitPrice: string
+  effectiveFrom: number
+  /** The pricing document the ceiling rests on. */
+  basis?: string
+}
+
+/**
+ * 上限收费标准: the bureau sets the fee ceiling of a product's charge unit from a date (today or later). A new
+ * version supersedes the previous one from its date on; nothing is edited. A proposal above the ceiling in force at
+ * its effective date is refused, and rating never charges a unit above the ceiling in force at the event's time.
+ */
+export async function setPriceCeiling(
+  db: Db,
+  opts: { input: SetPriceCeilingInput; actor: Actor; requestId?: string | null; now?: number },
+): Promise<Result<{ id: string; maxUnitPrice: string; effectiveFrom: number }>> {
+  const now = opts.now ?? Date.now()
+  const { input } = opts
+  const fields: Record<string, string> = {}
+  if (!(CHARGE_UNITS as readonly string[]).includes(input.chargeUnit)) fields.chargeUnit = 'unknown_charge_unit'
+  const price = input.maxUnitPrice.trim()
+  if (!DECIMAL_TEXT.test(price)) fields.maxUnitPrice = 'decimal'
+  if (!Number.isSafeInteger(input.effectiveFrom)) fields.effectiveFrom = 'invalid'
+  else if (input.effectiveFrom < startOfShanghaiDay(now)) fields.effectiveFrom = 'past'
+  const basis = (input.basis ?? '').trim()
+  if (basis.length > 200) fields.basis = 'too_long'
+  if (Object.keys(fields).length > 0) return fail('validation', 'validation_failed', 'The ceiling is not valid', fields)
+
+  const [product] = await db
+    .select({ id: products.id, code: products.code })
+    .from(products)
+    .where(eq(products.id, input.productId))
+  if (!product) return fail('not_found', 'product_not_found', 'No such product', { productId: 'not_found' })
+
+  const id = randomUUID()
+  const maxUnitPrice = new Decimal(price).toFixed()
+  await recordAudit(
+    db,
+    {
+      actor: opts.actor,
+      action: 'price_ceiling.set',
+      objectType: 'price_ceiling',
+      objectId: id,
+      requestId: opts.requestId,
+      detail: { product: product.code, chargeUnit: input.chargeUnit, maxUnitPrice, effectiveFrom: input.effectiveFrom, basis },
+    },
+    [
+      db.insert(priceCeilings).values({
+        id,
+        productId: product.id,
+        chargeUnit: input.chargeUnit as ChargeUnit,
+        maxUnitPrice,
+        effectiveFrom: input.effectiveFrom,
+        basis,
+        setByUserId: opts.actor.id,
+        createdAt: now,
+      }),
+    ],
+  )
+  return ok({ id, maxUnitPrice, effectiveFrom: input.effectiveFrom })
+}

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto'
+import type { Db } from '#db/client.ts'
+import { COST_CATEGORIES, costEntries, type CostCategory } from '#db/schema/index.ts'
+import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
+import { fail, ok, type Result } from '#platform/result.ts'
+import { parsePeriod } from '../periods/billing-period.ts'
+
+export interface CostEntryInput {
+  /** YYYY-MM */
+  period: string
+  category: string
+  grossFen: number
+  subsidyFen: number
+  note?: string
+}
+
+/**
+ * Art. 22: the operator records a period's cost in one category, net of government subsidies. Entries are versioned:
+ * a later entry for the same period and category supersedes the earlier one (a correction), nothing is edited.
+ */
+export async function recordCostEntry(
+  db: Db,
+  opts: { input: CostEntryInput; actor: Actor; requestId?: string | null; now?: number },
+): Promise<Result<{ id: string; netFen: number }>> {
+  const now = opts.now ?? Date.now()
+  const { input } = opts
+  const fields: Record<string, string> = {}
+  const period = parsePeriod(input.period)
+  if (!period) fields.period = 'invalid_period'
+  else if (period.start > now) fields.period = 'future_period'
+  if (!(COST_CATEGORIES as readonly string[]).includes(input.category)) fields.category = 'unknown_category'
+  if (!Number.isSafeInteger(input.grossFen) || input.grossFen < 0) fields.grossFen = 'invalid_amount'
+  if (!Number.isSafeInteger(input.subsidyFen) || input.subsidyFen < 0) fields.subsidyFen = 'invalid_amount'
+  else if (Number.isSafeInteger(input.grossFen) && input.subsidyFen > input.grossFen) fields.subsidyFen = 'subsidy_exceeds_cost'
+  const note = (input.note ?? '').trim()
+  if (note.length > 200) fields.note = 'too_long'
+  if (Object.keys(fields).length > 0) return fail('validation', 'validation_failed', 'The cost entry is not valid', fields)
+
+  const id = randomUUID()
+  const netFen = input.grossFen - input.subsidyFen
+  await recordAudit(
+    db,
+    {
+      actor: opts.actor,
+      action: 'cost_entry.record',
+      objectType: 'cost_entry',
+      objectId: id,
+      requestId: opts.requestId,
+      detail: { period: input.period, category: input.category, grossFen: input.grossFen, subsidyFen: input.subsidyFen, netFen },
+    },
+    [
+      db.insert(costEntries).values({
+        id,
+        period: input.period,
+        category: input.category as CostCategory,
+        grossFen: input.grossFen,
+        subsidyFen: input.subsidyFen,
+        netFen,
+        note,
+        recordedByUserId: opts.actor.id,
+        createdAt: now,
+      }),
+    ],
+  )
+  return ok({ id, netFen })
+}

@@ -1,0 +1,21 @@
+/**
+ * "1,234.56" (yuan, as typed in a form) → 123456 fen, by string arithmetic: no float ever holds money.
+ * Returns null for anything that is not a non-negative amount with at most 2 decimals.
+ */
+export function yuanToFen(text: string): number | null {
+  const cleaned = text
+    .trim()
+    .replace(/[,，\s]/g, '')
+    .replace(/^[¥￥]/, '')
+  const match = /^(\d{1,13})(?:\.(\d{1,2}))?$/.exec(cleaned)
+  if (!match) return null
+  const fen = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'))
+  return Number.isSafeInteger(fen) ? fen : null
+}
+
+/** 123456 → "1234.56" (yuan, for a form field's default value). */
+export function fenToYuanText(fen: number): string {
+  const sign = fen < 0 ? '-' : ''
+  const abs = Math.abs(Math.trunc(fen))
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
+}

@@ -1,0 +1,191 @@
+import { systemActor } from '#platform/audit/record-audit.ts'
+import { listPartners } from '#gateway/partners/list-partners.ts'
+import { listPricesInForce } from '#billing/price-books/list-prices-in-force.ts'
+import { closeBillingPeriod } from '#billing/invoices/close-billing-period.ts'
+import { previewBillingPeriod } from '#billing/invoices/preview-billing-period.ts'
+import type { InvoiceView } from '#billing/invoices/invoice-view.ts'
+import { formatFenText } from '#billing/money/format.ts'
+import { shanghaiDayStart } from '#billing/periods/billing-period.ts'
+import { print, type CliCommand, type Io } from './command.ts'
+
+/** What `billing:close --json` and `billing:preview --json` print per invoice. */
+export function invoiceJson(i: InvoiceView) {
+  return {
+    number: i.number,
+    state: i.state,
+    period: i.period,
+    partner: { code: i.partner.code, name: i.partner.name },
+    events: i.events,
+    lines: i.lines.map((l) => ({
+      kind: l.kind,
+      product: l.product,
+      charge: l.charge,
+      purpose: l.purpose,
+      usagePeriod: l.usagePeriod,
+      priceBookVersion: l.priceBookVersion,
+      units: l.units,
+      unitPrice: l.unitPrice,
+      amountFen: l.amountFen,
+      waivedFen: l.waivedFen,
+      unpriced: l.unpriced,
+    })),
+    subtotalFen: i.subtotalFen,
+    vatRate: i.vatRate,
+    vatFen: i.vatFen,
+    totalFen: i.totalFen,
+    waivedFen: i.waivedFen,
+  }
+}
+
+function invoicesText(invoices: InvoiceView[]): string[] {
+  const out: string[] = []
+  for (const i of invoices) {
+    out.push(`${i.number ?? `(${i.state})`}  ${i.partner.code}  ${i.partner.name}`)
+    for (const l of i.lines) {
+      const tag = l.unpriced ? ' UNPRICED' : l.kind === 'adjustment' ? ` late ${l.usagePeriod}` : ''
+      const waived = l.waivedFen ? `  waived ${formatFenText(l.waivedFen)}` : ''
+      out.push(
+        `  ${String(l.lineNo).padStart(3)} ${l.product.padEnd(28)} ${l.charge.padEnd(13)} ${l.purpose.padEnd(15)} ${l.units.padStart(10)} × ${l.unitPrice.padStart(8)} fen = ${formatFenText(l.amountFen).padStart(12)}${waived}${tag}`,
+      )
+    }
+    out.push(
+      `      subtotal ${formatFenText(i.subtotalFen)}  VAT ${formatFenText(i.vatFen)}  total ${formatFenText(i.totalFen)}  waived ${formatFenText(i.waivedFen)}`,
+    )
+  }
+  if (invoices.length === 0) out.push('No invoices: no usage and no fixed fees.')
+  return out
+}
+
+/** A progress bar on stderr: redrawn in place on a terminal, else one line per tenth. */
+function progressBar(io: Io) {
+  const tty = io.err === console.error && process.stderr.isTTY
+  let lastTenth = -1
+  return (done: number, total: number) => {
+    const ratio = total > 0 ? Math.min(1, done / total) : 1
+    const filled = Math.round(ratio * 30)
+    const bar = `[${'#'.repeat(filled)}${'-'.repeat(30 - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}%  ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} steps (days of the period, then late events)`
+    if (tty) {
+      process.stderr.write(`\r${bar}${ratio === 1 ? '\n' : ''}`)
+      return
+    }
+    const tenth = Math.floor(ratio * 10)
+    if (tenth !== lastTenth) {
+      lastTenth = tenth
+      io.err(bar)
+    }
+  }
+}
+
+// Billing commands (issue 5).
+export const billingCommands: Record<string, CliCommand> = {
+  'prices:list': {
+    usage: 'prices:list [--at YYYY-MM-DD]                prices in force per product and charge unit, with the ceilings',
+    options: { at: { type: 'string' } },
+    run: async (d, flags, io) => {
+      let at = Date.now()
+      if (typeof flags.at === 'string') {
+        const parsed = shanghaiDayStart(flags.at)
+        if (parsed === null) {
+          io.err('--at must be a date YYYY-MM-DD')
+          return 2
+        }
+        at = parsed
+      }
+      const rows = await listPricesInForce(d.db, { at })
+      print(io, flags, rows, () =>
+        rows
+          .map((p) =>
+            [
+              `${p.productCode}  ${p.nameZh}  ${p.priceBook ? `v${p.priceBook.version}${p.priceBook.isTrial ? ' (试行 trial)' : ''}` : 'no approved price'}`,
+              ...p.charges.map(
+                (c) =>
+                  `  ${c.chargeUnit.padEnd(14)} ceiling ${(c.ceiling?.maxUnitPrice ?? '—').padStart(8)} fen   price ${c.price ? `${c.price.model} ${JSON.stringify(c.price.properties)}` : '—'}`,
+              ),
+            ].join('\n'),
+          )
+          .join('\n'),
+      )
+      return 0
+    },
+  },
+  'billing:close': {
+    usage: 'billing:close --period YYYY-MM               close a period: rate its usage, one draft invoice per partner',
+    options: { period: { type: 'string' } },
+    run: async (d, flags, io) => {
+      if (typeof flags.period !== 'string') {
+        io.err('billing:close needs --period YYYY-MM')
+        return 2
+      }
+      const result = await closeBillingPeriod(d.db, {
+        period: flags.period,
+        actor: systemActor('cli'),
+        onProgress: flags.json ? undefined : progressBar(io),
+      })
+      if (!result.ok) {
+        io.err(`${result.error.code}: ${result.error.message}`)
+        return result.error.kind === 'validation' ? 2 : 1
+      }
+      const c = result.value
+      print(
+        io,
+        flags,
+        {
+          period: c.period,
+          alreadyClosed: c.alreadyClosed,
+          closedAt: c.closedAt,
+          eventsRated: c.eventsRated,
+          lateEvents: c.lateEvents,
+          unpricedEvents: c.unpricedEvents,
+          invoices: c.invoices.map(invoiceJson),
+        },
+        () =>
+          [
+            c.alreadyClosed
+              ? `${c.period} was already closed (${new Date(c.closedAt).toISOString()}); nothing changed.`
+              : `Closed ${c.period}: ${c.eventsRated} events rated (${c.lateEvents} late, ${c.unpricedEvents} unpriced), ${c.invoices.length} draft invoices.`,
+            ...invoicesText(c.invoices),
+          ].join('\n'),
+      )
+      return 0
+    },
+  },
+  'billing:preview': {
+    usage: 'billing:preview --period YYYY-MM [--partner <code>]  the invoices closing would make now; nothing is stored',
+    options: { period: { type: 'string' }, partner: { type: 'string' } },
+    run: async (d, flags, io) => {
+      if (typeof flags.period !== 'string') {
+        io.err('billing:preview needs --period YYYY-MM')
+        return 2
+      }
+      let partnerId: string | null = null
+      if (typeof flags.partner === 'string') {
+        const partner = (await listPartners(d.db)).find((p) => p.code === flags.partner)
+        if (!partner) {
+          io.err(`partner_not_found: no partner with code ${flags.partner}`)
+          return 1
+        }
+        partnerId = partner.id
+      }
+      const result = await previewBillingPeriod(d.db, { period: flags.period, partnerId })
+      if (!result.ok) {
+        io.err(`${result.error.code}: ${result.error.message}`)
+        return result.error.kind === 'validation' ? 2 : 1
+      }
+      const p = result.value
+      print(
+        io,
+        flags,
+        {
+          period: p.period,
+          preview: true,
+          eventsRated: p.eventsRated,
+          lateEvents: p.lateEvents,
+          unpricedEvents: p.unpricedEvents,
+          invoices: p.invoices.map(invoiceJson),
+        },
+        () => [`Preview of ${p.period} (nothing stored): ${p.eventsRated} events`, ...invoicesText(p.invoices)].join('\n'),
+      )
+      return 0
+    },
+  },
+}
