@@ -1,17 +1,22 @@
 /**
  * Gateway throughput bench (docs/BENCHMARKS.md).
  *
- *   npm run bench:gateway -- [--json] [--duration <s>] [--connections <n>] [--warmup <s>] [--profile <dir>]
+ *   npm run bench:gateway -- [--json] [--duration <s>] [--connections <n>] [--warmup <s>] [--profile <dir>] [--keep-db]
  *
- * 1. Builds a fresh temp SQLite database (migrate, seed city `small`, seedPlatform).
+ * 1. Builds a fresh temp SQLite database (migrate, seed city `small`, seedPlatform), and moves the demo
+ *    subscriptions to a `bench` plan: limits on, but far too high to trip.
  * 2. Forks a bare node:http baseline (bench/bare-target.ts) and the real gateway
  *    (bench/gateway-target.ts) as child processes, one after the other, so the load
  *    generator never shares their event loop.
- * 3. Against each: one sanity request, a warm-up, then the measured autocannon run
- *    (POST /api/v1/verifications/enterprise, demo key, a real enterprise's {uscc, name}).
+ * 3. Three scenarios, each: one sanity request, a warm-up, then the measured autocannon run.
+ *    - bare:           POST /api/v1/verifications/enterprise on the bare server;
+ *    - verification:   the same request on the gateway (demo key, a real active enterprise's {uscc, name});
+ *    - credit-profile: GET /api/v1/services/enterprise-credit-profile/{uscc} on the gateway (same key and
+ *                      enterprise; the L2 registry record comes back masked). Both gateway scenarios run
+ *                      against the same gateway process, one after the other.
  * 4. Stops the gateway child gracefully (it flushes its usage recorder), then checks
- *    that every 2xx the gateway answered, warm-up and sanity request included, has
- *    exactly one usage event in the database. Exits 1 on a mismatch.
+ *    that every 2xx the gateway answered over both scenarios, warm-ups and sanity requests included,
+ *    has exactly one usage event in the database (in total and per operation). Exits 1 on a mismatch.
  *
  * Runs are drained, not cut: at the deadline each connection finishes its in-flight
  * request and sends no more (autocannon's own `duration` stop destroys sockets with
@@ -27,7 +32,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { asc, count, eq } from 'drizzle-orm'
+import { asc, count, eq, sql } from 'drizzle-orm'
 import { openDatabase } from '#db/client.ts'
 import { migrateDatabase } from '#db/migrate.ts'
 import { plans, subscriptions } from '#db/schema/index.ts'
@@ -36,8 +41,9 @@ import { seedPlatform } from '#db/seed/seed-platform.ts'
 import { cityEnterprises, usageEvents } from '#db/schema/index.ts'
 import type { TargetMessage } from './target-protocol.ts'
 
-const PATH = '/api/v1/verifications/enterprise'
-const EXPECTED_BODY = JSON.stringify({ match: true })
+const VERIFY_PATH = '/api/v1/verifications/enterprise'
+const VERIFY_BODY = JSON.stringify({ match: true })
+const CREDIT_PROFILE_PATH = '/api/v1/services/enterprise-credit-profile/'
 const TARGET_RATIO = 0.6
 const TARGET_P99_MS = 10
 
@@ -75,7 +81,8 @@ const progress = (line: string) => console.error(`[bench] ${line}`)
 interface Target {
   name: string
   child: ChildProcess
-  url: string
+  /** `http://127.0.0.1:<port>`, no path. */
+  origin: string
   /** The target's CPU time so far and its clock (ms). */
   cpu(): Promise<{ cpuMs: number; atMs: number }>
   stop(): Promise<Extract<TargetMessage, { type: 'stopped' }>>
@@ -121,7 +128,7 @@ async function startTarget(name: string, script: string, scriptArgs: string[], e
   return {
     name,
     child,
-    url: `http://127.0.0.1:${ready.port}${PATH}`,
+    origin: `http://127.0.0.1:${ready.port}`,
     async cpu() {
       child.send({ type: 'cpu' })
       const { cpuMs, atMs } = await next('cpu', 10_000)
@@ -135,6 +142,36 @@ async function startTarget(name: string, script: string, scriptArgs: string[], e
       return stopped
     },
   }
+}
+
+// ---------------------------------------------------------------- scenarios
+
+/** One request, sent over and over: the same to every connection. */
+interface Scenario {
+  /** `bare`, `verification`, `credit-profile`. */
+  name: string
+  /** The gateway operation it calls (usage_events.operation); null for the bare server. */
+  operation: string | null
+  method: 'GET' | 'POST'
+  path: string
+  headers: Record<string, string>
+  body?: string
+  /**
+   * Checks the sanity request's answer (throws with a readable message if it is wrong) and returns the
+   * body every later answer must equal (autocannon's `expectBody`).
+   */
+  check(status: number, text: string): string
+}
+
+interface ScenarioResult {
+  scenario: Scenario
+  target: Target
+  sanity2xx: number
+  /** What the sanity request showed, for the report (e.g. the masked fields). */
+  sanityNote: string
+  warmup: RunResult | null
+  main: RunResult
+  cpu: { targetCorePct: number; targetUsPerRequest: number; loadGeneratorCorePct: number }
 }
 
 // ---------------------------------------------------------------- load
@@ -165,9 +202,9 @@ interface WindowHooks {
 
 function runLoad(
   label: string,
-  url: string,
-  body: string,
-  headers: Record<string, string>,
+  origin: string,
+  scenario: Scenario,
+  expectBody: string,
   seconds: number,
   hooks: WindowHooks = {},
 ): Promise<RunResult> {
@@ -181,14 +218,14 @@ function runLoad(
 
     const instance = autocannon(
       {
-        url,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body,
+        url: origin + scenario.path,
+        method: scenario.method,
+        headers: scenario.headers,
+        ...(scenario.body !== undefined ? { body: scenario.body } : {}),
         connections,
         // A safety net only: the drain below ends the run at `seconds`.
         duration: seconds + 30,
-        expectBody: EXPECTED_BODY,
+        expectBody,
         setupClient: (client) => clients.push(client as DrainableClient),
       },
       (error, result) => {
@@ -237,30 +274,50 @@ function runLoad(
 const round = (n: number, digits = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : n)
 
 /** One request before the load, to fail fast with a readable message if the target answers wrong. */
-async function sanityCheck(target: Target, body: string, headers: Record<string, string>): Promise<number> {
-  const res = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body })
+async function sanityCheck(target: Target, scenario: Scenario): Promise<{ expectBody: string; note: string }> {
+  const res = await fetch(target.origin + scenario.path, {
+    method: scenario.method,
+    headers: scenario.headers,
+    ...(scenario.body !== undefined ? { body: scenario.body } : {}),
+  })
   const text = await res.text()
-  if (res.status !== 200 || text !== EXPECTED_BODY) {
-    throw new Error(`${target.name} sanity request: expected 200 ${EXPECTED_BODY}, got ${res.status} ${text}`)
+  try {
+    const expectBody = scenario.check(res.status, text)
+    return { expectBody, note: noteOf(text) }
+  } catch (error) {
+    throw new Error(`${target.name} ${scenario.name} sanity request: ${(error as Error).message}`)
   }
-  return 1
 }
 
-async function measure(target: Target, body: string, headers: Record<string, string>) {
-  const sanity2xx = await sanityCheck(target, body, headers)
+function noteOf(text: string): string {
+  try {
+    const body = JSON.parse(text) as { disclosure?: { registryLevel: string; taxCreditLevel: string; fieldsMasked: number } }
+    if (body.disclosure) {
+      const d = body.disclosure
+      return `registry ${d.registryLevel}: ${d.fieldsMasked} fields masked; tax credit ${d.taxCreditLevel}: band only; ${Buffer.byteLength(text)} B`
+    }
+  } catch {
+    // not JSON: nothing to note
+  }
+  return `${Buffer.byteLength(text)} B`
+}
+
+async function measure(target: Target, scenario: Scenario): Promise<ScenarioResult> {
+  const label = target.name === scenario.name ? target.name : `${target.name} ${scenario.name}`
+  const { expectBody, note } = await sanityCheck(target, scenario)
   let warmup: RunResult | null = null
   if (warmupS > 0) {
-    progress(`${target.name}: warm-up ${warmupS} s × ${connections} connections`)
-    warmup = await runLoad(`${target.name} warm-up`, target.url, body, headers, warmupS)
+    progress(`${label}: warm-up ${warmupS} s × ${connections} connections`)
+    warmup = await runLoad(`${label} warm-up`, target.origin, scenario, expectBody, warmupS)
   }
-  progress(`${target.name}: measuring ${durationS} s × ${connections} connections (load average ${loadAverage()})`)
+  progress(`${label}: measuring ${durationS} s × ${connections} connections (load average ${loadAverage()})`)
   // CPU use over the measured window only: the target is asked at its start and at its end.
   let before: Promise<{ cpuMs: number; atMs: number }> | undefined
   let after: Promise<{ cpuMs: number; atMs: number }> | undefined
   let ownBefore: NodeJS.CpuUsage | undefined
   let own: NodeJS.CpuUsage | undefined
   let ownWallMs = 0
-  const main = await runLoad(target.name, target.url, body, headers, durationS, {
+  const main = await runLoad(label, target.origin, scenario, expectBody, durationS, {
     onStart: () => {
       before = target.cpu()
       ownBefore = process.cpuUsage()
@@ -283,7 +340,7 @@ async function measure(target: Target, body: string, headers: Record<string, str
     /** The load generator's (this process's) share of one core over the window. */
     loadGeneratorCorePct: round(((own!.user + own!.system) / 1000 / ownWallMs) * 100, 0),
   }
-  return { sanity2xx, warmup, main, cpu }
+  return { scenario, target, sanity2xx: 1, sanityNote: note, warmup, main, cpu }
 }
 
 const loadAverage = () =>
@@ -326,32 +383,104 @@ try {
   database.close()
   progress(`setup (migrate + seed small + seedPlatform) ${Math.round(setupMs)} ms; ${seeded['city_enterprises']} enterprises`)
 
-  const body = JSON.stringify({ uscc: enterprise.uscc, name: enterprise.name })
-  const headers = { authorization: `Bearer ${demoApiKey}` }
+  const auth = { authorization: `Bearer ${demoApiKey}` }
+  const verifyRequest = {
+    method: 'POST' as const,
+    path: VERIFY_PATH,
+    headers: { 'content-type': 'application/json', ...auth },
+    body: JSON.stringify({ uscc: enterprise.uscc, name: enterprise.name }),
+    check(status: number, text: string) {
+      if (status !== 200 || text !== VERIFY_BODY) throw new Error(`expected 200 ${VERIFY_BODY}, got ${status} ${text}`)
+      return VERIFY_BODY
+    },
+  }
+  const bareScenario: Scenario = { name: 'bare', operation: null, ...verifyRequest }
+  const verification: Scenario = { name: 'verification', operation: 'verifyEnterprise', ...verifyRequest }
+  const creditProfile: Scenario = {
+    name: 'credit-profile',
+    operation: 'getEnterpriseCreditProfile',
+    method: 'GET',
+    path: CREDIT_PROFILE_PATH + enterprise.uscc,
+    headers: auth,
+    check(status, text) {
+      if (status !== 200) throw new Error(`expected 200, got ${status} ${text}`)
+      const body = JSON.parse(text) as { uscc?: string; disclosure?: { fieldsMasked?: number } }
+      // Masking on: the L2 registry record comes back with its personal fields (and the code's tail) masked.
+      if (!body.disclosure || !(Number(body.disclosure.fieldsMasked) > 0) || body.uscc === enterprise.uscc)
+        throw new Error(`expected a masked profile, got ${text}`)
+      // The same enterprise under the same levels: every later answer must be byte-identical.
+      return text
+    },
+  }
 
   progress('starting bare node:http target')
   const bareTarget = await startTarget('bare', './bare-target.ts', [])
-  const bare = await measure(bareTarget, body, headers)
+  const bare = await measure(bareTarget, bareScenario)
   await bareTarget.stop()
 
   progress('starting gateway target')
   const profileArgv = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : []
   const gatewayTarget = await startTarget('gateway', './gateway-target.ts', [dbUrl], profileArgv)
-  const gateway = await measure(gatewayTarget, body, headers)
+  const gatewayResults: ScenarioResult[] = []
+  for (const scenario of [verification, creditProfile]) gatewayResults.push(await measure(gatewayTarget, scenario))
   progress('stopping gateway target (flushing usage events)')
   const stopped = await gatewayTarget.stop()
 
   const after = await openDatabase(dbUrl)
   const [{ n: eventsAfter }] = (await after.db.select({ n: count() }).from(usageEvents)) as [{ n: number }]
+  const byOperation = new Map(
+    (
+      await after.db
+        .select({ operation: usageEvents.operation, n: count(), masked: sql<number>`sum(${usageEvents.fieldsMasked})` })
+        .from(usageEvents)
+        .groupBy(usageEvents.operation)
+    ).map((r) => [r.operation, { n: r.n, masked: Number(r.masked ?? 0) }]),
+  )
   after.close()
 
-  const gateway2xx = gateway.sanity2xx + (gateway.warmup?.status2xx ?? 0) + gateway.main.status2xx
+  const answered = (r: ScenarioResult) => r.sanity2xx + (r.warmup?.status2xx ?? 0) + r.main.status2xx
+  const gateway2xx = gatewayResults.reduce((sum, r) => sum + answered(r), 0)
   const usageEventsCommitted = eventsAfter - eventsBefore
-  const meteringEqual = gateway2xx === usageEventsCommitted
-  const ratio = gateway.main.requestsPerSec / bare.main.requestsPerSec
-  const targetMet = ratio >= TARGET_RATIO && gateway.main.latencyMs.p99 <= TARGET_P99_MS
+  const meteringPerScenario = gatewayResults.map((r) => {
+    const events = byOperation.get(r.scenario.operation!)?.n ?? 0
+    return {
+      scenario: r.scenario.name,
+      operation: r.scenario.operation,
+      gateway2xx: answered(r),
+      breakdown: { sanity: r.sanity2xx, warmup: r.warmup?.status2xx ?? 0, measured: r.main.status2xx },
+      usageEvents: events,
+      fieldsMaskedInEvents: byOperation.get(r.scenario.operation!)?.masked ?? 0,
+      equal: answered(r) === events,
+    }
+  })
+  const meteringEqual = gateway2xx === usageEventsCommitted && meteringPerScenario.every((m) => m.equal)
   const problems = (r: RunResult | null) =>
     r ? { non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, mismatches: r.mismatches, statusCodes: r.statusCodes } : null
+
+  const scenarioReport = (r: ScenarioResult) => {
+    const ratio = r.scenario.operation ? r.main.requestsPerSec / bare.main.requestsPerSec : null
+    return {
+      scenario: r.scenario.name,
+      target: r.target.name,
+      request: { method: r.scenario.method, path: r.scenario.path },
+      sanity: r.sanityNote,
+      requestsPerSec: round(r.main.requestsPerSec, 0),
+      latencyMs: r.main.latencyMs,
+      cpu: r.cpu,
+      ratio: ratio === null ? null : round(ratio, 3),
+      targetMet:
+        ratio === null
+          ? null
+          : {
+              ratio: ratio >= TARGET_RATIO,
+              p99: r.main.latencyMs.p99 <= TARGET_P99_MS,
+              both: ratio >= TARGET_RATIO && r.main.latencyMs.p99 <= TARGET_P99_MS,
+            },
+      ...problems(r.main),
+      warmup: problems(r.warmup),
+    }
+  }
+  const scenarios = [bare, ...gatewayResults].map(scenarioReport)
 
   const report = {
     date: new Date().toISOString(),
@@ -361,32 +490,24 @@ try {
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
       loadAverageAtStart: loadAverageAtStart,
+      loadAverageAtEnd: loadAverage(),
     },
     options: { durationS, warmupS, connections },
     setupMs: Math.round(setupMs),
-    request: { method: 'POST', path: PATH, body: { uscc: enterprise.uscc, name: enterprise.name } },
-    bare: {
-      requestsPerSec: round(bare.main.requestsPerSec, 0),
-      latencyMs: bare.main.latencyMs,
-      cpu: bare.cpu,
-      ...problems(bare.main),
+    enterprise: { uscc: enterprise.uscc, name: enterprise.name },
+    scenarios,
+    target: {
+      ratioAtLeast: TARGET_RATIO,
+      p99AtMostMs: TARGET_P99_MS,
+      met: scenarios.every((s) => s.targetMet === null || s.targetMet.both),
     },
-    gateway: {
-      requestsPerSec: round(gateway.main.requestsPerSec, 0),
-      latencyMs: gateway.main.latencyMs,
-      cpu: gateway.cpu,
-      ...problems(gateway.main),
-    },
-    ratio: round(ratio, 3),
-    target: { ratioAtLeast: TARGET_RATIO, p99AtMostMs: TARGET_P99_MS, met: targetMet },
     metering: {
       gateway2xx,
-      breakdown: { sanity: gateway.sanity2xx, warmup: gateway.warmup?.status2xx ?? 0, measured: gateway.main.status2xx },
       usageEvents: usageEventsCommitted,
       recorderCommitted: stopped.committedEvents,
       equal: meteringEqual,
+      byScenario: meteringPerScenario,
     },
-    warmup: { bare: problems(bare.warmup), gateway: problems(gateway.warmup) },
     gatewayInternalErrors: stopped.internalErrors,
     ...(args.profile ? { cpuProfileDir: args.profile } : {}),
   }
@@ -394,7 +515,7 @@ try {
   if (args.json) {
     process.stdout.write(JSON.stringify(report) + '\n')
   } else {
-    printReport(report, bare.main, gateway.main)
+    printReport(report, [bare, ...gatewayResults])
   }
   if (!meteringEqual) exitCode = 1
 } catch (error) {
@@ -406,10 +527,10 @@ try {
 }
 process.exit(exitCode)
 
-function printReport(report: any, bare: RunResult, gateway: RunResult) {
+function printReport(report: any, results: ScenarioResult[]) {
   const out = (line = '') => console.log(line)
   const n = (x: number) => Math.round(x).toLocaleString('en-US')
-  const ms = (x: number) => x.toFixed(2).padStart(8)
+  const ms = (x: number) => x.toFixed(2).padStart(7)
   const issues = (r: RunResult) => {
     const parts = [`non-2xx ${r.non2xx}`, `errors ${r.errors}`, `timeouts ${r.timeouts}`, `mismatches ${r.mismatches}`]
     const codes = Object.entries(r.statusCodes).filter(([c]) => !c.startsWith('2'))
@@ -419,43 +540,52 @@ function printReport(report: any, bare: RunResult, gateway: RunResult) {
   out()
   out(`Gateway bench  ${report.date}`)
   out(
-    `machine        ${report.machine.cpus} CPUs, ${report.machine.cpuModel}, node ${report.machine.node}, ${report.machine.platform}`,
+    `machine        ${report.machine.cpus} CPUs, ${report.machine.cpuModel}, node ${report.machine.node}, ${report.machine.platform}` +
+      `; load average at start ${report.machine.loadAverageAtStart}, at end ${report.machine.loadAverageAtEnd}`,
   )
-  out(`load           ${connections} connections × ${durationS} s (after ${warmupS} s warm-up), POST ${PATH}`)
-  out(`setup          ${report.setupMs} ms (fresh temp SQLite: migrate + seed small + seedPlatform)`)
+  out(`load           ${connections} connections × ${durationS} s per scenario (after ${warmupS} s warm-up), drained`)
+  out(
+    `setup          ${report.setupMs} ms (fresh temp SQLite: migrate + seed small + seedPlatform; plan 'bench': limits on, never tripped)`,
+  )
+  for (const r of results)
+    out(`${r.scenario.name.padEnd(15)}${r.target.name}: ${r.scenario.method} ${r.scenario.path}  (${r.sanityNote})`)
   out()
-  out('target     req/s      p50 ms   p90 ms   p99 ms   max ms   target CPU   µs CPU/req   load-gen CPU')
-  for (const [name, r, cpu] of [
-    ['bare', bare, report.bare.cpu],
-    ['gateway', gateway, report.gateway.cpu],
-  ] as const) {
+  out('scenario          req/s   p50 ms  p90 ms  p99 ms  max ms  target CPU  µs CPU/req  load-gen CPU   ratio   target')
+  for (const [i, r] of results.entries()) {
+    const s = report.scenarios[i]
+    const verdict =
+      s.targetMet === null
+        ? '—'
+        : s.targetMet.both
+          ? 'MET'
+          : `NOT MET (${[s.targetMet.ratio ? '' : 'ratio', s.targetMet.p99 ? '' : 'p99'].filter(Boolean).join(', ')})`
+    const lat = r.main.latencyMs
     out(
-      `${name.padEnd(8)} ${n(r.requestsPerSec).padStart(7)}  ${ms(r.latencyMs.p50)} ${ms(r.latencyMs.p90)} ${ms(r.latencyMs.p99)} ${ms(r.latencyMs.max)}` +
-        `   ${String(cpu.targetCorePct).padStart(7)} %   ${cpu.targetUsPerRequest.toFixed(1).padStart(10)}   ${String(cpu.loadGeneratorCorePct).padStart(9)} %`,
+      `${r.scenario.name.padEnd(15)} ${n(r.main.requestsPerSec).padStart(7)}  ${ms(lat.p50)} ${ms(lat.p90)} ${ms(lat.p99)} ${ms(lat.max)}` +
+        `   ${String(r.cpu.targetCorePct).padStart(6)} %  ${r.cpu.targetUsPerRequest.toFixed(1).padStart(10)}   ${String(r.cpu.loadGeneratorCorePct).padStart(9)} %` +
+        `  ${s.ratio === null ? '     —' : `${s.ratio.toFixed(3)}×`}   ${verdict}`,
     )
   }
   out(
-    `               (CPU columns: share of one core over the measured window; a target well under 100 % was not the bottleneck, or the machine was busy: load average at start ${report.machine.loadAverageAtStart})`,
+    `               (CPU columns: share of one core over the measured window; a target well under 100 % was not the bottleneck, or the machine was busy)`,
+  )
+  out(
+    `target         each gateway scenario ≥ ${TARGET_RATIO}× bare req/s and p99 ≤ ${TARGET_P99_MS} ms: ${report.target.met ? 'MET' : 'NOT MET'}`,
   )
   out()
-  out(`ratio          gateway/bare = ${report.ratio.toFixed(3)}×`)
-  out(
-    `target         ≥ ${TARGET_RATIO}× bare and p99 ≤ ${TARGET_P99_MS} ms: ${report.target.met ? 'MET' : 'NOT MET'}` +
-      ` (ratio ${report.ratio >= TARGET_RATIO ? 'ok' : 'below'}, p99 ${gateway.latencyMs.p99 <= TARGET_P99_MS ? 'ok' : 'above'})`,
-  )
   const m = report.metering
-  out(
-    `metering       gateway 2xx ${m.gateway2xx} (sanity ${m.breakdown.sanity} + warm-up ${m.breakdown.warmup} + measured ${m.breakdown.measured})` +
-      ` vs usage_events ${m.usageEvents}: ${m.equal ? 'EQUAL' : 'MISMATCH'}`,
-  )
-  out(`problems       bare: ${issues(bare)}`)
-  out(`               gateway: ${issues(gateway)}; internal errors ${report.gatewayInternalErrors}`)
-  for (const [name, w] of Object.entries(report.warmup) as [string, any][]) {
-    if (w && (w.non2xx || w.errors || w.timeouts || w.mismatches)) {
-      out(
-        `               ${name} warm-up: non-2xx ${w.non2xx}, errors ${w.errors}, timeouts ${w.timeouts}, mismatches ${w.mismatches}`,
-      )
-    }
+  for (const s of m.byScenario) {
+    out(
+      `metering       ${s.scenario.padEnd(15)} 2xx ${s.gateway2xx} (sanity ${s.breakdown.sanity} + warm-up ${s.breakdown.warmup} + measured ${s.breakdown.measured})` +
+        ` vs usage_events[${s.operation}] ${s.usageEvents}: ${s.equal ? 'EQUAL' : 'MISMATCH'}`,
+    )
+  }
+  out(`metering       total gateway 2xx ${m.gateway2xx} vs usage_events ${m.usageEvents}: ${m.equal ? 'EQUAL' : 'MISMATCH'}`)
+  for (const r of results) out(`problems       ${r.scenario.name}: ${issues(r.main)}`)
+  out(`               gateway internal errors ${report.gatewayInternalErrors}`)
+  for (const r of results) {
+    const w = r.warmup
+    if (w && (w.non2xx || w.errors || w.timeouts || w.mismatches)) out(`               ${r.scenario.name} warm-up: ${issues(w)}`)
   }
   if (report.cpuProfileDir) out(`cpu profile    ${report.cpuProfileDir}`)
 }
