@@ -10,6 +10,7 @@ export const ROLE_NAV: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: '/bureau/authorizations', label: 'nav.authorizations' },
     { to: '/bureau/suspensions', label: 'nav.suspensions' },
     { to: '/bureau/pricing', label: 'nav.pricing' },
+    { to: '/bureau/compensation', label: 'nav.compensation' },
     { to: '/bureau/audit', label: 'nav.audit' },
   ],
   operator: [
@@ -17,12 +18,14 @@ export const ROLE_NAV: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: '/operator/demands', label: 'nav.demands' },
     { to: '/operator/products', label: 'nav.products' },
     { to: '/operator/usage', label: 'nav.usage' },
+    { to: '/operator/revenue', label: 'nav.revenue' },
     { to: '/operator/pricing', label: 'nav.pricing' },
     { to: '/operator/invoices', label: 'nav.invoices' },
   ],
   source_unit: [
     { to: '/source-unit/demands', label: 'nav.myDemands' },
     { to: '/source-unit/authorizations', label: 'nav.authorizations' },
+    { to: '/source-unit/compensation', label: 'nav.compensation' },
   ],
   partner_admin: [
     { to: '/partner/subscriptions', label: 'nav.subscriptions' },
