@@ -8,6 +8,7 @@ import { expireAuthorizations } from '#catalog/authorizations/expire-authorizati
 import { runDuePulls } from '#catalog/datasets/run-due-pulls.ts'
 import { resumeReportExports } from '#gateway/reports/resume-report-exports.ts'
 import { createDatasetRules } from '#gateway/products/dataset-rules.ts'
+import { LAGO_SYNC_INTERVAL_MS, syncLagoOutbox } from '#billing/lago/sync-lago-outbox.ts'
 
 async function main() {
   let env
@@ -43,6 +44,8 @@ async function main() {
       },
       // Art. 16: interface-delivered datasets are pulled on their schedule.
       { name: 'datasets:pull', everyMs: 60_000, run: (now) => runDuePulls(database.db, { now }) },
+      // Usage mirrored to Lago through the outbox; a no-op unless LAGO_API_URL and LAGO_API_KEY are set.
+      { name: 'lago:sync', everyMs: LAGO_SYNC_INTERVAL_MS, run: (now) => syncLagoOutbox(database.db, { now }) },
     ],
     { onError: (job, error) => console.error(`[job ${job}] failed:`, error) },
   )

@@ -4,6 +4,8 @@ import { z } from 'zod'
 import type { ChargeUnit } from '#db/schema/billing.ts'
 import {
   decidePriceBook,
+  getRevenueCap,
+  setRevenueCapSetting,
   listPriceBooks,
   listPriceCeilings,
   listPricesInForce,
@@ -26,11 +28,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, ['bureau'])
   const { db } = context.platform
   const now = Date.now()
-  const [ceilings, products, pending, decided] = await Promise.all([
+  const [ceilings, products, pending, decided, cap] = await Promise.all([
     listPriceCeilings(db, { at: now }),
     listPricesInForce(db, { at: now }),
     listPriceBooks(db, { states: ['pending_review'] }),
     listPriceBooks(db, { states: ['approved', 'returned'], limit: 50 }),
+    getRevenueCap(db, { now }),
   ])
   return {
     today: shanghaiDay(now),
@@ -38,6 +41,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     products: products.map((p) => ({ id: p.productId, code: p.productCode, nameZh: p.nameZh, nameEn: p.nameEn })),
     pending,
     decided,
+    cap,
   }
 }
 
@@ -68,8 +72,16 @@ const decideSchema = z
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['comment'], message: 'required' })
   })
 
+const revenueCapSchema = z.object({
+  intent: z.literal('revenue_cap'),
+  year: z.coerce.number().int().min(2020, 'invalid').max(2100, 'invalid'),
+  profitRate: z.string().trim().min(1, 'required'),
+  taxRate: z.string().trim().min(1, 'required'),
+  note: z.string().trim().max(500).default(''),
+})
+
 interface ActionData {
-  intent: 'ceiling' | 'decide'
+  intent: 'ceiling' | 'decide' | 'revenue_cap'
   target: string | null
   fields: Record<string, string>
   formError: string | null
@@ -85,6 +97,33 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['bureau'])
   const actor = { id: user.id, label: user.username, role: user.role }
   const form = Object.fromEntries(await request.formData())
+  if (form.intent === 'revenue_cap') {
+    // Maximum allowed revenue (65号): the year's allowed profit rate and tax rate.
+    const parsed = revenueCapSchema.safeParse(form)
+    if (!parsed.success)
+      return Response.json(
+        { intent: 'revenue_cap', target: null, fields: fieldsOf(parsed.error), formError: null } satisfies ActionData,
+        {
+          status: 400,
+        },
+      )
+    const result = await setRevenueCapSetting(context.platform.db, {
+      input: { year: parsed.data.year, profitRate: parsed.data.profitRate, taxRate: parsed.data.taxRate, note: parsed.data.note },
+      actor,
+      requestId: context.platform.requestId,
+    })
+    if (!result.ok)
+      return Response.json(
+        {
+          intent: 'revenue_cap',
+          target: null,
+          fields: result.error.fields ?? {},
+          formError: result.error.fields ? null : result.error.code,
+        } satisfies ActionData,
+        { status: 400 },
+      )
+    return redirect(`/bureau/pricing?cap=${parsed.data.year}`)
+  }
   if (form.intent === 'decide') {
     const target = typeof form.priceBookId === 'string' ? form.priceBookId : null
     const parsed = decideSchema.safeParse(form)
@@ -146,7 +185,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function BureauPricing() {
-  const { ceilings, products, pending, decided, today } = useLoaderData<typeof loader>()
+  const { ceilings, products, pending, decided, today, cap } = useLoaderData<typeof loader>()
   const data = useActionData<ActionData>()
   const [params] = useSearchParams()
   const t = useT()
@@ -158,6 +197,7 @@ export default function BureauPricing() {
     return key in messages.zh ? t(key as MessageKey) : t('billing.error.generic', { code })
   }
   const ceilingErrors = data?.intent === 'ceiling' ? data.fields : {}
+  const capErrors = data?.intent === 'revenue_cap' ? data.fields : {}
   const current = ceilings.filter((c) => c.status !== 'superseded')
   const superseded = ceilings.filter((c) => c.status === 'superseded')
   return (
@@ -405,6 +445,82 @@ export default function BureauPricing() {
           ))}
         </tbody>
       </table>
+
+      <section className="panel" data-testid="revenue-cap">
+        <h2>{t('billing.cap.title')}</h2>
+        <p className="muted">{t('billing.cap.intro')}</p>
+        {params.get('cap') && (
+          <p className="notice" role="status">
+            {t('billing.cap.saved', { year: params.get('cap') ?? '' })}
+          </p>
+        )}
+        <table>
+          <thead>
+            <tr>
+              <th>{t('billing.cap.year')}</th>
+              <th className="num">{t('billing.cap.cost')}</th>
+              <th className="num">{t('billing.cap.profit')}</th>
+              <th className="num">{t('billing.cap.taxes')}</th>
+              <th className="num">{t('billing.cap.deduction')}</th>
+              <th className="num">{t('billing.cap.maximum')}</th>
+              <th className="num">{t('billing.cap.paid')}</th>
+              <th className="num">{t('billing.cap.excess')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {cap.map((y) => (
+              <tr key={y.year} data-testid={`cap-${y.year}`}>
+                <td>
+                  {y.year} {y.unset && <span className="badge">{t('billing.cap.unset')}</span>}
+                  {y.profitRate && (
+                    <span className="muted">
+                      {' '}
+                      · {y.profitRate} / {y.taxRate}
+                    </span>
+                  )}
+                </td>
+                <td className="num">{formatFen(y.operatingCostFen)}</td>
+                <td className="num">{formatFen(y.allowedProfitFen)}</td>
+                <td className="num">{formatFen(y.taxesFen)}</td>
+                <td className="num">{formatFen(y.deductionFen)}</td>
+                <td className="num">{formatFen(y.maximumFen)}</td>
+                <td className="num">{formatFen(y.paidRevenueFen)}</td>
+                <td className="num">
+                  {y.excessFen > 0 ? <span className="badge bad">{formatFen(y.excessFen)}</span> : formatFen(0)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <Form method="post" className="stack" noValidate data-testid="cap-form">
+          <input type="hidden" name="intent" value="revenue_cap" />
+          {data?.intent === 'revenue_cap' && data.formError && <p className="form-error">{errorText(data.formError)}</p>}
+          <label>
+            {t('billing.cap.year')}
+            <input name="year" type="number" defaultValue={today.slice(0, 4)} aria-invalid={capErrors.year ? true : undefined} />
+            {capErrors.year && <span className="field-error">{errorText(capErrors.year)}</span>}
+          </label>
+          <label>
+            {t('billing.cap.profitRate')}
+            <input
+              name="profitRate"
+              inputMode="decimal"
+              placeholder="0.0785"
+              aria-invalid={capErrors.profitRate ? true : undefined}
+            />
+            <span className="muted">{t('billing.cap.profitRateHint')}</span>
+            {capErrors.profitRate && <span className="field-error">{errorText(capErrors.profitRate)}</span>}
+          </label>
+          <label>
+            {t('billing.cap.taxRate')}
+            <input name="taxRate" inputMode="decimal" defaultValue="0" aria-invalid={capErrors.taxRate ? true : undefined} />
+            {capErrors.taxRate && <span className="field-error">{errorText(capErrors.taxRate)}</span>}
+          </label>
+          <button type="submit" className="primary" disabled={busy}>
+            {t('billing.cap.set')}
+          </button>
+        </Form>
+      </section>
     </>
   )
 }

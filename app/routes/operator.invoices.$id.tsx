@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
-import { finalizeInvoice, getInvoice, issueCreditNote } from '#app/domain.server.ts'
+import { finalizeInvoice, getInvoice, issueCreditNote, markInvoicePaid } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { InvoiceLinesTable, InvoiceStateBadge, InvoiceTotals } from '#app/components/billing-invoice.tsx'
 import { messages, type MessageKey } from '#app/i18n/messages.ts'
@@ -20,6 +20,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 const schema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('finalize') }),
+  z.object({ intent: z.literal('paid') }),
   z.object({ intent: z.literal('credit'), reason: z.string().trim().min(2, 'required').max(500, 'too_long') }),
 ])
 
@@ -39,10 +40,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   }
   const actor = { id: user.id, label: user.username, role: user.role }
   const invoiceId = params.id ?? ''
+  const { db, requestId } = context.platform
   const result =
     parsed.data.intent === 'finalize'
-      ? await finalizeInvoice(context.platform.db, { invoiceId, actor, requestId: context.platform.requestId })
-      : await issueCreditNote(context.platform.db, {
+      ? await finalizeInvoice(db, { invoiceId, actor, requestId })
+      : parsed.data.intent === 'paid'
+        ? await markInvoicePaid(db, { invoiceId, paidAt: Date.now(), actor, requestId })
+        : await issueCreditNote(context.platform.db, {
           invoiceId,
           reason: parsed.data.reason,
           actor,
@@ -116,6 +120,19 @@ export default function OperatorInvoice() {
             {t('billing.invoice.finalize')}
           </button>
         </Form>
+      )}
+      {invoice.state === 'finalized' && !invoice.paidAt && (
+        <Form method="post" className="stack">
+          <input type="hidden" name="intent" value="paid" />
+          <button type="submit" disabled={busy} data-testid="mark-paid">
+            {t('billing.invoice.markPaid')}
+          </button>
+        </Form>
+      )}
+      {invoice.paidAt && (
+        <p className="badge ok" data-testid="paid-at">
+          {t('billing.invoice.paidAt')} {formatTime(invoice.paidAt, lang)}
+        </p>
       )}
       {invoice.state === 'finalized' && (
         <Form method="post" className="stack" noValidate>

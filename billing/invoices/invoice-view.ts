@@ -54,6 +54,7 @@ export interface InvoiceView {
   waivedFen: number
   createdAt: number | null
   finalizedAt: number | null
+  paidAt: number | null
   voidedAt: number | null
   creditNote: { number: string; reason: string; createdAt: number } | null
 }
@@ -129,6 +130,7 @@ export async function draftsToViews(db: Db, period: string, drafts: DraftInvoice
         waivedFen: d.waivedFen,
         createdAt: null,
         finalizedAt: null,
+        paidAt: null,
         voidedAt: null,
         creditNote: null,
       }
@@ -156,6 +158,7 @@ export async function loadInvoiceViews(
       events: invoices.events,
       createdAt: invoices.createdAt,
       finalizedAt: invoices.finalizedAt,
+      paidAt: invoices.paidAt,
       voidedAt: invoices.voidedAt,
       creditNumber: creditNotes.number,
       creditReason: creditNotes.reason,
@@ -227,6 +230,7 @@ export async function loadInvoiceViews(
         waivedFen: r.waivedFen,
         createdAt: r.createdAt,
         finalizedAt: r.finalizedAt,
+        paidAt: r.paidAt,
         voidedAt: r.voidedAt,
         creditNote: r.creditNumber ? { number: r.creditNumber, reason: r.creditReason!, createdAt: r.creditAt! } : null,
       }

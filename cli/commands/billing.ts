@@ -6,6 +6,10 @@ import { previewBillingPeriod } from '#billing/invoices/preview-billing-period.t
 import type { InvoiceView } from '#billing/invoices/invoice-view.ts'
 import { formatFenText } from '#billing/money/format.ts'
 import { shanghaiDayStart } from '#billing/periods/billing-period.ts'
+import { lagoConfigFromEnv } from '#billing/lago/lago-config.ts'
+import { markInvoicePaid } from '#billing/invoices/mark-invoice-paid.ts'
+import { syncLagoOutbox } from '#billing/lago/sync-lago-outbox.ts'
+import { getLagoOutboxState } from '#billing/lago/get-lago-outbox-state.ts'
 import { print, type CliCommand, type Io } from './command.ts'
 
 /** What `billing:close --json` and `billing:preview --json` print per invoice. */
@@ -184,6 +188,64 @@ export const billingCommands: Record<string, CliCommand> = {
           invoices: p.invoices.map(invoiceJson),
         },
         () => [`Preview of ${p.period} (nothing stored): ${p.eventsRated} events`, ...invoicesText(p.invoices)].join('\n'),
+      )
+      return 0
+    },
+  },
+  'lago:sync': {
+    usage:
+      'lago:sync                                     mirror to Lago now and drain the usage-event outbox (LAGO_API_URL + LAGO_API_KEY)',
+    options: {},
+    run: async (d, flags, io) => {
+      const config = lagoConfigFromEnv()
+      if (!config) {
+        io.err('Lago is not configured: set LAGO_API_URL and LAGO_API_KEY')
+        return 1
+      }
+      const now = Date.now()
+      // Drain now: keep running while a run delivers something and Lago is not failing.
+      let report = await syncLagoOutbox(d.db, { now, config, actor: systemActor('cli') })
+      const total = { enqueued: report.enqueued, delivered: 0, duplicates: 0, failed: 0 }
+      for (;;) {
+        total.delivered += report.delivery?.delivered ?? 0
+        total.duplicates += report.delivery?.duplicates ?? 0
+        total.failed += report.delivery?.failed ?? 0
+        if (!report.delivery || report.delivery.failed > 0 || report.delivery.delivered + report.delivery.duplicates === 0) break
+        report = await syncLagoOutbox(d.db, { now: Date.now(), config, actor: systemActor('cli') })
+        total.enqueued += report.enqueued
+      }
+      const state = await getLagoOutboxState(d.db, { now: Date.now() })
+      print(io, flags, { ...total, mirror: report.mirror, outbox: state }, () =>
+        [
+          `Lago ${config.apiUrl}: enqueued ${total.enqueued} usage events, delivered ${total.delivered} (already there ${total.duplicates}), failed ${total.failed}`,
+          `outbox: ${state.pending} pending (${state.failing} failing), ${state.delivered} delivered${state.lastError ? `; last error: ${state.lastError}` : ''}`,
+          report.mirror?.lastError ? `mirror: ${report.mirror.failed} failed; ${report.mirror.lastError}` : '',
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      )
+      return state.pending > 0 ? 1 : 0
+    },
+  },
+  'billing:mark-paid': {
+    usage:
+      'billing:mark-paid --number SYGD-YYYY-NNNNNN     record the payment of a finalized invoice (max-allowed-revenue tracking)',
+    options: { number: { type: 'string' } },
+    run: async (d, flags, io) => {
+      if (typeof flags.number !== 'string') {
+        io.err('billing:mark-paid needs --number SYGD-YYYY-NNNNNN')
+        return 2
+      }
+      const result = await markInvoicePaid(d.db, { number: flags.number, paidAt: Date.now(), actor: systemActor('cli') })
+      if (!result.ok) {
+        io.err(`${result.error.code}: ${result.error.message}`)
+        return 1
+      }
+      print(
+        io,
+        flags,
+        { number: flags.number, paidAt: result.value.paidAt },
+        () => `${flags.number as string} paid at ${new Date(result.value.paidAt).toISOString()}`,
       )
       return 0
     },

@@ -282,3 +282,119 @@ export const creditNotes = sqliteTable(
   },
   (t) => [uniqueIndex('credit_notes_number_seq_idx').on(t.numberYear, t.numberSeq)],
 )
+
+// ---- Lago mirror (issue 5, second slice; docs/decisions/0012-lago-mirror-outbox.md) ----
+
+export const LAGO_OUTBOX_STATES = ['pending', 'delivered'] as const
+
+/**
+ * One Lago event to deliver: a usage event's meter. `transaction_id` is the usage event id for its calls (every usage
+ * event has one), `<id>:<meter>` for a non-zero other meter. Delivered exactly once: Lago's 422 value_already_exist on
+ * a transaction id counts as delivered. `seq` is the usage event's rowid (delivery order).
+ */
+export const lagoOutbox = sqliteTable(
+  'lago_outbox',
+  {
+    transactionId: text('transaction_id').primaryKey(),
+    usageEventId: text('usage_event_id').notNull(),
+    seq: integer('seq').notNull(),
+    code: text('code').notNull(),
+    externalSubscriptionId: text('external_subscription_id').notNull(),
+    /** Unix seconds (milliseconds as decimals), as Lago takes it. */
+    timestamp: text('timestamp').notNull(),
+    /** JSON object of the event's properties. */
+    properties: text('properties').notNull(),
+    state: text('state', { enum: LAGO_OUTBOX_STATES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull().default(0),
+    lastError: text('last_error'),
+    enqueuedAt: integer('enqueued_at').notNull(),
+    deliveredAt: integer('delivered_at'),
+  },
+  (t) => [
+    index('lago_outbox_pending_idx').on(t.state, t.nextAttemptAt, t.seq),
+    index('lago_outbox_event_idx').on(t.usageEventId),
+  ],
+)
+
+/** Named cursors of the Lago sync, e.g. `usage_events` = the highest usage_events rowid already put into the outbox. */
+export const lagoCursors = sqliteTable('lago_cursors', {
+  name: text('name').primaryKey(),
+  position: integer('position').notNull(),
+  /** The usage event at `position` (rowids can be renumbered by VACUUM: found again by id, like ADR 0010). */
+  eventId: text('event_id'),
+  updatedAt: integer('updated_at').notNull(),
+})
+
+export const LAGO_OBJECT_KINDS = ['billable_metric', 'plan', 'customer', 'subscription'] as const
+
+/** What has been mirrored to Lago: one row per object, with a fingerprint of what was sent (resent when it changes). */
+export const lagoMirror = sqliteTable(
+  'lago_mirror',
+  {
+    kind: text('kind', { enum: LAGO_OBJECT_KINDS }).notNull(),
+    /** Our id (partner id, subscription id, price book id + purpose, meter code). */
+    ourId: text('our_id').notNull(),
+    lagoCode: text('lago_code').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    lagoId: text('lago_id'),
+    syncedAt: integer('synced_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.ourId] })],
+)
+
+// ---- Compensation of source units (Art. 23) ----
+
+/**
+ * The bureau's compensation formula, versioned (the latest with effective_from ≤ a period's start applies):
+ * amount = calls × share per call × (1 + frequency weight of the dataset's update frequency) × (1 + quality weight ×
+ * quality score), per source unit and period. Decimal strings; weights as JSON objects.
+ */
+export const compensationFormulas = sqliteTable('compensation_formulas', {
+  id: id(),
+  /** Fen per call attributed to a source unit (decimal text). */
+  sharePerCall: decimalText('share_per_call').notNull(),
+  /** JSON: { realtime: "0.5", daily: "0.3", ... } by update frequency. */
+  frequencyWeights: text('frequency_weights').notNull(),
+  /** Decimal text weight of the quality score (0..1). */
+  qualityWeight: decimalText('quality_weight').notNull(),
+  effectiveFrom: integer('effective_from').notNull(),
+  note: text('note').notNull().default(''),
+  setByUserId: text('set_by_user_id').references(() => users.id),
+  createdAt: createdAt(),
+})
+
+/** A source unit's compensation for one period (YYYY-MM), computed from usage events' source_unit_codes. */
+export const compensationStatements = sqliteTable(
+  'compensation_statements',
+  {
+    id: id(),
+    period: text('period').notNull(),
+    sourceUnitId: text('source_unit_id').notNull(),
+    formulaId: text('formula_id').notNull(),
+    calls: integer('calls').notNull(),
+    amountFen: fen('amount_fen').notNull(),
+    preciseFen: decimalText('precise_fen').notNull(),
+    /** JSON lines per dataset: calls, frequency, weights, amount. */
+    detail: text('detail').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('compensation_statements_period_unit_idx').on(t.period, t.sourceUnitId)],
+)
+
+// ---- Maximum allowed revenue (65号) ----
+
+/** The bureau's allowed profit rate and tax rate for a year (decimal text, e.g. "0.0785"); the latest row counts. */
+export const revenueCapSettings = sqliteTable(
+  'revenue_cap_settings',
+  {
+    id: id(),
+    year: integer('year').notNull(),
+    profitRate: decimalText('profit_rate').notNull(),
+    taxRate: decimalText('tax_rate').notNull(),
+    note: text('note').notNull().default(''),
+    setByUserId: text('set_by_user_id').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('revenue_cap_settings_year_idx').on(t.year, t.createdAt)],
+)

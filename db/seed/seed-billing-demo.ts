@@ -1,10 +1,12 @@
 import { asc, count, eq } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import {
+  compensationFormulas,
   costEntries,
   priceBooks,
   priceCeilings,
   products,
+  revenueCapSettings,
   users,
   vatRates,
   type ChargeUnit,
@@ -18,7 +20,9 @@ import { decidePriceBook } from '#billing/price-books/decide-price-book.ts'
 import { recordCostEntry } from '#billing/costs/record-cost-entry.ts'
 import { setVatRate } from '#billing/vat/set-vat-rate.ts'
 import { Decimal } from '#billing/money/decimal.ts'
-import { nextPeriod, periodOf, previousPeriod, shanghaiDayStart } from '#billing/periods/billing-period.ts'
+import { nextPeriod, periodOf, previousPeriod, shanghaiDayStart, shanghaiYear } from '#billing/periods/billing-period.ts'
+import { setCompensationFormula } from '#billing/compensation/set-compensation-formula.ts'
+import { setRevenueCapSetting } from '#billing/revenue/set-revenue-cap-setting.ts'
 
 const seedActor = systemActor('seed')
 const MAIN_PRODUCT = 'verify-enterprise-identity'
@@ -55,7 +59,8 @@ function must<T>(result: { ok: true; value: T } | { ok: false; error: { code: st
 /**
  * The billing demo (issue 5), idempotent: VAT 6%; ceilings for every product in the database; an approved price book
  * in force for each (standard per call for most, one graduated, one package marked 试行, one with a monthly base fee);
- * one proposal awaiting the bureau's review; the operator's costs for the last three months.
+ * one proposal awaiting the bureau's review; the operator's costs for the last three months; the compensation formula
+ * (Art. 23) and this year's allowed profit and tax rates (65号).
  */
 export async function seedBillingDemo(db: Db, opts: { now?: number } = {}): Promise<void> {
   const now = opts.now ?? Date.now()
@@ -214,6 +219,39 @@ export async function seedBillingDemo(db: Db, opts: { now?: number } = {}): Prom
         now,
       }),
       'pending proposal',
+    )
+  }
+
+  // Art. 23: the bureau's compensation formula (from 2025), and 65号: this year's allowed profit and tax rates.
+  const [formulas] = await db.select({ n: count() }).from(compensationFormulas)
+  if (!formulas?.n) {
+    must(
+      await setCompensationFormula(db, {
+        input: {
+          sharePerCall: '0.5',
+          frequencyWeights: { realtime: '0.5', hourly: '0.4', daily: '0.3', weekly: '0.15', monthly: '0.1' },
+          qualityWeight: '0.2',
+          effectiveFrom: shanghaiDayStart('2025-01-01')!,
+          note: '每次调用 0.5 分，按更新频率与质量加权（演示）',
+        },
+        actor: bureau,
+      }),
+      'compensation formula',
+    )
+  }
+  const [caps] = await db.select({ n: count() }).from(revenueCapSettings)
+  if (!caps?.n) {
+    must(
+      await setRevenueCapSetting(db, {
+        input: {
+          year: shanghaiYear(now),
+          profitRate: '0.0785',
+          taxRate: '0.05',
+          note: '十年期国债收益率 1.85% + 6 个百分点（演示）',
+        },
+        actor: bureau,
+      }),
+      'revenue cap',
     )
   }
 }

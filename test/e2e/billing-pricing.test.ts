@@ -165,6 +165,11 @@ describe('pricing and invoices in the browser', () => {
       await waitForHydration(page)
       await page.getByTestId('finalize').click()
       await page.waitForURL((url) => url.searchParams.get('done') === 'finalize')
+      // The URL can change a moment before the revalidated title renders: wait for the number itself.
+      await page
+        .getByTestId('invoice-title')
+        .filter({ hasText: /SYGD-\d{4}-\d{6}/ })
+        .waitFor()
       const title = await page.getByTestId('invoice-title').textContent()
       return /SYGD-\d{4}-\d{6}/.exec(title ?? '')?.[0]
     })
