@@ -51,7 +51,11 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['drizzle-orm', 'drizzle-orm/*', '@libsql/*'], message: 'app/ calls domain functions; no SQL here.' },
-            { regex: '^(#db/schema/|(\\.\\./)+db/schema/)', allowTypeImports: true, message: 'app/ must not use the schema (types only).' },
+            {
+              regex: '^(#db/schema/|(\\.\\./)+db/schema/)',
+              allowTypeImports: true,
+              message: 'app/ must not use the schema (types only).',
+            },
           ],
         },
       ],

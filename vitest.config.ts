@@ -9,7 +9,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{app,catalog,gateway,billing,db,platform,cli,server}/**/*.test.{ts,tsx}', 'test/integration/**/*.test.ts', 'test/scenarios/**/*.test.ts'],
+          include: [
+            '{app,catalog,gateway,billing,db,platform,cli,server}/**/*.test.{ts,tsx}',
+            'test/integration/**/*.test.ts',
+            'test/scenarios/**/*.test.ts',
+          ],
           testTimeout: 30_000,
         },
       },

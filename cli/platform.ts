@@ -29,10 +29,16 @@ export async function runCli(
   let flags: Flags
   let positionals: string[] = []
   try {
-    const parsed = parseArgs({ args: rest, options: { ...spec.options, json: { type: 'boolean' } }, strict: true, allowPositionals: true })
+    const parsed = parseArgs({
+      args: rest,
+      options: { ...spec.options, json: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: true,
+    })
     flags = parsed.values as Flags
     positionals = parsed.positionals
-    if (positionals.length > (spec.positionals ?? 0)) throw new Error(`Unexpected argument: ${positionals[spec.positionals ?? 0]}`)
+    if (positionals.length > (spec.positionals ?? 0))
+      throw new Error(`Unexpected argument: ${positionals[spec.positionals ?? 0]}`)
   } catch (error) {
     io.err(`${(error as Error).message}\n\n${usageText()}`)
     return 2

@@ -3,7 +3,10 @@ import { randomUUID } from 'node:crypto'
 
 // Shared column helpers. Time is stored as epoch milliseconds (integer) so that
 // ordering and range queries are cheap and unambiguous across time zones.
-export const id = () => text('id').primaryKey().$defaultFn(() => randomUUID())
+export const id = () =>
+  text('id')
+    .primaryKey()
+    .$defaultFn(() => randomUUID())
 export const createdAt = () =>
   integer('created_at', { mode: 'number' })
     .notNull()

@@ -16,9 +16,16 @@ describe('readEnv', () => {
 
   it('refuses the development session secret in production outside demo mode', () => {
     expect(() => readEnv({ NODE_ENV: 'production', DEMO_MODE: 'false' })).toThrow(/SESSION_SECRET/)
-    expect(() => readEnv({ NODE_ENV: 'production', DEMO_MODE: 'false', SESSION_SECRET: 'a-real-secret-of-some-length' })).toThrow(/SUBJECT_HASH_KEY/)
+    expect(() => readEnv({ NODE_ENV: 'production', DEMO_MODE: 'false', SESSION_SECRET: 'a-real-secret-of-some-length' })).toThrow(
+      /SUBJECT_HASH_KEY/,
+    )
     expect(
-      readEnv({ NODE_ENV: 'production', DEMO_MODE: 'false', SESSION_SECRET: 'a-real-secret-of-some-length', SUBJECT_HASH_KEY: 'another-real-secret-key' }).DEMO_MODE,
+      readEnv({
+        NODE_ENV: 'production',
+        DEMO_MODE: 'false',
+        SESSION_SECRET: 'a-real-secret-of-some-length',
+        SUBJECT_HASH_KEY: 'another-real-secret-key',
+      }).DEMO_MODE,
     ).toBe(false)
   })
 })

@@ -15,7 +15,10 @@ const envSchema = z.object({
   // Keys the HMAC of verified subjects kept for the anti-enumeration limit (Art. 13): without it a stored hash of a
   // USCC could be reversed by hashing all codes.
   SUBJECT_HASH_KEY: z.string().min(16, 'must be at least 16 characters').default('dev-only-subject-hash-key-change-me'),
-  DEMO_MODE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  DEMO_MODE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   SEED_SCALE: z.enum(['small', 'city']).default('city'),
   LAGO_API_URL: z.string().url().optional(),
   LAGO_API_KEY: z.string().optional(),
@@ -37,7 +40,9 @@ export function readEnv(source: Record<string, string | undefined> = process.env
   if (env.NODE_ENV === 'production' && !env.DEMO_MODE) {
     const unset = (['SESSION_SECRET', 'SUBJECT_HASH_KEY'] as const).filter((k) => env[k].startsWith('dev-only-'))
     if (unset.length > 0) {
-      throw new EnvError(`Invalid environment:\n${unset.map((k) => `  ${k}: must be set outside demo mode in production`).join('\n')}`)
+      throw new EnvError(
+        `Invalid environment:\n${unset.map((k) => `  ${k}: must be set outside demo mode in production`).join('\n')}`,
+      )
     }
   }
   return env

@@ -1,14 +1,7 @@
 // Domain operations return a Result instead of throwing for expected failures.
 // `kind` drives the HTTP status; `code` is the stable snake_case code clients see.
 export type ErrorKind =
-  | 'not_found'
-  | 'validation'
-  | 'forbidden'
-  | 'unauthorized'
-  | 'conflict'
-  | 'unavailable'
-  | 'locked'
-  | 'rate_limited'
+  'not_found' | 'validation' | 'forbidden' | 'unauthorized' | 'conflict' | 'unavailable' | 'locked' | 'rate_limited'
 
 export interface DomainError {
   kind: ErrorKind

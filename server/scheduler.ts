@@ -18,7 +18,10 @@ export interface Scheduler {
  * Runs each job every `everyMs`, never two runs of one job at once; a failing run is reported and retried at the
  * next tick. Several server processes may each run the jobs: every job is written to be idempotent.
  */
-export function startScheduler(jobs: Job[], opts: { onError: (job: string, error: unknown) => void; now?: () => number }): Scheduler {
+export function startScheduler(
+  jobs: Job[],
+  opts: { onError: (job: string, error: unknown) => void; now?: () => number },
+): Scheduler {
   const now = opts.now ?? Date.now
   const running = new Map<string, Promise<void>>()
   const timers: NodeJS.Timeout[] = []

@@ -8,8 +8,18 @@ import { requireUser } from '#app/session.server.ts'
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, ['bureau'])
   const { db } = context.platform
-  const [usage, chain, datasets] = await Promise.all([summarizeUsage(db, { days: 30, recentLimit: 0 }), verifyAuditChain(db), listDatasets(db)])
-  return { user: { displayName: user.displayName }, totalCalls: usage.totalCalls, rejected: usage.rejected.length, chain, datasetCount: datasets.length }
+  const [usage, chain, datasets] = await Promise.all([
+    summarizeUsage(db, { days: 30, recentLimit: 0 }),
+    verifyAuditChain(db),
+    listDatasets(db),
+  ])
+  return {
+    user: { displayName: user.displayName },
+    totalCalls: usage.totalCalls,
+    rejected: usage.rejected.length,
+    chain,
+    datasetCount: datasets.length,
+  }
 }
 
 export default function BureauHome() {

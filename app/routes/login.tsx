@@ -78,7 +78,12 @@ export default function Login() {
         </label>
         <label>
           {t('login.password')}
-          <input name="password" type="password" autoComplete="current-password" aria-invalid={data?.fields.password ? true : undefined} />
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            aria-invalid={data?.fields.password ? true : undefined}
+          />
           {data?.fields.password && <span className="field-error">{t('login.required')}</span>}
         </label>
         <button type="submit" className="primary" disabled={busy}>

@@ -47,11 +47,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       : parsed.data.intent === 'paid'
         ? await markInvoicePaid(db, { invoiceId, paidAt: Date.now(), actor, requestId })
         : await issueCreditNote(context.platform.db, {
-          invoiceId,
-          reason: parsed.data.reason,
-          actor,
-          requestId: context.platform.requestId,
-        })
+            invoiceId,
+            reason: parsed.data.reason,
+            actor,
+            requestId: context.platform.requestId,
+          })
   if (!result.ok) {
     if (result.error.code === 'invoice_not_found') throw new Response('Not found', { status: 404 })
     return Response.json(

@@ -19,4 +19,3 @@ export interface CliCommand {
 export function print(io: Io, flags: Flags, value: unknown, human: () => string) {
   io.out(flags.json ? JSON.stringify(value, null, 2) : human())
 }
-

@@ -44,7 +44,11 @@ export const coreCommands: Record<string, CliCommand> = {
     options: {},
     run: async (d, flags, io) => {
       const report = await verifyAuditChain(d.db)
-      print(io, flags, report, () => (report.ok ? `Audit chain intact: ${report.entries} entries.` : `AUDIT CHAIN BROKEN at entry #${report.firstBadSeq}: ${report.message}`))
+      print(io, flags, report, () =>
+        report.ok
+          ? `Audit chain intact: ${report.entries} entries.`
+          : `AUDIT CHAIN BROKEN at entry #${report.firstBadSeq}: ${report.message}`,
+      )
       return report.ok ? 0 : 1
     },
   },
@@ -53,7 +57,11 @@ export const coreCommands: Record<string, CliCommand> = {
     options: {},
     run: async (d, flags, io) => {
       const rows = await listPartners(d.db)
-      print(io, flags, rows, () => rows.map((r) => `${r.code.padEnd(18)} ${r.kind.padEnd(20)} ${r.state.padEnd(9)} subs=${r.subscriptions} ${r.name}`).join('\n'))
+      print(io, flags, rows, () =>
+        rows
+          .map((r) => `${r.code.padEnd(18)} ${r.kind.padEnd(20)} ${r.state.padEnd(9)} subs=${r.subscriptions} ${r.name}`)
+          .join('\n'),
+      )
       return 0
     },
   },
@@ -62,7 +70,9 @@ export const coreCommands: Record<string, CliCommand> = {
     options: {},
     run: async (d, flags, io) => {
       const rows = await listProducts(d.db)
-      print(io, flags, rows, () => rows.map((r) => `${r.code.padEnd(30)} ${r.form.padEnd(13)} ${r.level} ${r.state.padEnd(10)} ${r.nameZh}`).join('\n'))
+      print(io, flags, rows, () =>
+        rows.map((r) => `${r.code.padEnd(30)} ${r.form.padEnd(13)} ${r.level} ${r.state.padEnd(10)} ${r.nameZh}`).join('\n'),
+      )
       return 0
     },
   },

@@ -7,9 +7,7 @@ interface CompiledRoute {
 }
 
 export type RouteMatch =
-  | { kind: 'found'; op: ProductOperation; params: Record<string, string> }
-  | { kind: 'method_not_allowed' }
-  | { kind: 'not_found' }
+  { kind: 'found'; op: ProductOperation; params: Record<string, string> } | { kind: 'method_not_allowed' } | { kind: 'not_found' }
 
 /** Matches `METHOD /path` against the operations' paths; `{name}` segments match one path segment. */
 export class RouteTable {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { API_KEY_LENGTH, apiKeyFromBody, displayPrefixOf, generateApiKey, hashApiKey, isWellFormedApiKey } from './api-key-format.ts'
+import {
+  API_KEY_LENGTH,
+  apiKeyFromBody,
+  displayPrefixOf,
+  generateApiKey,
+  hashApiKey,
+  isWellFormedApiKey,
+} from './api-key-format.ts'
 
 describe('API key format', () => {
   it('generates well-formed, distinct keys with the sdp_ prefix', () => {

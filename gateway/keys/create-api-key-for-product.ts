@@ -17,9 +17,15 @@ export async function createApiKeyForProduct(
   const [sub] = await db
     .select({ id: subscriptions.id })
     .from(subscriptions)
-    .where(and(eq(subscriptions.partnerId, partner.id), eq(subscriptions.productId, product.id), eq(subscriptions.state, 'active')))
+    .where(
+      and(eq(subscriptions.partnerId, partner.id), eq(subscriptions.productId, product.id), eq(subscriptions.state, 'active')),
+    )
   if (!sub) return fail('conflict', 'not_subscribed', `${opts.partnerCode} has no active subscription to ${opts.productCode}`)
-  const created = await createApiKey(db, { partnerId: partner.id, name: opts.name ?? `cli ${opts.productCode}`, actor: opts.actor })
+  const created = await createApiKey(db, {
+    partnerId: partner.id,
+    name: opts.name ?? `cli ${opts.productCode}`,
+    actor: opts.actor,
+  })
   if (!created.ok) return created
   return { ok: true, value: { ...created.value, partnerCode: opts.partnerCode, productCode: opts.productCode } }
 }

@@ -105,12 +105,14 @@ export class UsageRecorder {
     this.#rejected = []
     if (waiters.length === 0 && rejected.length === 0) return
     const statements: InStatement[] = []
-    if (!nativeStoreOf(this.db)) for (let i = 0; i < waiters.length; i += ROWS_PER_STATEMENT) {
-      statements.push(insertEvents(waiters.slice(i, i + ROWS_PER_STATEMENT).map((w) => w.row)))
-    }
-    if (!nativeStoreOf(this.db)) for (let i = 0; i < rejected.length; i += ROWS_PER_STATEMENT) {
-      statements.push(insertRejected(rejected.slice(i, i + ROWS_PER_STATEMENT)))
-    }
+    if (!nativeStoreOf(this.db))
+      for (let i = 0; i < waiters.length; i += ROWS_PER_STATEMENT) {
+        statements.push(insertEvents(waiters.slice(i, i + ROWS_PER_STATEMENT).map((w) => w.row)))
+      }
+    if (!nativeStoreOf(this.db))
+      for (let i = 0; i < rejected.length; i += ROWS_PER_STATEMENT) {
+        statements.push(insertRejected(rejected.slice(i, i + ROWS_PER_STATEMENT)))
+      }
     try {
       const native = nativeStoreOf(this.db)
       if (native) {

@@ -4,7 +4,15 @@ import { partners, subscriptions } from '#db/schema/index.ts'
 
 export async function listPartners(db: Db) {
   return db
-    .select({ id: partners.id, code: partners.code, name: partners.name, kind: partners.kind, uscc: partners.uscc, state: partners.state, subscriptions: count(subscriptions.id) })
+    .select({
+      id: partners.id,
+      code: partners.code,
+      name: partners.name,
+      kind: partners.kind,
+      uscc: partners.uscc,
+      state: partners.state,
+      subscriptions: count(subscriptions.id),
+    })
     .from(partners)
     .leftJoin(subscriptions, eq(subscriptions.partnerId, partners.id))
     .groupBy(partners.id)

@@ -41,7 +41,8 @@ export function verifyEnterpriseOperation(db: Db, datasetRules: LoadDatasetRules
   const native = nativeStoreOf(db)
   const lookup = native
     ? async (uscc: string) => {
-        const row = native.statement('select "name" from "city_enterprises" where "uscc" = ? limit 1').get(uscc) as { name: string } | undefined
+        const row = native.statement('select "name" from "city_enterprises" where "uscc" = ? limit 1').get(uscc) as
+          { name: string } | undefined
         return row ? [row] : []
       }
     : (uscc: string) => query.execute({ uscc })

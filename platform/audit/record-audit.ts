@@ -56,7 +56,10 @@ async function appendWithRetry(db: Db, entry: AuditEntry, changes: BatchItem<'sq
     }
     const hash = computeAuditHash(row)
     try {
-      const statements: [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]] = [db.insert(auditLog).values({ ...row, hash }), ...changes]
+      const statements: [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]] = [
+        db.insert(auditLog).values({ ...row, hash }),
+        ...changes,
+      ]
       await db.batch(statements)
       return row.seq
     } catch (error) {

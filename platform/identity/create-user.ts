@@ -16,7 +16,10 @@ export interface CreateUserInput {
 }
 
 /** Creates a user bound to the scope its role requires (a source unit or a partner). */
-export async function createUser(db: Db, opts: { input: CreateUserInput; actor: Actor; requestId?: string }): Promise<Result<{ id: string }>> {
+export async function createUser(
+  db: Db,
+  opts: { input: CreateUserInput; actor: Actor; requestId?: string },
+): Promise<Result<{ id: string }>> {
   const { input } = opts
   if (!/^[a-z0-9_.-]{3,40}$/.test(input.username)) {
     return fail('validation', 'validation_failed', 'Invalid username', { username: 'username_format' })
@@ -34,7 +37,14 @@ export async function createUser(db: Db, opts: { input: CreateUserInput; actor: 
   const id = randomUUID()
   await recordAudit(
     db,
-    { actor: opts.actor, action: 'user.create', objectType: 'user', objectId: id, requestId: opts.requestId, detail: { username: input.username, role: input.role } },
+    {
+      actor: opts.actor,
+      action: 'user.create',
+      objectType: 'user',
+      objectId: id,
+      requestId: opts.requestId,
+      detail: { username: input.username, role: input.role },
+    },
     [
       db.insert(users).values({
         id,

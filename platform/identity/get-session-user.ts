@@ -48,7 +48,11 @@ export async function getSessionUser(db: Db, opts: { token: string; now?: number
   if (now - lastSeenAt > IDLE_TIMEOUT_MS) {
     await recordAudit(
       db,
-      { actor: { id: user.id, label: user.username, role: user.role }, action: 'auth.session_idle_expired', objectType: 'session' },
+      {
+        actor: { id: user.id, label: user.username, role: user.role },
+        action: 'auth.session_idle_expired',
+        objectType: 'session',
+      },
       [db.update(sessions).set({ endedAt: now }).where(eq(sessions.tokenHash, tokenHash))],
     )
     return { state: 'idle_expired' }

@@ -82,14 +82,10 @@ export async function signIn(
   }
 
   const token = randomBytes(32).toString('base64url')
-  await recordAudit(
-    db,
-    { actor, action: 'auth.sign_in', objectType: 'user', objectId: user.id, requestId: opts.requestId },
-    [
-      db.update(users).set({ failedAttempts: 0, lockedUntil: null, lastLoginAt: now }).where(eq(users.id, user.id)),
-      db.insert(sessions).values({ tokenHash: hashSessionToken(token), userId: user.id, createdAt: now, lastSeenAt: now }),
-    ],
-  )
+  await recordAudit(db, { actor, action: 'auth.sign_in', objectType: 'user', objectId: user.id, requestId: opts.requestId }, [
+    db.update(users).set({ failedAttempts: 0, lockedUntil: null, lastLoginAt: now }).where(eq(users.id, user.id)),
+    db.insert(sessions).values({ tokenHash: hashSessionToken(token), userId: user.id, createdAt: now, lastSeenAt: now }),
+  ])
   return ok({
     token,
     user: { id: user.id, username: user.username, role: user.role, displayName: user.displayName },

@@ -6,9 +6,10 @@ import { hashSessionToken } from './sign-in.ts'
 
 export async function signOut(db: Db, opts: { token: string; actor: Actor; requestId?: string }): Promise<void> {
   const tokenHash = hashSessionToken(opts.token)
-  await recordAudit(
-    db,
-    { actor: opts.actor, action: 'auth.sign_out', objectType: 'session', requestId: opts.requestId },
-    [db.update(sessions).set({ endedAt: Date.now() }).where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.endedAt)))],
-  )
+  await recordAudit(db, { actor: opts.actor, action: 'auth.sign_out', objectType: 'session', requestId: opts.requestId }, [
+    db
+      .update(sessions)
+      .set({ endedAt: Date.now() })
+      .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.endedAt))),
+  ])
 }

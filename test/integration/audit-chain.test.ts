@@ -23,7 +23,11 @@ describe('audit trail', () => {
 
   async function cliVerify() {
     const out: string[] = []
-    const code = await runCli(['audit:verify', '--json'], { out: (l) => out.push(l), err: (l) => out.push(l) }, { DATABASE_URL: `file:${t.path}` })
+    const code = await runCli(
+      ['audit:verify', '--json'],
+      { out: (l) => out.push(l), err: (l) => out.push(l) },
+      { DATABASE_URL: `file:${t.path}` },
+    )
     return { code, report: JSON.parse(out.join('\n')) }
   }
 
@@ -35,7 +39,9 @@ describe('audit trail', () => {
   })
 
   it('refuses UPDATE and DELETE of audit entries at the database level', async () => {
-    await expect(t.db.update(auditLog).set({ action: 'x' }).where(eq(auditLog.seq, 2))).rejects.toSatisfy((e) => /log_retention/.test(errorText(e)))
+    await expect(t.db.update(auditLog).set({ action: 'x' }).where(eq(auditLog.seq, 2))).rejects.toSatisfy((e) =>
+      /log_retention/.test(errorText(e)),
+    )
     await expect(t.db.delete(auditLog).where(eq(auditLog.seq, 2))).rejects.toSatisfy((e) => /log_retention/.test(errorText(e)))
     expect((await verifyAuditChain(t.db)).ok).toBe(true)
   })
@@ -63,7 +69,10 @@ describe('audit trail', () => {
     const { computeAuditHash } = await import('#platform/audit/audit-hash.ts')
     const [row] = await t.db.select().from(auditLog).where(eq(auditLog.seq, 3))
     const edited = { ...row!, detail: '{"forged":true}' }
-    await t.db.update(auditLog).set({ detail: edited.detail, hash: computeAuditHash(edited) }).where(eq(auditLog.seq, 3))
+    await t.db
+      .update(auditLog)
+      .set({ detail: edited.detail, hash: computeAuditHash(edited) })
+      .where(eq(auditLog.seq, 3))
     expect(await verifyAuditChain(t.db)).toMatchObject({ ok: false, firstBadSeq: 4, problem: 'broken_link' })
   })
 
@@ -74,7 +83,9 @@ describe('audit trail', () => {
       const writes = []
       for (let i = 0; i < 40; i++) {
         const db = i % 2 === 0 ? t.db : other.db
-        writes.push(recordAudit(db, { actor: systemActor('test'), action: 'test.append', objectType: 'test', objectId: String(i) }))
+        writes.push(
+          recordAudit(db, { actor: systemActor('test'), action: 'test.append', objectType: 'test', objectId: String(i) }),
+        )
       }
       const seqs = await Promise.all(writes)
       expect(new Set(seqs).size).toBe(40)

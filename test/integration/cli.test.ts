@@ -39,7 +39,9 @@ describe('npm run platform -- <command>', () => {
     expect(partners.code).toBe(0)
     expect(JSON.parse(partners.out).map((p: { code: string }) => p.code)).toContain('shengjing-tech')
     const products = JSON.parse((await run('products:list', '--json')).out)
-    expect(products).toContainEqual(expect.objectContaining({ code: 'verify-enterprise-identity', form: 'verification', state: 'published' }))
+    expect(products).toContainEqual(
+      expect.objectContaining({ code: 'verify-enterprise-identity', form: 'verification', state: 'published' }),
+    )
   })
 
   it('creates a key once, storing only its hash', async () => {
@@ -56,7 +58,9 @@ describe('npm run platform -- <command>', () => {
     const refused = await run('keys:create', '--partner', 'huimin-service', '--product', 'verify-enterprise-identity')
     expect(refused.code).toBe(1)
     expect(refused.err).toContain('not_subscribed')
-    expect((await run('keys:create', '--partner', 'nobody', '--product', 'verify-enterprise-identity')).err).toContain('partner_not_found')
+    expect((await run('keys:create', '--partner', 'nobody', '--product', 'verify-enterprise-identity')).err).toContain(
+      'partner_not_found',
+    )
   })
 
   it('summarises usage and verifies the audit chain', async () => {
@@ -70,14 +74,26 @@ describe('npm run platform -- <command>', () => {
     const path = join(tmpdir(), `sdp-cli-seed-${process.pid}.db`)
     try {
       const out: string[] = []
-      const code = await runCli(['db:seed', '--scale', 'small', '--json'], { out: (l) => out.push(l), err: (l) => out.push(l) }, { DATABASE_URL: `file:${path}` })
+      const code = await runCli(
+        ['db:seed', '--scale', 'small', '--json'],
+        { out: (l) => out.push(l), err: (l) => out.push(l) },
+        { DATABASE_URL: `file:${path}` },
+      )
       expect(code).toBe(0)
       const first = JSON.parse(out.join('\n'))
       expect(first.counts.city_enterprises).toBe(2000)
       const again: string[] = []
-      await runCli(['db:seed', '--scale', 'small', '--json'], { out: (l) => again.push(l), err: (l) => again.push(l) }, { DATABASE_URL: `file:${path}` })
+      await runCli(
+        ['db:seed', '--scale', 'small', '--json'],
+        { out: (l) => again.push(l), err: (l) => again.push(l) },
+        { DATABASE_URL: `file:${path}` },
+      )
       expect(JSON.parse(again.join('\n')).counts).toEqual(first.counts)
-      const badScale = await runCli(['db:seed', '--scale', 'huge'], { out: () => undefined, err: () => undefined }, { DATABASE_URL: `file:${path}` })
+      const badScale = await runCli(
+        ['db:seed', '--scale', 'huge'],
+        { out: () => undefined, err: () => undefined },
+        { DATABASE_URL: `file:${path}` },
+      )
       expect(badScale).toBe(2)
     } finally {
       for (const s of ['', '-wal', '-shm']) rmSync(path + s, { force: true })

@@ -35,18 +35,24 @@ describe('log retention (ADR 0007)', () => {
   it('refuses to delete a usage event younger than 180 days, and allows an older one', async () => {
     await insertEvent('young', Date.now() - 179 * DAY)
     await insertEvent('old', Date.now() - 181 * DAY)
-    await expect(t.db.delete(usageEvents).where(eq(usageEvents.id, 'young'))).rejects.toSatisfy((e) => /log_retention/.test(errorText(e)))
+    await expect(t.db.delete(usageEvents).where(eq(usageEvents.id, 'young'))).rejects.toSatisfy((e) =>
+      /log_retention/.test(errorText(e)),
+    )
     await t.db.delete(usageEvents).where(eq(usageEvents.id, 'old'))
     expect((await t.db.select({ n: count() }).from(usageEvents))[0]!.n).toBe(1)
   })
 
   it('refuses to alter a usage event at all', async () => {
     await insertEvent('e1', Date.now())
-    await expect(t.db.update(usageEvents).set({ status: 500 }).where(eq(usageEvents.id, 'e1'))).rejects.toSatisfy((e) => /append-only/.test(errorText(e)))
+    await expect(t.db.update(usageEvents).set({ status: 500 }).where(eq(usageEvents.id, 'e1'))).rejects.toSatisfy((e) =>
+      /append-only/.test(errorText(e)),
+    )
   })
 
   it('refuses to delete a recent rejected-call log', async () => {
-    await t.db.insert(rejectedCalls).values({ at: Date.now(), requestId: 'req_x', operation: 'op', status: 401, code: 'invalid_key' })
+    await t.db
+      .insert(rejectedCalls)
+      .values({ at: Date.now(), requestId: 'req_x', operation: 'op', status: 401, code: 'invalid_key' })
     await expect(t.db.delete(rejectedCalls)).rejects.toSatisfy((e) => /log_retention/.test(errorText(e)))
   })
 })

@@ -35,7 +35,6 @@ function startServer(env: Record<string, string>): {
   return { child, output: () => out, listening, exited }
 }
 
-
 describe('server process', () => {
   it('stops with a message naming a bad environment variable', async () => {
     const { exited, output } = startServer({ PORT: 'not-a-port', DATABASE_URL: 'file:/nonexistent/x.db' })
@@ -53,13 +52,19 @@ describe('server process', () => {
       expect(output()).toContain(demoApiKey)
 
       const db = await openDatabase(`file:${path}`)
-      const [enterprise] = await db.db.select({ uscc: cityEnterprises.uscc, name: cityEnterprises.name }).from(cityEnterprises).limit(1)
+      const [enterprise] = await db.db
+        .select({ uscc: cityEnterprises.uscc, name: cityEnterprises.name })
+        .from(cityEnterprises)
+        .limit(1)
       const fire = () =>
         fetch(`${url}/api/v1/verifications/enterprise`, {
           method: 'POST',
           headers: { authorization: `Bearer ${demoApiKey}`, 'content-type': 'application/json' },
           body: JSON.stringify(enterprise),
-        }).then((r) => r.status, () => 0)
+        }).then(
+          (r) => r.status,
+          () => 0,
+        )
       expect(await fire()).toBe(200)
       // Signal as soon as the burst's first answer arrives, while the rest are in flight.
       let signalled = false
@@ -93,7 +98,10 @@ describe('durable metering across a crash', () => {
       const { child, listening, exited } = startServer({ DATABASE_URL: `file:${path}`, DEMO_MODE: 'true' })
       const url = await listening
       const db = await openDatabase(`file:${path}`)
-      const [enterprise] = await db.db.select({ uscc: cityEnterprises.uscc, name: cityEnterprises.name }).from(cityEnterprises).limit(1)
+      const [enterprise] = await db.db
+        .select({ uscc: cityEnterprises.uscc, name: cityEnterprises.name })
+        .from(cityEnterprises)
+        .limit(1)
       const answered: string[] = []
       let stop = false
       const worker = async () => {

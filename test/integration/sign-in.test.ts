@@ -23,7 +23,10 @@ describe('sign-in, lock-out and idle timeout', () => {
     if (!result.ok) return
     expect(result.value.user.role).toBe('partner_admin')
     const session = await getSessionUser(t.db, { token: result.value.token, now: T0 + 1000 })
-    expect(session).toMatchObject({ state: 'active', user: { username: 'partner.admin', partnerName: '沈阳盛京智能科技有限公司' } })
+    expect(session).toMatchObject({
+      state: 'active',
+      user: { username: 'partner.admin', partnerName: '沈阳盛京智能科技有限公司' },
+    })
   })
 
   it('refuses a wrong password and an unknown user alike', async () => {
@@ -35,9 +38,13 @@ describe('sign-in, lock-out and idle timeout', () => {
 
   it('locks the account for 15 minutes after 5 consecutive failures, even against the right password', async () => {
     for (let i = 1; i <= 4; i++) {
-      expect(await signIn(t.db, { username: 'operator', password: 'wrong', now: T0 + i })).toMatchObject({ error: { code: 'invalid_credentials' } })
+      expect(await signIn(t.db, { username: 'operator', password: 'wrong', now: T0 + i })).toMatchObject({
+        error: { code: 'invalid_credentials' },
+      })
     }
-    expect(await signIn(t.db, { username: 'operator', password: 'wrong', now: T0 + 5 })).toMatchObject({ error: { code: 'account_locked' } })
+    expect(await signIn(t.db, { username: 'operator', password: 'wrong', now: T0 + 5 })).toMatchObject({
+      error: { code: 'account_locked' },
+    })
     const [row] = await t.db.select().from(users).where(eq(users.username, 'operator'))
     expect(row!.lockedUntil).toBe(T0 + 5 + LOCKOUT_MS)
     expect(await signIn(t.db, { username: 'operator', password: DEMO_PASSWORD, now: T0 + LOCKOUT_MS - 1 })).toMatchObject({
@@ -68,7 +75,10 @@ describe('sign-in, lock-out and idle timeout', () => {
   it('signs out: the token no longer resolves', async () => {
     const result = await signIn(t.db, { username: 'partner.dev', password: DEMO_PASSWORD })
     if (!result.ok) throw new Error('sign-in failed')
-    await signOut(t.db, { token: result.value.token, actor: { id: result.value.user.id, label: 'partner.dev', role: 'partner_developer' } })
+    await signOut(t.db, {
+      token: result.value.token,
+      actor: { id: result.value.user.id, label: 'partner.dev', role: 'partner_developer' },
+    })
     expect((await getSessionUser(t.db, { token: result.value.token })).state).toBe('none')
   })
 
