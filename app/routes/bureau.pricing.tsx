@@ -1,3 +1,4 @@
+import { RevenueCapTable } from '#app/components/revenue-cap-table.tsx'
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
@@ -454,44 +455,7 @@ export default function BureauPricing() {
             {t('billing.cap.saved', { year: params.get('cap') ?? '' })}
           </p>
         )}
-        <table>
-          <thead>
-            <tr>
-              <th>{t('billing.cap.year')}</th>
-              <th className="num">{t('billing.cap.cost')}</th>
-              <th className="num">{t('billing.cap.profit')}</th>
-              <th className="num">{t('billing.cap.taxes')}</th>
-              <th className="num">{t('billing.cap.deduction')}</th>
-              <th className="num">{t('billing.cap.maximum')}</th>
-              <th className="num">{t('billing.cap.paid')}</th>
-              <th className="num">{t('billing.cap.excess')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {cap.map((y) => (
-              <tr key={y.year} data-testid={`cap-${y.year}`}>
-                <td>
-                  {y.year} {y.unset && <span className="badge">{t('billing.cap.unset')}</span>}
-                  {y.profitRate && (
-                    <span className="muted">
-                      {' '}
-                      · {y.profitRate} / {y.taxRate}
-                    </span>
-                  )}
-                </td>
-                <td className="num">{formatFen(y.operatingCostFen)}</td>
-                <td className="num">{formatFen(y.allowedProfitFen)}</td>
-                <td className="num">{formatFen(y.taxesFen)}</td>
-                <td className="num">{formatFen(y.deductionFen)}</td>
-                <td className="num">{formatFen(y.maximumFen)}</td>
-                <td className="num">{formatFen(y.paidRevenueFen)}</td>
-                <td className="num">
-                  {y.excessFen > 0 ? <span className="badge bad">{formatFen(y.excessFen)}</span> : formatFen(0)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <RevenueCapTable years={cap} />
         <Form method="post" className="stack" noValidate data-testid="cap-form">
           <input type="hidden" name="intent" value="revenue_cap" />
           {data?.intent === 'revenue_cap' && data.formError && <p className="form-error">{errorText(data.formError)}</p>}

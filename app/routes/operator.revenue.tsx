@@ -3,6 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { performance } from 'node:perf_hooks'
 import { getRevenueCap, getRevenueDashboard } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
+import { RevenueCapTable } from '#app/components/revenue-cap-table.tsx'
 import type { MessageKey } from '#app/i18n/messages.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatFen } from '#app/lib/format.ts'
@@ -151,51 +152,6 @@ function Breakdown({ id, rows, title, note }: { id: string; rows: Row[]; title: 
   )
 }
 
-/** 65号 maximum allowed revenue per year against paid revenue. */
-function CapTable({ years }: { years: Awaited<ReturnType<typeof loader>>['cap'] }) {
-  const t = useT()
-  return (
-    <table>
-      <thead>
-        <tr>
-          <th>{t('billing.cap.year')}</th>
-          <th className="num">{t('billing.cap.cost')}</th>
-          <th className="num">{t('billing.cap.profit')}</th>
-          <th className="num">{t('billing.cap.taxes')}</th>
-          <th className="num">{t('billing.cap.deduction')}</th>
-          <th className="num">{t('billing.cap.maximum')}</th>
-          <th className="num">{t('billing.cap.paid')}</th>
-          <th className="num">{t('billing.cap.excess')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {years.map((y) => (
-          <tr key={y.year} data-testid={`cap-${y.year}`}>
-            <td>
-              {y.year} {y.unset && <span className="badge">{t('billing.cap.unset')}</span>}
-              {y.profitRate && <span className="muted"> · {y.profitRate}</span>}
-            </td>
-            <td className="num">{formatFen(y.operatingCostFen)}</td>
-            <td className="num">{formatFen(y.allowedProfitFen)}</td>
-            <td className="num">{formatFen(y.taxesFen)}</td>
-            <td className="num">{formatFen(y.deductionFen)}</td>
-            <td className="num" data-testid="cap-maximum">
-              {formatFen(y.maximumFen)}
-            </td>
-            <td className="num">
-              {formatFen(y.paidRevenueFen)}
-              {y.usedShare && <span className="muted"> ({(Number(y.usedShare) * 100).toFixed(1)}%)</span>}
-            </td>
-            <td className="num">
-              {y.excessFen > 0 ? <span className="badge bad">{formatFen(y.excessFen)}</span> : formatFen(0)}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  )
-}
-
 export default function OperatorRevenue() {
   const { dashboard: d, cap, serverMs } = useLoaderData<typeof loader>()
   const t = useT()
@@ -277,7 +233,7 @@ export default function OperatorRevenue() {
       <section className="panel" data-testid="revenue-cap">
         <h2>{t('billing.cap.title')}</h2>
         <p className="muted">{t('billing.cap.intro')}</p>
-        <CapTable years={cap} />
+        <RevenueCapTable years={cap} />
       </section>
 
       <Breakdown id="product" rows={d.byProduct} title={t('billing.revenue.byProduct')} />
