@@ -42,6 +42,9 @@ type ActionData =
   | { done: 'created' | 'rolled'; key: string; displayPrefix: string; oldKeyValidUntil: number | null }
   | { done: null; target: string | null; fields: Record<string, string>; formError: string | null; detail: string | null }
 
+// The answer that carries a new key (shown once) must not be kept by any cache.
+const NO_STORE = { headers: { 'cache-control': 'no-store' } }
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ROLES)
   const form = Object.fromEntries(await request.formData())
@@ -76,12 +79,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
       }
       return Response.json(data, { status: 400 })
     }
-    return Response.json({
-      done: 'created',
-      key: result.value.key,
-      displayPrefix: result.value.displayPrefix,
-      oldKeyValidUntil: null,
-    } satisfies ActionData)
+    return Response.json(
+      {
+        done: 'created',
+        key: result.value.key,
+        displayPrefix: result.value.displayPrefix,
+        oldKeyValidUntil: null,
+      } satisfies ActionData,
+      NO_STORE,
+    )
   }
   if (input.intent === 'roll') {
     const result = await rollApiKey(db, {
@@ -104,12 +110,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
       )
     }
     const k = result.value
-    return Response.json({
-      done: 'rolled',
-      key: k.key,
-      displayPrefix: k.displayPrefix,
-      oldKeyValidUntil: k.oldKeyValidUntil,
-    } satisfies ActionData)
+    return Response.json(
+      {
+        done: 'rolled',
+        key: k.key,
+        displayPrefix: k.displayPrefix,
+        oldKeyValidUntil: k.oldKeyValidUntil,
+      } satisfies ActionData,
+      NO_STORE,
+    )
   }
   const result = await revokeApiKey(db, {
     keyId: input.keyId,
