@@ -1,5 +1,6 @@
 import { eq, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
+import { nativeStoreOf } from '#db/native.ts'
 import { cityEnterprises } from '#db/schema/index.ts'
 import { DISTRICT_BY_CODE, INDUSTRY_BY_CODE } from '#db/seed/shenyang.ts'
 import type { components } from '#api-specs/generated/openapi.d.ts'
@@ -20,6 +21,25 @@ const BAND_OF_RATING: Record<string, TaxBand> = { A: 'high', B: 'high', M: 'medi
 
 const RATINGS_SUBQUERY = `(select group_concat(r.year || ':' || r.rating, ',') from (select t.year as year, t.rating as rating from city_tax_credit_ratings t where t.uscc = "city_enterprises"."uscc" order by t.year) r)`
 
+const REGISTRY_COLUMNS =
+  'uscc, name, legal_rep_name, legal_rep_id_card, legal_rep_phone, registered_capital_wan, industry, district_code, status, founded_on, address'
+const NATIVE_ENTERPRISE_SQL = `select ${REGISTRY_COLUMNS}, ${RATINGS_SUBQUERY} as ratings from city_enterprises where uscc = ? limit 1`
+
+/** A registry row under the registry's own column names, which the catalog's field tags refer to. */
+interface RegistryRecord {
+  uscc: string
+  name: string
+  legal_rep_name: string
+  legal_rep_id_card: string
+  legal_rep_phone: string
+  registered_capital_wan: number
+  industry: string
+  district_code: string
+  status: (typeof cityEnterprises.$inferSelect)['status']
+  founded_on: string
+  address: string
+}
+
 // One round trip: the registry row and, in a correlated subquery, its ratings as `year:rating,...` (oldest first).
 const findEnterprise = (db: Db) =>
   db
@@ -39,6 +59,38 @@ const findEnterprise = (db: Db) =>
  */
 export function getEnterpriseCreditProfileOperation(db: Db, datasetRules: LoadDatasetRules): ProductOperation {
   const enterpriseQuery = findEnterprise(db).prepare()
+  // On the embedded file the lookup runs through a statement prepared once (ADR 0011); the columns come back under
+  // the registry's own names. Elsewhere drizzle's row is renamed to the same shape.
+  const native = nativeStoreOf(db)
+  const loadEnterprise = native
+    ? async (uscc: string): Promise<{ record: RegistryRecord; ratings: string | null } | undefined> => {
+        const found = native.statement(NATIVE_ENTERPRISE_SQL).get(uscc) as
+          (RegistryRecord & { ratings: string | null }) | undefined
+        if (!found) return undefined
+        const { ratings, ...record } = found
+        return { record, ratings }
+      }
+    : async (uscc: string): Promise<{ record: RegistryRecord; ratings: string | null } | undefined> => {
+        const [found] = await enterpriseQuery.execute({ uscc })
+        if (!found) return undefined
+        const r = found.row
+        return {
+          ratings: found.ratings,
+          record: {
+            uscc: r.uscc,
+            name: r.name,
+            legal_rep_name: r.legalRepName,
+            legal_rep_id_card: r.legalRepIdCard,
+            legal_rep_phone: r.legalRepPhone,
+            registered_capital_wan: r.registeredCapitalWan,
+            industry: r.industry,
+            district_code: r.districtCode,
+            status: r.status,
+            founded_on: r.foundedOn,
+            address: r.address,
+          },
+        }
+      }
   return {
     operationId: 'getEnterpriseCreditProfile',
     method: 'GET',
@@ -49,45 +101,33 @@ export function getEnterpriseCreditProfileOperation(db: Db, datasetRules: LoadDa
       const uscc = parseUscc(params.uscc ?? '')
       const [registry, tax] = await Promise.all([datasetRules(REGISTRY), datasetRules(TAX)])
       requireOutput(tax.level, 'verdict')
-      const [found] = await enterpriseQuery.execute({ uscc })
+      const found = await loadEnterprise(uscc)
       if (!found) throw new GatewayError('not_found', 'No enterprise with this code')
-      const row = found.row
       const ratings = (found.ratings ?? '')
         .split(',')
         .filter(Boolean)
         .map((pair) => ({ year: Number(pair.slice(0, pair.indexOf(':'))), rating: pair.slice(pair.indexOf(':') + 1) }))
         .sort((a, b) => a.year - b.year)
       // The record under the registry's own column names, which the catalog's field tags refer to.
-      const shaped = shapeRecord(
-        registry.level,
-        {
-          uscc: row.uscc,
-          name: row.name,
-          legal_rep_name: row.legalRepName,
-          legal_rep_id_card: row.legalRepIdCard,
-          legal_rep_phone: row.legalRepPhone,
-          registered_capital_wan: row.registeredCapitalWan,
-          industry: row.industry,
-          district_code: row.districtCode,
-          status: row.status,
-          founded_on: row.foundedOn,
-          address: row.address,
-        },
-        registry.fields,
-      )
+      const row = found.record
+      const shaped = shapeRecord(registry.level, { ...row }, registry.fields)
       if (!shaped.ok) throw new GatewayError('validation_failed', shaped.error.message, shaped.error.fields)
       const record = shaped.value.record
       const latest = ratings.at(-1)
       const industry = INDUSTRY_BY_CODE.get(row.industry)
-      const district = DISTRICT_BY_CODE.get(row.districtCode)
+      const district = DISTRICT_BY_CODE.get(row.district_code)
       const profile: CreditProfile = {
         uscc: text(record.uscc),
         name: String(record.name),
         status: row.status,
         industry: { code: row.industry, nameZh: industry?.zh ?? row.industry, nameEn: industry?.en ?? row.industry },
-        district: { code: row.districtCode, nameZh: district?.zh ?? row.districtCode, nameEn: district?.en ?? row.districtCode },
-        foundedOn: row.foundedOn,
-        registeredCapitalWan: row.registeredCapitalWan,
+        district: {
+          code: row.district_code,
+          nameZh: district?.zh ?? row.district_code,
+          nameEn: district?.en ?? row.district_code,
+        },
+        foundedOn: row.founded_on,
+        registeredCapitalWan: row.registered_capital_wan,
         legalRepresentative: {
           name: text(record.legal_rep_name),
           idNumber: text(record.legal_rep_id_card),
