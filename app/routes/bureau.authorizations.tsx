@@ -7,6 +7,7 @@ import { AuthorizationTable } from '#app/components/catalog/authorization-table.
 import { Field, FormError, type CatalogActionData } from '#app/components/catalog/catalog-ui.tsx'
 import { useT } from '#app/i18n/use-t.ts'
 import { requireUser } from '#app/session.server.ts'
+import { formFieldErrors } from '#app/lib/form-errors.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -26,9 +27,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const target = typeof form.code === 'string' ? form.code : null
   const parsed = schema.safeParse(form)
   if (!parsed.success) {
-    const fields: Record<string, string> = {}
-    for (const issue of parsed.error.issues)
-      fields[String(issue.path[0])] ??= /^[a-z_]+$/.test(issue.message) ? issue.message : 'invalid'
+    const fields = formFieldErrors(parsed.error)
     return Response.json({ target, fields, formError: null } satisfies CatalogActionData, { status: 400 })
   }
   const result = await terminateAuthorization(context.platform.db, {

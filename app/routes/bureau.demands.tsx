@@ -6,6 +6,7 @@ import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx
 import { DemandItemSummary, Field, FormError, type CatalogActionData } from '#app/components/catalog/catalog-ui.tsx'
 import { useT } from '#app/i18n/use-t.ts'
 import { requireUser } from '#app/session.server.ts'
+import { formFieldErrors } from '#app/lib/form-errors.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -37,9 +38,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const target = typeof form.itemId === 'string' ? form.itemId : null
   const parsed = schema.safeParse(form)
   if (!parsed.success) {
-    const fields: Record<string, string> = {}
-    for (const issue of parsed.error.issues)
-      fields[String(issue.path[0])] ??= /^[a-z_]+$/.test(issue.message) ? issue.message : 'invalid'
+    const fields = formFieldErrors(parsed.error)
     return Response.json({ target, fields, formError: null } satisfies CatalogActionData, { status: 400 })
   }
   const result = await reviewDemandItem(context.platform.db, {

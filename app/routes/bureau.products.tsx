@@ -14,6 +14,7 @@ import {
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import type { MessageKey } from '#app/i18n/messages.ts'
 import { requireUser } from '#app/session.server.ts'
+import { formFieldErrors } from '#app/lib/form-errors.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -46,9 +47,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const target = typeof form.code === 'string' ? form.code : null
   const parsed = form.intent === 'review' ? reviewSchema.safeParse(form) : retireSchema.safeParse(form)
   if (!parsed.success) {
-    const fields: Record<string, string> = {}
-    for (const issue of parsed.error.issues)
-      fields[String(issue.path[0])] ??= /^[a-z_]+$/.test(issue.message) ? issue.message : 'invalid'
+    const fields = formFieldErrors(parsed.error)
     return Response.json({ target, fields, formError: null } satisfies CatalogActionData, { status: 400 })
   }
   const { db, requestId } = context.platform

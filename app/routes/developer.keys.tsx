@@ -7,6 +7,7 @@ import { messages, type MessageKey } from '#app/i18n/messages.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
 import { requireUser } from '#app/session.server.ts'
+import { formFieldErrors } from '#app/lib/form-errors.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -51,9 +52,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const target = typeof form.keyId === 'string' ? form.keyId : null
   const parsed = schema.safeParse(form)
   if (!parsed.success) {
-    const fields: Record<string, string> = {}
-    for (const issue of parsed.error.issues)
-      fields[String(issue.path[0] ?? 'form')] = /^[a-z_]+$/.test(issue.message) ? issue.message : 'invalid'
+    const fields = formFieldErrors(parsed.error)
     return Response.json({ done: null, target, fields, formError: null, detail: null } satisfies ActionData, { status: 400 })
   }
   const { db, requestId } = context.platform

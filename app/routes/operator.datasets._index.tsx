@@ -18,6 +18,7 @@ import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx
 import { Field, FormError, useFormatDay, useOptionLabel, type CatalogActionData } from '#app/components/catalog/catalog-ui.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { requireUser } from '#app/session.server.ts'
+import { formFieldErrors } from '#app/lib/form-errors.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -84,9 +85,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData()
   const parsed = formSchema.safeParse(Object.fromEntries(form))
   if (!parsed.success) {
-    const fields: Record<string, string> = {}
-    for (const issue of parsed.error.issues)
-      fields[String(issue.path[0])] ??= /^[a-z_]+$/.test(issue.message) ? issue.message : 'invalid'
+    const fields = formFieldErrors(parsed.error)
     return Response.json({ fields, formError: 'invalid_dataset' } satisfies CatalogActionData, { status: 400 })
   }
   const v = parsed.data

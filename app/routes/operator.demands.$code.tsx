@@ -26,6 +26,7 @@ import {
 } from '#app/components/catalog/catalog-ui.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { requireUser } from '#app/session.server.ts'
+import { formFieldErrors } from '#app/lib/form-errors.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -76,9 +77,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const target = typeof form.itemId === 'string' ? form.itemId : String(form.intent ?? '')
   const parsed = actionSchema.safeParse(form)
   if (!parsed.success) {
-    const fields: Record<string, string> = {}
-    for (const issue of parsed.error.issues)
-      fields[String(issue.path[0])] ??= /^[a-z_]+$/.test(issue.message) ? issue.message : 'invalid'
+    const fields = formFieldErrors(parsed.error)
     return Response.json({ target, fields, formError: null } satisfies CatalogActionData, { status: 400 })
   }
   const { db, requestId } = context.platform

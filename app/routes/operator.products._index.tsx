@@ -15,6 +15,7 @@ import { Field, FormError, StateBadge, useOptionLabel, type CatalogActionData } 
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import type { MessageKey } from '#app/i18n/messages.ts'
 import { requireUser } from '#app/session.server.ts'
+import { formFieldErrors } from '#app/lib/form-errors.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -56,9 +57,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const target = form.intent === 'create' ? 'create' : String(form.code ?? '')
   const parsed = actionSchema.safeParse(form)
   if (!parsed.success) {
-    const fields: Record<string, string> = {}
-    for (const issue of parsed.error.issues)
-      fields[String(issue.path[0])] ??= /^[a-z_]+$/.test(issue.message) ? issue.message : 'invalid'
+    const fields = formFieldErrors(parsed.error)
     return Response.json({ target, fields, formError: null } satisfies CatalogActionData, { status: 400 })
   }
   const { db, requestId } = context.platform

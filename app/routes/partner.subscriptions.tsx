@@ -8,6 +8,7 @@ import { messages, type MessageKey } from '#app/i18n/messages.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatTime } from '#app/lib/format.ts'
 import { requireUser } from '#app/session.server.ts'
+import { formFieldErrors } from '#app/lib/form-errors.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -45,9 +46,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['partner_admin'])
   const parsed = schema.safeParse(Object.fromEntries(await request.formData()))
   if (!parsed.success) {
-    const fields: Record<string, string> = {}
-    for (const issue of parsed.error.issues)
-      fields[String(issue.path[0])] = /^[a-z_]+$/.test(issue.message) ? issue.message : 'invalid'
+    const fields = formFieldErrors(parsed.error)
     return Response.json({ fields, formError: null, detail: null } satisfies ActionData, { status: 400 })
   }
   const result = await createSubscription(context.platform.db, {

@@ -22,6 +22,7 @@ import {
 } from '#app/components/catalog/catalog-ui.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { requireUser } from '#app/session.server.ts'
+import { formFieldErrors } from '#app/lib/form-errors.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -72,9 +73,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const target = `${String(form.intent ?? '')}:${String(form.itemId ?? '')}`
   const parsed = z.discriminatedUnion('intent', [grantSchema, refuseSchema]).safeParse(form)
   if (!parsed.success) {
-    const fields: Record<string, string> = {}
-    for (const issue of parsed.error.issues)
-      fields[String(issue.path[0])] ??= /^[a-z_]+$/.test(issue.message) ? issue.message : 'invalid'
+    const fields = formFieldErrors(parsed.error)
     return Response.json({ target, fields, formError: null } satisfies CatalogActionData, { status: 400 })
   }
   const { db, requestId } = context.platform
