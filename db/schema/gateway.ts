@@ -1,4 +1,4 @@
-import { blob, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { blob, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import { createdAt, id, timestamp } from '../columns.ts'
 import { products } from './catalog.ts'
 import { partners, users } from './identity.ts'
@@ -124,6 +124,25 @@ export const rejectedCalls = sqliteTable(
     clientIp: text('client_ip'),
   },
   (t) => [index('rejected_calls_at_idx').on(t.at)],
+)
+
+/**
+ * Refusals that carry no valid key (scanners, guessed keys, malformed requests) are counted, not logged one row each:
+ * per minute (UTC), error code and source-address prefix (IPv4 /24, IPv6 /48). A flood of anonymous
+ * noise grows one row per minute, code and prefix, not one per request (issue 8; docs/SECURITY.md).
+ */
+export const rejectedCallBuckets = sqliteTable(
+  'rejected_call_buckets',
+  {
+    /** Start of the minute, ms since the epoch. */
+    minute: integer('minute').notNull(),
+    code: text('code').notNull(),
+    status: integer('status').notNull(),
+    /** `203.0.113.0/24`, `2001:db8:1::/48`, or `unknown`. */
+    addressPrefix: text('address_prefix').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.minute, t.code, t.addressPrefix] })],
 )
 
 /** Report products (数据报告): exports run as jobs; the download is metered as export_bytes. */
