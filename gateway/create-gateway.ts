@@ -16,7 +16,10 @@ import {
 } from './access/load-access.ts'
 import { hashApiKey, isWellFormedApiKey } from './keys/api-key-format.ts'
 import { GatewayError } from './http/gateway-error.ts'
-import { readJsonBody } from './http/read-json-body.ts'
+import { ClientClosedError, readJsonBody } from './http/read-json-body.ts'
+import { parseRequestTarget } from './http/request-target.ts'
+import { bearerKeyOf, checkHeaders } from './http/check-headers.ts'
+import { SpecRequestValidator } from './http/spec-validator.ts'
 import { UsageRecorder } from './metering/usage-recorder.ts'
 import type { ProductOperation } from './products/product-operation.ts'
 import { RouteTable } from './http/route-table.ts'
@@ -62,7 +65,12 @@ interface CallState {
   rateHeaders: Record<string, string> | null
   /** Reservations (quota, subject) to hand back if the call ends unanswered. */
   releases: (() => void)[]
+  /** The operationId once routed (for the refusal log). */
+  operation: string | null
 }
+
+/** Logged (never answered) when the client hung up before its call was answered; nginx's convention. */
+const CLIENT_CLOSED_STATUS = 499
 
 /**
  * The metered API (docs: ARCHITECTURE.md "One metered call"; ADR 0009). Plain
@@ -89,6 +97,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const subjects = new DistinctSubjectCounter(db)
   const routes = new RouteTable(opts.operations ?? createProductOperations(db))
   const openApiJson = loadOpenApiJson()
+  const specRequests = new SpecRequestValidator(JSON.parse(openApiJson) as Record<string, unknown>)
 
   let syncing: Promise<void> = Promise.resolve()
   const syncTimer = setInterval(() => {
@@ -123,15 +132,16 @@ export function createGateway(opts: GatewayOptions): Gateway {
     send(res, error.status, JSON.stringify(body), requestId, { ...extra, ...error.headers })
   }
 
-  async function authenticate(req: IncomingMessage, at: number): Promise<KeyAccess> {
-    const header = req.headers.authorization ?? ''
-    const key = header.startsWith('Bearer ') ? header.slice(7).trim() : ''
+  async function authenticate(req: IncomingMessage, at: number, state: CallState): Promise<KeyAccess> {
+    const key = bearerKeyOf(req.headers.authorization)
     if (!key) throw new GatewayError('invalid_key', 'Missing API key: send Authorization: Bearer <key>')
     if (!isWellFormedApiKey(key)) throw new GatewayError('invalid_key', 'Malformed API key')
     const hash = hashApiKey(key)
     // Looked up by its SHA-256: equality on a hash leaks nothing useful through timing.
     const access = await keys.get(hash, () => loadKeyByHash(db, hash))
     if (!access) throw new GatewayError('invalid_key', 'Unknown API key')
+    // A real key, even revoked or expired: its refusals belong to its partner's log.
+    state.apiKeyId = access.id
     if (access.revokedAt !== null && access.revokedAt <= at) throw new GatewayError('key_revoked', 'This API key was revoked')
     // A rolled key stays valid until its expiresAt (the grace period chosen at the roll).
     if (access.expiresAt !== null && access.expiresAt <= at) throw new GatewayError('key_expired', 'This API key has expired')
@@ -148,8 +158,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     state: CallState,
   ) {
     const at = now()
-    const key = await authenticate(req, at)
-    state.apiKeyId = key.id
+    const key = await authenticate(req, at, state)
 
     const product = await productsByCode.get(op.productCode, () => loadProductByCode(db, op.productCode))
     if (!product || product.state === 'draft' || product.state === 'under_review') {
@@ -208,7 +217,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
       state.releases.push(quota.release)
     }
 
+    specRequests.checkParams(op.operationId, params, query)
     const body = op.readsBody ? await readJsonBody(req) : undefined
+    if (op.readsBody) specRequests.checkBody(op.operationId, body)
 
     let subjectHash: string | null = null
     const subject = op.subjectOf?.({ body, params })
@@ -271,56 +282,77 @@ export function createGateway(opts: GatewayOptions): Gateway {
     })
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse) {
-    const requestId = `req_${randomUUID().replace(/-/g, '')}`
-    const url = req.url ?? '/'
-    const queryAt = url.indexOf('?')
-    const path = queryAt === -1 ? url : url.slice(0, queryAt)
-    const query = new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1))
+  /** Logs a refusal: a row in the partner's log when the key is known, else a count in the anonymous buckets. */
+  function logRefusal(
+    req: IncomingMessage,
+    requestId: string,
+    apiKeyId: string | null,
+    operation: string,
+    error: GatewayError | null,
+  ) {
+    const status = error?.status ?? CLIENT_CLOSED_STATUS
+    const code = error?.code ?? 'client_closed'
+    const at = now()
+    if (apiKeyId === null) {
+      recorder.countAnonymousRefusal({ at, code, status, clientIp: req.socket.remoteAddress })
+      return
+    }
+    const key = bearerKeyOf(req.headers.authorization)
+    recorder.logRejected({
+      at,
+      requestId,
+      apiKeyId,
+      keyPrefix: key.startsWith('sdp_') ? key.slice(0, 12) : null,
+      operation: operation.slice(0, 160),
+      status,
+      code,
+      clientIp: req.socket.remoteAddress ?? null,
+    })
+  }
+
+  async function serve(req: IncomingMessage, res: ServerResponse, requestId: string, state: CallState) {
+    const target = parseRequestTarget(req.url ?? '/')
     const method = req.method ?? 'GET'
-    if (method === 'GET' && path === `${GATEWAY_BASE_PATH}/openapi.json`) {
+    if (method === 'GET' && target.path === `${GATEWAY_BASE_PATH}/openapi.json`) {
       return send(res, 200, openApiJson, requestId, { 'cache-control': 'public, max-age=60' })
     }
-    const route = routes.match(method, path)
-    if (route.kind !== 'found') {
-      const error =
-        route.kind === 'method_not_allowed'
-          ? new GatewayError('method_not_allowed', `${method} is not allowed on ${path}`)
-          : new GatewayError('not_found', `No operation at ${method} ${path}`)
-      const header = req.headers.authorization ?? ''
-      recorder.logRejected({
-        at: now(),
-        requestId,
-        keyPrefix: header.startsWith('Bearer sdp_') ? header.slice(7, 19) : null,
-        operation: `${method} ${path.slice(0, 120)}`,
-        status: error.status,
-        code: error.code,
-        clientIp: req.socket.remoteAddress ?? null,
-      })
-      return sendError(res, error, requestId)
+    checkHeaders(req)
+    const route = routes.match(method, target.path)
+    if (route.kind === 'method_not_allowed') throw new GatewayError('method_not_allowed', `${method} is not allowed here`)
+    if (route.kind !== 'found') throw new GatewayError('not_found', 'No operation at this path')
+    state.operation = route.op.operationId
+    await handleOperation(req, res, route.op, route.params, target.query, requestId, state)
+  }
+
+  /**
+   * Every request ends here: answered by its operation, or refused with the JSON error. Nothing a client sends can
+   * throw past this point — a synchronous throw, a rejected promise and a client hanging up all end as one answer
+   * (or none, for a client that is gone) and one log entry.
+   */
+  function handle(req: IncomingMessage, res: ServerResponse) {
+    const requestId = `req_${randomUUID().replace(/-/g, '')}`
+    const state: CallState = { apiKeyId: null, rateHeaders: null, releases: [], operation: null }
+    let running: Promise<void>
+    try {
+      running = serve(req, res, requestId, state)
+    } catch (error) {
+      running = Promise.reject(error)
     }
-    const { op, params } = route
-    const state: CallState = { apiKeyId: null, rateHeaders: null, releases: [] }
-    handleOperation(req, res, op, params, query, requestId, state).catch((error: unknown) => {
+    running.catch((error: unknown) => {
       // Unanswered: nothing is metered, so the call's quota and subject reservations go back.
       for (const release of state.releases) release()
+      const operation = state.operation ?? `${(req.method ?? '').slice(0, 10)} ${(req.url ?? '').split('?')[0]!.slice(0, 120)}`
+      if (error instanceof ClientClosedError) {
+        logRefusal(req, requestId, state.apiKeyId, operation, null)
+        return
+      }
       const gatewayError =
         error instanceof GatewayError
           ? error
           : new GatewayError('internal_error', 'The platform could not answer; nothing was billed')
       if (!(error instanceof GatewayError)) opts.onError?.(error, requestId)
-      const header = req.headers.authorization ?? ''
-      recorder.logRejected({
-        at: now(),
-        requestId,
-        apiKeyId: state.apiKeyId,
-        keyPrefix: header.startsWith('Bearer sdp_') ? header.slice(7, 19) : null,
-        operation: op.operationId,
-        status: gatewayError.status,
-        code: gatewayError.code,
-        clientIp: req.socket.remoteAddress ?? null,
-      })
-      if (!res.headersSent) sendError(res, gatewayError, requestId, state.rateHeaders)
+      logRefusal(req, requestId, state.apiKeyId, operation, gatewayError)
+      if (!res.headersSent && !res.destroyed) sendError(res, gatewayError, requestId, state.rateHeaders)
     })
   }
 

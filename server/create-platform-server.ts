@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http'
+import { createServer, type Server, type ServerResponse } from 'node:http'
 import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import express from 'express'
@@ -7,8 +7,23 @@ import type { ServerBuild } from '@remix-run/node'
 import type { Database } from '#db/client.ts'
 import type { Env } from '#platform/env.ts'
 import { createGateway, GATEWAY_BASE_PATH, type Gateway } from '#gateway/create-gateway.ts'
+import { applySecurityHeaders, createCspNonce, pageContentSecurityPolicy } from './security-headers.ts'
+import { createUiErrorHandler, createUiRequestGuard } from './ui-request-guard.ts'
+import { answerClientError } from './answer-client-error.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
+
+function answerPlainError(res: ServerResponse, status: number, code: string, message: string) {
+  const requestId = `req_${randomUUID().replace(/-/g, '')}`
+  const body = JSON.stringify({ error: { code, message, requestId } })
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'x-request-id': requestId,
+    'cache-control': 'no-store',
+  })
+  res.end(body)
+}
 
 export interface PlatformServer {
   server: Server
@@ -41,17 +56,17 @@ export async function createPlatformServer(opts: {
 
   const app = express()
   app.disable('x-powered-by')
+  // Security headers first, so static files get them too; Remix pages replace the CSP with one carrying their nonce.
+  app.use((_req, res, next) => {
+    applySecurityHeaders(res, { trustProxy: env.TRUST_PROXY })
+    next()
+  })
+  app.use(createUiRequestGuard({ trustProxy: env.TRUST_PROXY }))
   app.use('/build', express.static(`${root}public/build`, { immutable: true, maxAge: '1y' }))
   // The CJK font is self-hosted from its npm package: no CDN (README, "Chinese text").
   app.use('/fonts/noto-sans-sc', express.static(`${root}node_modules/@fontsource/noto-sans-sc`, { maxAge: '7d' }))
   app.use('/vendor/swagger-ui', express.static(`${root}node_modules/swagger-ui-dist`, { maxAge: '7d', index: false }))
   app.use(express.static(`${root}public`, { maxAge: '1h' }))
-  app.use((_req, res, next) => {
-    res.setHeader('x-content-type-options', 'nosniff')
-    res.setHeader('referrer-policy', 'same-origin')
-    res.setHeader('x-frame-options', 'DENY')
-    next()
-  })
   app.all(
     '*',
     createRequestHandler({
@@ -59,20 +74,36 @@ export async function createPlatformServer(opts: {
       mode: env.NODE_ENV,
       getLoadContext: (_req, res) => {
         const requestId = `req_${randomUUID().replace(/-/g, '')}`
+        const cspNonce = createCspNonce()
         res.setHeader('x-request-id', requestId)
-        return { platform: { db: database.db, env, requestId } }
+        res.setHeader('content-security-policy', pageContentSecurityPolicy(cspNonce))
+        return { platform: { db: database.db, env, requestId, cspNonce } }
       },
     }),
   )
+  app.use(createUiErrorHandler({ log }))
 
   const inFlight = new Set<import('node:http').ServerResponse>()
-  const server = createServer((req, res) => {
+  const server = createServer({ requireHostHeader: true }, (req, res) => {
     inFlight.add(res)
     res.on('close', () => inFlight.delete(res))
-    if (req.url?.startsWith(GATEWAY_BASE_PATH + '/')) return gateway.handle(req, res)
-    return app(req, res)
+    const url = req.url ?? ''
+    if (url.startsWith(GATEWAY_BASE_PATH + '/')) return gateway.handle(req, res)
+    try {
+      // Only origin-form targets (`/path`): an absolute URL or `*` would reach the UI with a base it cannot resolve.
+      if (!url.startsWith('/')) return answerPlainError(res, 400, 'bad_request', 'The request target must be a path')
+      app(req, res)
+    } catch (error) {
+      // The last line of defence for the UI path: Express and Remix catch their own errors; anything else ends here.
+      log(`[ui] internal error: ${(error as Error)?.stack ?? String(error)}`)
+      if (!res.headersSent && !res.destroyed) answerPlainError(res, 500, 'internal_error', 'The platform could not answer')
+    }
   })
+  server.on('clientError', answerClientError)
   server.keepAliveTimeout = 5000
+  // Slow senders cannot hold connections: headers within 20 s, a whole request (uploads included) within 10 min.
+  server.headersTimeout = 20_000
+  server.requestTimeout = 600_000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(env.PORT, env.HOST, () => resolve())

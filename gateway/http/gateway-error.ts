@@ -13,6 +13,10 @@ export const GATEWAY_ERRORS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   validation_failed: 400,
+  /** Malformed HTTP: bad percent-encoding or bytes in the target, duplicated or odd headers (issue 8). */
+  bad_request: 400,
+  request_timeout: 408,
+  headers_too_large: 431,
   product_suspended: 423,
   /** The bureau suspended the calling partner (docs/decisions/0009-gateway-limits-and-suspension.md). */
   partner_suspended: 423,

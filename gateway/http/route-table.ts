@@ -1,4 +1,5 @@
 import type { ProductOperation } from '../products/product-operation.ts'
+import { decodeComponent } from './request-target.ts'
 
 interface CompiledRoute {
   op: ProductOperation
@@ -9,7 +10,10 @@ interface CompiledRoute {
 export type RouteMatch =
   { kind: 'found'; op: ProductOperation; params: Record<string, string> } | { kind: 'method_not_allowed' } | { kind: 'not_found' }
 
-/** Matches `METHOD /path` against the operations' paths; `{name}` segments match one path segment. */
+/**
+ * Matches `METHOD /path` against the operations' paths; `{name}` segments match one path segment, decoded strictly
+ * (a malformed escape or a control character throws `bad_request`).
+ */
 export class RouteTable {
   #exact = new Map<string, ProductOperation>()
   #patterns: CompiledRoute[] = []
@@ -47,7 +51,7 @@ export class RouteTable {
       if (route.op.method !== method) continue
       const params: Record<string, string> = {}
       route.names.forEach((name, i) => {
-        params[name] = decodeURIComponent(m[i + 1]!)
+        params[name] = decodeComponent(m[i + 1]!, 'path')
       })
       return { kind: 'found', op: route.op, params }
     }

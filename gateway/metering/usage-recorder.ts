@@ -1,6 +1,7 @@
 import type { Client, InStatement, InValue } from '@libsql/client'
 import type { Db } from '#db/client.ts'
 import { apiKeys, rejectedCalls, usageEvents } from '#db/schema/index.ts'
+import { addressPrefixOf } from './address-prefix.ts'
 import { eq, getTableColumns, getTableName } from 'drizzle-orm'
 import { nativeStoreOf } from '#db/native.ts'
 
@@ -46,6 +47,18 @@ function rowInserter<T extends typeof usageEvents | typeof rejectedCalls>(table:
   return Object.assign(build, { singleRowSql: head + tuple, argsOf })
 }
 
+/** One anonymous refusal, counted into its bucket (rejected_call_buckets), never stored as a row of its own. */
+export interface AnonymousRefusal {
+  at: number
+  code: string
+  status: number
+  clientIp: string | null | undefined
+}
+
+const BUCKET_SQL =
+  'insert into "rejected_call_buckets" ("minute", "code", "status", "address_prefix", "count") values (?, ?, ?, ?, ?) ' +
+  'on conflict ("minute", "code", "address_prefix") do update set "count" = "count" + excluded."count"'
+
 const insertEvents = rowInserter(usageEvents)
 const insertRejected = rowInserter(rejectedCalls)
 
@@ -58,6 +71,8 @@ const insertRejected = rowInserter(rejectedCalls)
 export class UsageRecorder {
   #pending: Waiter[] = []
   #rejected: RejectedCallRow[] = []
+  /** `minute|code|status|prefix` → count, folded into rejected_call_buckets with the next commit. */
+  #buckets = new Map<string, number>()
   #lastUsed = new Map<string, number>()
   #scheduled = false
   #flushing: Promise<void> = Promise.resolve()
@@ -89,6 +104,18 @@ export class UsageRecorder {
     this.#schedule()
   }
 
+  /**
+   * Refusals without a valid key (scanners, guessed keys, malformed requests) are counted per minute, code and
+   * address prefix: anonymous noise cannot grow the database by a row per request (issue 8).
+   */
+  countAnonymousRefusal(refusal: AnonymousRefusal): void {
+    if (this.#closed) return
+    const minute = refusal.at - (refusal.at % 60_000)
+    const key = `${minute}|${refusal.code}|${refusal.status}|${addressPrefixOf(refusal.clientIp)}`
+    this.#buckets.set(key, (this.#buckets.get(key) ?? 0) + 1)
+    this.#schedule()
+  }
+
   #schedule() {
     if (this.#scheduled) return
     this.#scheduled = true
@@ -101,9 +128,15 @@ export class UsageRecorder {
   async #flushOnce(): Promise<void> {
     const waiters = this.#pending
     const rejected = this.#rejected
+    const buckets = this.#buckets
     this.#pending = []
     this.#rejected = []
-    if (waiters.length === 0 && rejected.length === 0) return
+    this.#buckets = new Map()
+    if (waiters.length === 0 && rejected.length === 0 && buckets.size === 0) return
+    const bucketArgs = [...buckets].map(([key, count]): InValue[] => {
+      const [minute, code, status, prefix] = key.split('|') as [string, string, string, string]
+      return [Number(minute), code, Number(status), prefix, count]
+    })
     const statements: InStatement[] = []
     if (!nativeStoreOf(this.db))
       for (let i = 0; i < waiters.length; i += ROWS_PER_STATEMENT) {
@@ -113,15 +146,18 @@ export class UsageRecorder {
       for (let i = 0; i < rejected.length; i += ROWS_PER_STATEMENT) {
         statements.push(insertRejected(rejected.slice(i, i + ROWS_PER_STATEMENT)))
       }
+    if (!nativeStoreOf(this.db)) for (const args of bucketArgs) statements.push({ sql: BUCKET_SQL, args })
     try {
       const native = nativeStoreOf(this.db)
       if (native) {
         // One synchronous transaction of single-row inserts through statements prepared once (ADR 0011).
         const eventStmt = native.statement(insertEvents.singleRowSql)
         const rejectedStmt = native.statement(insertRejected.singleRowSql)
+        const bucketStmt = native.statement(BUCKET_SQL)
         native.transaction(() => {
           for (const w of waiters) eventStmt.run(...insertEvents.argsOf(w.row))
           for (const r of rejected) rejectedStmt.run(...insertRejected.argsOf(r))
+          for (const args of bucketArgs) bucketStmt.run(...args)
         })
       } else {
         // One statement is atomic by itself; several commit together in one write transaction.
@@ -149,7 +185,7 @@ export class UsageRecorder {
   async close(): Promise<void> {
     this.#closed = true
     clearInterval(this.#lastUsedTimer)
-    while (this.#scheduled || this.#pending.length > 0 || this.#rejected.length > 0) {
+    while (this.#scheduled || this.#pending.length > 0 || this.#rejected.length > 0 || this.#buckets.size > 0) {
       await new Promise((r) => setImmediate(r))
       await this.#flushing
     }

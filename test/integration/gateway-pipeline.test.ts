@@ -2,7 +2,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { count, eq } from 'drizzle-orm'
-import { apiKeys, cityEnterprises, partners, plans, rejectedCalls, subscriptions, usageEvents, users } from '#db/schema/index.ts'
+import {
+  apiKeys,
+  cityEnterprises,
+  partners,
+  plans,
+  rejectedCallBuckets,
+  rejectedCalls,
+  subscriptions,
+  usageEvents,
+  users,
+} from '#db/schema/index.ts'
 import { createGateway, type Gateway } from '#gateway/create-gateway.ts'
 import { createProductOperations } from '#gateway/products/index.ts'
 import type { ProductOperation } from '#gateway/products/product-operation.ts'
@@ -363,7 +373,7 @@ describe('the call pipeline: keys, subscriptions, suspensions, authorizations, I
     expect((await probe('91210106MA0000001X')).status).toBe(200)
   })
 
-  it('logs every refusal to rejected_calls with the key when known, never as a usage event', async () => {
+  it('logs refusals of a known key to rejected_calls, counts anonymous ones in buckets, never as usage events', async () => {
     const huimin = await newKey({ partner: 'huimin-service' })
     await call(huimin.key)
     await call('sdp_nonsense')
@@ -371,12 +381,14 @@ describe('the call pipeline: keys, subscriptions, suspensions, authorizations, I
     expect(unknown.status).toBe(404)
     await gateway!.recorder.close()
     const rows = await t.db.select().from(rejectedCalls)
-    expect(rows.map((r) => [r.code, r.apiKeyId, r.operation])).toEqual([
-      ['not_subscribed', huimin.id, 'verifyEnterprise'],
-      ['invalid_key', null, 'verifyEnterprise'],
-      ['not_found', null, 'POST /api/v1/no-such-thing'],
-    ])
+    expect(rows.map((r) => [r.code, r.apiKeyId, r.operation])).toEqual([['not_subscribed', huimin.id, 'verifyEnterprise']])
     expect(rows[0]!.clientIp).toContain('127.0.0.1')
+    // Without a valid key a refusal is a count per minute, code and address prefix, not a row of its own.
+    const buckets = await t.db.select().from(rejectedCallBuckets)
+    expect(buckets.map((b) => [b.code, b.status, b.addressPrefix, b.count]).sort()).toEqual([
+      ['invalid_key', 401, '127.0.0.0/24', 1],
+      ['not_found', 404, '127.0.0.0/24', 1],
+    ])
     expect(await usageCount()).toBe(0)
   })
 

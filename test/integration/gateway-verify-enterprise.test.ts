@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { count, eq } from 'drizzle-orm'
-import { apiKeys, cityEnterprises, rejectedCalls, usageEvents } from '#db/schema/index.ts'
+import { apiKeys, cityEnterprises, rejectedCallBuckets, rejectedCalls, usageEvents } from '#db/schema/index.ts'
 import { checkResponseAgainstSpec } from '#test/support/openapi.ts'
 import { demoApiKey, startGateway, type GatewayHarness } from '#test/support/gateway-server.ts'
 import { usccCheckChar } from '#platform/codes/uscc.ts'
@@ -99,8 +99,10 @@ describe('POST /api/v1/verifications/enterprise (walking skeleton)', () => {
     expect(json.error).toMatchObject({ code: 'invalid_key', message: 'Unknown API key' })
     expect(await usageCount()).toBe(0)
     await h.gateway.recorder.close()
-    const rejected = await h.database.db.select().from(rejectedCalls)
-    expect(rejected.map((r) => r.code)).toEqual(['invalid_key', 'invalid_key', 'invalid_key', 'invalid_key'])
+    // No valid key: counted in the anonymous buckets (per minute, code, address prefix), not a row per request.
+    expect(await h.database.db.select().from(rejectedCalls)).toEqual([])
+    const buckets = await h.database.db.select().from(rejectedCallBuckets)
+    expect(buckets.reduce((n, b) => n + (b.code === 'invalid_key' ? b.count : 0), 0)).toBe(4)
   })
 
   it('rejects a revoked key with key_revoked and an expired one with key_expired', async () => {
