@@ -6,6 +6,8 @@ export interface PlatformContext {
   db: Db
   env: Env
   requestId: string
+  /** This response's Content-Security-Policy nonce: inline scripts (Remix hydration, ScrollRestoration) carry it. */
+  cspNonce: string
 }
 
 declare module '@remix-run/node' {

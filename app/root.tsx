@@ -14,6 +14,7 @@ import {
 import type { ReactNode } from 'react'
 import appStyles from '#app/styles/app.css'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
+import { useNonce } from '#app/components/nonce.tsx'
 import { translate, type Lang } from '#app/i18n/messages.ts'
 import { getLang, getOptionalUser, ROLE_HOME } from '#app/session.server.ts'
 import { ROLE_NAV } from '#app/nav.ts'
@@ -65,6 +66,7 @@ function NavLinks({ data }: { data: RootData }) {
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<RootData>('root')
   const location = useLocation()
+  const nonce = useNonce()
   const lang: Lang = data?.lang ?? 'zh'
   const t = (k: Parameters<typeof translate>[1]) => translate(lang, k)
   return (
@@ -103,8 +105,8 @@ export function Layout({ children }: { children: ReactNode }) {
           )}
         </header>
         <main>{children}</main>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   )

@@ -22,6 +22,12 @@ const envSchema = z.object({
   SEED_SCALE: z.enum(['small', 'city']).default('city'),
   LAGO_API_URL: z.string().url().optional(),
   LAGO_API_KEY: z.string().optional(),
+  // TLS ends at a proxy in front of us: send HSTS and take the host from X-Forwarded-Host. Off, forwarded headers are
+  // stripped (a client could forge them) and no HSTS is sent (it would be ignored over plain HTTP).
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 })
 
 export type Env = z.infer<typeof envSchema>

@@ -1,12 +1,20 @@
 import { isRouteErrorResponse, Link, useRouteError } from '@remix-run/react'
 import { useT } from '#app/i18n/use-t.ts'
+import type { MessageKey } from '#app/i18n/messages.ts'
 
-/** One boundary for every route, with a message per status. */
+const STATUS_MESSAGES: Partial<Record<number, MessageKey>> = {
+  403: 'error.403',
+  404: 'error.404',
+  413: 'error.413',
+  415: 'error.415',
+}
+
+/** One boundary for every route, with a message per status (other 4xx: the request was refused, nothing changed). */
 export function GeneralErrorBoundary() {
   const error = useRouteError()
   const t = useT()
   const status = isRouteErrorResponse(error) ? error.status : 500
-  const message = status === 403 ? t('error.403') : status === 404 ? t('error.404') : t('error.500')
+  const message = t(STATUS_MESSAGES[status] ?? (status >= 400 && status < 500 ? 'error.400' : 'error.500'))
   return (
     <div className="panel" role="alert" data-status={status}>
       <h1>

@@ -8,6 +8,7 @@ import { Field, FormError, type CatalogActionData } from '#app/components/catalo
 import { useT } from '#app/i18n/use-t.ts'
 import { requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { readForm } from '#app/lib/read-form.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -23,7 +24,7 @@ const schema = z.object({
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['bureau'])
-  const form = Object.fromEntries(await request.formData())
+  const form = Object.fromEntries(await readForm(request))
   const target = typeof form.code === 'string' ? form.code : null
   const parsed = schema.safeParse(form)
   if (!parsed.success) {
@@ -44,7 +45,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: 400 },
     )
   }
-  return redirect(`/bureau/authorizations?terminated=${result.value.code}&rows=${result.value.rowsDeleted}`)
+  return redirect(`/bureau/authorizations?terminated=${encodeURIComponent(result.value.code)}&rows=${result.value.rowsDeleted}`)
 }
 
 export default function BureauAuthorizations() {

@@ -13,6 +13,7 @@ import { messages, type MessageKey } from '#app/i18n/messages.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatFen, formatTime } from '#app/lib/format.ts'
 import { requireUser } from '#app/session.server.ts'
+import { readForm } from '#app/lib/read-form.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -43,7 +44,7 @@ interface ActionData {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['bureau'])
-  const parsed = formSchema.safeParse(Object.fromEntries(await request.formData()))
+  const parsed = formSchema.safeParse(Object.fromEntries(await readForm(request)))
   if (!parsed.success) {
     const fields = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]))
     return Response.json({ fields, formError: null } satisfies ActionData, { status: 400 })

@@ -7,6 +7,7 @@ import { DemandItemSummary, Field, FormError, type CatalogActionData } from '#ap
 import { useT } from '#app/i18n/use-t.ts'
 import { requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { readForm } from '#app/lib/read-form.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -34,7 +35,7 @@ const schema = z
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['bureau'])
-  const form = Object.fromEntries(await request.formData())
+  const form = Object.fromEntries(await readForm(request))
   const target = typeof form.itemId === 'string' ? form.itemId : null
   const parsed = schema.safeParse(form)
   if (!parsed.success) {

@@ -20,6 +20,7 @@ import { messages, type MessageKey } from '#app/i18n/messages.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatFen, formatTime } from '#app/lib/format.ts'
 import { requireUser } from '#app/session.server.ts'
+import { readForm } from '#app/lib/read-form.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -97,7 +98,7 @@ function fieldsOf(error: z.ZodError): Record<string, string> {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['bureau'])
   const actor = { id: user.id, label: user.username, role: user.role }
-  const form = Object.fromEntries(await request.formData())
+  const form = Object.fromEntries(await readForm(request))
   if (form.intent === 'revenue_cap') {
     // Maximum allowed revenue (65号): the year's allowed profit rate and tax rate.
     const parsed = revenueCapSchema.safeParse(form)

@@ -15,6 +15,7 @@ import { useLang, useT } from '#app/i18n/use-t.ts'
 import type { MessageKey } from '#app/i18n/messages.ts'
 import { requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { readForm } from '#app/lib/read-form.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -43,7 +44,7 @@ const retireSchema = z.object({ intent: z.literal('retire'), code: z.string().mi
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['bureau'])
-  const form = Object.fromEntries(await request.formData())
+  const form = Object.fromEntries(await readForm(request))
   const target = typeof form.code === 'string' ? form.code : null
   const parsed = form.intent === 'review' ? reviewSchema.safeParse(form) : retireSchema.safeParse(form)
   if (!parsed.success) {

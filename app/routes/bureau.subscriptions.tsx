@@ -8,6 +8,7 @@ import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
 import { requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { readForm } from '#app/lib/read-form.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -36,7 +37,7 @@ interface ActionData {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['bureau'])
-  const form = Object.fromEntries(await request.formData())
+  const form = Object.fromEntries(await readForm(request))
   const target = typeof form.subscriptionId === 'string' ? form.subscriptionId : null
   const parsed = schema.safeParse(form)
   if (!parsed.success) {

@@ -8,6 +8,7 @@ import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
 import { requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { readForm } from '#app/lib/read-form.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -35,7 +36,7 @@ interface ActionData {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['bureau'])
-  const form = Object.fromEntries(await request.formData())
+  const form = Object.fromEntries(await readForm(request))
   const target =
     typeof form.intent === 'string' && typeof form.code === 'string'
       ? `${form.intent.replace(/^(suspend|resume)/, '')}:${form.code}`

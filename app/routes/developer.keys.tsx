@@ -8,6 +8,7 @@ import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
 import { requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { readForm } from '#app/lib/read-form.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -48,7 +49,7 @@ const NO_STORE = { headers: { 'cache-control': 'no-store' } }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ROLES)
-  const form = Object.fromEntries(await request.formData())
+  const form = Object.fromEntries(await readForm(request))
   const target = typeof form.keyId === 'string' ? form.keyId : null
   const parsed = schema.safeParse(form)
   if (!parsed.success) {

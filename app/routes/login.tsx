@@ -4,8 +4,9 @@ import { z } from 'zod'
 import { signIn } from '#app/domain.server.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
-import { safeRedirect } from '#app/lib/safe-redirect.ts'
+import { isWithinArea, safeRedirect } from '#app/lib/safe-redirect.ts'
 import { getOptionalUser, ROLE_HOME, sessionCookie } from '#app/session.server.ts'
+import { readForm } from '#app/lib/read-form.server.ts'
 
 const loginSchema = z.object({
   username: z.string().trim().min(1, 'required').max(64),
@@ -20,7 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const parsed = loginSchema.safeParse(Object.fromEntries(await request.formData()))
+  const parsed = loginSchema.safeParse(Object.fromEntries(await readForm(request)))
   if (!parsed.success) {
     const fields: Record<string, string> = {}
     for (const issue of parsed.error.issues) fields[String(issue.path[0])] = 'required'
@@ -41,7 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const home = ROLE_HOME[result.value.user.role]
   const wanted = safeRedirect(parsed.data.redirectTo, home)
   // Land on the requested page only if it belongs to this role's area; else the role's home.
-  const target = wanted.startsWith(home) ? wanted : home
+  const target = isWithinArea(wanted, home) ? wanted : home
   return redirect(target, { headers: { 'set-cookie': await sessionCookie(context).serialize(result.value.token) } })
 }
 

@@ -15,6 +15,7 @@ import {
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatTime } from '#app/lib/format.ts'
 import { requireUser } from '#app/session.server.ts'
+import { readForm } from '#app/lib/read-form.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -30,7 +31,7 @@ const intentSchema = z.object({ intent: z.enum(['load_table', 'pull']) })
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['operator'])
-  const parsed = intentSchema.safeParse(Object.fromEntries(await request.formData()))
+  const parsed = intentSchema.safeParse(Object.fromEntries(await readForm(request)))
   if (!parsed.success)
     return Response.json({ fields: { intent: 'required' }, formError: 'invalid' } satisfies CatalogActionData, { status: 400 })
   const code = params.code ?? ''
@@ -46,7 +47,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (result.error.code === 'dataset_not_found') throw new Response('Not found', { status: 404 })
     return Response.json({ fields: {}, formError: result.error.code } satisfies CatalogActionData, { status: 409 })
   }
-  return redirect(`/operator/datasets/${code}?load=${result.value.state}`)
+  return redirect(`/operator/datasets/${encodeURIComponent(code)}?load=${result.value.state}`)
 }
 
 type UploadState =

@@ -19,6 +19,7 @@ import { Field, FormError, useFormatDay, useOptionLabel, type CatalogActionData 
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { readForm } from '#app/lib/read-form.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -82,7 +83,7 @@ function readFields(form: FormData) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['operator'])
-  const form = await request.formData()
+  const form = await readForm(request)
   const parsed = formSchema.safeParse(Object.fromEntries(form))
   if (!parsed.success) {
     const fields = formFieldErrors(parsed.error)

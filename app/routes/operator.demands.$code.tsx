@@ -27,6 +27,7 @@ import {
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { readForm } from '#app/lib/read-form.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -73,7 +74,7 @@ const actionSchema = z.discriminatedUnion('intent', [
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['operator'])
-  const form = Object.fromEntries(await request.formData())
+  const form = Object.fromEntries(await readForm(request))
   const target = typeof form.itemId === 'string' ? form.itemId : String(form.intent ?? '')
   const parsed = actionSchema.safeParse(form)
   if (!parsed.success) {
@@ -110,7 +111,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       { status: 400 },
     )
   }
-  return redirect(`/operator/demands/${listCode}?done=${v.intent}`)
+  return redirect(`/operator/demands/${encodeURIComponent(listCode)}?done=${v.intent}`)
 }
 
 type LoaderData = Awaited<ReturnType<typeof loader>>

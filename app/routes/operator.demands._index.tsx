@@ -13,6 +13,7 @@ import {
 } from '#app/components/catalog/catalog-ui.tsx'
 import { useT } from '#app/i18n/use-t.ts'
 import { requireUser } from '#app/session.server.ts'
+import { readForm } from '#app/lib/read-form.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -28,7 +29,7 @@ const schema = z.object({ title: z.string().trim().min(1, 'required').max(200, '
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['operator'])
-  const parsed = schema.safeParse(Object.fromEntries(await request.formData()))
+  const parsed = schema.safeParse(Object.fromEntries(await readForm(request)))
   if (!parsed.success) {
     return Response.json(
       { fields: { title: parsed.error.issues[0]?.message ?? 'invalid' }, formError: null } satisfies CatalogActionData,

@@ -9,6 +9,7 @@ import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
 import { requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { readForm } from '#app/lib/read-form.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -32,7 +33,7 @@ interface ActionData {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['operator'])
-  const parsed = schema.safeParse(Object.fromEntries(await request.formData()))
+  const parsed = schema.safeParse(Object.fromEntries(await readForm(request)))
   if (!parsed.success) {
     const fields = formFieldErrors(parsed.error)
     return Response.json({ fields, formError: null } satisfies ActionData, { status: 400 })
@@ -58,7 +59,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       { status: 400 },
     )
   }
-  return redirect(`/operator/invoices/${invoiceId}?done=${parsed.data.intent}`)
+  return redirect(`/operator/invoices/${encodeURIComponent(invoiceId)}?done=${parsed.data.intent}`)
 }
 
 export default function OperatorInvoice() {

@@ -18,6 +18,7 @@ import { messages, type MessageKey } from '#app/i18n/messages.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatFen, formatTime } from '#app/lib/format.ts'
 import { requireUser } from '#app/session.server.ts'
+import { readForm } from '#app/lib/read-form.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -70,7 +71,7 @@ interface ActionData {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['operator'])
-  const parsed = closeSchema.safeParse(Object.fromEntries(await request.formData()))
+  const parsed = closeSchema.safeParse(Object.fromEntries(await readForm(request)))
   if (!parsed.success)
     return Response.json({ fields: { period: 'invalid_period' }, formError: null, expected: null } satisfies ActionData, {
       status: 400,

@@ -7,6 +7,7 @@ import type { MessageKey } from '#app/i18n/messages.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatTime } from '#app/lib/format.ts'
 import { requireUser } from '#app/session.server.ts'
+import { readForm } from '#app/lib/read-form.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -22,7 +23,7 @@ const syncSchema = z.object({ intent: z.literal('sync') })
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['operator'])
-  const parsed = syncSchema.safeParse(Object.fromEntries(await request.formData()))
+  const parsed = syncSchema.safeParse(Object.fromEntries(await readForm(request)))
   if (!parsed.success) return Response.json({ fields: {}, formError: 'validation_failed' }, { status: 400 })
   const report = await syncLagoOutbox(context.platform.db, {
     now: Date.now(),

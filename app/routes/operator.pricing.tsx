@@ -21,6 +21,7 @@ import { messages, type MessageKey } from '#app/i18n/messages.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatFen, formatTime } from '#app/lib/format.ts'
 import { requireUser } from '#app/session.server.ts'
+import { readForm } from '#app/lib/read-form.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -118,7 +119,7 @@ function parseTiers(text: string): { upTo: number | null; unitPrice: string }[] 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['operator'])
   const actor = { id: user.id, label: user.username, role: user.role }
-  const form = Object.fromEntries(await request.formData())
+  const form = Object.fromEntries(await readForm(request))
   if (form.intent === 'cost') {
     const parsed = costSchema.safeParse(form)
     if (!parsed.success) return bad('cost', fieldsOf(parsed.error))

@@ -16,6 +16,7 @@ import { useLang, useT } from '#app/i18n/use-t.ts'
 import type { MessageKey } from '#app/i18n/messages.ts'
 import { requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { readForm } from '#app/lib/read-form.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -49,7 +50,7 @@ const actionSchema = z.discriminatedUnion('intent', [
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['operator'])
-  const formData = await request.formData()
+  const formData = await readForm(request)
   const form: Record<string, unknown> = {
     ...Object.fromEntries(formData),
     datasetCodes: formData.getAll('datasetCodes').map(String),

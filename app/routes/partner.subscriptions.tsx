@@ -9,6 +9,7 @@ import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatTime } from '#app/lib/format.ts'
 import { requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { readForm } from '#app/lib/read-form.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -44,7 +45,7 @@ interface ActionData {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['partner_admin'])
-  const parsed = schema.safeParse(Object.fromEntries(await request.formData()))
+  const parsed = schema.safeParse(Object.fromEntries(await readForm(request)))
   if (!parsed.success) {
     const fields = formFieldErrors(parsed.error)
     return Response.json({ fields, formError: null, detail: null } satisfies ActionData, { status: 400 })

@@ -23,6 +23,7 @@ import {
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { readForm } from '#app/lib/read-form.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -69,7 +70,7 @@ const refuseSchema = z.object({
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['source_unit'])
-  const form = Object.fromEntries(await request.formData())
+  const form = Object.fromEntries(await readForm(request))
   const target = `${String(form.intent ?? '')}:${String(form.itemId ?? '')}`
   const parsed = z.discriminatedUnion('intent', [grantSchema, refuseSchema]).safeParse(form)
   if (!parsed.success) {

@@ -1,17 +1,12 @@
+import { renderCsv, type CsvValue } from '#platform/csv/csv-cell.ts'
 import { fenToYuanPlain } from '../money/format.ts'
 import type { InvoiceView } from './invoice-view.ts'
 import { CHARGE_UNIT_LABELS, LINE_KIND_LABELS, PURPOSE_LABELS } from './labels.ts'
 
-const BOM = '\uFEFF'
-
-function cell(value: string | number | boolean | null): string {
-  const text = value === null ? '' : String(value)
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
-}
-
 /**
  * The invoice as CSV (RFC 4180, CRLF) with a UTF-8 BOM so spreadsheet programs read the Chinese text correctly: one
- * row per line, then subtotal, VAT, total and waived rows. Amounts in fen (exact) and in yuan.
+ * row per line, then subtotal, VAT, total and waived rows. Amounts in fen (exact) and in yuan. Text that a spreadsheet
+ * would run as a formula is neutralised (platform/csv/csv-cell.ts).
  */
 export function renderInvoiceCsv(invoice: InvoiceView): string {
   const header = [
@@ -36,7 +31,7 @@ export function renderInvoiceCsv(invoice: InvoiceView): string {
     'waived_fen',
     'unpriced',
   ]
-  const rows: (string | number | boolean | null)[][] = [header]
+  const rows: CsvValue[][] = [header]
   const head = [invoice.number ?? '', invoice.state, invoice.period, invoice.partner.code, invoice.partner.name]
   for (const l of invoice.lines) {
     rows.push([
@@ -80,5 +75,5 @@ export function renderInvoiceCsv(invoice: InvoiceView): string {
   rows.push(total(`增值税 VAT ${invoice.vatRate}`, invoice.vatFen))
   rows.push(total('合计 total', invoice.totalFen))
   rows.push([...head, '', '公益减免 waived (not charged)', '', '', '', '', '', '', '', '', '', '', '', invoice.waivedFen, ''])
-  return BOM + rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n'
+  return renderCsv(rows)
 }

@@ -1,18 +1,13 @@
+import { renderCsv, type CsvValue } from '#platform/csv/csv-cell.ts'
 import type { DistrictEconomyReport } from './collect-district-economy.ts'
-
-const BOM = '\uFEFF'
-
-const cell = (value: string | number | null): string => {
-  const text = value === null ? '' : String(value)
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
-}
 
 /**
  * The report as CSV, UTF-8 with a byte-order mark (so spreadsheet software reads the Chinese right), CRLF line ends.
- * One row per figure; a withheld figure has an empty value and `suppressed` = true. Amounts stay in integer fen.
+ * One row per figure; a withheld figure has an empty value and `suppressed` = true. Amounts stay in integer fen. Text
+ * that a spreadsheet would run as a formula is neutralised (platform/csv/csv-cell.ts).
  */
 export function renderReportCsv(report: DistrictEconomyReport): Buffer {
-  const lines: string[] = [
+  const rows: CsvValue[][] = [
     [
       'district_code',
       'district',
@@ -26,29 +21,25 @@ export function renderReportCsv(report: DistrictEconomyReport): Buffer {
       'value',
       'unit',
       'suppressed',
-    ].join(','),
+    ],
   ]
   for (const s of report.sections) {
     for (const r of s.rows) {
-      lines.push(
-        [
-          report.district.code,
-          report.district.zh,
-          report.period.text,
-          s.key,
-          s.titleZh,
-          s.datasetCode,
-          s.level,
-          r.labelZh,
-          r.labelEn,
-          r.value,
-          r.unit,
-          r.value === null,
-        ]
-          .map((v) => cell(typeof v === 'boolean' ? String(v) : v))
-          .join(','),
-      )
+      rows.push([
+        report.district.code,
+        report.district.zh,
+        report.period.text,
+        s.key,
+        s.titleZh,
+        s.datasetCode,
+        s.level,
+        r.labelZh,
+        r.labelEn,
+        r.value,
+        r.unit,
+        r.value === null,
+      ])
     }
   }
-  return Buffer.from(BOM + lines.join('\r\n') + '\r\n', 'utf8')
+  return Buffer.from(renderCsv(rows), 'utf8')
 }
