@@ -2,13 +2,76 @@ import { openDatabase } from '#db/client.ts'
 import { migrateDatabase } from '#db/migrate.ts'
 import { ensureDemoCity, findExampleEnterprise, printDemoAccess } from '#db/seed/ensure-demo-city.ts'
 import { EnvError, readEnv } from '#platform/env.ts'
-import { createPlatformServer } from './server/create-platform-server.ts'
-import { startScheduler } from './server/scheduler.ts'
+import { recordAudit, systemActor } from '#platform/audit/record-audit.ts'
+import { createPlatformServer, type PlatformServer } from './server/create-platform-server.ts'
+import { startScheduler, type Scheduler } from './server/scheduler.ts'
+import { waitForTurnToServe } from './server/supervisor.ts'
 import { expireAuthorizations } from '#catalog/authorizations/expire-authorizations.ts'
 import { runDuePulls } from '#catalog/datasets/run-due-pulls.ts'
 import { resumeReportExports } from '#gateway/reports/resume-report-exports.ts'
 import { createDatasetRules } from '#gateway/products/dataset-rules.ts'
 import { LAGO_SYNC_INTERVAL_MS, syncLagoOutbox } from '#billing/lago/sync-lago-outbox.ts'
+import type { ServerBuild } from '@remix-run/node'
+
+/** After a fatal error, in-flight requests get this long to be answered before their connections are cut. */
+const FATAL_DRAIN_MS = 3_000
+/** A shutdown after a fatal error that takes longer than this (a hung job, a stuck database) is abandoned. */
+const FATAL_SHUTDOWN_DEADLINE_MS = 20_000
+
+let platform: PlatformServer | null = null
+let scheduler: Scheduler | null = null
+let stopping = false
+
+/**
+ * Stops accepting, lets in-flight requests finish, commits every pending usage event (the gateway's recorder) and
+ * exits with `exitCode`. An answered call's event was committed before its answer was sent (ADR 0002), so the
+ * flush is for the calls still in flight; exiting without it would lose none that was acknowledged.
+ */
+function stopAndExit(reason: string, exitCode: number, opts: { fatal?: boolean } = {}) {
+  if (stopping) return
+  stopping = true
+  if (!platform) {
+    // Still loading, or the supervisor's standby: nothing was answered, nothing to flush.
+    console.log(`${reason}: stopping (not serving yet).`)
+    process.exit(exitCode)
+  }
+  console.log(`${reason}: finishing in-flight requests and flushing metering…`)
+  if (opts.fatal) {
+    // The process state is suspect: answer what is in flight quickly, then go (the supervisor starts a fresh one).
+    setTimeout(() => platform?.server.closeAllConnections(), FATAL_DRAIN_MS).unref()
+    setTimeout(() => {
+      console.error(`Shutdown after the fatal error took over ${FATAL_SHUTDOWN_DEADLINE_MS} ms; exiting.`)
+      process.exit(exitCode)
+    }, FATAL_SHUTDOWN_DEADLINE_MS).unref()
+  }
+  Promise.resolve(scheduler?.stop())
+    .then(() => platform?.close())
+    .then(
+      () => {
+        console.log(exitCode === 0 ? 'Stopped cleanly.' : `Metering flushed; exiting with ${exitCode}.`)
+        process.exit(exitCode)
+      },
+      (error) => {
+        console.error('Shutdown failed:', error)
+        process.exit(1)
+      },
+    )
+}
+
+// The last line of defence (ADR 0013). Request paths catch their own failures; an exception that still escapes
+// leaves the process in an unknown state (Node's advice: do not resume), so it drains, flushes and exits non-zero,
+// and the supervisor (`npm start`) starts a fresh process.
+process.on('uncaughtException', (error, origin) => {
+  console.error(`Fatal ${origin}:`, error)
+  stopAndExit('Fatal error', 1, { fatal: true }) // a no-op if a shutdown is already under way
+})
+// A rejected promise nobody awaited unwinds no synchronous code: the process is intact, so it keeps serving (and
+// the request, if one waited on it, is answered by its own path's timeout or catch). Logged so it gets fixed.
+process.on('unhandledRejection', (reason) => {
+  console.error('Unhandled promise rejection (serving on):', reason)
+})
+process.on('SIGTERM', () => stopAndExit('SIGTERM', 0))
+process.on('SIGINT', () => stopAndExit('SIGINT', 0))
 
 async function main() {
   let env
@@ -21,19 +84,33 @@ async function main() {
     }
     throw error
   }
+  // Everything slow to load is loaded before the turn to serve: under the supervisor this process may be the standby,
+  // and a promoted standby only has to open the database and listen.
+  const build = (await import(new URL('./build/index.js', import.meta.url).href)) as ServerBuild
+  const { restart } = await waitForTurnToServe()
   const database = await openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN)
   await migrateDatabase(database.db)
+  if (restart) {
+    // Recorded before this process answers anything, so whoever sees it up again can find why it went down.
+    await recordAudit(database.db, {
+      actor: systemActor('supervisor'),
+      action: 'platform.restarted',
+      objectType: 'platform',
+      detail: { ...restart, pid: process.pid, previousPid: restart.pid },
+    }).catch((error: unknown) => console.error('Could not record the restart in the audit log:', error))
+  }
   if (env.DEMO_MODE) {
     await ensureDemoCity(database.db, { scale: env.SEED_SCALE, log: (line) => console.log(line) })
   }
-  const platform = await createPlatformServer({ database, env })
+  const started = await createPlatformServer({ database, env, build })
+  platform = started
   // Report exports left queued or running by a stopped process start again here.
   await resumeReportExports(database.db, { datasetRules: createDatasetRules(database.db) })
-  console.log(`Shenyang public data platform listening on ${platform.url} (gateway at ${platform.url}/api/v1)`)
-  if (env.DEMO_MODE) printDemoAccess(platform.url, await findExampleEnterprise(database.db))
+  console.log(`Shenyang public data platform listening on ${started.url} (gateway at ${started.url}/api/v1)`)
+  if (env.DEMO_MODE) printDemoAccess(started.url, await findExampleEnterprise(database.db))
 
   // Jobs are idempotent, so several server processes may each run them.
-  const scheduler = startScheduler(
+  scheduler = startScheduler(
     [
       // Art. 17: on expiry access closes at once (the gateway checks endsAt itself); the job deletes the data.
       {
@@ -49,28 +126,9 @@ async function main() {
     ],
     { onError: (job, error) => console.error(`[job ${job}] failed:`, error) },
   )
-
-  let stopping = false
-  const stop = (signal: string) => {
-    if (stopping) return
-    stopping = true
-    console.log(`${signal}: finishing in-flight requests and flushing metering…`)
-    scheduler
-      .stop()
-      .then(() => platform.close())
-      .then(
-        () => {
-          console.log('Stopped cleanly.')
-          process.exit(0)
-        },
-        (error) => {
-          console.error('Shutdown failed:', error)
-          process.exit(1)
-        },
-      )
-  }
-  process.on('SIGTERM', () => stop('SIGTERM'))
-  process.on('SIGINT', () => stop('SIGINT'))
 }
 
-void main()
+main().catch((error: unknown) => {
+  console.error('Could not start:', error)
+  process.exit(1)
+})

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -47,9 +47,9 @@ describe('server process', () => {
     try {
       const { child, output, listening, exited } = startServer({ DATABASE_URL: `file:${path}` })
       const url = await listening
-      await new Promise((r) => setTimeout(r, 300)) // let the demo banner finish printing
+      // The demo banner is printed just after the listening line: wait for its last part.
+      await vi.waitFor(() => expect(output()).toContain(demoApiKey), { timeout: 10_000, interval: 20 })
       expect(output()).toContain('partner.admin')
-      expect(output()).toContain(demoApiKey)
 
       const db = await openDatabase(`file:${path}`)
       const [enterprise] = await db.db
@@ -120,7 +120,8 @@ describe('durable metering across a crash', () => {
         }
       }
       const workers = Array.from({ length: 20 }, worker)
-      await new Promise((r) => setTimeout(r, 700))
+      // Killed mid-load once a good number of calls were answered, however long a loaded machine takes to get there.
+      await vi.waitFor(() => expect(answered.length).toBeGreaterThan(50), { timeout: 20_000, interval: 10 })
       child.kill('SIGKILL')
       stop = true
       await Promise.all(workers)
