@@ -11,7 +11,7 @@ import { hasUrlControlCharacter } from '#platform/text/control-characters.ts'
  * - a request target that is not a path (`http://x/…`, `*`);
  * - methods the UI never uses (every form posts; actions read bodies only on POST);
  * - on POST, an `Origin` that is malformed, `null` or another site: Remix's own CSRF check throws on those and
- *   answers 500; we answer 400/403 first, with the same rule (origin host === Host), so its check never fires.
+ *   answers 500; we answer 400/403 first, with its rule (origin host === Host) and a scheme check, so it never fires.
  * Form bodies are checked where they are read (app/lib/read-form.server.ts).
  */
 export function createUiRequestGuard(options: { trustProxy: boolean }): RequestHandler {
@@ -33,9 +33,13 @@ export function createUiRequestGuard(options: { trustProxy: boolean }): RequestH
     if (req.method === 'POST') {
       const origin = req.headers.origin
       if (origin !== undefined) {
-        const originHost = parseOriginHost(origin)
-        if (originHost === null) return sendErrorPage(res, 400)
-        if (originHost !== host) return sendErrorPage(res, 403)
+        // `null`: a sandboxed frame, a file: page or a cross-site redirect chain; never one of our pages.
+        if (origin === 'null') return sendErrorPage(res, 403)
+        const parsed = parseOrigin(origin)
+        if (parsed === null) return sendErrorPage(res, 400)
+        // Plain HTTP here unless a proxy of ours ends TLS in front: then the page's origin may be https.
+        const schemeOk = parsed.protocol === 'http:' || (options.trustProxy && parsed.protocol === 'https:')
+        if (!schemeOk || parsed.host !== host) return sendErrorPage(res, 403)
       }
       closeIfBodyUnread(req, res)
     }
@@ -104,12 +108,12 @@ export function isCleanTarget(target: string): boolean {
   return true
 }
 
-/** The `host` of an http(s) Origin (`scheme://host[:port]`, nothing more), or null when it is anything else. */
-export function parseOriginHost(origin: string): string | null {
+/** An http(s) Origin (`scheme://host[:port]`, nothing more) as protocol and host, or null when it is anything else. */
+export function parseOrigin(origin: string): { protocol: string; host: string } | null {
   if (!/^https?:\/\/[^/?#@\s]+$/i.test(origin)) return null
   try {
     const parsed = new URL(origin)
-    return parsed.host
+    return { protocol: parsed.protocol, host: parsed.host }
   } catch {
     return null
   }
