@@ -13,6 +13,7 @@ export default defineConfig({
             '{app,catalog,gateway,billing,db,platform,cli,server}/**/*.test.{ts,tsx}',
             'test/integration/**/*.test.ts',
             'test/scenarios/**/*.test.ts',
+            'test/fuzz/**/*.test.ts',
           ],
           testTimeout: 30_000,
         },

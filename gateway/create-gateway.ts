@@ -18,6 +18,7 @@ import { hashApiKey, isWellFormedApiKey } from './keys/api-key-format.ts'
 import { GatewayError } from './http/gateway-error.ts'
 import { ClientClosedError, readJsonBody } from './http/read-json-body.ts'
 import { parseRequestTarget } from './http/request-target.ts'
+import { endAfterRequest } from './http/end-after-request.ts'
 import { bearerKeyOf, checkHeaders } from './http/check-headers.ts'
 import { SpecRequestValidator } from './http/spec-validator.ts'
 import { UsageRecorder } from './metering/usage-recorder.ts'
@@ -122,7 +123,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
       'cache-control': 'no-store',
       ...extra,
     })
-    res.end(payload)
+    // A slow sender is cut off with its answer; any other early answer waits for the rest of the body to drain.
+    if (extra?.connection === 'close') res.end(payload)
+    else endAfterRequest(res, payload)
   }
 
   function sendError(res: ServerResponse, error: GatewayError, requestId: string, extra?: Record<string, string> | null) {
@@ -344,6 +347,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
       const operation = state.operation ?? `${(req.method ?? '').slice(0, 10)} ${(req.url ?? '').split('?')[0]!.slice(0, 120)}`
       if (error instanceof ClientClosedError) {
         logRefusal(req, requestId, state.apiKeyId, operation, null)
+        // Nobody to answer: release the connection rather than leave a response open on it.
+        res.destroy()
         return
       }
       const gatewayError =

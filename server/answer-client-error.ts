@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 
 /** The HTTP status and stable code for a request Node's parser refused before any handler saw it. */
@@ -9,12 +10,19 @@ export function clientErrorAnswer(code: string | undefined): { status: number; c
     case 'ERR_HTTP_REQUEST_TIMEOUT':
     case 'ERR_HTTP_HEADERS_TIMEOUT':
       return { status: 408, code: 'request_timeout', message: 'The request was not received in time' }
+    case 'CONNECT':
+      return { status: 405, code: 'method_not_allowed', message: 'CONNECT is not served here' }
     default:
       return { status: 400, code: 'bad_request', message: 'Malformed HTTP request' }
   }
 }
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' }
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+}
 
 /**
  * `clientError` handler: a request the HTTP parser refused (bad framing, oversize or malformed headers, duplicate or
@@ -22,8 +30,18 @@ const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Time
  * connection closes. A client that is already gone gets nothing and is not an error of ours.
  */
 export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) {
+  // The client is gone (reset, or closed in the middle of a request): nothing to answer.
+  if (error.code === 'ECONNRESET' || error.code === 'HPE_INVALID_EOF_STATE' || !socket.writable) {
     socket.destroy()
+    return
+  }
+  // Garbage pipelined behind a request still being answered (a body longer than its Content-Length): that answer
+  // goes out first, in order, and only then the refusal. Node keeps the response in flight on the socket.
+  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage
+  if (inFlight && !inFlight.writableFinished) {
+    inFlight.shouldKeepAlive = false
+    inFlight.once('finish', () => answerClientError(error, socket))
+    inFlight.once('close', () => socket.destroy())
     return
   }
   const answer = clientErrorAnswer(error.code)

@@ -100,6 +100,8 @@ export async function createPlatformServer(opts: {
     }
   })
   server.on('clientError', answerClientError)
+  // CONNECT (proxy tunnels) is not served here; without a listener Node would drop the connection unanswered.
+  server.on('connect', (_req, socket) => answerClientError(Object.assign(new Error('CONNECT'), { code: 'CONNECT' }), socket))
   server.keepAliveTimeout = 5000
   // Slow senders cannot hold connections: headers within 20 s, a whole request (uploads included) within 10 min.
   server.headersTimeout = 20_000

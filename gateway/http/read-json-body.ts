@@ -7,8 +7,6 @@ export const MAX_BODY_BYTES = 64 * 1024
 export const MAX_JSON_DEPTH = 32
 /** A body not received in full within this time is refused (408): a slow sender cannot hold a call open. */
 export const BODY_TIMEOUT_MS = 15_000
-/** After a 413, at most this much more of the refused body is read and dropped before the connection is cut. */
-const DISCARD_LIMIT_BYTES = 256 * 1024
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
 
@@ -45,14 +43,14 @@ export function checkJsonContentType(header: string | undefined): void {
 /**
  * Reads the raw body with a hard cap. The cap is enforced as bytes arrive, whether the client declared a
  * Content-Length or streams chunks: past it the caller gets 413 at once, nothing more is buffered, a little more is
- * drained so the client can read the answer, and then the connection is closed.
+ * drained by the answer (end-after-request.ts) so the client can read it.
  */
 export function readBodyBytes(req: IncomingMessage, maxBytes = MAX_BODY_BYTES, timeoutMs = BODY_TIMEOUT_MS): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const declared = req.headers['content-length']
+    // The rest of a refused body is drained by the answer (end-after-request.ts), never buffered.
     if (declared !== undefined && Number(declared) > maxBytes) {
-      refuseRest(req)
-      reject(new GatewayError('payload_too_large', `Request body exceeds ${maxBytes} bytes`, undefined, { connection: 'close' }))
+      reject(new GatewayError('payload_too_large', `Request body exceeds ${maxBytes} bytes`))
       return
     }
     if (req.readableEnded) {
@@ -66,7 +64,6 @@ export function readBodyBytes(req: IncomingMessage, maxBytes = MAX_BODY_BYTES, t
       if (settled) return
       settled = true
       cleanup()
-      refuseRest(req)
       reject(
         new GatewayError('request_timeout', `The request body was not received within ${timeoutMs / 1000} s`, undefined, {
           connection: 'close',
@@ -85,10 +82,7 @@ export function readBodyBytes(req: IncomingMessage, maxBytes = MAX_BODY_BYTES, t
       if (size > maxBytes) {
         settled = true
         cleanup()
-        refuseRest(req)
-        reject(
-          new GatewayError('payload_too_large', `Request body exceeds ${maxBytes} bytes`, undefined, { connection: 'close' }),
-        )
+        reject(new GatewayError('payload_too_large', `Request body exceeds ${maxBytes} bytes`))
         return
       }
       chunks.push(chunk)
@@ -116,17 +110,6 @@ export function readBodyBytes(req: IncomingMessage, maxBytes = MAX_BODY_BYTES, t
     req.on('error', onError)
     req.on('close', onClose)
   })
-}
-
-/** Drops the rest of a refused body without keeping it; a client that keeps sending is cut off. */
-function refuseRest(req: IncomingMessage) {
-  let dropped = 0
-  req.on('error', () => undefined)
-  req.on('data', (chunk: Buffer) => {
-    dropped += chunk.length
-    if (dropped > DISCARD_LIMIT_BYTES) req.socket?.destroy()
-  })
-  req.resume()
 }
 
 /**
