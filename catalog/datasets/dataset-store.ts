@@ -1,4 +1,4 @@
-import { count, eq, getTableColumns } from 'drizzle-orm'
+import { and, count, desc, eq, getTableColumns, inArray } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type { Db } from '#db/client.ts'
@@ -10,6 +10,7 @@ import {
   citySocialSecurity,
   cityTaxCreditRatings,
   cityTrafficFlows,
+  datasetLoads,
   datasetRecords,
 } from '#db/schema/index.ts'
 import { rowsPerStatement } from '#db/seed/seed-city.ts'
@@ -18,6 +19,9 @@ import { rowsPerStatement } from '#db/seed/seed-city.ts'
 // table (`datasets.store_table`, one of the city_* tables) or, when it has none,
 // the generic `dataset_records` store (one JSON row per record). Loads replace
 // the whole content; the end of an authorization deletes it (Art. 17).
+// In dataset_records the dataset's data is the rows of its latest succeeded
+// load: a big file is staged beside the current rows and becomes the data when
+// its load record commits (stage-dataset-rows.ts).
 
 /** The typed store tables a dataset may name, by SQL table name. */
 export const STORE_TABLES: Record<string, SQLiteTable> = {
@@ -57,12 +61,23 @@ export function storeColumns(storeTable: string): Map<string, StoreColumn> {
   return out
 }
 
-/** How many rows of the dataset the platform holds now. */
+/** How many rows of the dataset the platform holds now (staged rows of a load under way are not the data yet). */
 export async function countStoreRows(db: Db, dataset: StoreRef): Promise<number> {
   const table = storeTableOf(dataset)
-  const [row] = table
-    ? await db.select({ n: count() }).from(table)
-    : await db.select({ n: count() }).from(datasetRecords).where(eq(datasetRecords.datasetId, dataset.id))
+  if (table) {
+    const [row] = await db.select({ n: count() }).from(table)
+    return row?.n ?? 0
+  }
+  const currentLoad = db
+    .select({ id: datasetLoads.id })
+    .from(datasetLoads)
+    .where(and(eq(datasetLoads.datasetId, dataset.id), eq(datasetLoads.state, 'succeeded')))
+    .orderBy(desc(datasetLoads.finishedAt), desc(datasetLoads.startedAt))
+    .limit(1)
+  const [row] = await db
+    .select({ n: count() })
+    .from(datasetRecords)
+    .where(and(eq(datasetRecords.datasetId, dataset.id), inArray(datasetRecords.loadId, currentLoad)))
   return row?.n ?? 0
 }
 

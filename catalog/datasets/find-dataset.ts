@@ -64,8 +64,16 @@ export async function findDataset(db: Db, opts: { code: string; sourceUnitId?: s
     rowCount,
     fields: fields.map((f) => ({ name: f.name, labelZh: f.labelZh, type: f.type, required: f.required, piTag: f.piTag })),
     loads: loads.map(({ report, ...load }) => {
-      const parsed = report ? (JSON.parse(report) as { problemCount: number; problems: RowProblem[] }) : null
-      return { ...load, problemCount: parsed?.problemCount ?? 0, problems: parsed?.problems.slice(0, 50) ?? [] }
+      const parsed = report
+        ? (JSON.parse(report) as { problemCount?: number; problems?: RowProblem[]; encoding?: string | null })
+        : null
+      return {
+        ...load,
+        problemCount: parsed?.problemCount ?? 0,
+        problems: parsed?.problems?.slice(0, 50) ?? [],
+        /** The file's text encoding as detected (file loads). */
+        encoding: parsed?.encoding ?? null,
+      }
     }),
     authorizations: grants,
   }

@@ -5,6 +5,9 @@ import { authorizations, datasetFields, datasetLoads, datasets, DELIVERY_MODES }
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { replaceStoreRows, storeColumns } from './dataset-store.ts'
+import type { TextEncodingName } from './decode-file-text.ts'
+import type { FileFormat } from './parse-dataset-file.ts'
+import type { Staging } from './stage-dataset-rows.ts'
 import type { FieldSpec, RowProblem } from './validate-rows.ts'
 
 // What every load (file, interface pull, table reload) shares: finding the
@@ -23,6 +26,19 @@ export interface LoadTarget {
   fields: FieldSpec[]
 }
 
+/** Why a file load changed nothing, for callers that answer differently (the upload route's HTTP status). */
+export type LoadRefusal =
+  | 'too_large'
+  | 'empty'
+  | 'interrupted'
+  | 'encoding'
+  | 'format'
+  | 'rows'
+  | 'no_rows'
+  | 'conflict'
+  | 'authorization_ended'
+  | 'unreadable'
+
 export interface LoadOutcome {
   loadId: string
   state: 'succeeded' | 'failed' | 'rejected'
@@ -34,6 +50,10 @@ export interface LoadOutcome {
   error: string | null
   /** Per-row problems of a rejected load (first ones). */
   problems: RowProblem[]
+  /** A file's text encoding as detected (file loads). */
+  encoding?: TextEncodingName | null
+  /** Why a file load changed nothing (file loads that did not succeed). */
+  reason?: LoadRefusal | null
 }
 
 /**
@@ -109,6 +129,16 @@ interface LoadRecord {
   fileName?: string | null
   checksum: string | null
   attempts?: number
+  /** A file's text encoding and format, kept with the load for lineage. */
+  encoding?: TextEncodingName | null
+  format?: FileFormat | null
+}
+
+/** The load record's `report`: the per-row problems, and for a file how it was read. */
+function reportOf(load: LoadRecord, problems: RowProblem[] | null, problemCount: number): string | null {
+  const read = load.encoding || load.format ? { encoding: load.encoding ?? null, format: load.format ?? null } : {}
+  if (problems === null && !load.encoding && !load.format) return null
+  return JSON.stringify({ problemCount, problems: problems ?? [], ...read })
 }
 
 /** Replaces the dataset's data with `rows` and records the succeeded load: one batch, all or nothing. */
@@ -153,9 +183,14 @@ export async function commitGoodLoad(
         checksum: load.checksum,
         fileName: load.fileName ?? null,
         attempts: load.attempts ?? 1,
+        report: reportOf(load, null, 0),
       }),
     ],
   )
+  return succeededOutcome(load, loadId, rowsTotal)
+}
+
+function succeededOutcome(load: LoadRecord, loadId: string, rowsTotal: number): LoadOutcome {
   return {
     loadId,
     state: 'succeeded',
@@ -166,7 +201,62 @@ export async function commitGoodLoad(
     attempts: load.attempts ?? 1,
     error: null,
     problems: [],
+    ...(load.encoding ? { encoding: load.encoding } : {}),
   }
+}
+
+/**
+ * Makes a staged load the dataset's data: the swap and the succeeded load
+ * record, with its audit entry, in one short batch (stage-dataset-rows.ts);
+ * then the replaced rows are deleted in short steps. `loadId` is the one the
+ * staging was opened with.
+ */
+export async function commitStagedLoad(
+  db: Db,
+  load: LoadRecord & { loadId: string; staging: Staging; rowsTotal: number },
+): Promise<LoadOutcome> {
+  const { loadId, rowsTotal } = load
+  await recordAudit(
+    db,
+    {
+      actor: load.actor,
+      action: 'dataset.load',
+      objectType: 'dataset',
+      objectId: load.dataset.id,
+      requestId: load.requestId,
+      detail: {
+        code: load.dataset.code,
+        loadId,
+        mode: load.mode,
+        trigger: load.trigger,
+        rows: rowsTotal,
+        checksum: load.checksum,
+        ...(load.encoding ? { encoding: load.encoding } : {}),
+      },
+    },
+    [
+      ...load.staging.swapStatements(),
+      db.insert(datasetLoads).values({
+        id: loadId,
+        datasetId: load.dataset.id,
+        mode: load.mode,
+        trigger: load.trigger,
+        actorLabel: load.actor.label,
+        startedAt: load.startedAt,
+        finishedAt: Date.now(),
+        state: 'succeeded',
+        rowsTotal,
+        rowsLoaded: rowsTotal,
+        rowsRejected: 0,
+        checksum: load.checksum,
+        fileName: load.fileName ?? null,
+        attempts: load.attempts ?? 1,
+        report: reportOf(load, null, 0),
+      }),
+    ],
+  )
+  await load.staging.cleanUp()
+  return succeededOutcome(load, loadId, rowsTotal)
 }
 
 /** Records a load that changed nothing: `rejected` (bad rows, with the per-row report) or `failed` (could not fetch). */
@@ -179,12 +269,13 @@ export async function recordBadLoad(
     rowsRejected?: number
     problems?: RowProblem[]
     problemCount?: number
+    reason?: LoadRefusal
+    loadId?: string
   },
 ): Promise<LoadOutcome> {
-  const loadId = randomUUID()
+  const loadId = load.loadId ?? randomUUID()
   const problems = load.problems ?? []
-  const report =
-    load.state === 'rejected' ? JSON.stringify({ problemCount: load.problemCount ?? problems.length, problems }) : null
+  const report = reportOf(load, load.state === 'rejected' ? problems : null, load.problemCount ?? problems.length)
   await recordAudit(
     db,
     {
@@ -193,7 +284,14 @@ export async function recordBadLoad(
       objectType: 'dataset',
       objectId: load.dataset.id,
       requestId: load.requestId,
-      detail: { code: load.dataset.code, loadId, mode: load.mode, trigger: load.trigger, error: load.error },
+      detail: {
+        code: load.dataset.code,
+        loadId,
+        mode: load.mode,
+        trigger: load.trigger,
+        error: load.error,
+        ...(load.encoding ? { encoding: load.encoding } : {}),
+      },
     },
     [
       db.insert(datasetLoads).values({
@@ -226,5 +324,7 @@ export async function recordBadLoad(
     attempts: load.attempts ?? 1,
     error: load.error,
     problems,
+    ...(load.encoding ? { encoding: load.encoding } : {}),
+    ...(load.reason ? { reason: load.reason } : {}),
   }
 }

@@ -21,6 +21,11 @@ export type RowProblemCode =
   | 'not_boolean'
   | 'not_date'
   | 'not_datetime'
+  // Found while reading the file, before the field checks:
+  | 'duplicate_key'
+  | 'field_count'
+  | 'too_deep'
+  | 'too_large'
 
 export interface RowProblem {
   /** 1-based data row (a CSV's header line is not counted). */
@@ -47,7 +52,7 @@ const DATETIME_RE = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{
 const isMissing = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '')
 
 const show = (v: unknown) => {
-  const s = typeof v === 'string' ? v : JSON.stringify(v)
+  const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v))
   return s.length > 60 ? `${s.slice(0, 57)}...` : s
 }
 
@@ -111,6 +116,83 @@ function parseDatetime(text: string): number | null {
   return local + 8 * 3_600_000 - sign * offsetMin * 60_000
 }
 
+/** A problem found while reading a row, before its fields are checked (a repeated key, a short CSV line). */
+export interface ReadProblem {
+  field: string
+  problem: RowProblemCode
+  value?: string
+}
+
+/**
+ * Checks rows one at a time against the fields (type, required; unknown keys
+ * are problems too) and normalises the values, counting problems across the
+ * file. Rows are objects keyed by field name; only own keys count, so a
+ * `constructor` field is never read off Object.prototype.
+ */
+export class RowValidator {
+  readonly problems: RowProblem[] = []
+  problemCount = 0
+  badRows = 0
+  rows = 0
+  readonly #fields: readonly FieldSpec[]
+  readonly #byName: Map<string, FieldSpec>
+  readonly #maxProblems: number
+
+  constructor(fields: readonly FieldSpec[], opts: { maxProblems?: number } = {}) {
+    this.#fields = fields
+    this.#byName = new Map(fields.map((f) => [f.name, f]))
+    this.#maxProblems = opts.maxProblems ?? 1000
+  }
+
+  report(p: RowProblem) {
+    this.problemCount++
+    if (this.problems.length < this.#maxProblems) this.problems.push(p)
+  }
+
+  /** The normalised row (keys in field order), or null when the row has a problem. */
+  check(raw: unknown, readProblems: readonly ReadProblem[] = []): Record<string, unknown> | null {
+    const row = ++this.rows
+    if (readProblems.length > 0) {
+      this.badRows++
+      for (const p of readProblems) this.report({ row, ...p })
+      return null
+    }
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      this.badRows++
+      this.report({ row, field: '', problem: 'not_an_object', value: show(raw) })
+      return null
+    }
+    const record = raw as Record<string, unknown>
+    const out: Record<string, unknown> = {}
+    let bad = false
+    for (const key of Object.keys(record)) {
+      if (!this.#byName.has(key)) {
+        bad = true
+        this.report({ row, field: key, problem: 'unknown_field' })
+      }
+    }
+    for (const field of this.#fields) {
+      const value = Object.hasOwn(record, field.name) ? record[field.name] : undefined
+      if (isMissing(value)) {
+        if (field.required) {
+          bad = true
+          this.report({ row, field: field.name, problem: 'required' })
+        } else out[field.name] = null
+        continue
+      }
+      const normalised = normaliseValue(field.type, value)
+      if (normalised.ok) out[field.name] = normalised.value
+      else {
+        bad = true
+        this.report({ row, field: field.name, problem: normalised.problem, value: show(value) })
+      }
+    }
+    if (!bad) return out
+    this.badRows++
+    return null
+  }
+}
+
 /**
  * Checks every row against the fields (type, required; unknown keys are
  * problems too) and normalises the values. Rows are objects keyed by field name.
@@ -120,50 +202,16 @@ export function validateRows(
   fields: readonly FieldSpec[],
   opts: { maxProblems?: number } = {},
 ): ValidationResult {
-  const maxProblems = opts.maxProblems ?? 1000
-  const byName = new Map(fields.map((f) => [f.name, f]))
-  const problems: RowProblem[] = []
-  let problemCount = 0
-  let badRows = 0
+  const validator = new RowValidator(fields, opts)
   const rows: Record<string, unknown>[] = []
-  const report = (p: RowProblem) => {
-    problemCount++
-    if (problems.length < maxProblems) problems.push(p)
+  for (const raw of input) {
+    const out = validator.check(raw)
+    if (out && validator.badRows === 0) rows.push(out)
   }
-  input.forEach((raw, index) => {
-    const row = index + 1
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-      badRows++
-      report({ row, field: '', problem: 'not_an_object', value: show(raw) })
-      return
-    }
-    const record = raw as Record<string, unknown>
-    const out: Record<string, unknown> = {}
-    let bad = false
-    for (const key of Object.keys(record)) {
-      if (!byName.has(key)) {
-        bad = true
-        report({ row, field: key, problem: 'unknown_field' })
-      }
-    }
-    for (const field of fields) {
-      const value = record[field.name]
-      if (isMissing(value)) {
-        if (field.required) {
-          bad = true
-          report({ row, field: field.name, problem: 'required' })
-        } else out[field.name] = null
-        continue
-      }
-      const normalised = normaliseValue(field.type, value)
-      if (normalised.ok) out[field.name] = normalised.value
-      else {
-        bad = true
-        report({ row, field: field.name, problem: normalised.problem, value: show(value) })
-      }
-    }
-    if (bad) badRows++
-    else if (badRows === 0) rows.push(out)
-  })
-  return { rows: badRows === 0 ? rows : [], problems, problemCount, badRows }
+  return {
+    rows: validator.badRows === 0 ? rows : [],
+    problems: validator.problems,
+    problemCount: validator.problemCount,
+    badRows: validator.badRows,
+  }
 }

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { systemActor } from '#platform/audit/record-audit.ts'
 import { listDatasets } from '#catalog/datasets/list-datasets.ts'
@@ -22,7 +23,7 @@ function reportLoad(io: Io, flags: Flags, result: Result<LoadOutcome>): number {
   const o = result.value
   print(io, flags, o, () =>
     [
-      `Load ${o.loadId}: ${o.state}, ${o.rowsLoaded}/${o.rowsTotal} rows loaded${o.checksum ? `, sha256 ${o.checksum}` : ''}`,
+      `Load ${o.loadId}: ${o.state}, ${o.rowsLoaded}/${o.rowsTotal} rows loaded${o.encoding ? `, read as ${o.encoding}` : ''}${o.checksum ? `, sha256 ${o.checksum}` : ''}`,
       ...(o.error ? [`  ${o.error}`] : []),
       ...o.problems
         .slice(0, 20)
@@ -31,6 +32,11 @@ function reportLoad(io: Io, flags: Flags, result: Result<LoadOutcome>): number {
     ].join('\n'),
   )
   return o.state === 'succeeded' ? 0 : 1
+}
+
+/** The file's chunks, opened only once the load starts reading (a refused load never opens it). */
+async function* readLazily(path: string): AsyncGenerator<Uint8Array> {
+  yield* createReadStream(path)
 }
 
 // Catalog commands (issue 3): datasets:list, datasets:load, authorizations:list, authorizations:expire.
@@ -65,22 +71,30 @@ export const catalogCommands: Record<string, CliCommand> = {
         if (!flags.json) io.out(`  ${phase}${total ? ` ${done}/${total} rows` : '…'}`)
       }
       if (typeof flags.file === 'string') {
-        let content: Buffer
+        let size: number
         try {
-          content = await readFile(flags.file)
+          const info = await stat(flags.file)
+          if (!info.isFile()) throw new Error('not a file')
+          size = info.size
         } catch (error) {
           io.err(`cannot read ${flags.file}: ${(error as Error).message}`)
           return 2
         }
-        if (!flags.json)
-          io.out(`Loading ${basename(flags.file)} (${content.length.toLocaleString('en')} bytes) into ${flags.dataset}…`)
+        if (!flags.json) io.out(`Loading ${basename(flags.file)} (${size.toLocaleString('en')} bytes) into ${flags.dataset}…`)
+        // Streamed: the file is read, decoded and checked chunk by chunk, never held whole (catalog/datasets/load-dataset-file.ts).
         const result = await loadDatasetFile(d.db, {
           actor,
           datasetCode: flags.dataset,
           fileName: basename(flags.file),
-          content,
+          content: readLazily(flags.file),
+          declaredBytes: size,
           trigger: 'cli',
-          onProgress: (p) => progress(p.phase, p.done, p.total),
+          onProgress: (p) => {
+            if (flags.json) return
+            if (p.phase === 'validate' && p.total === 0 && p.bytes !== undefined && size > 0) {
+              io.out(`  read ${Math.floor((p.bytes / size) * 100)}%, ${p.done.toLocaleString('en')} rows so far`)
+            } else progress(p.phase, p.done, p.total)
+          },
         })
         return reportLoad(io, flags, result)
       }
