@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { count, eq } from 'drizzle-orm'
 import {
   auditLog,
@@ -176,13 +176,15 @@ describe('authorization end (Art. 17): access closes, data deleted, logs kept', 
       const again = await terminateAuthorization(db, { actor: bureau, code: 'SQ-SCJG-0001', reason: 'again' })
       expect(again.ok || again.error.code).toBe('authorization_not_active')
 
-      // Access closes within the gateway's 500 ms cache.
-      const deadline = Date.now() + 1500
-      let answer = await verify()
-      while (answer.status === 200 && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 100))
-        answer = await verify()
-      }
+      // Access closes once the gateway's 500 ms cache expires (its 1 s promise is tested in gateway-two-processes).
+      const answer = await vi.waitFor(
+        async () => {
+          const a = await verify()
+          expect(a.status).not.toBe(200)
+          return a
+        },
+        { timeout: 15_000, interval: 100 },
+      )
       expect(answer.body.error?.code).toBe('authorization_ended')
       expect(answer.status).toBe(451)
 

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { eq, sql } from 'drizzle-orm'
 import { parse } from 'csv-parse/sync'
 import {
@@ -34,13 +34,16 @@ describe('district economic report (export jobs)', () => {
   const call = (method: 'GET' | 'POST', path: string, body?: unknown, key?: string) =>
     callGateway(h.baseUrl, method, path, { demoKey: demoApiKey, body, key })
 
+  /** Polls the job until it has ended, however long a loaded machine takes to render it (within the test's time). */
   async function waitForJob(id: string, key?: string) {
-    for (let i = 0; i < 200; i++) {
-      const { body } = await call('GET', `${EXPORTS}/${id}`, undefined, key)
-      if (body.state === 'succeeded' || body.state === 'failed') return body
-      await new Promise((r) => setTimeout(r, 50))
-    }
-    throw new Error('the export did not finish')
+    return vi.waitFor(
+      async () => {
+        const { body } = await call('GET', `${EXPORTS}/${id}`, undefined, key)
+        expect(['succeeded', 'failed'], 'the export has not ended').toContain(body.state)
+        return body
+      },
+      { timeout: 25_000, interval: 50 },
+    )
   }
 
   it('creates a job (202), runs it with progress, and downloads a PDF with the CJK font embedded, metered as export bytes', async () => {
