@@ -59,6 +59,14 @@ export default tseslint.config(
           ],
         },
       ],
+      // request.formData() answers 500 to a JSON, text or malformed body; readForm answers 4xx.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='formData'][callee.object.name='request']",
+          message: 'Read forms with readForm(request) from app/lib/read-form.server.ts (4xx for unexpected bodies).',
+        },
+      ],
     },
   },
 )

@@ -1,9 +1,10 @@
+import { connect } from 'node:net'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Role } from '#db/schema/identity.ts'
 import { DEMO_PASSWORD, DEMO_USERS } from '#db/seed/platform-fixtures.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
-import { discoverActionRoutes, fillPath, type ActionRoute } from '#test/support/remix-action-routes.ts'
+import { discoverActionRoutes, discoverLoaderRoutes, fillPath, type ActionRoute } from '#test/support/remix-action-routes.ts'
 
 /**
  * Every Remix action (found from app/routes, so a new route is covered without being listed) receives generated
@@ -18,6 +19,7 @@ import { discoverActionRoutes, fillPath, type ActionRoute } from '#test/support/
 const FIXED_SEED = 20_261_130
 const FRESH_SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31
 const RUNS = Number(process.env.FUZZ_RUNS ?? 24)
+const LOADER_RUNS = Math.max(1, Math.round(RUNS / 3))
 const REQUEST_TIMEOUT_MS = 10_000
 /** Refusals the audit log records on purpose: a failed sign-in is evidence (Art. 13), not a change. */
 const AUDITED_REFUSALS = new Set(['auth.sign_in_failed', 'auth.account_locked', 'auth.sign_in_refused_locked'])
@@ -314,11 +316,98 @@ function hostileRequest(route: ActionRoute, ownHost: string): fc.Arbitrary<Hosti
     })
 }
 
+const QUERY_NAMES = [
+  'page',
+  'from',
+  'to',
+  'month',
+  'year',
+  'q',
+  'period',
+  'closing',
+  'product',
+  'done',
+  'code',
+  'redirectTo',
+  'reason',
+  'status',
+  'index',
+  '_data',
+  '_routes',
+]
+
+/** A GET with hostile params and query: malformed or control escapes must be refused (400), the rest answered < 500. */
+function hostileGet(route: ActionRoute): fc.Arbitrary<HostileRequest> {
+  const badValue = fc.constantFrom(...MALFORMED_ESCAPES, ...CONTROL_ESCAPES)
+  const oddValue = fc.oneof(
+    unicodeText(30).map(enc),
+    fc.constantFrom(
+      '__proto__',
+      'constructor',
+      '-1',
+      '1e400',
+      '9007199254740993',
+      'a'.repeat(5000),
+      '%F0%9F%92%A9',
+      '2026-13',
+      '0000-00',
+    ),
+  )
+  const pair = fc.tuple(fc.constantFrom(...QUERY_NAMES, ...route.fields), fc.oneof({ arbitrary: oddValue, weight: 4 }, badValue))
+  return fc
+    .record({
+      identity: fc.constantFrom<Identity>('anonymous', 'allowed', 'allowed', 'other'),
+      viaData: fc.boolean(),
+      param: route.segments.some((s) => typeof s !== 'string')
+        ? fc.oneof({ arbitrary: fc.constant(null), weight: 2 }, fc.constantFrom(...HOSTILE_PARAMS))
+        : fc.constant(null),
+      pairs: fc.array(pair, { maxLength: 4 }),
+    })
+    .map(({ identity, viaData, param, pairs }) => {
+      const query = pairs.map(([k, v]) => `${k}=${v}`).join('&')
+      const bad =
+        (param !== null && [...MALFORMED_ESCAPES, ...CONTROL_ESCAPES].includes(param)) ||
+        pairs.some(([, v]) => [...MALFORMED_ESCAPES, ...CONTROL_ESCAPES].includes(v))
+      return {
+        label: `GET${param ? `, param ${param.slice(0, 30)}` : ''}${query ? `, query ${query.slice(0, 200)}` : ''}`,
+        identity,
+        viaData,
+        param,
+        query,
+        headers: {},
+        body: null,
+        mustRefuse: bad,
+        badForm: false,
+      }
+    })
+}
+
+/** The status of raw bytes sent to the server, for what fetch will not send (odd Host, absolute targets, TRACE). */
+function rawStatus(port: string, request: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => socket.write(request))
+    let data = ''
+    socket.setEncoding('latin1')
+    socket.setTimeout(REQUEST_TIMEOUT_MS, () => socket.destroy(new Error('no answer in time')))
+    socket.on('data', (chunk) => {
+      data += chunk
+      const match = /^HTTP\/1\.[01] (\d{3})/.exec(data)
+      if (match) {
+        resolve(Number(match[1]))
+        socket.destroy()
+      }
+    })
+    socket.on('error', reject)
+    socket.on('close', () => reject(new Error(`connection closed without an answer: ${JSON.stringify(data)}`)))
+  })
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The run
 
-describe('every Remix action refuses hostile posts without a 5xx or a change', () => {
+describe('every Remix action and loader refuses hostile requests without a 5xx or a change', () => {
   const routes = discoverActionRoutes()
+  const loaderRoutes = discoverLoaderRoutes()
   let platform: PlatformHarness
   let ownHost: string
   const serverLog: string[] = []
@@ -328,7 +417,7 @@ describe('every Remix action refuses hostile posts without a 5xx or a change', (
     platform = await startPlatform({ log: (line) => serverLog.push(line) })
     ownHost = new URL(platform.url).host
     console.log(
-      `[remix-actions-fuzz] ${routes.length} actions; seeds: fixed ${FIXED_SEED}, fresh ${FRESH_SEED} ` +
+      `[remix-actions-fuzz] ${routes.length} actions, ${loaderRoutes.length} loaders; seeds: fixed ${FIXED_SEED}, fresh ${FRESH_SEED} ` +
         `(replay: FUZZ_SEED=${FRESH_SEED} npx vitest run --project unit test/integration/remix-actions-fuzz.test.ts)`,
     )
   })
@@ -459,6 +548,145 @@ describe('every Remix action refuses hostile posts without a 5xx or a change', (
       })
     }
   }
+
+  const sessions = new Map<string, string>()
+  async function sessionOf(username: string): Promise<string> {
+    let cookie = sessions.get(username)
+    if (!cookie) sessions.set(username, (cookie = await signIn(username)))
+    return cookie
+  }
+
+  for (const [seedName, seed] of [
+    ['fixed', FIXED_SEED],
+    ['fresh', FRESH_SEED],
+  ] as const) {
+    for (const route of loaderRoutes) {
+      it(`GET ${route.file} (${seedName} seed ${seed})`, async () => {
+        const cookies: Record<Identity, string | null> = {
+          anonymous: null,
+          allowed: await sessionOf(userFor(route.roles, true)),
+          other: await sessionOf(userFor(route.roles, false)),
+        }
+        const plausible = await plausibleParams(route, cookies.allowed!)
+        await fc.assert(
+          fc.asyncProperty(hostileGet(route), async (h) => {
+            const path = fillPath(route, (p) => h.param ?? plausible[p] ?? 'x1') + (h.viaData ? '.data' : '')
+            const query = [route.isIndex ? 'index' : '', h.query].filter(Boolean).join('&')
+            const url = `${platform.url}${path}${query ? `?${query}` : ''}`
+            const cookie = cookies[h.identity]
+            const before = await auditTail()
+            let status: number
+            try {
+              sent++
+              const res = await fetch(url, {
+                headers: cookie ? { cookie } : {},
+                redirect: 'manual',
+                signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+              })
+              await res.arrayBuffer()
+              status = res.status
+            } catch (error) {
+              throw new Error(`no answer to ${h.label} as ${h.identity}: ${(error as Error).message}`)
+            }
+            const what = `${h.label} as ${h.identity} → ${status} (GET ${path})`
+            expect(status, what).toBeLessThan(500)
+            if (h.mustRefuse) expect(status, what).toBe(400)
+            if (status >= 400) expect(await auditSince(before), `audit entries after a refusal: ${what}`).toEqual([])
+          }),
+          { seed, numRuns: LOADER_RUNS, endOnFailure: false },
+        )
+      })
+    }
+  }
+
+  // The inputs that answered 500 (or a stack trace) before the guard and readForm, kept by name.
+  describe('UI crash inputs found so far', () => {
+    const form = 'username=a&password=b'
+    it.each<[string, string, RequestInit, number]>([
+      [
+        'JSON body to sign-in (formData() threw)',
+        '/login',
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' },
+        415,
+      ],
+      [
+        'JSON body to sign-in over single fetch',
+        '/login.data',
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' },
+        415,
+      ],
+      ['text/plain body to sign-in', '/login', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: form }, 415],
+      ['post without a body', '/login', { method: 'POST' }, 415],
+      [
+        'multipart whose boundary does not match',
+        '/lang',
+        { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=xyz' }, body: '--abc\r\n\r\nx\r\n--abc--' },
+        415,
+      ],
+      [
+        'foreign Origin (Remix CSRF check threw)',
+        '/login',
+        { method: 'POST', headers: { origin: 'http://x', 'content-type': 'application/x-www-form-urlencoded' }, body: form },
+        403,
+      ],
+      [
+        'Origin: null',
+        '/login',
+        { method: 'POST', headers: { origin: 'null', 'content-type': 'application/x-www-form-urlencoded' }, body: form },
+        403,
+      ],
+      [
+        'malformed Origin',
+        '/login',
+        { method: 'POST', headers: { origin: 'ht!tp://[::', 'content-type': 'application/x-www-form-urlencoded' }, body: form },
+        400,
+      ],
+      ['PUT to an action', '/login', { method: 'PUT' }, 405],
+      ['DELETE to an action', '/lang', { method: 'DELETE' }, 405],
+      ['malformed escape in a path param (Express threw URIError)', '/catalog/%E0%A4%A', {}, 400],
+      ['control character in a path param', '/operator/invoices/%00', {}, 400],
+      ['malformed escape in the query', '/catalog?q=%E0%A4%A', {}, 400],
+    ])('%s', async (_name, path, init, expected) => {
+      const res = await fetch(platform.url + path, { ...init, redirect: 'manual' })
+      const text = await res.text()
+      expect(res.status).toBe(expected)
+      // Pages answer with their error page; single fetch (`.data`) and resource routes (`/lang`) with their own format.
+      if (!path.endsWith('.data') && !path.startsWith('/lang')) expect(res.headers.get('content-type')).toMatch(/^text\/html/)
+      expect(text).not.toMatch(/at .+\.(js|ts):\d+/)
+    })
+
+    it.each([
+      ['Host with a space', 'GET /catalog HTTP/1.1\r\nHost: a b\r\n'],
+      ['Host with an open bracket', 'GET /catalog HTTP/1.1\r\nHost: [::\r\n'],
+      ['Host with a port beyond 65535', 'GET /catalog HTTP/1.1\r\nHost: x:99999999999\r\n'],
+      ['Host with userinfo', 'GET /catalog HTTP/1.1\r\nHost: a@b\r\n'],
+      ['absolute-form request target', 'GET http://evil.example/catalog HTTP/1.1\r\nHost: evil.example\r\n'],
+      ['TRACE', 'TRACE /login HTTP/1.1\r\nHost: 127.0.0.1\r\n'],
+    ])('%s answers 4xx (was 500)', async (_name, head) => {
+      const status = await rawStatus(new URL(platform.url).port, `${head}Connection: close\r\n\r\n`)
+      expect(status).toBeGreaterThanOrEqual(400)
+      expect(status).toBeLessThan(500)
+    })
+
+    it('sends the language switch back only to a path of ours', async () => {
+      for (const target of [
+        '//evil.example',
+        '/%2F%2Fevil.example',
+        '/\\evil.example',
+        '/\t/evil.example',
+        'https://evil.example',
+      ]) {
+        const res = await fetch(`${platform.url}/lang`, {
+          method: 'POST',
+          body: new URLSearchParams({ lang: 'en', redirectTo: target }),
+          redirect: 'manual',
+        })
+        await res.arrayBuffer()
+        expect(res.status, target).toBe(302)
+        expect(res.headers.get('location'), target).toBe('/')
+      }
+    })
+  })
 
   it('leaves the server up and logs no internal error', async () => {
     const res = await fetch(`${platform.url}/login`)

@@ -28,12 +28,24 @@ export interface ActionRoute {
  * `[x]` escapes).
  */
 export function discoverActionRoutes(): ActionRoute[] {
+  return discoverRoutes('action')
+}
+
+/** Every route file that exports a `loader` (pages and resource routes such as CSV and PDF downloads). */
+export function discoverLoaderRoutes(): ActionRoute[] {
+  return discoverRoutes('loader')
+}
+
+function discoverRoutes(exported: 'action' | 'loader'): ActionRoute[] {
+  const exports = new RegExp(
+    `export\\s+(async\\s+)?function\\s+${exported}\\b|export\\s+const\\s+${exported}\\b|export\\s*\\{[^}]*\\b${exported}\\b`,
+  )
   return readdirSync(ROUTES_DIR)
     .filter((file) => /\.(tsx|ts|jsx|js)$/.test(file) && !/\.test\./.test(file) && !file.startsWith('.'))
     .sort()
     .flatMap((file) => {
       const source = readFileSync(ROUTES_DIR + file, 'utf8')
-      if (!/export\s+(async\s+)?function\s+action\b|export\s+const\s+action\b|export\s*\{[^}]*\baction\b/.test(source)) return []
+      if (!exports.test(source)) return []
       return [{ file, ...routeShape(file), ...routeSourceFacts(source) }]
     })
 }
