@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 /**
  * The security headers of every response: Remix pages, static files and the API. One module so the UI (Express) and
  * the gateway (plain node:http) send the same set; it imports nothing from Express or Remix, so the gateway may use it.
- * docs/decisions/0013-security-headers-and-csp.md says why each value.
+ * docs/decisions/0015-ui-hostile-input-headers-and-csv.md says why each value.
  */
 
 export interface SecurityHeaderOptions {

@@ -6,7 +6,7 @@
  * shown as text. A partner's or source unit's name, a product title or a report label can then never become
  * `=HYPERLINK(…)` in the bureau's spreadsheet.
  *
- * One exception, decided in docs/decisions/0013-security-headers-and-csp.md: a cell that is exactly a decimal number
+ * One exception, decided in docs/decisions/0015-ui-hostile-input-headers-and-csv.md: a cell that is exactly a decimal number
  * (`-12.50`, `-1250`) stays as it is. A spreadsheet reads it as a number, not a formula, so the quote would protect
  * nothing and would turn credit amounts into text that no longer sums.
  */
