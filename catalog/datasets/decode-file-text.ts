@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite'
 
 // The text encoding of an uploaded dataset file, decided while it streams in
-// (docs/decisions/0015-dataset-intake-off-the-event-loop.md). Government exports
+// (docs/decisions/0016-dataset-intake-off-the-event-loop.md). Government exports
 // in China are often GBK/GB18030 rather than UTF-8: such a file is decoded, never
 // loaded garbled, and a file in no encoding we can tell is refused by name.
 

@@ -1,5 +1,5 @@
 // An incremental parser for a JSON file holding an array of records
-// (docs/decisions/0015-dataset-intake-off-the-event-loop.md). Text arrives in
+// (docs/decisions/0016-dataset-intake-off-the-event-loop.md). Text arrives in
 // chunks; each element of the top-level array is handed out as soon as it is
 // complete, so a file is never held whole. Unlike JSON.parse it reports a key
 // repeated in an object (JSON.parse silently keeps the last), bounds nesting

@@ -9,7 +9,7 @@ import { STORE_TABLES, storeColumns, type StoreRef } from './dataset-store.ts'
 import type { StoreRow, StoreShape } from './scan-dataset-file.ts'
 import type { FieldSpec } from './validate-rows.ts'
 
-// Staging for a big load (docs/decisions/0015-dataset-intake-off-the-event-loop.md).
+// Staging for a big load (docs/decisions/0016-dataset-intake-off-the-event-loop.md).
 // Rows are written in short transactions while the file streams in, each a few
 // milliseconds, with a turn of the event loop between them, so metered calls keep
 // being served. None of them is visible as the dataset's data until one short
