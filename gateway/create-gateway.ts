@@ -24,7 +24,7 @@ import { SpecRequestValidator } from './http/spec-validator.ts'
 import { UsageRecorder } from './metering/usage-recorder.ts'
 import type { ProductOperation } from './products/product-operation.ts'
 import { RouteTable } from './http/route-table.ts'
-import { drainReportExports } from './reports/report-jobs.ts'
+import { settleReportExports } from './reports/report-jobs.ts'
 import { createProductOperations } from './products/index.ts'
 import { loadOpenApiJson } from './openapi-document.ts'
 import { SlidingWindowLimiter } from './limits/sliding-window-limiter.ts'
@@ -367,8 +367,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
     async close() {
       clearInterval(syncTimer)
       await syncing
-      // Report jobs write their files to the database: let running ones finish before it closes.
-      await drainReportExports()
+      // Report jobs write their files to the database: let the running one finish before it closes (queued ones
+      // stay queued and resume at the next start).
+      await settleReportExports()
       await recorder.close()
     },
   }

@@ -88,7 +88,9 @@ export async function createPlatformServer(opts: {
     inFlight.add(res)
     res.on('close', () => inFlight.delete(res))
     const url = req.url ?? ''
-    if (url.startsWith(GATEWAY_BASE_PATH + '/')) return gateway.handle(req, res)
+    if (url.startsWith(GATEWAY_BASE_PATH) && /^[/?]?$/.test(url.charAt(GATEWAY_BASE_PATH.length))) {
+      return gateway.handle(req, res)
+    }
     try {
       // Only origin-form targets (`/path`): an absolute URL or `*` would reach the UI with a base it cannot resolve.
       if (!url.startsWith('/')) return answerPlainError(res, 400, 'bad_request', 'The request target must be a path')

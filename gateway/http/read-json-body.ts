@@ -118,6 +118,9 @@ export function readBodyBytes(req: IncomingMessage, maxBytes = MAX_BODY_BYTES, t
  */
 export async function readJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   checkJsonContentType(req.headers['content-type'])
+  // Compressed bodies are not accepted: a small gzip can inflate to gigabytes past every size check.
+  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase()
+  if (encoding !== 'identity') throw new GatewayError('unsupported_media_type', 'Content-Encoding is not supported')
   const bytes = await readBodyBytes(req, maxBytes)
   return parseJsonBytes(bytes)
 }

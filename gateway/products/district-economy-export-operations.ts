@@ -31,7 +31,9 @@ function toGatewayError(error: DomainError): GatewayError {
     ? new GatewayError('validation_failed', error.message, error.fields)
     : error.kind === 'not_found'
       ? new GatewayError('not_found', error.message)
-      : new GatewayError('internal_error', error.message)
+      : error.kind === 'rate_limited'
+        ? new GatewayError('rate_limited', error.message, undefined, { 'retry-after': '10' })
+        : new GatewayError('internal_error', error.message)
 }
 
 /**

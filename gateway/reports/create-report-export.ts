@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { and, eq, inArray } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { reportExports } from '#db/schema/index.ts'
 import { recordAudit } from '#platform/audit/record-audit.ts'
@@ -9,6 +10,9 @@ import { districtOrNull } from './collect-district-economy.ts'
 import { scheduleReportExport } from './report-jobs.ts'
 import { apiKeyActor, toReportExportJob, type ReportExportJob } from './report-export-view.ts'
 import { parseReportPeriod } from './report-period.ts'
+
+/** Exports one partner may have queued or running at once. */
+export const MAX_OPEN_EXPORTS_PER_PARTNER = 5
 
 export interface CreateReportExportInput {
   caller: Caller
@@ -38,6 +42,19 @@ export async function createReportExport(
       'district must be a Shenyang district code and period YYYY, YYYY-Qn or YYYY-MM',
       fields,
     )
+
+  // Each export is CPU work on the gateway's thread: a partner may have only a few waiting or running at a time.
+  const open = await db.$count(
+    reportExports,
+    and(eq(reportExports.partnerId, opts.caller.partnerId), inArray(reportExports.state, ['queued', 'running'])),
+  )
+  if (open >= MAX_OPEN_EXPORTS_PER_PARTNER) {
+    return fail(
+      'rate_limited',
+      'exports_in_progress',
+      `${open} exports of this partner are still queued or running; create more when they finish`,
+    )
+  }
 
   const row = {
     id: randomUUID(),

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { eq, sql } from 'drizzle-orm'
+import { eq, inArray, sql } from 'drizzle-orm'
 import { parse } from 'csv-parse/sync'
 import {
   apiKeys,
@@ -13,6 +13,7 @@ import {
 } from '#db/schema/index.ts'
 import { generateApiKey } from '#gateway/keys/api-key-format.ts'
 import { drainReportExports } from '#gateway/reports/report-jobs.ts'
+import { MAX_OPEN_EXPORTS_PER_PARTNER } from '#gateway/reports/create-report-export.ts'
 import { resumeReportExports } from '#gateway/reports/resume-report-exports.ts'
 import { createDatasetRules } from '#gateway/products/dataset-rules.ts'
 import { callGateway, expectConformsToSpec } from '#test/support/openapi.ts'
@@ -188,6 +189,55 @@ describe('district economic report (export jobs)', () => {
     expect(bad.body.error.fields).toEqual({ period: 'invalid_string', format: 'invalid_enum_value' })
     const notShenyang = await call('POST', EXPORTS, { district: '110108', period: '2026', format: 'pdf' })
     expect(notShenyang.body.error.fields).toEqual({ district: 'not_a_shenyang_district' })
+  })
+
+  it('lets a partner have only a few exports queued or running (429 beyond) and runs them one at a time', async () => {
+    const first = await call('POST', EXPORTS, { district: '210102', period: '2026-09', format: 'csv' })
+    await waitForJob(first.body.id)
+    const [job] = await h.database.db.select().from(reportExports).where(eq(reportExports.id, first.body.id))
+    // Jobs left waiting (written directly: not scheduled in this process, so they stay queued).
+    const waiting = Array.from({ length: MAX_OPEN_EXPORTS_PER_PARTNER }, () => ({
+      ...job!,
+      id: crypto.randomUUID(),
+      state: 'queued' as const,
+      progress: 0,
+      content: null,
+      bytes: null,
+      completedAt: null,
+    }))
+    await h.database.db.insert(reportExports).values(waiting)
+    const refused = await call('POST', EXPORTS, { district: '210102', period: '2026-09', format: 'csv' })
+    expect(refused.res.status).toBe(429)
+    expect(refused.body.error.code).toBe('rate_limited')
+    expect(refused.res.headers.get('retry-after')).toMatch(/^\d+$/)
+    await h.database.db.delete(reportExports).where(
+      inArray(
+        reportExports.id,
+        waiting.map((w) => w.id),
+      ),
+    )
+
+    const created = await Promise.all(
+      ['2026-07', '2026-08', '2026-09'].map((period) => call('POST', EXPORTS, { district: '210104', period, format: 'pdf' })),
+    )
+    let mostRunning = 0
+    await vi.waitFor(
+      async () => {
+        const states = await h.database.db
+          .select({ state: reportExports.state })
+          .from(reportExports)
+          .where(
+            inArray(
+              reportExports.id,
+              created.map((c) => c.body.id),
+            ),
+          )
+        mostRunning = Math.max(mostRunning, states.filter((x) => x.state === 'running').length)
+        expect(states.every((x) => x.state === 'succeeded')).toBe(true)
+      },
+      { timeout: 60_000, interval: 5 },
+    )
+    expect(mostRunning).toBeLessThanOrEqual(1)
   })
 
   it('resumes, after a restart, the exports a stopped process left queued or running', async () => {
