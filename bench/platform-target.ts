@@ -1,0 +1,74 @@
+/**
+ * Bench target: the whole platform (createPlatformServer: the Remix UI and the metered gateway in one process, as
+ * `npm start` serves them) over a given database, in its own process. Usage: tsx bench/platform-target.ts <db-url>
+ * Forked by bench/intake.ts. It reports its port, then, on request, the longest event-loop stall since the last
+ * request (perf_hooks.monitorEventLoopDelay). On `{type:'stop'}` / SIGTERM it closes the server (flushing metering)
+ * and exits 0. Needs `remix build` (build/index.js).
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { openDatabase } from '#db/client.ts'
+import { readEnv } from '#platform/env.ts'
+import { createPlatformServer } from '../server/create-platform-server.ts'
+
+export type PlatformTargetMessage =
+  | { type: 'ready'; port: number }
+  /** Event-loop delay since the previous `loop` request, in ms. */
+  | { type: 'loop'; maxMs: number; p99Ms: number; meanMs: number }
+  | { type: 'stopped' }
+  | { type: 'error'; message: string }
+
+export type PlatformParentMessage = { type: 'loop' } | { type: 'stop' }
+
+const send = (message: PlatformTargetMessage) =>
+  new Promise<void>((resolve) =>
+    process.send && process.connected ? process.send(message, undefined, {}, () => resolve()) : resolve(),
+  )
+
+const url = process.argv[2]
+if (!url) {
+  console.error('usage: tsx bench/platform-target.ts <db-url>')
+  process.exit(2)
+}
+
+const database = await openDatabase(url)
+const env = readEnv({
+  NODE_ENV: 'production',
+  PORT: '0',
+  HOST: '127.0.0.1',
+  DATABASE_URL: url,
+  DEMO_MODE: 'false',
+  SESSION_SECRET: 'bench-session-secret-0123456789',
+  SUBJECT_HASH_KEY: 'bench-subject-hash-key-0123456789',
+})
+const platform = await createPlatformServer({ database, env, log: (line) => console.error(`[platform] ${line}`) })
+const delay = monitorEventLoopDelay({ resolution: 10 })
+delay.enable()
+
+let stopping = false
+const stop = () => {
+  if (stopping) return
+  stopping = true
+  delay.disable()
+  platform.close().then(
+    async () => {
+      await send({ type: 'stopped' })
+      process.exit(0)
+    },
+    async (error: unknown) => {
+      await send({ type: 'error', message: (error as Error)?.stack ?? String(error) })
+      process.exit(1)
+    },
+  )
+}
+process.on('message', (message: PlatformParentMessage) => {
+  if (message?.type === 'stop') stop()
+  if (message?.type === 'loop') {
+    void send({ type: 'loop', maxMs: delay.max / 1e6, p99Ms: delay.percentile(99) / 1e6, meanMs: delay.mean / 1e6 })
+    delay.reset()
+  }
+})
+process.on('SIGTERM', stop)
+process.on('SIGINT', stop)
+process.on('disconnect', stop)
+
+await send({ type: 'ready', port: Number(new URL(platform.url).port) })
