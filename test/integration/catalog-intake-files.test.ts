@@ -318,6 +318,16 @@ describe('file intake: encodings, hostile files, streaming and staging (issue 8)
       expect(await stagingTables()).toEqual([])
     })
 
+    it('drops the staging table a crashed process left behind', async () => {
+      // No process can have this id (above Linux's largest pid_max): its load died with it.
+      await t.client.execute(
+        'CREATE TABLE "city_hospital_visits__load_4194305" (district_code text, month text, outpatient_visits integer)',
+      )
+      const csv = 'district_code,month,outpatient_visits,inpatient_admissions,emergency_visits\n210102,2026-10,1,2,3\n'
+      expect(unwrap(await load('DS-WJ-0001', 'v.csv', csv)).state).toBe('succeeded')
+      expect(await stagingTables()).toEqual([])
+    })
+
     it('refuses a repeated primary key by row, leaving the table as it was and no staging table behind', async () => {
       const before = await t.db.select().from(cityHospitalVisits)
       const csv = [
