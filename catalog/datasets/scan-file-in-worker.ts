@@ -46,12 +46,33 @@ export function scanInPlace(opts: ScanOptions): FileScan {
 /** Heap for one scan: rows are handed out per chunk, so only a record (≤ 4 MiB) and the report are ever held. */
 const WORKER_HEAP_MB = 256
 
+/**
+ * Worker scans running at once in this process; more wait their turn (their uploads are then read no further, so
+ * the senders wait too). Each worker costs a thread, a heap and most of a core: without a bound, parallel uploads
+ * could take the machine from the API.
+ */
+export const MAX_CONCURRENT_SCANS = 2
+let runningScans = 0
+const scanQueue: (() => void)[] = []
+
+async function takeScanSlot(): Promise<() => void> {
+  if (runningScans >= MAX_CONCURRENT_SCANS) await new Promise<void>((resolve) => scanQueue.push(resolve))
+  else runningScans++
+  let released = false
+  return () => {
+    if (released) return
+    released = true
+    const next = scanQueue.shift()
+    // The slot passes straight to the next waiter.
+    if (next) next()
+    else runningScans--
+  }
+}
+
 /** The scan in a worker thread: the main thread only posts bytes and receives rows. */
 export function scanInWorker(opts: ScanOptions): FileScan {
-  const worker = new Worker(new URL('./start-intake-worker.mjs', import.meta.url), {
-    workerData: opts,
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
-  })
+  let worker: Worker | null = null
+  let release: (() => void) | null = null
   let nextId = 0
   const waiting = new Map<number, { resolve: (reply: WorkerReply) => void; reject: (error: Error) => void }>()
   let broken: Error | null = null
@@ -60,26 +81,42 @@ export function scanInWorker(opts: ScanOptions): FileScan {
     for (const w of waiting.values()) w.reject(broken)
     waiting.clear()
   }
-  worker.on('message', (reply: WorkerReply) => {
-    const w = waiting.get(reply.id)
-    if (!w) return
-    waiting.delete(reply.id)
-    if (reply.type === 'error') w.reject(new ScanWorkerError(`intake worker failed: ${reply.message}`))
-    else w.resolve(reply)
-  })
-  worker.on('error', (error) => breakAll(new ScanWorkerError(`intake worker: ${(error as Error)?.message ?? String(error)}`)))
-  worker.on('exit', (code) => breakAll(new ScanWorkerError(`intake worker exited (code ${code})`)))
+  let started: Promise<Worker> | null = null
+  /** Starts the worker once a slot is free. */
+  const start = () =>
+    (started ??= takeScanSlot().then((free) => {
+      release = free
+      const w = new Worker(new URL('./start-intake-worker.mjs', import.meta.url), {
+        workerData: opts,
+        resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+      })
+      w.on('message', (reply: WorkerReply) => {
+        const waiter = waiting.get(reply.id)
+        if (!waiter) return
+        waiting.delete(reply.id)
+        if (reply.type === 'error') waiter.reject(new ScanWorkerError(`intake worker failed: ${reply.message}`))
+        else waiter.resolve(reply)
+      })
+      w.on('error', (error) => breakAll(new ScanWorkerError(`intake worker: ${(error as Error)?.message ?? String(error)}`)))
+      w.on('exit', (code) => {
+        breakAll(new ScanWorkerError(`intake worker exited (code ${code})`))
+        release?.()
+      })
+      worker = w
+      return w
+    }))
   let closed: Promise<void> | null = null
 
-  function ask(request: WorkerRequest): Promise<WorkerReply> {
-    if (broken) return Promise.reject(broken)
+  async function ask(request: WorkerRequest): Promise<WorkerReply> {
+    const w = await start()
+    if (broken) throw broken
     return new Promise<WorkerReply>((resolve, reject) => {
       waiting.set(request.id, { resolve, reject })
       // A copy the worker owns (a Buffer's slice() would share memory: the chunk may be a view into a pooled buffer).
       if (request.type === 'write') {
         const bytes = new Uint8Array(request.bytes)
-        worker.postMessage({ ...request, bytes }, [bytes.buffer])
-      } else worker.postMessage(request)
+        w.postMessage({ ...request, bytes }, [bytes.buffer])
+      } else w.postMessage(request)
     })
   }
 
@@ -95,7 +132,12 @@ export function scanInWorker(opts: ScanOptions): FileScan {
       return { rows: reply.rows, summary: reply.summary }
     },
     close() {
-      closed ??= worker.terminate().then(() => undefined)
+      closed ??= (async () => {
+        if (!started) return
+        await started
+        await worker?.terminate()
+        release?.()
+      })()
       return closed
     },
   }

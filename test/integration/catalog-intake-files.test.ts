@@ -243,6 +243,15 @@ describe('file intake: encodings, hostile files, streaming and staging (issue 8)
       expect(await rowCount(ds.code)).toBe(2)
     })
 
+    it('loads several big files at once, two scans at a time', async () => {
+      const datasets = [await fileDataset(), await fileDataset(), await fileDataset()]
+      const outcomes = await Promise.all(
+        datasets.map(async (ds) => unwrap(await load(ds.code, 'big.csv', inChunks(Buffer.from(peopleCsv(15_000)), 32 * 1024)))),
+      )
+      expect(outcomes.map((o) => [o.state, o.rowsLoaded])).toEqual(datasets.map(() => ['succeeded', 15_000]))
+      for (const ds of datasets) expect(await rowCount(ds.code)).toBe(15_000)
+    })
+
     it('runs one load of a store at a time', async () => {
       const ds = await fileDataset()
       let release!: () => void
