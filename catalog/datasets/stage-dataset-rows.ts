@@ -35,7 +35,7 @@ export interface Staging {
   readonly staged: number
   /** Stages the file's next rows; null, or why the store refused one (nothing more may be staged then). */
   insert(rows: readonly StoreRow[]): Promise<StagingProblem | null>
-  /** Whether every staged row is still there. */
+  /** Whether the staged rows are all still there (another load or the end of the authorization may have removed them). */
   isIntact(): Promise<boolean>
   /** The statements that make the staged rows the dataset's data: run them in one batch with the load record. */
   swapStatements(): BatchItem<'sqlite'>[]
@@ -49,6 +49,8 @@ export interface Staging {
 const TARGET_TXN_MS = 8
 const MIN_ROWS_PER_TXN = 20
 const MAX_ROWS_PER_TXN = 5000
+/** Rows counted per query when checking the staged rows (a few milliseconds each). */
+const COUNT_SLICE = 50_000
 
 const clientOf = (db: Db) => (db as Db & { $client: Client }).$client
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`
@@ -242,11 +244,18 @@ async function openRecordStaging(db: Db, datasetId: string, loadId: string): Pro
     },
     insert: (r) => rows.insert(r),
     async isIntact() {
-      const result = await client.execute({
-        sql: 'SELECT count(*) AS n FROM dataset_records WHERE dataset_id = ? AND row_no > ? AND row_no <= ? AND load_id = ?',
-        args: [datasetId, base, base + rows.staged, loadId],
-      })
-      return Number(result.rows[0]?.n ?? -1) === rows.staged
+      // Counted in slices of the row-number range, a turn of the event loop between two: one count over a million
+      // rows would hold the thread for a sixth of a second.
+      for (let from = base; from < base + rows.staged; from += COUNT_SLICE) {
+        const to = Math.min(base + rows.staged, from + COUNT_SLICE)
+        const result = await client.execute({
+          sql: 'SELECT count(*) AS n FROM dataset_records WHERE dataset_id = ? AND row_no > ? AND row_no <= ? AND load_id = ?',
+          args: [datasetId, from, to, loadId],
+        })
+        if (Number(result.rows[0]?.n ?? -1) !== to - from) return false
+        await nextTurn()
+      }
+      return true
     },
     swapStatements: () => [],
     cleanUp: () =>
@@ -327,12 +336,12 @@ async function openTableStaging(db: Db, table: string, shape: Extract<StoreShape
     },
     insert: (r) => rows.insert(r),
     async isIntact() {
-      try {
-        const result = await client.execute(`SELECT count(*) AS n FROM ${quote(staging)}`)
-        return Number(result.rows[0]?.n ?? -1) === rows.staged
-      } catch {
-        return false
-      }
+      // The staging table is this load's alone; what could go is the table itself.
+      const result = await client.execute({
+        sql: "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?",
+        args: [staging],
+      })
+      return Number(result.rows[0]?.n ?? 0) === 1
     },
     swapStatements: () => [
       db.run(sql.raw(`DROP TABLE ${quote(table)}`)),
