@@ -56,6 +56,8 @@ export interface GatewayOptions {
   onError?: (error: unknown, requestId: string) => void
   /** Secret for the keyed hash of verified subjects (usage_events.subject_hash). */
   subjectHashKey?: string
+  /** Headers every answer carries (the server's security headers: CSP, nosniff, framing, HSTS behind TLS). */
+  responseHeaders?: Record<string, string>
   /** The operations served; default: every product operation (gateway/products/index.ts). */
   operations?: ProductOperation[]
 }
@@ -89,6 +91,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   // A KeyObject: the HMAC key is prepared once, not per call.
   const subjectKey = createSecretKey(Buffer.from(opts.subjectHashKey ?? DEV_SUBJECT_HASH_KEY, 'utf8'))
   const recorder = new UsageRecorder(db)
+  const responseHeaders = opts.responseHeaders ?? {}
   const keys = new TtlCache<string, KeyAccess | null>(ACCESS_TTL_MS)
   const productsByCode = new TtlCache<string, ProductAccess | null>(ACCESS_TTL_MS)
   const subs = new TtlCache<string, SubscriptionAccess | null>(ACCESS_TTL_MS)
@@ -117,6 +120,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     extra?: Record<string, string>,
   ) {
     res.writeHead(status, {
+      ...responseHeaders,
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(payload),
       'x-request-id': requestId,

@@ -17,6 +17,9 @@ export function clientErrorAnswer(code: string | undefined): { status: number; c
   }
 }
 
+/** How long a refusal waits for the answer before it on the same connection. */
+const IN_FLIGHT_WAIT_MS = 15_000
+
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
   405: 'Method Not Allowed',
@@ -40,13 +43,27 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage
   if (inFlight && !inFlight.writableFinished) {
     inFlight.shouldKeepAlive = false
-    inFlight.once('finish', () => answerClientError(error, socket))
-    inFlight.once('close', () => socket.destroy())
+    // A bounded wait: the connection is released even if that answer never comes.
+    const cutOff = setTimeout(() => socket.destroy(), IN_FLIGHT_WAIT_MS)
+    cutOff.unref()
+    inFlight.once('finish', () => {
+      clearTimeout(cutOff)
+      answerClientError(error, socket)
+    })
+    inFlight.once('close', () => {
+      clearTimeout(cutOff)
+      socket.destroy()
+    })
     return
   }
   const answer = clientErrorAnswer(error.code)
   const requestId = `req_${randomUUID().replace(/-/g, '')}`
   const body = JSON.stringify({ error: { code: answer.code, message: answer.message, requestId } })
+  // Node's HTTP server keeps half-open sockets; after a parser error nobody reads this one any more, so it is
+  // drained and closed here, with a bound, rather than left open.
+  socket.on('error', () => undefined)
+  socket.resume()
+  setTimeout(() => socket.destroy(), 5_000).unref()
   socket.end(
     `HTTP/1.1 ${answer.status} ${REASONS[answer.status]}\r\n` +
       'content-type: application/json; charset=utf-8\r\n' +

@@ -7,7 +7,13 @@ import type { ServerBuild } from '@remix-run/node'
 import type { Database } from '#db/client.ts'
 import type { Env } from '#platform/env.ts'
 import { createGateway, GATEWAY_BASE_PATH, type Gateway } from '#gateway/create-gateway.ts'
-import { applySecurityHeaders, createCspNonce, pageContentSecurityPolicy } from './security-headers.ts'
+import {
+  API_CONTENT_SECURITY_POLICY,
+  applySecurityHeaders,
+  createCspNonce,
+  pageContentSecurityPolicy,
+  securityHeaders,
+} from './security-headers.ts'
 import { createUiErrorHandler, createUiRequestGuard } from './ui-request-guard.ts'
 import { answerClientError } from './answer-client-error.ts'
 
@@ -21,6 +27,9 @@ function answerPlainError(res: ServerResponse, status: number, code: string, mes
     'content-length': Buffer.byteLength(body),
     'x-request-id': requestId,
     'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'content-security-policy': API_CONTENT_SECURITY_POLICY,
   })
   res.end(body)
 }
@@ -49,6 +58,7 @@ export async function createPlatformServer(opts: {
   const gateway = createGateway({
     db: database.db,
     subjectHashKey: env.SUBJECT_HASH_KEY,
+    responseHeaders: securityHeaders({ trustProxy: env.TRUST_PROXY, contentSecurityPolicy: API_CONTENT_SECURITY_POLICY }),
     onError: (error, requestId) => log(`[gateway] ${requestId} internal error: ${(error as Error)?.stack ?? String(error)}`),
   })
   const build =
@@ -56,6 +66,8 @@ export async function createPlatformServer(opts: {
 
   const app = express()
   app.disable('x-powered-by')
+  // Behind a TLS-terminating proxy, req.protocol and the client address come from X-Forwarded-* (only then).
+  app.set('trust proxy', env.TRUST_PROXY)
   // Security headers first, so static files get them too; Remix pages replace the CSP with one carrying their nonce.
   app.use((_req, res, next) => {
     applySecurityHeaders(res, { trustProxy: env.TRUST_PROXY })
@@ -88,6 +100,13 @@ export async function createPlatformServer(opts: {
     inFlight.add(res)
     res.on('close', () => inFlight.delete(res))
     const url = req.url ?? ''
+    // RFC 9112: `chunked` is the only transfer coding a request may end with, and we accept no other. Node lets some
+    // through to the handler while its parser has already failed on them, so the body would never arrive.
+    const coding = req.headers['transfer-encoding']
+    if (coding !== undefined && coding.trim().toLowerCase() !== 'chunked') {
+      res.shouldKeepAlive = false
+      return answerPlainError(res, 400, 'bad_request', 'Unsupported Transfer-Encoding: only chunked is accepted')
+    }
     if (url.startsWith(GATEWAY_BASE_PATH) && /^[/?]?$/.test(url.charAt(GATEWAY_BASE_PATH.length))) {
       return gateway.handle(req, res)
     }

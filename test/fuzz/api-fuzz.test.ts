@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import fc from 'fast-check'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { plans, subscriptions, usageEvents } from '#db/schema/index.ts'
@@ -163,6 +163,9 @@ describe('hostile API requests generated from the OpenAPI spec', () => {
       // The statuses show the suite reached past the first checks (not only 401s or 404s).
       const statuses = new Set(sent.map((s) => (s.outcome.kind === 'answered' ? s.outcome.response.status : 0)))
       for (const status of [400, 401, 404, 405, 413, 415]) expect(statuses, `saw ${status}`).toContain(status)
+
+      // No connection is left open once the clients have gone (a half-open socket after a parser error leaked).
+      await vi.waitFor(async () => expect(await platform.openConnections()).toBe(0), { timeout: 30_000, interval: 100 })
 
       // Still up: a valid call answers.
       const alive = await sendRaw(platform.url, { method: 'GET', target: '/api/v1/openapi.json' })

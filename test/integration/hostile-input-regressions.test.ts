@@ -159,6 +159,13 @@ describe('hostile-input regressions: each once crashed, stalled or misanswered t
     await expectAlive()
   })
 
+  it('a transfer coding other than chunked once left the call waiting for a body that could never arrive: 400', async () => {
+    await expectError({ method: 'POST', target: VERIFY, headers: [...authed, ['Transfer-Encoding', 'gzip']] }, 400, 'bad_request')
+    await expectError({ method: 'POST', target: '/login', headers: [['Transfer-Encoding', 'identity']] }, 400, 'bad_request')
+    expect(await platform.openConnections()).toBeLessThanOrEqual(1)
+    await expectAlive()
+  })
+
   it('methods and targets: CONNECT, unknown methods, absolute-form and asterisk targets', async () => {
     await expectError({ method: 'CONNECT', target: '127.0.0.1:80' }, 405, 'method_not_allowed')
     await expectError({ method: 'PUT', target: VERIFY, headers: authed }, 405, 'method_not_allowed')
@@ -200,6 +207,28 @@ describe('hostile-input regressions: each once crashed, stalled or misanswered t
       expect(closed.map((r) => r.status)).toEqual([499])
     })
     expect(logLines.filter((line) => line.includes('internal error'))).toEqual([])
+  })
+
+  it('sends the security headers on API answers, refusals and successes alike', async () => {
+    const answers = await Promise.all([
+      sendRaw(platform.url, { method: 'GET', target: '/api/v1/openapi.json' }),
+      sendRaw(platform.url, {
+        method: 'POST',
+        target: VERIFY,
+        headers: authed,
+        body: json({ uscc: '91210102MA0QW8R76J', name: 'x' }),
+      }),
+      sendRaw(platform.url, { method: 'POST', target: VERIFY }),
+    ])
+    for (const answer of answers) {
+      if (answer.kind !== 'answered') throw new Error(JSON.stringify(answer))
+      expect(answer.response.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'content-security-policy': expect.stringContaining("default-src 'none'"),
+      })
+      expect(answer.response.headers['strict-transport-security']).toBeUndefined() // TRUST_PROXY is off
+    }
   })
 
   it('counts anonymous refusals per minute, code and address prefix instead of a row per request', async () => {

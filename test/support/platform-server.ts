@@ -8,6 +8,8 @@ export interface PlatformHarness {
   url: string
   /** The platform's private database copy: read or adjust rows from the test. */
   database: TestDatabase
+  /** TCP connections the server holds open now (a leak shows up here after the clients have gone). */
+  openConnections(): Promise<number>
   /** Closes the server (flushing metering), then deletes the database copy. */
   stop(): Promise<void>
 }
@@ -42,6 +44,10 @@ export async function startPlatform(opts: { build?: ServerBuild; log?: (line: st
   return {
     url,
     database,
+    openConnections: () =>
+      new Promise<number>((resolve, reject) =>
+        platform.server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+      ),
     stop() {
       stopped ??= (async () => {
         try {
