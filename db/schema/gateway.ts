@@ -10,12 +10,14 @@ export const plans = sqliteTable('plans', {
   code: text('code').primaryKey(),
   nameZh: text('name_zh').notNull(),
   nameEn: text('name_en').notNull(),
-  /** Calls per key per minute (sliding window). */
+  /** Calls per subscription per minute (sliding window), shared by all of the partner's keys. */
   rateLimitPerMinute: integer('rate_limit_per_minute').notNull(),
   /** Answered calls per subscription per calendar month (Asia/Shanghai); null = unlimited. */
   monthlyQuota: integer('monthly_quota'),
-  /** Verification products: distinct subjects per key per day (anti-enumeration, Art. 13). */
+  /** Verification products: distinct subjects per subscription per day (anti-enumeration, Art. 13). */
   distinctSubjectsPerDay: integer('distinct_subjects_per_day').notNull().default(1000),
+  /** Active (unrevoked, unexpired) API keys a partner may hold for a subscription on this plan. */
+  maxActiveKeys: integer('max_active_keys').notNull().default(5),
 })
 
 export const subscriptions = sqliteTable(
@@ -104,8 +106,8 @@ export const usageEvents = sqliteTable(
     index('usage_events_partner_at_idx').on(t.partnerId, t.at),
     index('usage_events_product_at_idx').on(t.productId, t.at),
     index('usage_events_at_idx').on(t.at),
-    index('usage_events_subscription_at_idx').on(t.subscriptionId, t.at),
-    index('usage_events_key_subject_idx').on(t.apiKeyId, t.at, t.subjectHash),
+    // Quotas, billing and the distinct-subjects limit (per subscription since issue 9) read by subscription and time.
+    index('usage_events_subscription_at_idx').on(t.subscriptionId, t.at, t.subjectHash),
   ],
 )
 
