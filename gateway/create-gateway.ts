@@ -196,7 +196,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
       throw new GatewayError('ip_not_allowed', 'This API key may not be used from this address')
     }
 
-    const rate = limiter.take(key.id, sub.rateLimitPerMinute, at)
+    // Per subscription, shared by all of the partner's keys: a second key does not double the plan (issue 9).
+    const rate = limiter.take(sub.id, sub.rateLimitPerMinute, at)
     state.rateHeaders = {
       'ratelimit-limit': String(rate.limit),
       'ratelimit-remaining': String(rate.remaining),
@@ -204,7 +205,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       'ratelimit-policy': `${rate.limit};w=60`,
     }
     if (!rate.allowed) {
-      throw new GatewayError('rate_limited', `More than ${rate.limit} calls in 60 seconds with this key`, undefined, {
+      throw new GatewayError('rate_limited', `More than ${rate.limit} calls in 60 seconds on this subscription`, undefined, {
         'retry-after': String(rate.resetSeconds),
       })
     }
@@ -232,11 +233,11 @@ export function createGateway(opts: GatewayOptions): Gateway {
     const subject = op.subjectOf?.({ body, params })
     if (subject !== undefined) {
       subjectHash = hashSubject(subjectKey, subject)
-      const decision = await subjects.admit(key.id, subjectHash, sub.distinctSubjectsPerDay, at)
+      const decision = await subjects.admit(sub.id, subjectHash, sub.distinctSubjectsPerDay, at)
       if (!decision.allowed) {
         throw new GatewayError(
           'rate_limited',
-          `More than ${sub.distinctSubjectsPerDay} distinct subjects today with this key (anti-enumeration)`,
+          `More than ${sub.distinctSubjectsPerDay} distinct subjects today on this subscription (anti-enumeration)`,
           { subject: 'distinct_subjects_per_day' },
           { 'retry-after': String(secondsUntil(decision.resetsAt, at)) },
         )

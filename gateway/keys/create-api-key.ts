@@ -1,11 +1,24 @@
 import { randomUUID } from 'node:crypto'
-import { eq } from 'drizzle-orm'
+import { and, eq, gt, isNull, min, or } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
-import { apiKeys, partners } from '#db/schema/index.ts'
+import { apiKeys, partners, plans, subscriptions } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { generateApiKey } from './api-key-format.ts'
 import { parseIpAllowlist } from './ip-allowlist.ts'
+
+/** Active keys allowed when the partner has no active subscription yet (the plans' default). */
+const DEFAULT_MAX_ACTIVE_KEYS = 5
+
+/** The smallest cap among the plans of the partner's active subscriptions: every key serves all of them. */
+async function activeKeyCap(db: Db, partnerId: string): Promise<number> {
+  const [row] = await db
+    .select({ cap: min(plans.maxActiveKeys) })
+    .from(subscriptions)
+    .innerJoin(plans, eq(plans.code, subscriptions.planCode))
+    .where(and(eq(subscriptions.partnerId, partnerId), eq(subscriptions.state, 'active')))
+  return row?.cap ?? DEFAULT_MAX_ACTIVE_KEYS
+}
 
 export interface CreatedApiKey {
   id: string
@@ -54,6 +67,23 @@ export async function createApiKey(
     .limit(1)
   if (!partner) return fail('not_found', 'partner_not_found', 'No such partner')
   if (partner.state !== 'active') return fail('conflict', 'partner_not_active', 'The partner is not active')
+  // Limits are per subscription and keys are self-service: a cap on active keys keeps keys from multiplying.
+  const cap = await activeKeyCap(db, opts.partnerId)
+  const active = await db.$count(
+    apiKeys,
+    and(
+      eq(apiKeys.partnerId, opts.partnerId),
+      isNull(apiKeys.revokedAt),
+      or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)),
+    ),
+  )
+  if (active >= cap) {
+    return fail(
+      'conflict',
+      'key_limit_reached',
+      `This partner already has ${active} active keys, the most its plan allows (${cap}); revoke one first`,
+    )
+  }
   const id = randomUUID()
   const { key, hash, displayPrefix } = generateApiKey()
   await recordAudit(

@@ -24,22 +24,22 @@ interface Entry {
 
 export interface SubjectDecision {
   allowed: boolean
-  /** Distinct subjects of the key today (this one included, when allowed). */
+  /** Distinct subjects of the subscription today (this one included, when allowed). */
   used: number
-  /** Start of the next Shanghai day: when a refused key may check new subjects again. */
+  /** Start of the next Shanghai day: when a refused subscription may check new subjects again. */
   resetsAt: number
   /** Forget a subject that this call added, when the call ends unanswered. */
   release: () => void
 }
 
-/** Distinct subject hashes a key had answered in [from, to). */
-async function loadSubjectHashes(db: Db, apiKeyId: string, from: number, to: number): Promise<string[]> {
+/** Distinct subject hashes a subscription had answered in [from, to), whichever of its keys asked. */
+async function loadSubjectHashes(db: Db, subscriptionId: string, from: number, to: number): Promise<string[]> {
   const rows = await db
     .selectDistinct({ h: usageEvents.subjectHash })
     .from(usageEvents)
     .where(
       and(
-        eq(usageEvents.apiKeyId, apiKeyId),
+        eq(usageEvents.subscriptionId, subscriptionId),
         gte(usageEvents.at, from),
         lt(usageEvents.at, to),
         isNotNull(usageEvents.subjectHash),
@@ -52,9 +52,10 @@ async function loadSubjectHashes(db: Db, apiKeyId: string, from: number, to: num
 const SYNC_OVERLAP_MS = 10_000
 
 /**
- * Anti-enumeration (Art. 13): at most N distinct subjects per API key per
- * Shanghai day for verification operations; a repeated subject does not count
- * again. Seeded from usage_events.subject_hash on a key-day's first call (so it
+ * Anti-enumeration (Art. 13): at most N distinct subjects per subscription per
+ * Shanghai day for verification operations, shared by all of the partner's keys
+ * (a second key or a roll does not reset it); a repeated subject does not count
+ * again. Seeded from usage_events.subject_hash on a subscription-day's first call (so it
  * survives restarts), then kept in memory; `sync()` adds the hashes other
  * processes recorded since the last sync (incremental, off the hot path).
  */
@@ -62,23 +63,23 @@ export class DistinctSubjectCounter {
   #entries = new Map<string, Entry>()
   constructor(private readonly db: Db) {}
 
-  async admit(apiKeyId: string, subjectHash: string, limit: number, now: number): Promise<SubjectDecision> {
-    let entry = this.#entries.get(apiKeyId)
+  async admit(subscriptionId: string, subjectHash: string, limit: number, now: number): Promise<SubjectDecision> {
+    let entry = this.#entries.get(subscriptionId)
     if (!entry || now >= entry.nextDayStart || now < entry.dayStart) {
       const dayStart = shanghaiDayStart(now)
       const nextDayStart = shanghaiNextDayStart(now)
       const fresh: Entry = { dayStart, nextDayStart, hashes: new Set(), ready: null, touched: true, syncedAt: now }
-      fresh.ready = loadSubjectHashes(this.db, apiKeyId, dayStart, nextDayStart).then(
+      fresh.ready = loadSubjectHashes(this.db, subscriptionId, dayStart, nextDayStart).then(
         (hashes) => {
           for (const h of hashes) fresh.hashes.add(h)
           fresh.ready = null
         },
         (error: unknown) => {
-          if (this.#entries.get(apiKeyId) === fresh) this.#entries.delete(apiKeyId)
+          if (this.#entries.get(subscriptionId) === fresh) this.#entries.delete(subscriptionId)
           throw error
         },
       )
-      this.#entries.set(apiKeyId, fresh)
+      this.#entries.set(subscriptionId, fresh)
       entry = fresh
     }
     if (entry.ready) await entry.ready
@@ -95,19 +96,19 @@ export class DistinctSubjectCounter {
       used: current.hashes.size,
       resetsAt: current.nextDayStart,
       release: () => {
-        if (this.#entries.get(apiKeyId) === current) current.hashes.delete(subjectHash)
+        if (this.#entries.get(subscriptionId) === current) current.hashes.delete(subjectHash)
       },
     }
   }
 
-  /** Adds the subjects other processes answered for the keys used since the last sync. */
+  /** Adds the subjects other processes answered for the subscriptions used since the last sync. */
   async sync(now: number): Promise<void> {
-    for (const [apiKeyId, entry] of this.#entries) {
+    for (const [subscriptionId, entry] of this.#entries) {
       if (!entry.touched || entry.ready) continue
       entry.touched = false
       const from = Math.max(entry.dayStart, entry.syncedAt - SYNC_OVERLAP_MS)
       entry.syncedAt = now
-      for (const h of await loadSubjectHashes(this.db, apiKeyId, from, entry.nextDayStart)) entry.hashes.add(h)
+      for (const h of await loadSubjectHashes(this.db, subscriptionId, from, entry.nextDayStart)) entry.hashes.add(h)
     }
   }
 }

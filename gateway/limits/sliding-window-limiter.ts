@@ -38,7 +38,7 @@ export interface RateDecision {
 }
 
 /**
- * Per-key rate limit over a sliding 60-second window (one-second resolution).
+ * Rate limit per subscription (any key string) over a sliding 60-second window (one-second resolution).
  * In memory, per process: see docs/decisions/0009-gateway-limits-and-suspension.md
  * for what that means with several processes. O(1) per call, 60 counters per key.
  */

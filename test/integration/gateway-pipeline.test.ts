@@ -310,7 +310,7 @@ describe('the call pipeline: keys, subscriptions, suspensions, authorizations, I
     expect((await call(here.key)).status).toBe(200)
   })
 
-  it('rate-limits per key over a sliding minute (rate_limited 429 with Retry-After), without billing refusals', async () => {
+  it('rate-limits per subscription over a sliding minute (rate_limited 429 with Retry-After), without billing refusals', async () => {
     await setPlan('tiny-rate')
     for (let i = 0; i < 5; i++) {
       const ok = await call(demoApiKey)
@@ -324,12 +324,13 @@ describe('the call pipeline: keys, subscriptions, suspensions, authorizations, I
     expect(retryAfter).toBeGreaterThanOrEqual(1)
     expect(retryAfter).toBeLessThanOrEqual(60)
     expect(refused.res.headers.get('ratelimit-remaining')).toBe('0')
-    // Another key of the same partner has its own window.
-    expect((await call((await newKey()).key)).status).toBe(200)
+    // A second key of the same partner shares the subscription's window: it does not double the plan (issue 9).
+    const second = await call((await newKey()).key)
+    expect([second.status, second.code]).toEqual([429, 'rate_limited'])
     // A minute later the window has slid past the burst.
     clockOffset = 61_000
     expect((await call(demoApiKey)).status).toBe(200)
-    expect(await usageCount()).toBe(7)
+    expect(await usageCount()).toBe(6)
     await gateway!.recorder.close()
     const [logged] = await t.db.select().from(rejectedCalls).where(eq(rejectedCalls.code, 'rate_limited'))
     expect(logged).toMatchObject({ status: 429, keyPrefix: 'sdp_DemoKeyS' })
@@ -356,7 +357,7 @@ describe('the call pipeline: keys, subscriptions, suspensions, authorizations, I
     expect(await usageCount()).toBe(4)
   })
 
-  it('limits distinct subjects per key per day; a repeated subject is free; the keyed hash is stored and survives a restart', async () => {
+  it('limits distinct subjects per subscription per day, across keys and rolls; a repeated subject is free; the keyed hash is stored and survives a restart', async () => {
     const clockSetAt = Date.now()
     clockOffset = aNoon - clockSetAt
     await setPlan('tiny-quota') // distinct subjects per day: 2 (quota 3 is not reached: 2 of the calls repeat)
@@ -379,11 +380,34 @@ describe('the call pipeline: keys, subscriptions, suspensions, authorizations, I
     ])
     expect(hashes.join()).not.toContain('91210102MA0QW8R76J')
 
+    // The limit is the subscription's: another key of the partner, or a rolled key, does not reset it (issue 9).
+    const other = await newKey()
+    expect((await call(other.key, { subject: '91210106MA0000001X' }, subjectProbe.path)).code).toBe('rate_limited')
+    const rolled = await rollApiKey(t.db, { keyId: other.id, partnerId: null, actor: cli, graceHours: 0 })
+    if (!rolled.ok) throw new Error(rolled.error.message)
+    expect((await call(rolled.value.key, { subject: '91210106MA0000001X' }, subjectProbe.path)).code).toBe('rate_limited')
+
     await restart()
     expect((await probe('91210106MA0000001X')).code).toBe('rate_limited')
     expect((await probe('912101027601234567')).status).toBe(200)
     clockOffset = aNoon + 12 * 3_600_000 + 1000 - Date.now()
     expect((await probe('91210106MA0000001X')).status).toBe(200)
+  })
+
+  it('caps the active keys of a partner at the smallest max_active_keys of its active subscriptions’ plans', async () => {
+    await t.db.update(plans).set({ maxActiveKeys: 3 }).where(eq(plans.code, 'tiny-rate'))
+    await setPlan('tiny-rate')
+    const activeNow = (await t.db.select().from(apiKeys).where(eq(apiKeys.partnerId, partnerId))).length
+    const results = []
+    for (let i = activeNow; i < 4; i++) results.push(await createApiKey(t.db, { partnerId, name: `k${i}`, actor: cli }))
+    const refused = results.at(-1)!
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'conflict', code: 'key_limit_reached' } })
+    expect(results.slice(0, -1).every((r) => r.ok)).toBe(true)
+    expect((await t.db.select().from(apiKeys).where(eq(apiKeys.partnerId, partnerId))).length).toBe(3)
+    // A revoked key frees its place.
+    const [some] = await t.db.select().from(apiKeys).where(eq(apiKeys.partnerId, partnerId)).limit(1)
+    expect((await revokeApiKey(t.db, { keyId: some!.id, partnerId: null, actor: cli })).ok).toBe(true)
+    expect((await createApiKey(t.db, { partnerId, name: 'after revoke', actor: cli })).ok).toBe(true)
   })
 
   it('logs refusals of a known key to rejected_calls, counts anonymous ones in buckets, never as usage events', async () => {
