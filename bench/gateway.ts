@@ -8,11 +8,14 @@
  * 2. Forks a bare node:http baseline (bench/bare-target.ts) and the real gateway
  *    (bench/gateway-target.ts) as child processes, one after the other, so the load
  *    generator never shares their event loop.
- * 3. Three scenarios, each: one sanity request, a warm-up, then the measured autocannon run.
+ * 3. Four scenarios, each: one sanity request, a warm-up, then the measured autocannon run.
  *    - bare:           POST /api/v1/verifications/enterprise on the bare server;
  *    - verification:   the same request on the gateway (demo key, a real active enterprise's {uscc, name});
+ *    - legal-rep:      POST /api/v1/verifications/legal-representative on the gateway (same key and enterprise,
+ *                      its legal representative's name and ID number as the seed generator made them: the
+ *                      store holds them only encrypted, the check goes through their blind indexes);
  *    - credit-profile: GET /api/v1/services/enterprise-credit-profile/{uscc} on the gateway (same key and
- *                      enterprise; the L2 registry record comes back masked). Both gateway scenarios run
+ *                      enterprise; the L2 registry record comes back masked). The gateway scenarios run
  *                      against the same gateway process, one after the other.
  * 4. Stops the gateway child gracefully (it flushes its usage recorder), then checks
  *    that every 2xx the gateway answered over both scenarios, warm-ups and sanity requests included,
@@ -36,12 +39,14 @@ import { asc, count, eq, sql } from 'drizzle-orm'
 import { openDatabase } from '#db/client.ts'
 import { migrateDatabase } from '#db/migrate.ts'
 import { plans, subscriptions } from '#db/schema/index.ts'
+import { generateEnterpriseRows } from '#db/seed/generate-city.ts'
 import { seedCity } from '#db/seed/seed-city.ts'
 import { seedPlatform } from '#db/seed/seed-platform.ts'
 import { cityEnterprises, usageEvents } from '#db/schema/index.ts'
 import type { TargetMessage } from './target-protocol.ts'
 
 const VERIFY_PATH = '/api/v1/verifications/enterprise'
+const LEGAL_REP_PATH = '/api/v1/verifications/legal-representative'
 const VERIFY_BODY = JSON.stringify({ match: true })
 const CREDIT_PROFILE_PATH = '/api/v1/services/enterprise-credit-profile/'
 const TARGET_RATIO = 0.6
@@ -148,7 +153,7 @@ async function startTarget(name: string, script: string, scriptArgs: string[], e
 
 /** One request, sent over and over: the same to every connection. */
 interface Scenario {
-  /** `bare`, `verification`, `credit-profile`. */
+  /** `bare`, `verification`, `legal-rep`, `credit-profile`. */
   name: string
   /** The gateway operation it calls (usage_events.operation); null for the bare server. */
   operation: string | null
@@ -379,6 +384,9 @@ try {
     .orderBy(asc(cityEnterprises.uscc))
     .limit(1)
   if (!enterprise) throw new Error('the seeded city has no active enterprise')
+  // The plain values come from the generator that seeded the store (which holds them only encrypted).
+  const representative = generateEnterpriseRows('small').find((e) => e.uscc === enterprise.uscc)
+  if (!representative) throw new Error(`the generator has no enterprise ${enterprise.uscc}`)
   const [{ n: eventsBefore }] = (await database.db.select({ n: count() }).from(usageEvents)) as [{ n: number }]
   database.close()
   progress(`setup (migrate + seed small + seedPlatform) ${Math.round(setupMs)} ms; ${seeded['city_enterprises']} enterprises`)
@@ -396,6 +404,17 @@ try {
   }
   const bareScenario: Scenario = { name: 'bare', operation: null, ...verifyRequest }
   const verification: Scenario = { name: 'verification', operation: 'verifyEnterprise', ...verifyRequest }
+  const legalRep: Scenario = {
+    ...verifyRequest,
+    name: 'legal-rep',
+    operation: 'verifyLegalRepresentative',
+    path: LEGAL_REP_PATH,
+    body: JSON.stringify({
+      uscc: enterprise.uscc,
+      personName: representative.legalRepName,
+      idNumber: representative.legalRepIdCard,
+    }),
+  }
   const creditProfile: Scenario = {
     name: 'credit-profile',
     operation: 'getEnterpriseCreditProfile',
@@ -422,7 +441,7 @@ try {
   const profileArgv = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : []
   const gatewayTarget = await startTarget('gateway', './gateway-target.ts', [dbUrl], profileArgv)
   const gatewayResults: ScenarioResult[] = []
-  for (const scenario of [verification, creditProfile]) gatewayResults.push(await measure(gatewayTarget, scenario))
+  for (const scenario of [verification, legalRep, creditProfile]) gatewayResults.push(await measure(gatewayTarget, scenario))
   progress('stopping gateway target (flushing usage events)')
   const stopped = await gatewayTarget.stop()
 
