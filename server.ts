@@ -1,6 +1,7 @@
 import { openDatabase } from '#db/client.ts'
 import { migrateDatabase } from '#db/migrate.ts'
-import { ensureDemoCity, findExampleEnterprise, printDemoAccess } from '#db/seed/ensure-demo-city.ts'
+import { ensureDemoCity, findExampleEnterprise, printDemoAccess, printDemoPointer } from '#db/seed/ensure-demo-city.ts'
+import { dataDirectoryOf, loadOrCreateDemoState, withDemoSecrets } from './server/demo-state.ts'
 import { EnvError, readEnv } from '#platform/env.ts'
 import { recordAudit, systemActor } from '#platform/audit/record-audit.ts'
 import { createPlatformServer, type PlatformServer } from './server/create-platform-server.ts'
@@ -88,6 +89,10 @@ async function main() {
   // and a promoted standby only has to open the database and listen.
   const build = (await import(new URL('./build/index.js', import.meta.url).href)) as ServerBuild
   const { restart } = await waitForTurnToServe()
+  // Demo mode is an explicit state of the install: random secrets, passwords and a demo key made at its first start
+  // and kept in the data directory (0600); a secret set in the environment still wins (issue 9).
+  const demo = env.DEMO_MODE ? loadOrCreateDemoState(dataDirectoryOf(env.DATABASE_URL)) : null
+  if (demo) env = withDemoSecrets(env, demo.state)
   const database = await openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN)
   await migrateDatabase(database.db)
   if (restart) {
@@ -99,15 +104,21 @@ async function main() {
       detail: { ...restart, pid: process.pid, previousPid: restart.pid },
     }).catch((error: unknown) => console.error('Could not record the restart in the audit log:', error))
   }
-  if (env.DEMO_MODE) {
-    await ensureDemoCity(database.db, { scale: env.SEED_SCALE, log: (line) => console.log(line) })
+  if (demo) {
+    await ensureDemoCity(database.db, {
+      scale: env.SEED_SCALE,
+      credentials: demo.state.credentials,
+      log: (line) => console.log(line),
+    })
   }
   const started = await createPlatformServer({ database, env, build })
   platform = started
   // Report exports left queued or running by a stopped process start again here.
   await resumeReportExports(database.db, { datasetRules: createDatasetRules(database.db) })
   console.log(`Shenyang public data platform listening on ${started.url} (gateway at ${started.url}/api/v1)`)
-  if (env.DEMO_MODE) printDemoAccess(started.url, await findExampleEnterprise(database.db))
+  if (demo?.created) {
+    printDemoAccess(started.url, await findExampleEnterprise(database.db), demo.state.credentials, demo.path)
+  } else if (demo) printDemoPointer(started.url, demo.path)
 
   // Jobs are idempotent, so several server processes may each run them.
   scheduler = startScheduler(

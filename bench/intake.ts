@@ -29,7 +29,6 @@ import { openDatabase } from '#db/client.ts'
 import { migrateDatabase } from '#db/migrate.ts'
 import { seedCity } from '#db/seed/seed-city.ts'
 import { seedPlatform } from '#db/seed/seed-platform.ts'
-import { DEMO_PASSWORD } from '#db/seed/platform-fixtures.ts'
 import { actorOf, authorizeThroughDemand, registerTestDataset } from '#test/integration/catalog-fixtures.ts'
 import type { PlatformParentMessage, PlatformTargetMessage } from './platform-target.ts'
 
@@ -71,7 +70,7 @@ const setupStarted = performance.now()
 const database = await openDatabase(dbUrl)
 await migrateDatabase(database.db)
 await seedCity(database.db, { scale: 'small' })
-const { demoApiKey } = await seedPlatform(database.db)
+const { demoApiKey, credentials } = await seedPlatform(database.db)
 await database.db.insert(plans).values({
   code: 'bench',
   nameZh: '压测',
@@ -133,7 +132,7 @@ progress(`platform at ${origin}`)
 
 const login = await fetch(`${origin}/login`, {
   method: 'POST',
-  body: new URLSearchParams({ username: 'operator', password: DEMO_PASSWORD }),
+  body: new URLSearchParams({ username: 'operator', password: credentials.passwords.operator! }),
   redirect: 'manual',
 })
 await login.arrayBuffer()

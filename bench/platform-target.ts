@@ -37,8 +37,8 @@ const env = readEnv({
   HOST: '127.0.0.1',
   DATABASE_URL: url,
   DEMO_MODE: 'false',
-  SESSION_SECRET: 'bench-session-secret-0123456789',
-  SUBJECT_HASH_KEY: 'bench-subject-hash-key-0123456789',
+  SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
+  SUBJECT_HASH_KEY: 'bench-subject-hash-key-0123456789abcdef',
 })
 const platform = await createPlatformServer({ database, env, log: (line) => console.error(`[platform] ${line}`) })
 const delay = monitorEventLoopDelay({ resolution: 10 })

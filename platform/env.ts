@@ -28,11 +28,38 @@ const envSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  // A password older than this many days must be changed at the next sign-in (GB/T 22239 level 3).
+  PASSWORD_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 })
 
 export type Env = z.infer<typeof envSchema>
 
 export class EnvError extends Error {}
+
+/** Secrets need this many characters at least: 32 hex characters carry 128 bits. */
+export const MIN_SECRET_LENGTH = 32
+
+/**
+ * Outside demo mode every secret must be set, must not be a development default and must be long enough; the
+ * message names each one (issue 9). Demo mode generates its own at the first start (server/demo-state.ts).
+ */
+function secretProblems(env: Env): string[] {
+  const secrets: [string, string | undefined][] = [
+    ['SESSION_SECRET', env.SESSION_SECRET],
+    ['SUBJECT_HASH_KEY', env.SUBJECT_HASH_KEY],
+  ]
+  if ('DATA_ENCRYPTION_KEY' in env)
+    secrets.push(['DATA_ENCRYPTION_KEY', (env as { DATA_ENCRYPTION_KEY?: string }).DATA_ENCRYPTION_KEY])
+  if (env.LAGO_API_URL) secrets.push(['LAGO_API_KEY', env.LAGO_API_KEY])
+  const problems: string[] = []
+  for (const [name, value] of secrets) {
+    if (value === undefined) problems.push(`  ${name}: must be set`)
+    else if (value.startsWith('dev-only-')) problems.push(`  ${name}: is the development default; set a secret of your own`)
+    else if (value.length < MIN_SECRET_LENGTH && name !== 'LAGO_API_KEY')
+      problems.push(`  ${name}: too short (at least ${MIN_SECRET_LENGTH} characters)`)
+  }
+  return problems
+}
 
 export function readEnv(source: Record<string, string | undefined> = process.env): Env {
   // Empty strings mean "unset", so `PORT= npm start` falls back to the default.
@@ -43,13 +70,9 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     throw new EnvError(`Invalid environment:\n${lines.join('\n')}`)
   }
   const env = parsed.data
-  if (env.NODE_ENV === 'production' && !env.DEMO_MODE) {
-    const unset = (['SESSION_SECRET', 'SUBJECT_HASH_KEY'] as const).filter((k) => env[k].startsWith('dev-only-'))
-    if (unset.length > 0) {
-      throw new EnvError(
-        `Invalid environment:\n${unset.map((k) => `  ${k}: must be set outside demo mode in production`).join('\n')}`,
-      )
-    }
+  if (!env.DEMO_MODE) {
+    const problems = secretProblems(env)
+    if (problems.length > 0) throw new EnvError(`Invalid environment (demo mode is off):\n${problems.join('\n')}`)
   }
   return env
 }

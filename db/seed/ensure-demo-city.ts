@@ -1,13 +1,16 @@
 import { asc, count, eq } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { cityEnterprises, users } from '#db/schema/index.ts'
-import { apiKeyFromBody } from '#gateway/keys/api-key-format.ts'
-import { DEMO_API_KEY_BODY, DEMO_PASSWORD, DEMO_USERS } from './platform-fixtures.ts'
+import { DEMO_USERS } from './platform-fixtures.ts'
+import type { DemoCredentials } from './demo-credentials.ts'
 import { seedCity } from './seed-city.ts'
 import { seedPlatform } from './seed-platform.ts'
 
 /** On a fresh database, seeds the synthetic city and the demo organisations; otherwise leaves data alone. */
-export async function ensureDemoCity(db: Db, opts: { scale: 'small' | 'city'; log?: (line: string) => void }): Promise<void> {
+export async function ensureDemoCity(
+  db: Db,
+  opts: { scale: 'small' | 'city'; credentials: DemoCredentials; log?: (line: string) => void },
+): Promise<void> {
   const log = opts.log ?? (() => undefined)
   const [{ n: enterpriseCount } = { n: 0 }] = await db.select({ n: count() }).from(cityEnterprises)
   if (enterpriseCount === 0) {
@@ -27,7 +30,7 @@ export async function ensureDemoCity(db: Db, opts: { scale: 'small' | 'city'; lo
     log(`Seeded ${rows.toLocaleString('en')} rows in ${((Date.now() - started) / 1000).toFixed(1)} s.`)
   }
   const [{ n: userCount } = { n: 0 }] = await db.select({ n: count() }).from(users)
-  if (userCount < DEMO_USERS.length) await seedPlatform(db)
+  if (userCount < DEMO_USERS.length) await seedPlatform(db, { credentials: opts.credentials })
 }
 
 /** A registered enterprise to put in the printed curl line, so the first call a visitor makes answers true. */
@@ -41,19 +44,35 @@ export async function findExampleEnterprise(db: Db): Promise<{ uscc: string; nam
   return row ?? null
 }
 
+/**
+ * The demo accounts, their passwords and the demo API key: printed once, at the install's first start (they are
+ * secrets; later starts print only where to find them — see printDemoPointer).
+ */
 export function printDemoAccess(
   baseUrl: string,
   example: { uscc: string; name: string } | null,
+  credentials: DemoCredentials,
+  statePath: string,
   print: (line: string) => void = console.log,
 ): void {
-  const key = apiKeyFromBody(DEMO_API_KEY_BODY).key
+  const key = credentials.apiKey
   print('')
-  print('Demo accounts (demo mode only; password for all: ' + DEMO_PASSWORD + ')')
-  for (const u of DEMO_USERS) print(`  ${u.role.padEnd(18)} ${u.username.padEnd(14)} ${u.displayName}`)
+  print(`Demo accounts (demo mode; generated for this install, printed this once, kept in ${statePath}):`)
+  for (const u of DEMO_USERS) {
+    print(`  ${u.role.padEnd(18)} ${u.username.padEnd(14)} ${credentials.passwords[u.username] ?? ''}  ${u.displayName}`)
+  }
   print('')
   print(`Demo API key (partner shengjing-tech): ${key}`)
   print(`  curl -s -X POST ${baseUrl}/api/v1/verifications/enterprise \\`)
   print(`    -H "Authorization: Bearer ${key}" -H "Content-Type: application/json" \\`)
   print(`    -d '${JSON.stringify(example ?? { uscc: '<a code from the registry>', name: '<its name>' })}'`)
+  print('')
+}
+
+/** Later starts of a demo install: where the accounts and the key are, never the secrets themselves. */
+export function printDemoPointer(baseUrl: string, statePath: string, print: (line: string) => void = console.log): void {
+  print('')
+  print(`Demo mode: the demo accounts' passwords and the demo API key were printed at the first start and are kept in`)
+  print(`  ${statePath} (readable by this user only). Sign in at ${baseUrl}/login.`)
   print('')
 }

@@ -1,10 +1,7 @@
 import type { Role } from '#db/schema/index.ts'
 
-// The seeded city's organisations, accounts and the skeleton product. Same
-// data every time; the demo password is printed by `npm start` in demo mode only.
-
-export const DEMO_PASSWORD = 'Demo@2026!'
-export const DEMO_API_KEY_BODY = 'DemoKeyShenyangPublicData2026xyz'
+// The seeded city's organisations, accounts and the skeleton product. Same data every time, except the demo
+// accounts' passwords and the demo API key: random per install (demo-credentials.ts), never in the code.
 
 export const SOURCE_UNITS = [
   { code: 'market-regulation', nameZh: '沈阳市市场监督管理局', nameEn: 'Shenyang Administration for Market Regulation' },

@@ -16,15 +16,14 @@ import {
 import { recordAudit, systemActor } from '#platform/audit/record-audit.ts'
 import { createUser } from '#platform/identity/create-user.ts'
 import { makeUscc } from '#platform/codes/uscc.ts'
-import { apiKeyFromBody } from '#gateway/keys/api-key-format.ts'
+import { displayPrefixOf, hashApiKey } from '#gateway/keys/api-key-format.ts'
+import { generateDemoCredentials, type DemoCredentials } from './demo-credentials.ts'
 import { seedCatalogDemo } from './seed-catalog-demo.ts'
 import { seedBillingDemo } from './seed-billing-demo.ts'
 import {
   DATASET_FIELDS,
   DATASETS,
   PLANS,
-  DEMO_API_KEY_BODY,
-  DEMO_PASSWORD,
   DEMO_SUBSCRIPTIONS,
   DEMO_USERS,
   PARTNERS,
@@ -39,7 +38,12 @@ const seedActor = systemActor('seed')
  * its subscription and the demo API key. Idempotent: rows that exist are kept.
  * Every creation is audited like any other state change.
  */
-export async function seedPlatform(db: Db): Promise<{ demoApiKey: string }> {
+export async function seedPlatform(
+  db: Db,
+  opts: { credentials?: DemoCredentials } = {},
+): Promise<{ demoApiKey: string; credentials: DemoCredentials }> {
+  // Random unless given: a demo install keeps its own in the data directory, a test run provides one per run.
+  const credentials = opts.credentials ?? generateDemoCredentials()
   const unitIds = new Map<string, string>()
   for (const unit of SOURCE_UNITS) {
     const [found] = await db.select({ id: sourceUnits.id }).from(sourceUnits).where(eq(sourceUnits.code, unit.code))
@@ -162,7 +166,7 @@ export async function seedPlatform(db: Db): Promise<{ demoApiKey: string }> {
       input: {
         username: user.username,
         displayName: user.displayName,
-        password: DEMO_PASSWORD,
+        password: credentials.passwords[user.username]!,
         role: user.role,
         sourceUnitId: user.sourceUnit ? unitIds.get(user.sourceUnit) : null,
         partnerId: user.partner ? partnerIds.get(user.partner) : null,
@@ -197,7 +201,11 @@ export async function seedPlatform(db: Db): Promise<{ demoApiKey: string }> {
     )
   }
 
-  const demo = apiKeyFromBody(DEMO_API_KEY_BODY)
+  const demo = {
+    key: credentials.apiKey,
+    hash: hashApiKey(credentials.apiKey),
+    displayPrefix: displayPrefixOf(credentials.apiKey),
+  }
   const [foundKey] = await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.keyHash, demo.hash))
   if (!foundKey) {
     const id = crypto.randomUUID()
@@ -220,5 +228,5 @@ export async function seedPlatform(db: Db): Promise<{ demoApiKey: string }> {
   }
   await seedCatalogDemo(db)
   await seedBillingDemo(db)
-  return { demoApiKey: demo.key }
+  return { demoApiKey: demo.key, credentials }
 }

@@ -3,14 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { and, eq } from 'drizzle-orm'
 import type { Browser, Page } from 'playwright-core'
 import { cityEnterprises, partners, products, subscriptions, usageEvents } from '#db/schema/index.ts'
-import { DEMO_API_KEY_BODY } from '#db/seed/platform-fixtures.ts'
 import { seedBillingDemo } from '#db/seed/seed-billing-demo.ts'
-import { apiKeyFromBody } from '#gateway/keys/api-key-format.ts'
+import { demoApiKey } from '#test/support/demo-credentials.ts'
 import { periodOf, previousPeriod } from '#billing/periods/billing-period.ts'
 import { launchBrowser, signIn, waitForHydration } from '#test/support/browser.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
 
-const demoApiKey = apiKeyFromBody(DEMO_API_KEY_BODY).key
 const PRODUCT = 'verify-enterprise-identity'
 
 /** "¥1,234.56" → 123456 */

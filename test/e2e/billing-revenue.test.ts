@@ -3,16 +3,14 @@ import { eq } from 'drizzle-orm'
 import type { Browser, Page } from 'playwright-core'
 import { randomUUID } from 'node:crypto'
 import { cityEnterprises, datasets, products, usageEvents, users } from '#db/schema/index.ts'
-import { DEMO_API_KEY_BODY } from '#db/seed/platform-fixtures.ts'
 import { seedBillingDemo } from '#db/seed/seed-billing-demo.ts'
 import { proposePriceBook } from '#billing/price-books/propose-price-book.ts'
 import { periodOf, previousPeriod } from '#billing/periods/billing-period.ts'
-import { apiKeyFromBody } from '#gateway/keys/api-key-format.ts'
+import { demoApiKey } from '#test/support/demo-credentials.ts'
 import { systemActor } from '#platform/audit/record-audit.ts'
 import { launchBrowser, signIn, waitForHydration } from '#test/support/browser.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
 
-const demoApiKey = apiKeyFromBody(DEMO_API_KEY_BODY).key
 const PRODUCT = 'verify-enterprise-identity'
 /** "¥1,234.56" → 123456 */
 const fenOf = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, ''))

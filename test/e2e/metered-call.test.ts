@@ -4,12 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import type { Browser, Page } from 'playwright-core'
 import { cityEnterprises, usageEvents } from '#db/schema/index.ts'
-import { DEMO_API_KEY_BODY } from '#db/seed/platform-fixtures.ts'
-import { apiKeyFromBody } from '#gateway/keys/api-key-format.ts'
+import { demoApiKey } from '#test/support/demo-credentials.ts'
 import { launchBrowser, signIn } from '#test/support/browser.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
 
-const demoApiKey = apiKeyFromBody(DEMO_API_KEY_BODY).key
 const screenshotPath = join(process.cwd(), 'test', '.tmp', 'partner-usage.png')
 
 describe('a metered API call shows up on the usage pages', () => {

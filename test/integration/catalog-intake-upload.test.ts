@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { cityEnterprises, plans, subscriptions } from '#db/schema/index.ts'
-import { DEMO_PASSWORD } from '#db/seed/platform-fixtures.ts'
+import { demoPassword } from '#test/support/demo-credentials.ts'
+import { signInUi } from '#test/support/ui-session.ts'
 import { findDataset } from '#catalog/datasets/find-dataset.ts'
 import type { LoadOutcome } from '#catalog/datasets/load-target.ts'
 import { demoApiKey } from '#test/support/gateway-server.ts'
@@ -34,6 +35,7 @@ const NAMES = ['Ann', 'Bob', 'Wei', 'Fan', 'Lei', 'Jun', 'Min', 'Yan']
 describe('the upload route (issue 8)', () => {
   let platform: PlatformHarness
   let cookie: string
+  let csrfToken: string
   let datasetCode: string
   let datasetId: string
   const serverLog: string[] = []
@@ -55,17 +57,10 @@ describe('the upload route (issue 8)', () => {
       distinctSubjectsPerDay: 1_000_000,
     })
     await db.update(subscriptions).set({ planCode: 'intake-test' })
-    const res = await fetch(`${platform.url}/login`, {
-      method: 'POST',
-      body: new URLSearchParams({ username: 'operator', password: DEMO_PASSWORD }),
-      redirect: 'manual',
-    })
-    await res.arrayBuffer()
-    expect(res.status).toBe(302)
-    cookie = res.headers
-      .getSetCookie()
-      .find((c) => c.startsWith('sdp_session='))!
-      .split(';')[0]!
+    // The page's session and CSRF token: the upload carries it in X-CSRF-Token, like the page's script (ADR 0017).
+    const session = await signInUi(platform.url, 'operator', demoPassword('operator'))
+    cookie = session.cookie
+    csrfToken = session.csrfToken
   }, 120_000)
 
   afterAll(async () => {
@@ -85,6 +80,7 @@ describe('the upload route (issue 8)', () => {
         method: 'POST',
         headers: {
           cookie,
+          'x-csrf-token': csrfToken,
           'content-type': 'application/octet-stream',
           'content-length': String(body.length),
           'x-file-name': encodeURIComponent('people.csv'),
@@ -147,7 +143,7 @@ describe('the upload route (issue 8)', () => {
     const post = async (headers: Record<string, string>, body?: string | Uint8Array<ArrayBuffer>, path = uploadPath()) => {
       const res = await fetch(`${platform.url}${path}`, {
         method: 'POST',
-        headers: { cookie, ...headers },
+        headers: { cookie, 'x-csrf-token': csrfToken, ...headers },
         body,
         redirect: 'manual',
       })
@@ -203,6 +199,7 @@ describe('the upload route (issue 8)', () => {
       target: uploadPath(),
       headers: [
         ['Cookie', cookie],
+        ['X-CSRF-Token', csrfToken],
         ['Content-Type', 'application/octet-stream'],
         ['Content-Length', String(300 * 1024 * 1024)],
       ],
@@ -218,7 +215,12 @@ describe('the upload route (issue 8)', () => {
     const status = await new Promise<number>((resolve, reject) => {
       const req = httpRequest(`${platform.url}${uploadPath()}`, {
         method: 'POST',
-        headers: { cookie, 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' },
+        headers: {
+          cookie,
+          'x-csrf-token': csrfToken,
+          'content-type': 'application/octet-stream',
+          'transfer-encoding': 'chunked',
+        },
       })
       let answered = false
       req.on('response', (res) => {
@@ -248,7 +250,7 @@ describe('the upload route (issue 8)', () => {
     await new Promise<void>((resolve) => {
       const req = httpRequest(`${platform.url}${uploadPath()}`, {
         method: 'POST',
-        headers: { cookie, 'content-type': 'text/csv', 'content-length': String(body.length) },
+        headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'text/csv', 'content-length': String(body.length) },
       })
       req.on('error', () => resolve())
       req.write(body.subarray(0, body.length / 2), () => {

@@ -2,8 +2,10 @@ import { connect } from 'node:net'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Role } from '#db/schema/identity.ts'
-import { DEMO_PASSWORD, DEMO_USERS } from '#db/seed/platform-fixtures.ts'
+import { DEMO_USERS } from '#db/seed/platform-fixtures.ts'
+import { demoPassword } from '#test/support/demo-credentials.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
+import { openUiSession, postForm, signInUi, type UiSession } from '#test/support/ui-session.ts'
 import { discoverActionRoutes, discoverLoaderRoutes, fillPath, type ActionRoute } from '#test/support/remix-action-routes.ts'
 
 /**
@@ -445,16 +447,9 @@ describe('every Remix action and loader refuses hostile requests without a 5xx o
     ])
   })
 
-  async function signIn(username: string): Promise<string> {
-    const res = await fetch(`${platform.url}/login`, {
-      method: 'POST',
-      body: new URLSearchParams({ username, password: DEMO_PASSWORD }),
-      redirect: 'manual',
-    })
-    await res.arrayBuffer()
-    expect(res.status, `sign-in as ${username}`).toBe(302)
-    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('sdp_session='))
-    return cookie!.split(';')[0]!
+  /** The session's cookie and CSRF token: hostile posts carry the token, so they reach the action (ADR 0017). */
+  async function signIn(username: string): Promise<UiSession> {
+    return signInUi(platform.url, username, demoPassword(username))
   }
 
   function userFor(roles: readonly Role[], allowed: boolean): string {
@@ -495,10 +490,15 @@ describe('every Remix action and loader refuses hostile requests without a 5xx o
   ] as const) {
     for (const route of routes) {
       it(`${route.file} (${seedName} seed ${seed})`, async () => {
-        const cookies: Record<Identity, string | null> = {
-          anonymous: null,
+        const sessions: Record<Identity, UiSession> = {
+          anonymous: await openUiSession(platform.url),
           allowed: await signIn(userFor(route.roles, true)),
           other: await signIn(userFor(route.roles, false)),
+        }
+        const cookies: Record<Identity, string | null> = {
+          anonymous: sessions.anonymous.cookie,
+          allowed: sessions.allowed.cookie,
+          other: sessions.other.cookie,
         }
         const plausible = await plausibleParams(route, cookies.allowed!)
         const isProtected = route.roles.length > 0
@@ -511,6 +511,8 @@ describe('every Remix action and loader refuses hostile requests without a 5xx o
             const headers: Record<string, string> = { ...h.headers }
             const cookie = cookies[h.identity]
             if (cookie) headers.cookie = cookie
+            // The identity's own CSRF token goes with every text body: the fuzz probes the action, not the token check.
+            const body = typeof h.body === 'string' ? `${h.body}&_csrf=${sessions[h.identity].csrfToken}` : h.body
             const before = await auditTail()
             const started = Date.now()
             let status: number
@@ -519,7 +521,7 @@ describe('every Remix action and loader refuses hostile requests without a 5xx o
               const res = await fetch(url, {
                 method: 'POST',
                 headers,
-                body: h.body,
+                body,
                 redirect: 'manual',
                 signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
               })
@@ -549,10 +551,10 @@ describe('every Remix action and loader refuses hostile requests without a 5xx o
     }
   }
 
-  const sessions = new Map<string, string>()
+  const signedIn = new Map<string, string>()
   async function sessionOf(username: string): Promise<string> {
-    let cookie = sessions.get(username)
-    if (!cookie) sessions.set(username, (cookie = await signIn(username)))
+    let cookie = signedIn.get(username)
+    if (!cookie) signedIn.set(username, (cookie = (await signIn(username)).cookie))
     return cookie
   }
 
@@ -669,6 +671,7 @@ describe('every Remix action and loader refuses hostile requests without a 5xx o
     })
 
     it('sends the language switch back only to a path of ours', async () => {
+      const visitor = await openUiSession(platform.url)
       for (const target of [
         '//evil.example',
         '/%2F%2Fevil.example',
@@ -676,11 +679,7 @@ describe('every Remix action and loader refuses hostile requests without a 5xx o
         '/\t/evil.example',
         'https://evil.example',
       ]) {
-        const res = await fetch(`${platform.url}/lang`, {
-          method: 'POST',
-          body: new URLSearchParams({ lang: 'en', redirectTo: target }),
-          redirect: 'manual',
-        })
+        const res = await postForm(platform.url, visitor, '/lang', { lang: 'en', redirectTo: target })
         await res.arrayBuffer()
         expect(res.status, target).toBe(302)
         expect(res.headers.get('location'), target).toBe('/')

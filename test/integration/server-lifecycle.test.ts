@@ -1,12 +1,21 @@
 import { describe, expect, it, vi } from 'vitest'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { count } from 'drizzle-orm'
 import { openDatabase } from '#db/client.ts'
 import { cityEnterprises, usageEvents } from '#db/schema/index.ts'
-import { demoApiKey } from '#test/support/gateway-server.ts'
+import { DEMO_STATE_FILE } from '../../server/demo-state.ts'
+
+/** A private data directory per install: the demo state file lives beside the database. */
+const freshInstall = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sdp-install-'))
+  return { dir, path: join(dir, 'platform.db'), remove: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+/** The demo API key a first start printed. */
+const printedKey = (output: string) => /Demo API key \(partner shengjing-tech\): (sdp_\S+)/.exec(output)?.[1]
 
 // These start the real `server.ts` as `npm start` does (after `remix build`).
 function startServer(env: Record<string, string>): {
@@ -42,13 +51,70 @@ describe('server process', () => {
     expect(output()).toContain('PORT')
   })
 
+  it('refuses to start with demo mode off while secrets are missing, naming each', async () => {
+    const install = freshInstall()
+    try {
+      const { exited, output } = startServer({
+        DATABASE_URL: `file:${install.path}`,
+        DEMO_MODE: 'false',
+        SESSION_SECRET: '',
+        SUBJECT_HASH_KEY: 'short',
+      })
+      expect(await exited).toBe(1)
+      expect(output()).toMatch(/SESSION_SECRET: is the development default/)
+      expect(output()).toMatch(/SUBJECT_HASH_KEY: too short/)
+    } finally {
+      install.remove()
+    }
+  })
+
+  it('gives each demo install its own random passwords and API key, printed at the first start only, kept 0600', async () => {
+    const installs = [freshInstall(), freshInstall()]
+    try {
+      const outputs: string[] = []
+      for (const install of installs) {
+        const { child, output, listening, exited } = startServer({ DATABASE_URL: `file:${install.path}` })
+        await listening
+        await vi.waitFor(() => expect(printedKey(output())).toBeDefined(), { timeout: 10_000, interval: 20 })
+        child.kill('SIGTERM')
+        expect(await exited).toBe(0)
+        outputs.push(output())
+        expect(statSync(join(install.dir, DEMO_STATE_FILE)).mode & 0o777).toBe(0o600)
+      }
+      const [first, second] = outputs.map((o) => ({ key: printedKey(o)!, operator: /operator\s+operator\s+(\S+)/.exec(o)?.[1] }))
+      expect(first!.key).not.toBe(second!.key)
+      expect(first!.operator).toBeDefined()
+      expect(first!.operator).not.toBe(second!.operator)
+
+      // The second start of the same install prints where the secrets are, not the secrets.
+      const again = startServer({ DATABASE_URL: `file:${installs[0]!.path}` })
+      const url = await again.listening
+      await vi.waitFor(() => expect(again.output()).toContain(DEMO_STATE_FILE), { timeout: 10_000, interval: 20 })
+      expect(again.output()).not.toContain(first!.key)
+      expect(again.output()).not.toContain(first!.operator!)
+      // …and the install still answers its own key.
+      const answer = await fetch(`${url}/api/v1/tools/uscc-validate`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${first!.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ uscc: '91210102MA0QW8R76J' }),
+      })
+      expect(answer.status).toBe(200)
+      again.child.kill('SIGTERM')
+      expect(await again.exited).toBe(0)
+    } finally {
+      for (const install of installs) install.remove()
+    }
+  })
+
   it('prints the demo accounts and key, and on SIGTERM finishes in-flight calls, flushes metering and exits 0', async () => {
-    const path = join(tmpdir(), `sdp-lifecycle-${process.pid}.db`)
+    const install = freshInstall()
+    const path = install.path
     try {
       const { child, output, listening, exited } = startServer({ DATABASE_URL: `file:${path}` })
       const url = await listening
       // The demo banner is printed just after the listening line: wait for its last part.
-      await vi.waitFor(() => expect(output()).toContain(demoApiKey), { timeout: 10_000, interval: 20 })
+      await vi.waitFor(() => expect(printedKey(output())).toBeDefined(), { timeout: 10_000, interval: 20 })
+      const demoApiKey = printedKey(output())!
       expect(output()).toContain('partner.admin')
 
       const db = await openDatabase(`file:${path}`)
@@ -86,17 +152,20 @@ describe('server process', () => {
       expect(n).toBe(answered)
       db.close()
     } finally {
-      for (const s of ['', '-wal', '-shm']) rmSync(path + s, { force: true })
+      install.remove()
     }
   })
 })
 
 describe('durable metering across a crash', () => {
   it('after kill -9 mid-load, every answered call has its usage event, and none is written twice', async () => {
-    const path = join(tmpdir(), `sdp-crash-${process.pid}.db`)
+    const install = freshInstall()
+    const path = install.path
     try {
-      const { child, listening, exited } = startServer({ DATABASE_URL: `file:${path}`, DEMO_MODE: 'true' })
+      const { child, listening, exited, output } = startServer({ DATABASE_URL: `file:${path}`, DEMO_MODE: 'true' })
       const url = await listening
+      await vi.waitFor(() => expect(printedKey(output())).toBeDefined(), { timeout: 10_000, interval: 20 })
+      const demoApiKey = printedKey(output())!
       const db = await openDatabase(`file:${path}`)
       const [enterprise] = await db.db
         .select({ uscc: cityEnterprises.uscc, name: cityEnterprises.name })
@@ -133,7 +202,7 @@ describe('durable metering across a crash', () => {
       expect(recorded.size).toBe(events.length)
       db.close()
     } finally {
-      for (const s of ['', '-wal', '-shm']) rmSync(path + s, { force: true })
+      install.remove()
     }
   })
 })

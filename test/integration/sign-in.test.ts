@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { auditLog, sessions, users } from '#db/schema/index.ts'
-import { DEMO_PASSWORD } from '#db/seed/platform-fixtures.ts'
+import { demoPassword } from '#test/support/demo-credentials.ts'
 import { signIn } from '#platform/identity/sign-in.ts'
 import { signOut } from '#platform/identity/sign-out.ts'
 import { getSessionUser } from '#platform/identity/get-session-user.ts'
@@ -18,7 +18,7 @@ describe('sign-in, lock-out and idle timeout', () => {
   const T0 = Date.UTC(2026, 10, 28, 2, 0, 0)
 
   it('signs in with the right password and resolves the session to the user and their scope', async () => {
-    const result = await signIn(t.db, { username: 'partner.admin', password: DEMO_PASSWORD, now: T0 })
+    const result = await signIn(t.db, { username: 'partner.admin', password: demoPassword('partner.admin'), now: T0 })
     expect(result.ok).toBe(true)
     if (!result.ok) return
     expect(result.value.user.role).toBe('partner_admin')
@@ -47,22 +47,26 @@ describe('sign-in, lock-out and idle timeout', () => {
     })
     const [row] = await t.db.select().from(users).where(eq(users.username, 'operator'))
     expect(row!.lockedUntil).toBe(T0 + 5 + LOCKOUT_MS)
-    expect(await signIn(t.db, { username: 'operator', password: DEMO_PASSWORD, now: T0 + LOCKOUT_MS - 1 })).toMatchObject({
+    expect(
+      await signIn(t.db, { username: 'operator', password: demoPassword('operator'), now: T0 + LOCKOUT_MS - 1 }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'account_locked' },
     })
-    expect((await signIn(t.db, { username: 'operator', password: DEMO_PASSWORD, now: T0 + 6 + LOCKOUT_MS })).ok).toBe(true)
+    expect((await signIn(t.db, { username: 'operator', password: demoPassword('operator'), now: T0 + 6 + LOCKOUT_MS })).ok).toBe(
+      true,
+    )
   })
 
   it('resets the failure count on success, so failures must be consecutive', async () => {
     for (let i = 0; i < 4; i++) await signIn(t.db, { username: 'bureau', password: 'wrong', now: T0 })
-    expect((await signIn(t.db, { username: 'bureau', password: DEMO_PASSWORD, now: T0 })).ok).toBe(true)
+    expect((await signIn(t.db, { username: 'bureau', password: demoPassword('bureau'), now: T0 })).ok).toBe(true)
     for (let i = 0; i < 4; i++) await signIn(t.db, { username: 'bureau', password: 'wrong', now: T0 })
-    expect((await signIn(t.db, { username: 'bureau', password: DEMO_PASSWORD, now: T0 })).ok).toBe(true)
+    expect((await signIn(t.db, { username: 'bureau', password: demoPassword('bureau'), now: T0 })).ok).toBe(true)
   })
 
   it('ends a session idle for more than 30 minutes, and keeps an active one alive', async () => {
-    const result = await signIn(t.db, { username: 'scjg', password: DEMO_PASSWORD, now: T0 })
+    const result = await signIn(t.db, { username: 'scjg', password: demoPassword('scjg'), now: T0 })
     if (!result.ok) throw new Error('sign-in failed')
     const token = result.value.token
     // Activity every 20 minutes keeps it alive well past 30 minutes in total.
@@ -73,7 +77,7 @@ describe('sign-in, lock-out and idle timeout', () => {
   })
 
   it('signs out: the token no longer resolves', async () => {
-    const result = await signIn(t.db, { username: 'partner.dev', password: DEMO_PASSWORD })
+    const result = await signIn(t.db, { username: 'partner.dev', password: demoPassword('partner.dev') })
     if (!result.ok) throw new Error('sign-in failed')
     await signOut(t.db, {
       token: result.value.token,
@@ -85,13 +89,13 @@ describe('sign-in, lock-out and idle timeout', () => {
   it('never stores or logs the password or the session token in clear, and audits every attempt', async () => {
     const before = (await t.db.select().from(auditLog)).length
     await signIn(t.db, { username: 'operator', password: 'Wrong-Secret-123', now: T0 })
-    const ok = await signIn(t.db, { username: 'operator', password: DEMO_PASSWORD, now: T0 })
+    const ok = await signIn(t.db, { username: 'operator', password: demoPassword('operator'), now: T0 })
     if (!ok.ok) throw new Error('sign-in failed')
     const audit = await t.db.select().from(auditLog)
     expect(audit.slice(before).map((a) => a.action)).toEqual(['auth.sign_in_failed', 'auth.sign_in'])
     const everything = JSON.stringify([audit, await t.db.select().from(users), await t.db.select().from(sessions)])
     expect(everything).not.toContain('Wrong-Secret-123')
-    expect(everything).not.toContain(DEMO_PASSWORD)
+    expect(everything).not.toContain(demoPassword('operator'))
     expect(everything).not.toContain(ok.value.token)
   })
 })

@@ -1,5 +1,5 @@
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { DEMO_PASSWORD } from '#db/seed/platform-fixtures.ts'
+import { demoPassword } from './demo-credentials.ts'
 
 /** The Debian chromium package: never a downloaded browser. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -38,7 +38,7 @@ export async function signIn(
   page: Page,
   baseUrl: string,
   username: string,
-  password: string = DEMO_PASSWORD,
+  password: string = demoPassword(username),
   path = '/login',
 ): Promise<void> {
   await page.goto(new URL(path, baseUrl).href)

@@ -3,11 +3,9 @@ import type { AddressInfo } from 'node:net'
 import createClient from 'openapi-fetch'
 import type { paths } from '#api-specs/generated/openapi.d.ts'
 import { createGateway, type Gateway } from '#gateway/create-gateway.ts'
-import { apiKeyFromBody } from '#gateway/keys/api-key-format.ts'
-import { DEMO_API_KEY_BODY } from '#db/seed/platform-fixtures.ts'
 import { createTestDatabase, type TestDatabase } from './test-database.ts'
 
-export const demoApiKey = apiKeyFromBody(DEMO_API_KEY_BODY).key
+export { demoApiKey } from './demo-credentials.ts'
 
 export interface GatewayHarness {
   database: TestDatabase

@@ -5,10 +5,13 @@ import { openDatabase } from '#db/client.ts'
 import { migrateDatabase } from '#db/migrate.ts'
 import { seedCity } from '#db/seed/seed-city.ts'
 import { seedPlatform } from '#db/seed/seed-platform.ts'
+import type { DemoCredentials } from '#db/seed/demo-credentials.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseDatabasePath: string
+    /** This run's random demo passwords and API key (test/support/demo-credentials.ts). */
+    demoCredentials: DemoCredentials
   }
 }
 
@@ -24,12 +27,13 @@ export default async function setup(project: TestProject) {
   const database = await openDatabase(`file:${path}`)
   await migrateDatabase(database.db)
   await seedCity(database.db, { scale: 'small' })
-  await seedPlatform(database.db)
+  const { credentials } = await seedPlatform(database.db)
   // Fold the WAL into the main file so a copy of that file alone is a complete database.
   const checkpoint = await database.client.execute('PRAGMA wal_checkpoint(TRUNCATE)')
   if (Number(checkpoint.rows[0]?.[0]) !== 0) throw new Error('could not checkpoint the base database')
   database.close()
   project.provide('baseDatabasePath', path)
+  project.provide('demoCredentials', credentials)
   return () => {
     for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true })
   }

@@ -20,7 +20,8 @@ export const testEnv = (): Env =>
     PORT: '0',
     HOST: '127.0.0.1',
     DEMO_MODE: 'false',
-    SESSION_SECRET: 'test-session-secret-0123456789',
+    SESSION_SECRET: 'test-session-secret-0123456789abcdef',
+    SUBJECT_HASH_KEY: 'test-subject-hash-key-0123456789abcdef',
   })
 
 /**
