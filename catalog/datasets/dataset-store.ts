@@ -14,6 +14,9 @@ import {
   datasetRecords,
 } from '#db/schema/index.ts'
 import { rowsPerStatement } from '#db/seed/seed-city.ts'
+import { getDataKeyring } from '#platform/crypto/data-keyring.ts'
+import { sealedFieldsOf, sealRowFields } from './seal-store-row.ts'
+import type { FieldSpec } from './validate-rows.ts'
 
 // Where a dataset's data lives inside the platform (Art. 16): its typed store
 // table (`datasets.store_table`, one of the city_* tables) or, when it has none,
@@ -89,16 +92,20 @@ export function deleteStoreRows(db: Db, dataset: StoreRef): BatchItem<'sqlite'> 
 
 /**
  * Statements that replace the dataset's content with `rows` (keyed by field
- * name = SQL column name, values already normalised). Meant for one db.batch
- * together with the load record: all or nothing.
+ * name = SQL column name, values already normalised), the personal fields
+ * sealed (seal-store-row.ts). Meant for one db.batch together with the load
+ * record: all or nothing.
  */
 export function replaceStoreRows(
   db: Db,
-  dataset: StoreRef,
-  rows: readonly Record<string, unknown>[],
+  dataset: StoreRef & { fields: readonly FieldSpec[] },
+  plainRows: readonly Record<string, unknown>[],
   loadId: string,
 ): BatchItem<'sqlite'>[] {
   const statements: BatchItem<'sqlite'>[] = [deleteStoreRows(db, dataset)]
+  const sealed = sealedFieldsOf(dataset)
+  const key = getDataKeyring().current
+  const rows = sealed.length > 0 ? plainRows.map((row) => sealRowFields(key, row, sealed)) : plainRows
   const table = storeTableOf(dataset)
   if (table) {
     const columns = storeColumns(dataset.storeTable!)

@@ -15,6 +15,8 @@ import type { ScanOptions, ScanSummary, StoreRow } from './scan-dataset-file.ts'
 import { scanInPlace, scanInWorker, ScanWorkerError, type FileScan, type Written } from './scan-file-in-worker.ts'
 import { openStaging, storeShapeOf, type Staging, type StagingProblem } from './stage-dataset-rows.ts'
 import type { RowProblem } from './validate-rows.ts'
+import { sealingKeyOf } from './seal-store-row.ts'
+import { getDataKeyring } from '#platform/crypto/data-keyring.ts'
 
 export interface LoadProgress {
   phase: 'parse' | 'validate' | 'store' | 'done'
@@ -131,7 +133,13 @@ async function runLoad(db: Db, opts: Options, dataset: LoadTarget, startedAt: nu
     headBytes += last.chunk.length
     last = null
   }
-  const scanOptions: ScanOptions = { fileName: opts.fileName, fields: dataset.fields, shape: storeShapeOf(dataset) }
+  const scanOptions: ScanOptions = {
+    fileName: opts.fileName,
+    fields: dataset.fields,
+    shape: storeShapeOf(dataset),
+    // Personal fields are sealed in the scan (off the main thread), under the current data key.
+    sealingKey: sealingKeyOf(getDataKeyring().current),
+  }
   const scan: FileScan = last && !('chunk' in last) ? scanInPlace(scanOptions) : scanInWorker(scanOptions)
 
   let staging: Staging | null = null

@@ -106,6 +106,7 @@ export async function findLoadTarget(
     name: f.name,
     type: f.type,
     required: f.required || Boolean(columns?.get(f.name)?.notNull),
+    piTag: f.piTag,
   }))
   return ok({
     id: dataset.id,

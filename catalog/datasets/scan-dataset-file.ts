@@ -4,6 +4,7 @@ import { EncodingError, FileTextDecoder, type TextEncodingName } from './decode-
 import { JsonFileError, JsonRecordsParser, type ParsedElement } from './parse-json-records.ts'
 import { detectFormatByName, detectFormatByText, type FileFormat } from './parse-dataset-file.ts'
 import { RowValidator, type FieldSpec, type RowProblem } from './validate-rows.ts'
+import { dataKeyOf, sealRowFields, type SealedField, type SealingKey } from './seal-store-row.ts'
 
 // One pass over a dataset file's bytes: decode (decode-file-text.ts), parse
 // (CSV or JSON, incrementally), validate each row against the fields, and turn
@@ -11,8 +12,11 @@ import { RowValidator, type FieldSpec, type RowProblem } from './validate-rows.t
 // intake worker runs it off the main thread (intake-worker.ts); a small file is
 // scanned in place (scan-file-in-worker.ts).
 
-/** How a good row is handed to the store: the generic store's JSON text, or a typed table's column values. */
-export type StoreShape = { kind: 'json' } | { kind: 'columns'; names: string[] }
+/**
+ * How a good row is handed to the store: the generic store's JSON text, or a typed table's column values. `sealed`:
+ * the personal fields stored sealed (for a typed table, `names` ends with their blind-index columns).
+ */
+export type StoreShape = { kind: 'json'; sealed?: SealedField[] } | { kind: 'columns'; names: string[]; sealed?: SealedField[] }
 
 /** One good row, ready to bind: `[json]` or the column values in `StoreShape.names` order. */
 export type StoreRow = (string | number | null)[]
@@ -21,6 +25,8 @@ export interface ScanOptions {
   fileName: string
   fields: FieldSpec[]
   shape: StoreShape
+  /** The key the shape's sealed fields are sealed under (the current data key); required when there are any. */
+  sealingKey?: SealingKey
   maxProblems?: number
 }
 
@@ -66,7 +72,7 @@ export class DatasetFileScanner {
     this.#opts = opts
     this.#validator = new RowValidator(opts.fields, { maxProblems: opts.maxProblems })
     this.#format = detectFormatByName(opts.fileName)
-    const toStore = storeRowOf(opts.shape)
+    const toStore = storeRowOf(opts.shape, opts.sealingKey)
     this.#onElement = (element) => {
       const row = this.#validator.check(element.value, element.problems)
       // Once a row is bad nothing will be loaded: stop producing rows, keep counting problems.
@@ -165,10 +171,18 @@ export class DatasetFileScanner {
   }
 }
 
-function storeRowOf(shape: StoreShape): (row: Record<string, unknown>) => StoreRow {
-  if (shape.kind === 'json') return (row) => [JSON.stringify(row)]
+function storeRowOf(shape: StoreShape, sealingKey: SealingKey | undefined): (row: Record<string, unknown>) => StoreRow {
+  const sealed = shape.sealed ?? []
+  if (sealed.length > 0 && !sealingKey) throw new Error('DatasetFileScanner: personal fields to seal, but no key')
+  // Sealed here, in the intake worker: the main thread only stores rows.
+  const key = sealed.length > 0 && sealingKey ? dataKeyOf(sealingKey) : null
+  const seal = (row: Record<string, unknown>) => (key ? sealRowFields(key, row, sealed) : row)
+  if (shape.kind === 'json') return (row) => [JSON.stringify(seal(row))]
   const names = shape.names
-  return (row) => names.map((name) => toSqlValue(row[name]))
+  return (row) => {
+    const out = seal(row)
+    return names.map((name) => toSqlValue(out[name]))
+  }
 }
 
 /** Normalised values are strings, numbers, booleans or null; SQLite stores a boolean as 0/1. */

@@ -7,6 +7,7 @@ import { nativeStoreOf } from '#db/native.ts'
 import { rowsPerStatement } from '#db/seed/seed-city.ts'
 import { STORE_TABLES, storeColumns, type StoreRef } from './dataset-store.ts'
 import type { StoreRow, StoreShape } from './scan-dataset-file.ts'
+import { sealedFieldsOf } from './seal-store-row.ts'
 import type { FieldSpec } from './validate-rows.ts'
 
 // Staging for a big load (docs/decisions/0016-dataset-intake-off-the-event-loop.md).
@@ -57,9 +58,13 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`
 
 /** The shape a dataset's good rows take for its store: JSON text for dataset_records, or the typed table's columns. */
 export function storeShapeOf(dataset: StoreRef & { fields: readonly FieldSpec[] }): StoreShape {
-  if (!dataset.storeTable) return { kind: 'json' }
+  const sealed = sealedFieldsOf(dataset)
+  if (!dataset.storeTable) return { kind: 'json', sealed }
   const columns = storeColumns(dataset.storeTable)
-  return { kind: 'columns', names: dataset.fields.map((f) => f.name).filter((name) => columns.has(name)) }
+  const names = dataset.fields.map((f) => f.name).filter((name) => columns.has(name))
+  // The blind indexes of sealed fields are columns of their own, filled as the rows are sealed.
+  for (const field of sealed) if (field.index && names.includes(field.name)) names.push(field.index.column)
+  return { kind: 'columns', names, sealed }
 }
 
 /**
@@ -327,7 +332,7 @@ async function openTableStaging(db: Db, table: string, shape: Extract<StoreShape
     staging,
     shape.names,
     (row) => row,
-    (row, error) => rowProblem(error, row, staging),
+    (row, error) => rowProblem(error, row, staging, shape),
   )
   return {
     shape,
@@ -356,12 +361,20 @@ async function openTableStaging(db: Db, table: string, shape: Extract<StoreShape
   }
 }
 
-function rowProblem(error: unknown, row: number, staging: string): StagingProblem {
+function rowProblem(
+  error: unknown,
+  row: number,
+  staging: string,
+  shape: Extract<StoreShape, { kind: 'columns' }>,
+): StagingProblem {
   const message = (error as Error).message ?? String(error)
   const m = /(UNIQUE|NOT NULL|PRIMARY KEY)[^:]*constraint failed:\s*(.+?)(?:\s*\(|$)/i.exec(message)
+  // A key on a sealed field is a key on its blind index: the report names the field the file has.
+  const fieldOfIndex = new Map((shape.sealed ?? []).flatMap((f) => (f.index ? [[f.index.column, f.name] as const] : [])))
   const columns = (m?.[2] ?? '')
     .split(',')
     .map((c) => c.trim().replace(`${staging}.`, ''))
+    .map((c) => fieldOfIndex.get(c) ?? c)
     .filter(Boolean)
     .join(', ')
   const isNotNull = /NOT NULL/i.test(m?.[1] ?? message)

@@ -1,4 +1,5 @@
 import { shanghaiMidnight } from '#catalog/authorizations/term.ts'
+import type { PiTag } from '#db/schema/catalog.ts'
 
 // Row validation against a dataset's field list (Art. 16 intake). Pure: the
 // loaders decide what a bad row means (the whole file is rejected).
@@ -9,6 +10,8 @@ export interface FieldSpec {
   name: string
   type: FieldType
   required: boolean
+  /** The registration's personal-data tag: a tagged field may be stored sealed (seal-store-row.ts). */
+  piTag?: PiTag | null
 }
 
 export type RowProblemCode =

@@ -3,6 +3,10 @@ import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlit
 // The platform's store of source units' data (Art. 16: data lands inside the
 // platform). Filled by the deterministic generator in db/seed/ for the demo
 // and the tests. Nothing here is ever returned raw by the gateway (Art. 4).
+//
+// Natural persons' names, ID numbers and phone numbers are stored sealed (SM4 + SM3-HMAC, `sm4:v1:…`), never in
+// clear; a lookup on one compares its keyed blind index (`…_bidx`, SM3-HMAC) instead (db/sealed-columns.ts,
+// docs/decisions/0019-sm4-personal-data-at-rest.md).
 
 /** 市场监管局: enterprise registry. */
 export const cityEnterprises = sqliteTable(
@@ -10,9 +14,16 @@ export const cityEnterprises = sqliteTable(
   {
     uscc: text('uscc').primaryKey(),
     name: text('name').notNull(),
+    /** Sealed. */
     legalRepName: text('legal_rep_name').notNull(),
+    /** Sealed. */
     legalRepIdCard: text('legal_rep_id_card').notNull(),
+    /** Sealed. */
     legalRepPhone: text('legal_rep_phone').notNull(),
+    /** Blind index of the normalised legal representative's name (legal-representative verification). */
+    legalRepNameBidx: text('legal_rep_name_bidx').notNull(),
+    /** Blind index of the legal representative's ID number. */
+    legalRepIdCardBidx: text('legal_rep_id_card_bidx').notNull(),
     registeredCapitalWan: integer('registered_capital_wan').notNull(),
     industry: text('industry').notNull(),
     districtCode: text('district_code').notNull(),
@@ -84,7 +95,11 @@ export const cityMedicalInsurance = sqliteTable(
 export const citySocialSecurity = sqliteTable(
   'city_social_security',
   {
+    /** Sealed. */
     idCard: text('id_card').notNull(),
+    /** Blind index of the ID number: tells persons apart (the key, headcounts) without the number. */
+    idCardBidx: text('id_card_bidx').notNull(),
+    /** Sealed. */
     personName: text('person_name').notNull(),
     employerUscc: text('employer_uscc').notNull(),
     month: text('month').notNull(),
@@ -95,7 +110,7 @@ export const citySocialSecurity = sqliteTable(
     amountFen: integer('amount_fen').notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.idCard, t.month, t.insuranceType] }),
+    primaryKey({ columns: [t.idCardBidx, t.month, t.insuranceType] }),
     index('city_social_security_employer_idx').on(t.employerUscc),
   ],
 )

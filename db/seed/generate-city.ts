@@ -31,15 +31,16 @@ import {
 } from './shenyang.ts'
 
 // ---------------------------------------------------------------------------
-// Row shapes (exactly the drizzle tables' rows).
+// Row shapes: the drizzle tables' rows, in clear, as the source units hold them. The store seals the personal
+// columns and adds their blind indexes on insert (db/sealed-columns.ts).
 
-export type EnterpriseRow = typeof cityEnterprises.$inferSelect
+export type EnterpriseRow = Omit<typeof cityEnterprises.$inferSelect, 'legalRepNameBidx' | 'legalRepIdCardBidx'>
 export type TaxCreditRatingRow = typeof cityTaxCreditRatings.$inferSelect
 export type RoadSegmentRow = typeof cityRoadSegments.$inferSelect
 export type TrafficFlowRow = typeof cityTrafficFlows.$inferSelect
 export type HospitalVisitRow = typeof cityHospitalVisits.$inferSelect
 export type MedicalInsuranceRow = typeof cityMedicalInsurance.$inferSelect
-export type SocialSecurityRow = typeof citySocialSecurity.$inferSelect
+export type SocialSecurityRow = Omit<typeof citySocialSecurity.$inferSelect, 'idCardBidx'>
 
 export type TaxRating = TaxCreditRatingRow['rating']
 export type EnterpriseStatus = EnterpriseRow['status']

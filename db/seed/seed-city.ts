@@ -1,4 +1,5 @@
-// Loads the synthetic city (generate-city.ts) into the city_* tables.
+// Loads the synthetic city (generate-city.ts) into the city_* tables, the
+// personal columns sealed under the process's data key (db/sealed-columns.ts).
 //
 // Fast path: multi-row INSERTs (sized under SQLite's 32,766 bound-parameter
 // limit) grouped into `db.batch([...])` calls; each batch is one atomic,
@@ -17,11 +18,15 @@ import {
 } from '#db/schema/city.ts'
 import { getTableColumns } from 'drizzle-orm'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
+import { sealedColumnsOf, sealStoreRow } from '#db/sealed-columns.ts'
+import { getDataKeyring, type DataKeyring } from '#platform/crypto/data-keyring.ts'
 import { DEFAULT_SEED, chunks, generateCity, type CityData, type CityTable, type ScaleName } from './generate-city.ts'
 
 export interface SeedCityOptions {
   scale: ScaleName
   seed?: string
+  /** The keys the personal columns are sealed under; default the process's (getDataKeyring). */
+  keyring?: DataKeyring
   /** Called after each committed batch (and once with done = 0 before a table starts). */
   onProgress?: (table: string, done: number, total: number) => void
 }
@@ -67,11 +72,33 @@ export async function seedCity(db: Db, opts: SeedCityOptions): Promise<Record<st
     db.delete(citySocialSecurity),
   ])
 
+  const keyring = opts.keyring ?? getDataKeyring()
   const counts: Record<string, number> = {}
   for (const { key, table, name } of TABLES) {
-    counts[name] = await insertRows(db, table, name, data[key], opts.onProgress)
+    counts[name] = await insertRows(db, table, name, sealRows(keyring, name, data[key]), opts.onProgress)
   }
   return counts
+}
+
+/**
+ * The rows with their personal columns sealed. A person's many rows (one per month and insurance type) share one
+ * sealed value: sealing each would cost ~36× the time and hide nothing the blind index does not already show.
+ */
+function sealRows(keyring: DataKeyring, table: string, rows: readonly object[]): readonly object[] {
+  if (sealedColumnsOf(table).length === 0) return rows
+  const sealedByPerson = new Map<string, Record<string, unknown>>()
+  return rows.map((row) => {
+    const plain = row as Record<string, unknown>
+    if (table !== 'city_social_security') return sealStoreRow(keyring, table, plain)
+    const person = `${String(plain.idCard)}\u0000${String(plain.personName)}`
+    let sealed = sealedByPerson.get(person)
+    if (!sealed) {
+      const { idCard, idCardBidx, personName } = sealStoreRow(keyring, table, plain)
+      sealed = { idCard, idCardBidx, personName }
+      sealedByPerson.set(person, sealed)
+    }
+    return { ...plain, ...sealed }
+  })
 }
 
 async function insertRows(

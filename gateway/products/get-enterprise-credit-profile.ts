@@ -2,11 +2,16 @@ import { eq, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { nativeStoreOf } from '#db/native.ts'
 import { cityEnterprises } from '#db/schema/index.ts'
+import { sealedColumnsOf } from '#db/sealed-columns.ts'
 import { DISTRICT_BY_CODE, INDUSTRY_BY_CODE } from '#db/seed/shenyang.ts'
 import type { components } from '#api-specs/generated/openapi.d.ts'
 import { shapeRecord } from '#catalog/output-rules/shape-record.ts'
+import { checkOutput } from '#catalog/output-rules/output-rules.ts'
+import { DEFAULT_MASKING_POLICY } from '#catalog/desensitization/masking-policy.ts'
+import { getDataKeyring } from '#platform/crypto/data-keyring.ts'
+import { openValue } from '#platform/crypto/sealed-value.ts'
 import { GatewayError } from '../http/gateway-error.ts'
-import { requireOutput, type LoadDatasetRules } from './dataset-rules.ts'
+import { requireOutput, type DatasetRules, type LoadDatasetRules } from './dataset-rules.ts'
 import { parseUscc } from './parse-input.ts'
 import type { ProductOperation } from './product-operation.ts'
 
@@ -109,7 +114,7 @@ export function getEnterpriseCreditProfileOperation(db: Db, datasetRules: LoadDa
         .map((pair) => ({ year: Number(pair.slice(0, pair.indexOf(':'))), rating: pair.slice(pair.indexOf(':') + 1) }))
         .sort((a, b) => a.year - b.year)
       // The record under the registry's own column names, which the catalog's field tags refer to.
-      const row = found.record
+      const row = openForOutput(found.record, registry)
       const shaped = shapeRecord(registry.level, { ...row }, registry.fields)
       if (!shaped.ok) throw new GatewayError('validation_failed', shaped.error.message, shaped.error.fields)
       const record = shaped.value.record
@@ -144,6 +149,26 @@ export function getEnterpriseCreditProfileOperation(db: Db, datasetRules: LoadDa
       return { status: 200, body: profile, meters: { records: 1 + ratings.length, fieldsMasked: shaped.value.fieldsMasked } }
     },
   }
+}
+
+/**
+ * The record with the sealed personal columns opened, but only those the answer can show: none when the registry's
+ * level lets no record out (shapeRecord refuses it below), and no field its tag withholds at that level (maskRecord
+ * turns it into null whatever it holds). The output is the same as from a store in clear; the masks apply to the
+ * opened values.
+ */
+function openForOutput(record: RegistryRecord, registry: DatasetRules): RegistryRecord {
+  if (!checkOutput(registry.level, 'record').ok) return record
+  const keyring = getDataKeyring()
+  const policy = DEFAULT_MASKING_POLICY[registry.level]
+  const opened = { ...record }
+  for (const column of sealedColumnsOf('city_enterprises')) {
+    const name = column.column as 'legal_rep_name' | 'legal_rep_id_card' | 'legal_rep_phone'
+    const tag = registry.fields.find((f) => f.name === name)?.piTag
+    if (tag && policy[tag] === 'redact') continue
+    opened[name] = openValue(keyring, record[name], column.context)
+  }
+  return opened
 }
 
 const text = (value: string | number | boolean | null | undefined): string | null =>

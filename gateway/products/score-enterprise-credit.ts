@@ -43,7 +43,7 @@ const findContributions = (db: Db) =>
   db
     .select({
       month: citySocialSecurity.month,
-      persons: sql<number>`count(distinct ${citySocialSecurity.idCard})`,
+      persons: sql<number>`count(distinct ${citySocialSecurity.idCardBidx})`,
       rows: sql<number>`count(*)`,
     })
     .from(citySocialSecurity)

@@ -4,6 +4,8 @@ import type { Db } from '#db/client.ts'
 import { cityEnterprises } from '#db/schema/index.ts'
 import type { components } from '#api-specs/generated/openapi.d.ts'
 import { isValidIdCard } from '#platform/codes/id-card.ts'
+import { matchesBlindIndex } from '#platform/crypto/blind-index.ts'
+import { getDataKeyring } from '#platform/crypto/data-keyring.ts'
 import { GatewayError } from '../http/gateway-error.ts'
 import { requireOutput, type LoadDatasetRules } from './dataset-rules.ts'
 import { parseInput, parseUscc, usccSubjectOf } from './parse-input.ts'
@@ -26,17 +28,11 @@ const bodySchema: z.ZodType<CheckRequest> = z
   })
   .strict()
 
-/** Names compare without spaces and with the middle dots of minority-language names unified. */
-export function normalizePersonName(name: string): string {
-  return name
-    .normalize('NFKC')
-    .replace(/\s+/g, '')
-    .replace(/[•・‧∙]/g, '·')
-}
-
+// The registered name and ID number are stored sealed: the check compares their keyed blind indexes (SM3-HMAC of the
+// normalised values, platform/crypto/blind-index.ts) and never decrypts them.
 const findRepresentative = (db: Db) =>
   db
-    .select({ name: cityEnterprises.legalRepName, idCard: cityEnterprises.legalRepIdCard })
+    .select({ nameIndex: cityEnterprises.legalRepNameBidx, idCardIndex: cityEnterprises.legalRepIdCardBidx })
     .from(cityEnterprises)
     .where(eq(cityEnterprises.uscc, sql.placeholder('uscc')))
     .limit(1)
@@ -69,8 +65,11 @@ export function verifyLegalRepresentativeOperation(db: Db, datasetRules: LoadDat
       }
       requireOutput((await datasetRules(REGISTRY)).level, 'verdict')
       const [row] = await query.execute({ uscc })
-      const match =
-        !!row && row.idCard.toUpperCase() === idNumber && normalizePersonName(row.name) === normalizePersonName(input.personName)
+      const keyring = getDataKeyring()
+      // Both compared whatever the first gave: the answer's timing says no more than the verdict which item failed.
+      const isIdCard = !!row && matchesBlindIndex(keyring, row.idCardIndex, 'id_card', idNumber)
+      const isName = !!row && matchesBlindIndex(keyring, row.nameIndex, 'name', input.personName)
+      const match = isIdCard && isName
       const result: VerificationResult = { match }
       return { status: 200, body: result, meters: { records: row ? 1 : 0 }, subjectKey: uscc }
     },

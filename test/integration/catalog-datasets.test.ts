@@ -19,6 +19,7 @@ import {
   sourceUnitInterface,
 } from '#test/mocks/source-unit-interface.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
+import { openRecord } from '#test/support/open-sealed.ts'
 import { actorOf, authorizeThroughDemand, PEOPLE_FIELDS, registerTestDataset, unitId, unwrap } from './catalog-fixtures.ts'
 
 const GOOD_CSV = [
@@ -36,7 +37,9 @@ describe('datasets: registration and intake (Art. 6, 16)', () => {
   afterEach(() => t.destroy())
 
   const records = async (datasetId: string) =>
-    (await t.db.select().from(datasetRecords).where(eq(datasetRecords.datasetId, datasetId))).map((r) => JSON.parse(r.data))
+    (await t.db.select().from(datasetRecords).where(eq(datasetRecords.datasetId, datasetId))).map((r) =>
+      openRecord(JSON.parse(r.data) as Record<string, unknown>),
+    )
 
   describe('registration', () => {
     it.each(['core', 'secret', 'CORE'])('refuses data graded %s with level_not_operable and stores nothing', async (level) => {

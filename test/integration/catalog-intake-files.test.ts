@@ -5,6 +5,7 @@ import { auditLog, authorizations, cityEnterprises, cityHospitalVisits, datasetR
 import { loadDatasetFile, type FileContent } from '#catalog/datasets/load-dataset-file.ts'
 import { findDataset } from '#catalog/datasets/find-dataset.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
+import { openRecord } from '#test/support/open-sealed.ts'
 import { actorOf, authorizeThroughDemand, registerTestDataset, unwrap } from './catalog-fixtures.ts'
 
 // File intake (issue 8, "intake never blocks the platform"): encodings, hostile files, the size limit while streaming,
@@ -51,7 +52,7 @@ describe('file intake: encodings, hostile files, streaming and staging (issue 8)
   const rawRows = async (datasetId: string) =>
     (await t.db.select().from(datasetRecords).where(eq(datasetRecords.datasetId, datasetId))).map(
       (r): Record<string, unknown> & { loadId: string } => ({
-        ...(JSON.parse(r.data) as Record<string, unknown>),
+        ...openRecord(JSON.parse(r.data) as Record<string, unknown>),
         loadId: r.loadId,
       }),
     )

@@ -10,6 +10,7 @@ import {
 } from '#db/schema/index.ts'
 import { REFERENCE_END_MS } from '#db/seed/generate-city.ts'
 import { callGateway, expectConformsToSpec } from '#test/support/openapi.ts'
+import { plainEnterprise } from '#test/support/plain-city.ts'
 import { demoApiKey, startGateway, type GatewayHarness } from '#test/support/gateway-server.ts'
 
 const PROFILE = '/api/v1/services/enterprise-credit-profile'
@@ -39,7 +40,8 @@ describe('service products', () => {
         .from(cityEnterprises)
         .where(sql`exists (select 1 from city_tax_credit_ratings t where t.uscc = ${cityEnterprises.uscc})`)
         .limit(1)
-      return row!
+      // The store holds the legal representative sealed; the answer must show the generated values (masked).
+      return { ...row!, ...plainEnterprise(row!.uscc) }
     }
 
     it('answers the registry record with the L2 personal fields masked, through the typed client', async () => {

@@ -1,20 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { eq, like, ne } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import { cityEnterprises, usageEvents } from '#db/schema/index.ts'
+import type { EnterpriseRow } from '#db/seed/generate-city.ts'
 import { createProductOperations } from '#gateway/products/index.ts'
 import { makeIdCard } from '#platform/codes/id-card.ts'
 import { callGateway, expectConformsToSpec } from '#test/support/openapi.ts'
 import { demoApiKey, startGateway, type GatewayHarness } from '#test/support/gateway-server.ts'
+import { plainCity, plainEnterprise } from '#test/support/plain-city.ts'
 
 const PATH = '/api/v1/verifications/legal-representative'
 
 describe('POST /api/v1/verifications/legal-representative', () => {
   let h: GatewayHarness
-  let e: typeof cityEnterprises.$inferSelect
+  // The store holds the representative sealed: the requests carry the values the seed generator made.
+  let e: EnterpriseRow
   beforeEach(async () => {
     h = await startGateway()
     const [row] = await h.database.db.select().from(cityEnterprises).where(eq(cityEnterprises.status, 'active')).limit(1)
-    e = row!
+    e = plainEnterprise(row!.uscc)
   })
   afterEach(() => h.stop())
 
@@ -35,7 +38,7 @@ describe('POST /api/v1/verifications/legal-representative', () => {
   })
 
   it('accepts a lower-case x and spaces in the name', async () => {
-    const [withX] = await h.database.db.select().from(cityEnterprises).where(like(cityEnterprises.legalRepIdCard, '%X')).limit(1)
+    const withX = plainCity().enterprises.find((x) => x.legalRepIdCard.endsWith('X'))
     const spaced = [...withX!.legalRepName].join(' ')
     expect(
       (await check({ uscc: withX!.uscc.toLowerCase(), personName: spaced, idNumber: withX!.legalRepIdCard.toLowerCase() })).body,
@@ -43,11 +46,7 @@ describe('POST /api/v1/verifications/legal-representative', () => {
   })
 
   it('answers only match: false — whichever item is wrong — and never the registered values', async () => {
-    const [other] = await h.database.db
-      .select()
-      .from(cityEnterprises)
-      .where(ne(cityEnterprises.legalRepIdCard, e.legalRepIdCard))
-      .limit(1)
+    const other = plainCity().enterprises.find((x) => x.legalRepIdCard !== e.legalRepIdCard)
     const otherId = makeIdCard({ divisionCode: '210102', birth: '19800101', sequence3: 123 })
     for (const body of [
       { uscc: e.uscc, personName: e.legalRepName + '明', idNumber: e.legalRepIdCard },

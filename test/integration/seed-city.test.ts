@@ -9,6 +9,9 @@ import { seedCity } from '#db/seed/seed-city.ts'
 import { DISTRICT_CODES } from '#db/seed/shenyang.ts'
 import { isValidIdCard } from '#platform/codes/id-card.ts'
 import { isValidUscc } from '#platform/codes/uscc.ts'
+import { getDataKeyring } from '#platform/crypto/data-keyring.ts'
+import { isSealedValue, openValue } from '#platform/crypto/sealed-value.ts'
+import { sealedColumnsOf } from '#db/sealed-columns.ts'
 
 describe('seedCity (real SQLite file)', () => {
   let dir: string
@@ -69,7 +72,9 @@ describe('seedCity (real SQLite file)', () => {
     const rs = await database.client.execute('select uscc, legal_rep_id_card from city_enterprises')
     for (const row of rs.rows) {
       expect(isValidUscc(String(row[0]))).toBe(true)
-      expect(isValidIdCard(String(row[1]))).toBe(true)
+      // Stored sealed; opened, it is a valid ID number.
+      expect(isSealedValue(row[1])).toBe(true)
+      expect(isValidIdCard(openValue(getDataKeyring(), String(row[1]), 'city_enterprises.legal_rep_id_card'))).toBe(true)
     }
   })
 
@@ -103,11 +108,18 @@ describe('seedCity (real SQLite file)', () => {
   })
 
   it('replaces the previous rows when run again (same counts, same first row)', async () => {
-    const first = await database.client.execute('select * from city_enterprises order by uscc limit 1')
+    // The sealed columns differ from one seeding to the next (a random IV per value): compared opened.
+    const firstRow = async () => {
+      const rs = await database.client.execute('select * from city_enterprises order by uscc limit 1')
+      const row: Record<string, unknown> = { ...rs.rows[0] }
+      for (const c of sealedColumnsOf('city_enterprises'))
+        row[c.column] = openValue(getDataKeyring(), String(row[c.column]), c.context)
+      return row
+    }
+    const first = await firstRow()
     const again = await seedCity(database.db, { scale: 'small' })
     expect(again).toEqual(counts)
     expect(await scalar('select count(*) from city_enterprises')).toBe(SCALES.small.enterprises)
-    const after = await database.client.execute('select * from city_enterprises order by uscc limit 1')
-    expect(after.rows[0]).toEqual(first.rows[0])
+    expect(await firstRow()).toEqual(first)
   })
 })
