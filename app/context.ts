@@ -8,6 +8,8 @@ export interface PlatformContext {
   requestId: string
   /** This response's Content-Security-Policy nonce: inline scripts (Remix hydration, ScrollRestoration) carry it. */
   cspNonce: string
+  /** The client's address (the TCP peer, or behind TRUST_PROXY what the proxy saw): sign-in throttling, audit. */
+  clientAddress: string
 }
 
 declare module '@remix-run/node' {

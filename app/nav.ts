@@ -12,6 +12,7 @@ export const ROLE_NAV: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: '/bureau/pricing', label: 'nav.pricing' },
     { to: '/bureau/compensation', label: 'nav.compensation' },
     { to: '/bureau/audit', label: 'nav.audit' },
+    { to: '/security/sign-in-locks', label: 'nav.signInLocks' },
   ],
   operator: [
     { to: '/operator/datasets', label: 'nav.datasets' },
@@ -21,6 +22,7 @@ export const ROLE_NAV: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: '/operator/revenue', label: 'nav.revenue' },
     { to: '/operator/pricing', label: 'nav.pricing' },
     { to: '/operator/invoices', label: 'nav.invoices' },
+    { to: '/security/sign-in-locks', label: 'nav.signInLocks' },
   ],
   source_unit: [
     { to: '/source-unit/demands', label: 'nav.myDemands' },

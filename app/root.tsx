@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { redirect, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import {
   Form,
   Link,
@@ -16,7 +16,7 @@ import appStyles from '#app/styles/app.css'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { useNonce } from '#app/components/nonce.tsx'
 import { translate, type Lang } from '#app/i18n/messages.ts'
-import { getLang, getOptionalUser, ROLE_HOME } from '#app/session.server.ts'
+import { getLang, getOptionalUser, RESTRICTION_PAGE, ROLE_HOME } from '#app/session.server.ts'
 import { ROLE_NAV } from '#app/nav.ts'
 
 export const links: LinksFunction = () => [
@@ -31,6 +31,10 @@ export const meta: MetaFunction = () => [{ title: '沈阳市公共数据授权�
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const lang = await getLang(request)
   const user = await getOptionalUser(request, context)
+  // A password to change or a second factor to enrol comes before anything else, public pages included.
+  const restrictedTo = user?.restriction ? RESTRICTION_PAGE[user.restriction] : null
+  const path = new URL(request.url).pathname
+  if (restrictedTo && path !== restrictedTo && path !== '/lang' && path !== '/logout') throw redirect(restrictedTo)
   return {
     lang,
     user: user
@@ -38,6 +42,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           displayName: user.displayName,
           role: user.role,
           home: ROLE_HOME[user.role],
+          restricted: restrictedTo !== null,
           scope: user.partnerName ?? user.sourceUnitName,
         }
       : null,
@@ -54,6 +59,7 @@ function NavLinks({ data }: { data: RootData }) {
       <Link to="/fees">{t('nav.fees')}</Link>
       {data.user && <Link to={data.user.home}>{t('nav.home')}</Link>}
       {data.user &&
+        !data.user.restricted &&
         ROLE_NAV[data.user.role].map((item) => (
           <Link key={item.to} to={item.to}>
             {t(item.label)}
@@ -96,6 +102,9 @@ export function Layout({ children }: { children: ReactNode }) {
                 {data.user.displayName} · {translate(lang, `role.${data.user.role}`)}
                 {data.user.scope ? ` · ${data.user.scope}` : ''}
               </span>
+              <Link to="/account/password" data-testid="account-link">
+                {t('nav.account')}
+              </Link>
               <Form method="post" action="/logout">
                 <button type="submit">{t('nav.signOut')}</button>
               </Form>

@@ -16,6 +16,7 @@ import {
 } from './security-headers.ts'
 import { createUiErrorHandler, createUiRequestGuard } from './ui-request-guard.ts'
 import { answerClientError } from './answer-client-error.ts'
+import { clientAddressOf } from './client-address.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
@@ -84,12 +85,12 @@ export async function createPlatformServer(opts: {
     createRequestHandler({
       build,
       mode: env.NODE_ENV,
-      getLoadContext: (_req, res) => {
+      getLoadContext: (req, res) => {
         const requestId = `req_${randomUUID().replace(/-/g, '')}`
         const cspNonce = createCspNonce()
         res.setHeader('x-request-id', requestId)
         res.setHeader('content-security-policy', pageContentSecurityPolicy(cspNonce))
-        return { platform: { db: database.db, env, requestId, cspNonce } }
+        return { platform: { db: database.db, env, requestId, cspNonce, clientAddress: clientAddressOf(req, env.TRUST_PROXY) } }
       },
     }),
   )

@@ -1,6 +1,7 @@
 import { catalogMessages } from './catalog-messages.ts'
 import { gatewayMessages } from './gateway-messages.ts'
 import { billingMessages } from './billing-messages.ts'
+import { identityMessages } from './identity-messages.ts'
 
 // UI strings. Simplified Chinese is the default; English is switchable and remembered in a cookie.
 // Each area keeps its strings in its own file (catalog-messages.ts, gateway-messages.ts, ...).
@@ -44,7 +45,7 @@ const coreZh = {
   'login.password': '密码',
   'login.submit': '登录',
   'login.invalid_credentials': '用户名或密码错误',
-  'login.account_locked': '连续 5 次登录失败，账号已锁定 15 分钟，请于 {until} 后再试',
+  'login.account_locked': '连续 5 次登录失败，该账号在此网络地址已锁定 15 分钟，请于 {until} 后再试',
   'login.required': '请填写此项',
   'login.idle': '长时间未操作（30 分钟），已自动退出，请重新登录',
   'home.welcome': '欢迎，{name}',
@@ -115,13 +116,14 @@ const coreZh = {
   'estimate.none': '—',
 } as const
 
-const zh = { ...coreZh, ...catalogMessages.zh, ...gatewayMessages.zh, ...billingMessages.zh }
+const zh = { ...coreZh, ...catalogMessages.zh, ...gatewayMessages.zh, ...billingMessages.zh, ...identityMessages.zh }
 export type MessageKey = keyof typeof zh
 
 const en: Record<MessageKey, string> = {
   ...catalogMessages.en,
   ...gatewayMessages.en,
   ...billingMessages.en,
+  ...identityMessages.en,
   'app.name': 'Shenyang Public Data Authorized Operation Platform',
   'app.tagline': 'Raw data stays in; data is usable, not visible',
   'nav.catalog': 'Product catalog',
@@ -158,7 +160,7 @@ const en: Record<MessageKey, string> = {
   'login.password': 'Password',
   'login.submit': 'Sign in',
   'login.invalid_credentials': 'Wrong username or password',
-  'login.account_locked': 'Locked for 15 minutes after 5 failed attempts; try again after {until}',
+  'login.account_locked': 'Locked for 15 minutes from this address after 5 failed attempts; try again after {until}',
   'login.required': 'Required',
   'login.idle': 'Signed out after 30 minutes of inactivity; please sign in again',
   'home.welcome': 'Welcome, {name}',

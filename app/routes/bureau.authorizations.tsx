@@ -6,7 +6,7 @@ import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx
 import { AuthorizationTable } from '#app/components/catalog/authorization-table.tsx'
 import { Field, FormError, type CatalogActionData } from '#app/components/catalog/catalog-ui.tsx'
 import { useT } from '#app/i18n/use-t.ts'
-import { requireUser } from '#app/session.server.ts'
+import { requireStepUp, requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
 
@@ -31,6 +31,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const fields = formFieldErrors(parsed.error)
     return Response.json({ target, fields, formError: null } satisfies CatalogActionData, { status: 400 })
   }
+  requireStepUp(request, user)
   const result = await terminateAuthorization(context.platform.db, {
     actor: { id: user.id, label: user.username, role: user.role },
     requestId: context.platform.requestId,

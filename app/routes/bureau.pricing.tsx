@@ -19,7 +19,7 @@ import { usePriceText } from '#app/components/billing-invoice.tsx'
 import { messages, type MessageKey } from '#app/i18n/messages.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatFen, formatTime } from '#app/lib/format.ts'
-import { requireUser } from '#app/session.server.ts'
+import { requireStepUp, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
@@ -133,6 +133,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return Response.json({ intent: 'decide', target, fields: fieldsOf(parsed.error), formError: null } satisfies ActionData, {
         status: 400,
       })
+    // Step-up (issue 9): approving a price wants a code checked within 5 minutes.
+    if (parsed.data.decision === 'approve') requireStepUp(request, user)
     const result = await decidePriceBook(context.platform.db, {
       priceBookId: parsed.data.priceBookId,
       decision: parsed.data.decision,
@@ -161,6 +163,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: 400 },
     )
   }
+  requireStepUp(request, user)
   const result = await setPriceCeiling(context.platform.db, {
     input: {
       productId: parsed.data.productId,

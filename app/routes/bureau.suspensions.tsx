@@ -6,7 +6,7 @@ import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx
 import { messages, type MessageKey } from '#app/i18n/messages.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
-import { requireUser } from '#app/session.server.ts'
+import { requireStepUp, requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
 
@@ -49,6 +49,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { db, requestId } = context.platform
   const actor = { id: user.id, label: user.username, role: user.role }
   const { intent, code, reason } = parsed.data
+  if (intent.startsWith('suspend')) requireStepUp(request, user)
   const result =
     intent === 'suspendProduct'
       ? await suspendProduct(db, { productCode: code, reason: reason ?? '', actor, requestId })

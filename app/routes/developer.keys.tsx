@@ -6,7 +6,7 @@ import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx
 import { messages, type MessageKey } from '#app/i18n/messages.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
-import { requireUser } from '#app/session.server.ts'
+import { requireStepUp, requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
 
@@ -59,6 +59,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { db, requestId } = context.platform
   const actor = { id: user.id, label: user.username, role: user.role }
   const input = parsed.data
+  // A new key (created or rolled) is a credential to the partner's data: step-up first.
+  if (input.intent !== 'revoke') requireStepUp(request, user)
   if (input.intent === 'create') {
     const expiresAt = input.expiresOn ? Date.parse(`${input.expiresOn}T23:59:59+08:00`) : null
     const result = await createApiKey(db, {

@@ -13,18 +13,21 @@ export interface CreateUserInput {
   role: Role
   sourceUnitId?: string | null
   partnerId?: string | null
+  /** An initial password someone else chose (the CLI): the user must change it at their first sign-in. */
+  mustChangePassword?: boolean
 }
 
 /** Creates a user bound to the scope its role requires (a source unit or a partner). */
 export async function createUser(
   db: Db,
-  opts: { input: CreateUserInput; actor: Actor; requestId?: string },
+  opts: { input: CreateUserInput; actor: Actor; requestId?: string; now?: number },
 ): Promise<Result<{ id: string }>> {
   const { input } = opts
+  const now = opts.now ?? Date.now()
   if (!/^[a-z0-9_.-]{3,40}$/.test(input.username)) {
     return fail('validation', 'validation_failed', 'Invalid username', { username: 'username_format' })
   }
-  const policy = checkPasswordPolicy(input.password)
+  const policy = checkPasswordPolicy(input.password, { username: input.username })
   if (policy) return fail('validation', 'validation_failed', 'Password does not meet the policy', { password: policy })
   if (input.role === 'source_unit' && !input.sourceUnitId) {
     return fail('validation', 'validation_failed', 'A source-unit user needs a source unit', { sourceUnitId: 'required' })
@@ -43,7 +46,7 @@ export async function createUser(
       objectType: 'user',
       objectId: id,
       requestId: opts.requestId,
-      detail: { username: input.username, role: input.role },
+      detail: { username: input.username, role: input.role, mustChangePassword: input.mustChangePassword ?? false },
     },
     [
       db.insert(users).values({
@@ -52,6 +55,8 @@ export async function createUser(
         displayName: input.displayName,
         role: input.role,
         passwordHash: await hashPassword(input.password),
+        passwordChangedAt: now,
+        mustChangePassword: input.mustChangePassword ?? false,
         sourceUnitId: input.sourceUnitId ?? null,
         partnerId: input.partnerId ?? null,
       }),

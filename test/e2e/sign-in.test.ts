@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { desc, eq } from 'drizzle-orm'
+import { and, desc, eq } from 'drizzle-orm'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { sessions, users } from '#db/schema/index.ts'
+import { sessions, signInThrottles, users } from '#db/schema/index.ts'
 import { DEMO_USERS } from '#db/seed/platform-fixtures.ts'
 import { IDLE_TIMEOUT_MS, LOCKOUT_MS, MAX_FAILED_ATTEMPTS, ROLE_HOME } from '#platform/identity/policy.ts'
 import { launchBrowser, routePath, signIn } from '#test/support/browser.ts'
@@ -151,7 +151,7 @@ describe('sign-in, roles and sessions in the browser', () => {
   })
 
   // Last in the file: it locks `scjg`, whose role-landing test ran above.
-  it('locks the account after 5 wrong passwords: the right one is refused for 15 minutes', async () => {
+  it('locks the account from this address after 5 wrong passwords: the right one is refused there for 15 minutes', async () => {
     await withPage(async (page) => {
       const username = user('source_unit').username
       // The lock is stamped by the server's clock during the 5th attempt: it lies between these two readings of the
@@ -166,26 +166,28 @@ describe('sign-in, roles and sessions in the browser', () => {
         expect(pathOf(page)).toBe('/login')
         const text = await page.getByTestId('login-error').textContent()
         if (i < MAX_FAILED_ATTEMPTS) expect(text).toBe('用户名或密码错误')
-        else expect(text).toContain('账号已锁定 15 分钟')
+        else expect(text).toContain('在此网络地址已锁定 15 分钟')
       }
 
       await signIn(page, platform.url, username)
       expect(pathOf(page)).toBe('/login')
       expect(await page.getByTestId('login-error').textContent()).toMatch(
-        /^连续 5 次登录失败，账号已锁定 15 分钟，请于 .+ 后再试$/,
+        /^连续 5 次登录失败，该账号在此网络地址已锁定 15 分钟，请于 .+ 后再试$/,
       )
       expect(await page.getByTestId('home-title').count()).toBe(0)
 
-      const [row] = await platform.database.db.select().from(users).where(eq(users.username, username))
-      expect(row!.lockedUntil).toBeGreaterThanOrEqual(fifthSentAt + LOCKOUT_MS)
-      expect(row!.lockedUntil).toBeLessThanOrEqual(fifthAnsweredAt + LOCKOUT_MS)
+      // The lock is on (this account, this address): 127.0.0.1, where the browser is.
+      const pair = and(eq(signInThrottles.scope, 'account_address'), eq(signInThrottles.subject, `127.0.0.1|${username}`))
+      const [row] = await platform.database.db.select().from(signInThrottles).where(pair)
+      expect(row!.blockedUntil).toBeGreaterThanOrEqual(fifthSentAt + LOCKOUT_MS)
+      expect(row!.blockedUntil).toBeLessThanOrEqual(fifthAnsweredAt + LOCKOUT_MS)
 
       // Once the lock has run out (moved into the past here, as the idle test does with lastSeenAt) the right
       // password signs in again.
       await platform.database.db
-        .update(users)
-        .set({ lockedUntil: Date.now() - 1 })
-        .where(eq(users.id, row!.id))
+        .update(signInThrottles)
+        .set({ blockedUntil: Date.now() - 1 })
+        .where(pair)
       await signIn(page, platform.url, username)
       expect(pathOf(page)).toBe(ROLE_HOME.source_unit)
     })

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { eq } from 'drizzle-orm'
-import { auditLog, sessions, users } from '#db/schema/index.ts'
+import { and, eq } from 'drizzle-orm'
+import { auditLog, sessions, signInThrottles, users } from '#db/schema/index.ts'
 import { demoPassword } from '#test/support/demo-credentials.ts'
 import { signIn } from '#platform/identity/sign-in.ts'
 import { signOut } from '#platform/identity/sign-out.ts'
@@ -36,26 +36,30 @@ describe('sign-in, lock-out and idle timeout', () => {
     expect(unknown).toMatchObject({ ok: false, error: { code: 'invalid_credentials' } })
   })
 
-  it('locks the account for 15 minutes after 5 consecutive failures, even against the right password', async () => {
+  it('locks the account from that address for 15 minutes after 5 consecutive failures, even against the right password', async () => {
+    const address = '203.0.113.5'
     for (let i = 1; i <= 4; i++) {
-      expect(await signIn(t.db, { username: 'operator', password: 'wrong', now: T0 + i })).toMatchObject({
+      expect(await signIn(t.db, { username: 'operator', password: 'wrong', address, now: T0 + i })).toMatchObject({
         error: { code: 'invalid_credentials' },
       })
     }
-    expect(await signIn(t.db, { username: 'operator', password: 'wrong', now: T0 + 5 })).toMatchObject({
-      error: { code: 'account_locked' },
+    expect(await signIn(t.db, { username: 'operator', password: 'wrong', address, now: T0 + 5 })).toMatchObject({
+      error: { code: 'account_locked', fields: { lockedUntil: String(T0 + 5 + LOCKOUT_MS) } },
     })
-    const [row] = await t.db.select().from(users).where(eq(users.username, 'operator'))
-    expect(row!.lockedUntil).toBe(T0 + 5 + LOCKOUT_MS)
+    const [row] = await t.db
+      .select()
+      .from(signInThrottles)
+      .where(and(eq(signInThrottles.scope, 'account_address'), eq(signInThrottles.subject, `${address}|operator`)))
+    expect(row!.blockedUntil).toBe(T0 + 5 + LOCKOUT_MS)
     expect(
-      await signIn(t.db, { username: 'operator', password: demoPassword('operator'), now: T0 + LOCKOUT_MS - 1 }),
+      await signIn(t.db, { username: 'operator', password: demoPassword('operator'), address, now: T0 + LOCKOUT_MS - 1 }),
     ).toMatchObject({
       ok: false,
       error: { code: 'account_locked' },
     })
-    expect((await signIn(t.db, { username: 'operator', password: demoPassword('operator'), now: T0 + 6 + LOCKOUT_MS })).ok).toBe(
-      true,
-    )
+    expect(
+      (await signIn(t.db, { username: 'operator', password: demoPassword('operator'), address, now: T0 + 6 + LOCKOUT_MS })).ok,
+    ).toBe(true)
   })
 
   it('resets the failure count on success, so failures must be consecutive', async () => {

@@ -14,14 +14,20 @@ export interface PlatformHarness {
   stop(): Promise<void>
 }
 
-export const testEnv = (): Env =>
+/**
+ * The platform's environment in tests. Demo mode by default, as `npm start` serves the seeded demo accounts: outside
+ * it the bureau and the operator must enrol a second factor before anything else (ADR 0020), which only the tests of
+ * that (test/e2e/two-factor.test.ts) go through — they pass `{ DEMO_MODE: 'false' }`.
+ */
+export const testEnv = (overrides: Record<string, string> = {}): Env =>
   readEnv({
     NODE_ENV: 'test',
     PORT: '0',
     HOST: '127.0.0.1',
-    DEMO_MODE: 'false',
+    DEMO_MODE: 'true',
     SESSION_SECRET: 'test-session-secret-0123456789abcdef',
     SUBJECT_HASH_KEY: 'test-subject-hash-key-0123456789abcdef',
+    ...overrides,
   })
 
 /**
@@ -29,11 +35,18 @@ export const testEnv = (): Env =>
  * private copy of the seeded database. Needs `npx remix build` first
  * (build/index.js, public/build). Server log lines are collected, not printed.
  */
-export async function startPlatform(opts: { build?: ServerBuild; log?: (line: string) => void } = {}): Promise<PlatformHarness> {
+export async function startPlatform(
+  opts: { build?: ServerBuild; log?: (line: string) => void; env?: Record<string, string> } = {},
+): Promise<PlatformHarness> {
   const database = await createTestDatabase()
   let platform: Awaited<ReturnType<typeof createPlatformServer>>
   try {
-    platform = await createPlatformServer({ database, env: testEnv(), build: opts.build, log: opts.log ?? (() => undefined) })
+    platform = await createPlatformServer({
+      database,
+      env: testEnv(opts.env),
+      build: opts.build,
+      log: opts.log ?? (() => undefined),
+    })
   } catch (error) {
     database.destroy()
     throw error
