@@ -4,6 +4,9 @@ import { ensureDemoCity, findExampleEnterprise, printDemoAccess, printDemoPointe
 import { dataDirectoryOf, loadOrCreateDemoState, withDemoSecrets } from './server/demo-state.ts'
 import { EnvError, readEnv } from '#platform/env.ts'
 import { recordAudit, systemActor } from '#platform/audit/record-audit.ts'
+import { DataKeyError, dataKeyringFromEnv, getDataKeyring, useDataKeyring } from '#platform/crypto/data-keyring.ts'
+import { rotateDataKey } from '#platform/crypto/rotate-data-key.ts'
+import { errorText } from '#platform/error-text.ts'
 import { createPlatformServer, type PlatformServer } from './server/create-platform-server.ts'
 import { startScheduler, type Scheduler } from './server/scheduler.ts'
 import { waitForTurnToServe } from './server/supervisor.ts'
@@ -93,6 +96,14 @@ async function main() {
   // and kept in the data directory (0600); a secret set in the environment still wins (issue 9).
   const demo = env.DEMO_MODE ? loadOrCreateDemoState(dataDirectoryOf(env.DATABASE_URL)) : null
   if (demo) env = withDemoSecrets(env, demo.state)
+  try {
+    // The keys natural persons' data is sealed under (ADR 0019): DATA_ENCRYPTION_KEY, or demo mode's generated one.
+    useDataKeyring(dataKeyringFromEnv(env))
+  } catch (error) {
+    if (!(error instanceof DataKeyError)) throw error
+    console.error(error.message)
+    process.exit(1)
+  }
   const database = await openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN)
   await migrateDatabase(database.db)
   if (restart) {
@@ -105,6 +116,14 @@ async function main() {
     }).catch((error: unknown) => console.error('Could not record the restart in the audit log:', error))
   }
   if (demo) {
+    // A demo store from before personal data was sealed: sealed now, under the demo key (a no-op once done; not
+    // repeated by a worker the supervisor restarts, so a failover stays quick).
+    if (!restart)
+      await rotateDataKey(database.db, { keyring: getDataKeyring(), actor: systemActor('demo') }).then(
+        (r) => r.resealed > 0 && console.log(`Sealed ${r.resealed} rows of personal data under key ${r.keyId}.`),
+        // Sealed under a key this install no longer has (its demo state was deleted, the database kept): unreadable.
+        (error: unknown) => console.error(`Personal data in the store cannot be read: ${errorText(error)}`),
+      )
     await ensureDemoCity(database.db, {
       scale: env.SEED_SCALE,
       credentials: demo.state.credentials,

@@ -8,6 +8,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { openDatabase } from '#db/client.ts'
 import { readEnv } from '#platform/env.ts'
+import { DEV_DATA_ENCRYPTION_KEY, dataKeyringFromEnv, useDataKeyring } from '#platform/crypto/data-keyring.ts'
 import { createPlatformServer } from '../server/create-platform-server.ts'
 
 export type PlatformTargetMessage =
@@ -39,7 +40,10 @@ const env = readEnv({
   DEMO_MODE: 'false',
   SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
   SUBJECT_HASH_KEY: 'bench-subject-hash-key-0123456789abcdef',
+  // A key of its own first (production refuses the development key), and the development key the bench seeded with.
+  DATA_ENCRYPTION_KEY: `bench:${'be'.repeat(32)},${DEV_DATA_ENCRYPTION_KEY}`,
 })
+useDataKeyring(dataKeyringFromEnv(env))
 const platform = await createPlatformServer({ database, env, log: (line) => console.error(`[platform] ${line}`) })
 const delay = monitorEventLoopDelay({ resolution: 10 })
 delay.enable()

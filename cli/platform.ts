@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { openDatabase } from '#db/client.ts'
 import { migrateDatabase } from '#db/migrate.ts'
 import { EnvError, readEnv } from '#platform/env.ts'
+import { DataKeyError, dataKeyringFromEnv, useDataKeyring } from '#platform/crypto/data-keyring.ts'
 import { COMMANDS } from './commands/index.ts'
 import type { Flags, Io } from './commands/command.ts'
 
@@ -46,8 +47,10 @@ export async function runCli(
   let config
   try {
     config = readEnv(env)
+    // The keys personal data is sealed under (seed, loads, crypto:rotate-key).
+    useDataKeyring(dataKeyringFromEnv(config))
   } catch (error) {
-    if (error instanceof EnvError) {
+    if (error instanceof EnvError || error instanceof DataKeyError) {
       io.err(error.message)
       return 2
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { EnvError, readEnv } from './env.ts'
+import { DEV_DATA_ENCRYPTION_KEY } from './crypto/data-keyring.ts'
 
 describe('readEnv', () => {
   it('has working defaults', () => {
@@ -29,5 +30,28 @@ describe('readEnv', () => {
     expect(readEnv({ DEMO_MODE: 'false', SESSION_SECRET: strong, SUBJECT_HASH_KEY: 'c'.repeat(40) }).DEMO_MODE).toBe(false)
     // Demo mode replaces the defaults with secrets generated at the first start (server/demo-state.ts).
     expect(readEnv({ DEMO_MODE: 'true' }).DEMO_MODE).toBe(true)
+  })
+
+  it('takes DATA_ENCRYPTION_KEY as a keyring; outside demo mode production needs one of its own', () => {
+    const strong = 'a'.repeat(32)
+    const base = { DEMO_MODE: 'false', SESSION_SECRET: strong, SUBJECT_HASH_KEY: strong }
+    expect(() => readEnv({ ...base, NODE_ENV: 'production' })).toThrow(/DATA_ENCRYPTION_KEY: must be set/)
+    expect(() => readEnv({ ...base, NODE_ENV: 'production', DATA_ENCRYPTION_KEY: DEV_DATA_ENCRYPTION_KEY })).toThrow(
+      /DATA_ENCRYPTION_KEY: is the development default/,
+    )
+    expect(() => readEnv({ DATA_ENCRYPTION_KEY: 'k1:not-hex' })).toThrow(/DATA_ENCRYPTION_KEY: must be/)
+    // The refusal names the variable, never its value.
+    let message = ''
+    try {
+      readEnv({ DATA_ENCRYPTION_KEY: `k1:${'ab'.repeat(15)}` })
+    } catch (error) {
+      message = (error as Error).message
+    }
+    expect(message).toMatch(/DATA_ENCRYPTION_KEY/)
+    expect(message).not.toContain('abab')
+    const ring = `k2:${'cd'.repeat(32)},k1:${'ab'.repeat(16)}`
+    expect(readEnv({ ...base, NODE_ENV: 'production', DATA_ENCRYPTION_KEY: ring }).DATA_ENCRYPTION_KEY).toBe(ring)
+    // Under test and development the public development key seals when none is set (platform/crypto/data-keyring.ts).
+    expect(readEnv({ ...base, NODE_ENV: 'test' }).DATA_ENCRYPTION_KEY).toBeUndefined()
   })
 })

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DATA_KEYRING_FORMAT, DATA_KEYRING_RE } from './crypto/data-keyring.ts'
 
 // Every variable the platform reads, validated once at boot. A bad value stops
 // the process with a message naming the variable (see formatEnvError).
@@ -15,6 +16,10 @@ const envSchema = z.object({
   // Keys the HMAC of verified subjects kept for the anti-enumeration limit (Art. 13): without it a stored hash of a
   // USCC could be reversed by hashing all codes.
   SUBJECT_HASH_KEY: z.string().min(16, 'must be at least 16 characters').default('dev-only-subject-hash-key-change-me'),
+  // Seals natural persons' names, ID numbers and phone numbers at rest (SM4 + SM3-HMAC) and keys their blind indexes:
+  // a keyring, current key first (platform/crypto/data-keyring.ts, ADR 0019). Unset: a public development key, only
+  // under NODE_ENV test or development.
+  DATA_ENCRYPTION_KEY: z.string().regex(DATA_KEYRING_RE, `must be ${DATA_KEYRING_FORMAT}`).optional(),
   DEMO_MODE: z
     .enum(['true', 'false'])
     .default('true')
@@ -48,8 +53,10 @@ function secretProblems(env: Env): string[] {
     ['SESSION_SECRET', env.SESSION_SECRET],
     ['SUBJECT_HASH_KEY', env.SUBJECT_HASH_KEY],
   ]
-  if ('DATA_ENCRYPTION_KEY' in env)
-    secrets.push(['DATA_ENCRYPTION_KEY', (env as { DATA_ENCRYPTION_KEY?: string }).DATA_ENCRYPTION_KEY])
+  // Unset under NODE_ENV test or development, the public development data key seals (tests' base database); a set one
+  // is checked like any secret.
+  if (env.DATA_ENCRYPTION_KEY !== undefined || env.NODE_ENV === 'production')
+    secrets.push(['DATA_ENCRYPTION_KEY', env.DATA_ENCRYPTION_KEY])
   if (env.LAGO_API_URL) secrets.push(['LAGO_API_KEY', env.LAGO_API_KEY])
   const problems: string[] = []
   for (const [name, value] of secrets) {

@@ -3,7 +3,7 @@ import { coreCommands } from './core.ts'
 import { catalogCommands } from './catalog.ts'
 import { gatewayCommands } from './gateway.ts'
 import { billingCommands } from './billing.ts'
-import { identityCommands } from './identity.ts'
+import { cryptoCommands } from './crypto.ts'
 
 /** Every command of `npm run platform`; each area adds its own in its own file. */
 export const COMMANDS: Record<string, CliCommand> = {
@@ -11,5 +11,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   ...catalogCommands,
   ...gatewayCommands,
   ...billingCommands,
-  ...identityCommands,
+  ...cryptoCommands,
 }

@@ -42,6 +42,8 @@ function startSupervised(t: TestDatabase, env: Record<string, string> = {}): Sup
         DEMO_MODE: 'false',
         SESSION_SECRET: 'supervisor-test-session-secret-0123456789',
         SUBJECT_HASH_KEY: 'supervisor-test-subject-hash-key-0123456789',
+        // Outside demo mode production needs a data key of its own (the base database's values stay unread here).
+        DATA_ENCRYPTION_KEY: `supervisor-test:${'5e'.repeat(32)}`,
         HOST: '127.0.0.1',
         PORT: '0',
         DATABASE_URL: `file:${t.path}`,
