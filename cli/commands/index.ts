@@ -3,6 +3,7 @@ import { coreCommands } from './core.ts'
 import { catalogCommands } from './catalog.ts'
 import { gatewayCommands } from './gateway.ts'
 import { billingCommands } from './billing.ts'
+import { identityCommands } from './identity.ts'
 import { cryptoCommands } from './crypto.ts'
 
 /** Every command of `npm run platform`; each area adds its own in its own file. */
@@ -11,5 +12,6 @@ export const COMMANDS: Record<string, CliCommand> = {
   ...catalogCommands,
   ...gatewayCommands,
   ...billingCommands,
+  ...identityCommands,
   ...cryptoCommands,
 }
