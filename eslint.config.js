@@ -49,6 +49,13 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: [
+            {
+              name: '@remix-run/react',
+              importNames: ['Form'],
+              message: 'Use Form from #app/components/form.tsx: it carries the CSRF token (ADR 0017).',
+            },
+          ],
           patterns: [
             { group: ['drizzle-orm', 'drizzle-orm/*', '@libsql/*'], message: 'app/ calls domain functions; no SQL here.' },
             {
@@ -68,5 +75,10 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  // The one place Remix's Form is wrapped (with the CSRF token).
+  {
+    files: ['app/components/form.tsx'],
+    rules: { 'no-restricted-imports': 'off' },
   },
 )

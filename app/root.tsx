@@ -1,6 +1,5 @@
 import { redirect, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import {
-  Form,
   Link,
   Links,
   Meta,
@@ -14,6 +13,8 @@ import {
 import type { ReactNode } from 'react'
 import appStyles from '#app/styles/app.css'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
+import { Form } from '#app/components/form.tsx'
+import { getCsrfToken } from '#app/lib/csrf.server.ts'
 import { useNonce } from '#app/components/nonce.tsx'
 import { translate, type Lang } from '#app/i18n/messages.ts'
 import { getLang, getOptionalUser, RESTRICTION_PAGE, ROLE_HOME } from '#app/session.server.ts'
@@ -37,6 +38,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (restrictedTo && path !== restrictedTo && path !== '/lang' && path !== '/logout') throw redirect(restrictedTo)
   return {
     lang,
+    // Every form of the app posts it back (app/components/form.tsx, ADR 0017).
+    csrfToken: await getCsrfToken(request, context),
     user: user
       ? {
           displayName: user.displayName,

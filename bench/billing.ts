@@ -25,7 +25,7 @@ import { seedCity } from '#db/seed/seed-city.ts'
 import { seedPlatform } from '#db/seed/seed-platform.ts'
 import { seedBillingDemo } from '#db/seed/seed-billing-demo.ts'
 import { partners, products, subscriptions } from '#db/schema/index.ts'
-import { systemActor } from '#platform/audit/record-audit.ts'
+import { cliActor } from '#platform/audit/record-audit.ts'
 import { closeBillingPeriod } from '#billing/invoices/close-billing-period.ts'
 import { getRevenueDashboard } from '#billing/revenue/get-revenue-dashboard.ts'
 import { periodOf, previousPeriod } from '#billing/periods/billing-period.ts'
@@ -146,7 +146,7 @@ try {
   progress(`closing ${month.period}`)
   const closeStarted = performance.now()
   const closeCpu = process.cpuUsage()
-  const closed = await closeBillingPeriod(db, { period: month.period, actor: systemActor('bench') })
+  const closed = await closeBillingPeriod(db, { period: month.period, actor: cliActor('bench') })
   const closeMs = performance.now() - closeStarted
   const closeCpuMs = cpuMs(closeCpu)
   if (!closed.ok) throw new Error(`close refused: ${closed.error.code} ${closed.error.message}`)

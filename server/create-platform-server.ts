@@ -17,6 +17,7 @@ import {
 import { createUiErrorHandler, createUiRequestGuard } from './ui-request-guard.ts'
 import { answerClientError } from './answer-client-error.ts'
 import { clientAddressOf } from './client-address.ts'
+import { createCsrfCookie } from './csrf-cookie.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
@@ -80,6 +81,7 @@ export async function createPlatformServer(opts: {
   app.use('/fonts/noto-sans-sc', express.static(`${root}node_modules/@fontsource/noto-sans-sc`, { maxAge: '7d' }))
   app.use('/vendor/swagger-ui', express.static(`${root}node_modules/swagger-ui-dist`, { maxAge: '7d', index: false }))
   app.use(express.static(`${root}public`, { maxAge: '1h' }))
+  app.use(createCsrfCookie({ secure: env.NODE_ENV !== 'development' }))
   app.all(
     '*',
     createRequestHandler({

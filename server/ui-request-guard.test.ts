@@ -149,6 +149,35 @@ describe('createUiRequestGuard in front of an Express app', () => {
       expect(await post(`Origin: ${origin}\r\n`), origin).toBe(403)
   })
 
+  it('answers 403 to a post another site or another port of this host sent (Sec-Fetch-Site, ADR 0017)', async () => {
+    for (const site of ['same-site', 'cross-site', 'bogus', '']) expect(await post(`Sec-Fetch-Site: ${site}\r\n`), site).toBe(403)
+    // Our own pages, and a request the user started (a bookmark): through to the token check.
+    expect(await post('Sec-Fetch-Site: same-origin\r\n')).toBe(200)
+    expect(await post('Sec-Fetch-Site: none\r\n')).toBe(200)
+    // Each header is checked on its own: a same-origin Sec-Fetch-Site does not excuse a foreign Origin, nor the reverse.
+    expect(await post(`Sec-Fetch-Site: same-origin\r\nOrigin: http://127.0.0.1:${port + 1}\r\n`)).toBe(403)
+    expect(await post(`Sec-Fetch-Site: same-site\r\nOrigin: http://127.0.0.1:${port}\r\n`)).toBe(403)
+    // A GET is never refused for it (loaders change nothing).
+    expect(await get('/catalog', `Host: 127.0.0.1:${port}\r\nSec-Fetch-Site: cross-site\r\n`)).toBe(200)
+  })
+
+  it('says why on the 403 page of a cross-site post', async () => {
+    const page = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.write(
+          `POST /login HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nSec-Fetch-Site: same-site\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+        ),
+      )
+      let data = ''
+      socket.on('data', (c) => (data += c))
+      socket.on('end', () => resolve(data))
+      socket.on('error', reject)
+    })
+    expect(page).toMatch(/^HTTP\/1\.1 403/)
+    expect(page).toContain('data-refusal="cross_site"')
+    expect(page).toContain('nothing was changed')
+  })
+
   it('drops X-Forwarded-Host when no proxy of ours is in front', async () => {
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect(port, '127.0.0.1', () =>

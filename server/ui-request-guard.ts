@@ -11,7 +11,9 @@ import { hasUrlControlCharacter } from '#platform/text/control-characters.ts'
  * - a request target that is not a path (`http://x/…`, `*`);
  * - methods the UI never uses (every form posts; actions read bodies only on POST);
  * - on POST, an `Origin` that is malformed, `null` or another site: Remix's own CSRF check throws on those and
- *   answers 500; we answer 400/403 first, with its rule (origin host === Host) and a scheme check, so it never fires.
+ *   answers 500; we answer 400/403 first, with its rule (origin host === Host) and a scheme check, so it never fires;
+ *   and a `Sec-Fetch-Site` other than `same-origin`/`none` (403): the first line against CSRF (ADR 0017), the
+ *   session-bound token checked by readForm the second.
  * Form bodies are checked where they are read (app/lib/read-form.server.ts).
  */
 export function createUiRequestGuard(options: { trustProxy: boolean }): RequestHandler {
@@ -31,15 +33,19 @@ export function createUiRequestGuard(options: { trustProxy: boolean }): RequestH
     if (host !== undefined && !isHostAndPort(host)) return sendErrorPage(res, 400)
     if (!isCleanTarget(url)) return sendErrorPage(res, 400)
     if (req.method === 'POST') {
+      // CSRF, first line (ADR 0017): a browser says where a request comes from; only our own pages may post.
+      // `same-site` is exactly another port of this host. Neither header: not a browser of ours (the token decides).
+      const site = req.headers['sec-fetch-site']
+      if (site !== undefined && site !== 'same-origin' && site !== 'none') return sendErrorPage(res, 403, 'cross_site')
       const origin = req.headers.origin
       if (origin !== undefined) {
         // `null`: a sandboxed frame, a file: page or a cross-site redirect chain; never one of our pages.
-        if (origin === 'null') return sendErrorPage(res, 403)
+        if (origin === 'null') return sendErrorPage(res, 403, 'cross_site')
         const parsed = parseOrigin(origin)
         if (parsed === null) return sendErrorPage(res, 400)
         // Plain HTTP here unless a proxy of ours ends TLS in front: then the page's origin may be https.
         const schemeOk = parsed.protocol === 'http:' || (options.trustProxy && parsed.protocol === 'https:')
-        if (!schemeOk || parsed.host !== host) return sendErrorPage(res, 403)
+        if (!schemeOk || parsed.host !== host) return sendErrorPage(res, 403, 'cross_site')
       }
       closeIfBodyUnread(req, res)
     }
@@ -167,12 +173,21 @@ const TITLES: Record<number, [string, string]> = {
   500: ['系统错误，请稍后重试', 'Something went wrong; please try again'],
 }
 
+/** Why a request was refused, when the page should say more than its status. */
+const DETAILS = {
+  cross_site: [
+    '此请求来自其他网站或页面，已被拒绝，未作任何更改。请回到本平台页面重试。',
+    'This request came from another site or page and was refused; nothing was changed. Go back to the platform and try again.',
+  ],
+} as const
+
 /** A small bilingual page, no script and no inline style, so it works under the strictest CSP. */
-export function sendErrorPage(res: Response, status: number): void {
+export function sendErrorPage(res: Response, status: number, detail?: keyof typeof DETAILS): void {
   const [zh, en] = TITLES[status] ?? (status >= 500 ? TITLES[500]! : TITLES[400]!)
+  const more = detail ? `<p data-refusal="${detail}">${DETAILS[detail][0]}</p><p lang="en">${DETAILS[detail][1]}</p>` : ''
   const body =
     `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>${status} · ${zh}</title></head>` +
-    `<body><main><h1>${status} · ${zh}</h1><p lang="en">${en}</p><p><a href="/">返回首页 · Home</a></p></main></body></html>`
+    `<body><main><h1>${status} · ${zh}</h1><p lang="en">${en}</p>${more}<p><a href="/">返回首页 · Home</a></p></main></body></html>`
   res.status(status)
   res.setHeader('content-type', 'text/html; charset=utf-8')
   res.setHeader('cache-control', 'no-store')

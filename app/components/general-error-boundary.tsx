@@ -14,9 +14,13 @@ export function GeneralErrorBoundary() {
   const error = useRouteError()
   const t = useT()
   const status = isRouteErrorResponse(error) ? error.status : 500
-  const message = t(STATUS_MESSAGES[status] ?? (status >= 400 && status < 500 ? 'error.400' : 'error.500'))
+  // A post without this session's CSRF token (ADR 0017): stale or foreign, not a missing permission.
+  const isCsrf = isRouteErrorResponse(error) && status === 403 && error.data === 'csrf_token_invalid'
+  const message = isCsrf
+    ? t('error.csrf')
+    : t(STATUS_MESSAGES[status] ?? (status >= 400 && status < 500 ? 'error.400' : 'error.500'))
   return (
-    <div className="panel" role="alert" data-status={status}>
+    <div className="panel" role="alert" data-status={status} data-refusal={isCsrf ? 'csrf' : undefined}>
       <h1>
         {status} · {message}
       </h1>

@@ -109,6 +109,7 @@ const coreZh = {
   'error.413': '提交的内容过大，未作任何更改',
   'error.415': '不支持的提交格式，未作任何更改',
   'error.403': '无权访问此页面',
+  'error.csrf': '此表单已过期或来自其他网站，已被拒绝，未作任何更改。请刷新页面后重试。',
   'error.404': '页面不存在',
   'error.500': '系统错误，请稍后重试',
   'error.back': '返回工作台',
@@ -224,6 +225,8 @@ const en: Record<MessageKey, string> = {
   'error.413': 'What was sent is too large; nothing was changed',
   'error.415': 'This kind of submission is not accepted; nothing was changed',
   'error.403': 'You may not open this page',
+  'error.csrf':
+    'This form has expired or came from another site, so it was refused; nothing was changed. Reload the page and try again.',
   'error.404': 'Page not found',
   'error.500': 'Something went wrong; please try again',
   'error.back': 'Back to your home',

@@ -1,4 +1,6 @@
+import type { AppLoadContext } from '@remix-run/node'
 import { hasFieldControlCharacter } from '#platform/text/control-characters.ts'
+import { CSRF_FIELD, requireCsrfToken } from './csrf.server.ts'
 
 /** Our largest form (a product with examples, 4,000 CJK characters a field) is far below this once encoded. */
 export const MAX_FORM_BYTES = 256 * 1024
@@ -16,8 +18,15 @@ export type FormRefusal = 'unsupported_content_type' | 'body_too_large' | 'malfo
  * (413 beyond), then decoded strictly: malformed percent-encoding, invalid UTF-8, control characters (tab and newlines
  * aside), prototype names or too many fields answer 400. The refusal is a thrown Response, so Remix renders the route's
  * error boundary with that status and the action runs no further.
+ *
+ * Then the CSRF token (ADR 0017): the form must carry this session's token in `_csrf` (every form of ours does, see
+ * app/components/form.tsx), else 403 before the action sees a single field; the token is taken out of the form.
  */
-export async function readForm(request: Request, options: { maxBytes?: number } = {}): Promise<FormData> {
+export async function readForm(
+  request: Request,
+  context: AppLoadContext,
+  options: { maxBytes?: number } = {},
+): Promise<FormData> {
   const maxBytes = options.maxBytes ?? MAX_FORM_BYTES
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
   if (type !== 'application/x-www-form-urlencoded') throw refuse(415, 'unsupported_content_type')
@@ -43,6 +52,8 @@ export async function readForm(request: Request, options: { maxBytes?: number } 
     if (hasFieldControlCharacter(name) || hasFieldControlCharacter(value)) throw refuse(400, 'malformed_body')
     form.append(name, value)
   }
+  await requireCsrfToken(request, context, form.get(CSRF_FIELD))
+  form.delete(CSRF_FIELD)
   return form
 }
 

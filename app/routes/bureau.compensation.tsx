@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import {
   listCompensationFormulas,
@@ -14,6 +15,7 @@ import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatFen, formatTime } from '#app/lib/format.ts'
 import { requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
+import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -44,7 +46,7 @@ interface ActionData {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['bureau'])
-  const parsed = formSchema.safeParse(Object.fromEntries(await readForm(request)))
+  const parsed = formSchema.safeParse(Object.fromEntries(await readForm(request, context)))
   if (!parsed.success) {
     const fields = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]))
     return Response.json({ fields, formError: null } satisfies ActionData, { status: 400 })
@@ -61,7 +63,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       note: data.note ?? '',
       frequencyWeights: Object.fromEntries(FREQUENCIES.map((f) => [f, data[`w_${f}`] || '0'])),
     },
-    actor: { id: user.id, label: user.username, role: user.role },
+    actor: userActor(user),
     requestId: context.platform.requestId,
   })
   if (!result.ok) {

@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import { listDemandItems, reviewDemandItem } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
@@ -8,6 +9,7 @@ import { useT } from '#app/i18n/use-t.ts'
 import { requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
+import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -35,7 +37,7 @@ const schema = z
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['bureau'])
-  const form = Object.fromEntries(await readForm(request))
+  const form = Object.fromEntries(await readForm(request, context))
   const target = typeof form.itemId === 'string' ? form.itemId : null
   const parsed = schema.safeParse(form)
   if (!parsed.success) {
@@ -43,7 +45,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return Response.json({ target, fields, formError: null } satisfies CatalogActionData, { status: 400 })
   }
   const result = await reviewDemandItem(context.platform.db, {
-    actor: { id: user.id, label: user.username, role: user.role },
+    actor: userActor(user),
     requestId: context.platform.requestId,
     itemId: parsed.data.itemId,
     decision: parsed.data.decision,

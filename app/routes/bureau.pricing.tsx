@@ -1,6 +1,7 @@
 import { RevenueCapTable } from '#app/components/revenue-cap-table.tsx'
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import type { ChargeUnit } from '#db/schema/billing.ts'
 import {
@@ -21,6 +22,7 @@ import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatFen, formatTime } from '#app/lib/format.ts'
 import { requireStepUp, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
+import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -97,8 +99,8 @@ function fieldsOf(error: z.ZodError): Record<string, string> {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['bureau'])
-  const actor = { id: user.id, label: user.username, role: user.role }
-  const form = Object.fromEntries(await readForm(request))
+  const actor = userActor(user)
+  const form = Object.fromEntries(await readForm(request, context))
   if (form.intent === 'revenue_cap') {
     // Maximum allowed revenue (65号): the year's allowed profit rate and tax rate.
     const parsed = revenueCapSchema.safeParse(form)

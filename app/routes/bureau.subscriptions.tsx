@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import { decideSubscription, listSubscriptions } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
@@ -9,6 +10,7 @@ import { formatTime } from '#app/lib/format.ts'
 import { requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
+import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -37,7 +39,7 @@ interface ActionData {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['bureau'])
-  const form = Object.fromEntries(await readForm(request))
+  const form = Object.fromEntries(await readForm(request, context))
   const target = typeof form.subscriptionId === 'string' ? form.subscriptionId : null
   const parsed = schema.safeParse(form)
   if (!parsed.success) {
@@ -48,7 +50,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     subscriptionId: parsed.data.subscriptionId,
     decision: parsed.data.decision,
     comment: parsed.data.comment,
-    actor: { id: user.id, label: user.username, role: user.role },
+    actor: userActor(user),
     requestId: context.platform.requestId,
   })
   if (!result.ok) {

@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import { listSuspensions, resumePartner, resumeProduct, suspendPartner, suspendProduct } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
@@ -9,6 +10,7 @@ import { formatTime } from '#app/lib/format.ts'
 import { requireStepUp, requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
+import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -36,7 +38,7 @@ interface ActionData {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['bureau'])
-  const form = Object.fromEntries(await readForm(request))
+  const form = Object.fromEntries(await readForm(request, context))
   const target =
     typeof form.intent === 'string' && typeof form.code === 'string'
       ? `${form.intent.replace(/^(suspend|resume)/, '')}:${form.code}`
@@ -47,7 +49,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return Response.json({ target, fields, formError: null } satisfies ActionData, { status: 400 })
   }
   const { db, requestId } = context.platform
-  const actor = { id: user.id, label: user.username, role: user.role }
+  const actor = userActor(user)
   const { intent, code, reason } = parsed.data
   if (intent.startsWith('suspend')) requireStepUp(request, user)
   const result =

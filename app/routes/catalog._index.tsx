@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
+import { Form } from '#app/components/form.tsx'
 import { listCatalogFacets, listPublishedProducts } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { useOptionLabel } from '#app/components/catalog/catalog-ui.tsx'

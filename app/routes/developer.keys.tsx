@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import { createApiKey, listApiKeys, revokeApiKey, rollApiKey } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
@@ -9,6 +10,7 @@ import { formatTime } from '#app/lib/format.ts'
 import { requireStepUp, requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
+import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -49,7 +51,7 @@ const NO_STORE = { headers: { 'cache-control': 'no-store' } }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ROLES)
-  const form = Object.fromEntries(await readForm(request))
+  const form = Object.fromEntries(await readForm(request, context))
   const target = typeof form.keyId === 'string' ? form.keyId : null
   const parsed = schema.safeParse(form)
   if (!parsed.success) {
@@ -57,7 +59,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return Response.json({ done: null, target, fields, formError: null, detail: null } satisfies ActionData, { status: 400 })
   }
   const { db, requestId } = context.platform
-  const actor = { id: user.id, label: user.username, role: user.role }
+  const actor = userActor(user)
   const input = parsed.data
   // A new key (created or rolled) is a credential to the partner's data: step-up first.
   if (input.intent !== 'revoke') requireStepUp(request, user)

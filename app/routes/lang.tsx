@@ -5,7 +5,7 @@ import { safeRedirect } from '#app/lib/safe-redirect.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await readForm(request)
+  const form = await readForm(request, context)
   const lang = String(form.get('lang'))
   if (!(LANGS as readonly string[]).includes(lang)) return new Response('Unknown language', { status: 400 })
   // Back to the page the switch was pressed on; a target that is not a path of ours leads home instead.

@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import { computeCompensationStatements, listCompensationStatements, periodOf } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
@@ -8,6 +9,7 @@ import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatFen } from '#app/lib/format.ts'
 import { requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
+import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -33,13 +35,13 @@ interface ActionData {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['operator'])
-  const parsed = schema.safeParse(Object.fromEntries(await readForm(request)))
+  const parsed = schema.safeParse(Object.fromEntries(await readForm(request, context)))
   if (!parsed.success)
     return Response.json({ fields: { period: 'invalid_period' }, formError: null } satisfies ActionData, { status: 400 })
   const result = await computeCompensationStatements(context.platform.db, {
     period: parsed.data.period,
     now: Date.now(),
-    actor: { id: user.id, label: user.username, role: user.role },
+    actor: userActor(user),
     requestId: context.platform.requestId,
   })
   if (!result.ok)

@@ -1,5 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from '@remix-run/react'
+import { Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from '@remix-run/react'
+import { Form, useCsrfToken } from '#app/components/form.tsx'
+import { CSRF_HEADER } from '#platform/csrf/csrf-names.ts'
 import { useRef, useState, type FormEvent } from 'react'
 import { z } from 'zod'
 import { findDataset, loadDatasetTable, pullDatasetInterface, type LoadOutcome } from '#app/domain.server.ts'
@@ -16,6 +18,7 @@ import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatTime } from '#app/lib/format.ts'
 import { requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
+import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -31,12 +34,12 @@ const intentSchema = z.object({ intent: z.enum(['load_table', 'pull']) })
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['operator'])
-  const parsed = intentSchema.safeParse(Object.fromEntries(await readForm(request)))
+  const parsed = intentSchema.safeParse(Object.fromEntries(await readForm(request, context)))
   if (!parsed.success)
     return Response.json({ fields: { intent: 'required' }, formError: 'invalid' } satisfies CatalogActionData, { status: 400 })
   const code = params.code ?? ''
   const opts = {
-    actor: { id: user.id, label: user.username, role: user.role },
+    actor: userActor(user),
     requestId: context.platform.requestId,
     datasetCode: code,
     trigger: 'manual' as const,
@@ -63,6 +66,7 @@ function UploadForm({ code }: { code: string }) {
   const lang = useLang()
   const errorText = useCatalogError()
   const revalidator = useRevalidator()
+  const csrfToken = useCsrfToken()
   const input = useRef<HTMLInputElement>(null)
   const [state, setState] = useState<UploadState>({ phase: 'idle' })
   const busy = state.phase === 'uploading' || state.phase === 'processing'
@@ -75,6 +79,7 @@ function UploadForm({ code }: { code: string }) {
     xhr.open('POST', `/operator/datasets/${encodeURIComponent(code)}/upload`)
     xhr.setRequestHeader('content-type', 'application/octet-stream')
     xhr.setRequestHeader('x-file-name', encodeURIComponent(file.name))
+    xhr.setRequestHeader(CSRF_HEADER, csrfToken)
     xhr.upload.onprogress = (e) =>
       setState({ phase: 'uploading', loaded: e.loaded, total: e.lengthComputable ? e.total : file.size })
     xhr.upload.onload = () => setState({ phase: 'processing' })

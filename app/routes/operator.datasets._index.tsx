@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Form } from '#app/components/form.tsx'
 import { useState } from 'react'
 import { z } from 'zod'
 import {
@@ -20,6 +21,7 @@ import { useLang, useT } from '#app/i18n/use-t.ts'
 import { requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
+import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -83,7 +85,7 @@ function readFields(form: FormData) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['operator'])
-  const form = await readForm(request)
+  const form = await readForm(request, context)
   const parsed = formSchema.safeParse(Object.fromEntries(form))
   if (!parsed.success) {
     const fields = formFieldErrors(parsed.error)
@@ -91,7 +93,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const v = parsed.data
   const result = await registerDataset(context.platform.db, {
-    actor: { id: user.id, label: user.username, role: user.role },
+    actor: userActor(user),
     requestId: context.platform.requestId,
     input: {
       sourceUnitId: v.sourceUnitId,

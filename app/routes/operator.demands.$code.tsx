@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import {
   addDemandItem,
@@ -28,6 +29,7 @@ import { useLang, useT } from '#app/i18n/use-t.ts'
 import { requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
+import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -74,7 +76,7 @@ const actionSchema = z.discriminatedUnion('intent', [
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['operator'])
-  const form = Object.fromEntries(await readForm(request))
+  const form = Object.fromEntries(await readForm(request, context))
   const target = typeof form.itemId === 'string' ? form.itemId : String(form.intent ?? '')
   const parsed = actionSchema.safeParse(form)
   if (!parsed.success) {
@@ -82,7 +84,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return Response.json({ target, fields, formError: null } satisfies CatalogActionData, { status: 400 })
   }
   const { db, requestId } = context.platform
-  const actor = { id: user.id, label: user.username, role: user.role }
+  const actor = userActor(user)
   const listCode = params.code ?? ''
   const v = parsed.data
   const itemInput = (i: z.infer<typeof itemSchema>) => ({

@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import { createDemandList, listDemandItems, listDemandLists } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
@@ -14,6 +15,7 @@ import {
 import { useT } from '#app/i18n/use-t.ts'
 import { requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
+import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -29,7 +31,7 @@ const schema = z.object({ title: z.string().trim().min(1, 'required').max(200, '
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['operator'])
-  const parsed = schema.safeParse(Object.fromEntries(await readForm(request)))
+  const parsed = schema.safeParse(Object.fromEntries(await readForm(request, context)))
   if (!parsed.success) {
     return Response.json(
       { fields: { title: parsed.error.issues[0]?.message ?? 'invalid' }, formError: null } satisfies CatalogActionData,
@@ -37,7 +39,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     )
   }
   const result = await createDemandList(context.platform.db, {
-    actor: { id: user.id, label: user.username, role: user.role },
+    actor: userActor(user),
     requestId: context.platform.requestId,
     title: parsed.data.title,
   })

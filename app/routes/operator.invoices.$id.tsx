@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import { finalizeInvoice, getInvoice, issueCreditNote, markInvoicePaid } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
@@ -10,6 +11,7 @@ import { formatTime } from '#app/lib/format.ts'
 import { requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
+import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -33,12 +35,12 @@ interface ActionData {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['operator'])
-  const parsed = schema.safeParse(Object.fromEntries(await readForm(request)))
+  const parsed = schema.safeParse(Object.fromEntries(await readForm(request, context)))
   if (!parsed.success) {
     const fields = formFieldErrors(parsed.error)
     return Response.json({ fields, formError: null } satisfies ActionData, { status: 400 })
   }
-  const actor = { id: user.id, label: user.username, role: user.role }
+  const actor = userActor(user)
   const invoiceId = params.id ?? ''
   const { db, requestId } = context.platform
   const result =

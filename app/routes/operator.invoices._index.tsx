@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react'
+import { useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react'
+import { Form } from '#app/components/form.tsx'
 import { useEffect } from 'react'
 import { z } from 'zod'
 import {
@@ -19,6 +20,7 @@ import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatFen, formatTime } from '#app/lib/format.ts'
 import { requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
+import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -71,14 +73,14 @@ interface ActionData {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['operator'])
-  const parsed = closeSchema.safeParse(Object.fromEntries(await readForm(request)))
+  const parsed = closeSchema.safeParse(Object.fromEntries(await readForm(request, context)))
   if (!parsed.success)
     return Response.json({ fields: { period: 'invalid_period' }, formError: null, expected: null } satisfies ActionData, {
       status: 400,
     })
   const result = await startBillingClose(context.platform.db, {
     period: parsed.data.period,
-    actor: { id: user.id, label: user.username, role: user.role },
+    actor: userActor(user),
     requestId: context.platform.requestId,
   })
   if (!result.ok) {

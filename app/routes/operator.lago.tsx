@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useLoaderData, useNavigation } from '@remix-run/react'
+import { useLoaderData, useNavigation } from '@remix-run/react'
+import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import { getLagoOutboxState, syncLagoOutbox } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
@@ -8,6 +9,7 @@ import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatTime } from '#app/lib/format.ts'
 import { requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
+import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -23,11 +25,11 @@ const syncSchema = z.object({ intent: z.literal('sync') })
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['operator'])
-  const parsed = syncSchema.safeParse(Object.fromEntries(await readForm(request)))
+  const parsed = syncSchema.safeParse(Object.fromEntries(await readForm(request, context)))
   if (!parsed.success) return Response.json({ fields: {}, formError: 'validation_failed' }, { status: 400 })
   const report = await syncLagoOutbox(context.platform.db, {
     now: Date.now(),
-    actor: { id: user.id, label: user.username, role: user.role },
+    actor: userActor(user),
   })
   const d = report.delivery
   return redirect(`/operator/lago?synced=${d?.delivered ?? 0}-${d?.duplicates ?? 0}-${d?.failed ?? 0}`)

@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form } from '#app/components/form.tsx'
 import { useState } from 'react'
 import { z } from 'zod'
 import type { ChargeUnit } from '#db/schema/billing.ts'
@@ -22,6 +23,7 @@ import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatFen, formatTime } from '#app/lib/format.ts'
 import { requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
+import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -118,8 +120,8 @@ function parseTiers(text: string): { upTo: number | null; unitPrice: string }[] 
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['operator'])
-  const actor = { id: user.id, label: user.username, role: user.role }
-  const form = Object.fromEntries(await readForm(request))
+  const actor = userActor(user)
+  const form = Object.fromEntries(await readForm(request, context))
   if (form.intent === 'cost') {
     const parsed = costSchema.safeParse(form)
     if (!parsed.success) return bad('cost', fieldsOf(parsed.error))

@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form } from '#app/components/form.tsx'
 import { useState } from 'react'
 import { z } from 'zod'
 import { createSubscription, listPlans, listSubscribableProducts, listSubscriptions } from '#app/domain.server.ts'
@@ -10,6 +11,7 @@ import { formatCount, formatTime } from '#app/lib/format.ts'
 import { requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
+import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -45,7 +47,7 @@ interface ActionData {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['partner_admin'])
-  const parsed = schema.safeParse(Object.fromEntries(await readForm(request)))
+  const parsed = schema.safeParse(Object.fromEntries(await readForm(request, context)))
   if (!parsed.success) {
     const fields = formFieldErrors(parsed.error)
     return Response.json({ fields, formError: null, detail: null } satisfies ActionData, { status: 400 })
@@ -56,7 +58,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     purpose: parsed.data.purpose,
     statement: parsed.data.statement,
     planCode: parsed.data.planCode,
-    actor: { id: user.id, label: user.username, role: user.role },
+    actor: userActor(user),
     requestId: context.platform.requestId,
   })
   if (!result.ok) {

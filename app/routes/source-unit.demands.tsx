@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import {
   addCalendarMonths,
@@ -24,14 +25,15 @@ import { useLang, useT } from '#app/i18n/use-t.ts'
 import { requireUser } from '#app/session.server.ts'
 import { formFieldErrors } from '#app/lib/form-errors.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
+import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, ['source_unit'])
   const { db } = context.platform
-  // Least privilege: only this unit's items and datasets.
   const sourceUnitId = user.sourceUnitId ?? '-'
+  // Least privilege: only this unit's items and datasets.
   const [queue, decided, datasets] = await Promise.all([
     listDemandItems(db, { states: ['approved'], sourceUnitId }),
     listDemandItems(db, { states: ['granted', 'refused'], sourceUnitId }),
@@ -70,7 +72,7 @@ const refuseSchema = z.object({
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ['source_unit'])
-  const form = Object.fromEntries(await readForm(request))
+  const form = Object.fromEntries(await readForm(request, context))
   const target = `${String(form.intent ?? '')}:${String(form.itemId ?? '')}`
   const parsed = z.discriminatedUnion('intent', [grantSchema, refuseSchema]).safeParse(form)
   if (!parsed.success) {
@@ -78,8 +80,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return Response.json({ target, fields, formError: null } satisfies CatalogActionData, { status: 400 })
   }
   const { db, requestId } = context.platform
-  const actor = { id: user.id, label: user.username, role: user.role }
-  const sourceUnitId = user.sourceUnitId ?? '-'
+  const actor = userActor(user)
   const v = parsed.data
   let result
   if (v.intent === 'grant') {
@@ -98,7 +99,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
     result = await grantAuthorization(db, {
       actor,
       requestId,
-      sourceUnitId,
       itemId: v.itemId,
       deliveryMode: v.deliveryMode,
       startsAt,
@@ -110,7 +110,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
     result = await refuseDemandItem(db, {
       actor,
       requestId,
-      sourceUnitId,
       itemId: v.itemId,
       citation: v.citation,
       explanation: v.explanation,

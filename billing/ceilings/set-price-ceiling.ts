@@ -6,6 +6,7 @@ import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { DECIMAL_TEXT, Decimal } from '../money/decimal.ts'
 import { startOfShanghaiDay } from '../periods/billing-period.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 export interface SetPriceCeilingInput {
   productId: string
@@ -26,6 +27,8 @@ export async function setPriceCeiling(
   db: Db,
   opts: { input: SetPriceCeilingInput; actor: Actor; requestId?: string | null; now?: number },
 ): Promise<Result<{ id: string; maxUnitPrice: string; effectiveFrom: number }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'price_ceiling.set')
+  if (denied) return denied
   const now = opts.now ?? Date.now()
   const { input } = opts
   const fields: Record<string, string> = {}

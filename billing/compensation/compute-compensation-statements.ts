@@ -7,6 +7,7 @@ import { fail, ok, type Result } from '#platform/result.ts'
 import { Decimal, roundFen } from '../money/decimal.ts'
 import { parsePeriod } from '../periods/billing-period.ts'
 import { formulaAt, listCompensationFormulas } from './list-compensation-formulas.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 export interface CompensationDatasetLine {
   dataset: string
@@ -38,6 +39,9 @@ export async function computeCompensationStatements(
   db: Db,
   opts: { period: string; now: number; actor: Actor; requestId?: string | null; store?: boolean },
 ): Promise<Result<{ period: string; formulaId: string; statements: ComputedStatement[]; stored: boolean }>> {
+  // A preview (`store: false`) only reads; storing the period's statements is the operator's act.
+  const denied = opts.store === false ? null : refuseUnlessPermitted(opts.actor, 'compensation.compute')
+  if (denied) return denied
   const period = parsePeriod(opts.period)
   if (!period) return fail('validation', 'invalid_period', 'The period must be YYYY-MM', { period: 'invalid_period' })
   if (opts.store !== false && period.end > opts.now)

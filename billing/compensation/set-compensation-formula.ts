@@ -5,6 +5,7 @@ import { compensationFormulas, UPDATE_FREQUENCIES } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { decimalString } from '../money/decimal.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 /** A weight: a decimal string between 0 and 10 (e.g. "0.5" adds half again). */
 const weight = decimalString.refine((v) => Number(v) <= 10, 'weight_too_large')
@@ -29,6 +30,8 @@ export async function setCompensationFormula(
   db: Db,
   opts: { input: CompensationFormulaInput; actor: Actor; requestId?: string | null },
 ): Promise<Result<{ id: string }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'compensation_formula.set')
+  if (denied) return denied
   const parsed = compensationFormulaInput.safeParse(opts.input)
   if (!parsed.success) {
     const fields: Record<string, string> = {}

@@ -4,6 +4,7 @@ import { COST_CATEGORIES, costEntries, type CostCategory } from '#db/schema/inde
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { parsePeriod } from '../periods/billing-period.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 export interface CostEntryInput {
   /** YYYY-MM */
@@ -22,6 +23,8 @@ export async function recordCostEntry(
   db: Db,
   opts: { input: CostEntryInput; actor: Actor; requestId?: string | null; now?: number },
 ): Promise<Result<{ id: string; netFen: number }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'cost_entry.record')
+  if (denied) return denied
   const now = opts.now ?? Date.now()
   const { input } = opts
   const fields: Record<string, string> = {}

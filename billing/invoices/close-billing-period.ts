@@ -9,6 +9,7 @@ import { fail, ok, type Result } from '#platform/result.ts'
 import { nextPeriod, parsePeriod, previousPeriod, type BillingPeriod } from '../periods/billing-period.ts'
 import { computePeriodInvoices, type PreviousClose } from './compute-period-invoices.ts'
 import { loadInvoiceViews, type InvoiceView } from './invoice-view.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 export interface ClosedPeriod {
   period: string
@@ -110,6 +111,8 @@ export async function closeBillingPeriod(
     onProgress?: (done: number, total: number) => void
   },
 ): Promise<Result<ClosedPeriod>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'billing_period.close')
+  if (denied) return denied
   const now = opts.now ?? Date.now()
   const checked = await checkPeriodClosable(db, { period: opts.period, now })
   if (!checked.ok) return checked

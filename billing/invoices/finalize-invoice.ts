@@ -4,6 +4,7 @@ import { invoices, partners } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { shanghaiYear } from '../periods/billing-period.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 export const INVOICE_NUMBER_PREFIX = 'SYGD'
 
@@ -16,6 +17,8 @@ export async function finalizeInvoice(
   db: Db,
   opts: { invoiceId: string; actor: Actor; requestId?: string | null; now?: number },
 ): Promise<Result<{ id: string; number: string }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'invoice.finalize')
+  if (denied) return denied
   const now = opts.now ?? Date.now()
   const [invoice] = await db
     .select({

@@ -6,6 +6,7 @@ import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { shanghaiYear } from '../periods/billing-period.ts'
 import { INVOICE_NUMBER_PREFIX } from './finalize-invoice.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 /**
  * Voids a finalized invoice by a credit note (红字发票) for its full amount, numbered gap-free per year
@@ -15,6 +16,8 @@ export async function issueCreditNote(
   db: Db,
   opts: { invoiceId: string; reason: string; actor: Actor; requestId?: string | null; now?: number },
 ): Promise<Result<{ id: string; number: string }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'invoice.credit')
+  if (denied) return denied
   const now = opts.now ?? Date.now()
   const reason = opts.reason.trim()
   if (reason.length < 2 || reason.length > 500)

@@ -3,12 +3,15 @@ import type { Db } from '#db/client.ts'
 import { invoices } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 /** Records the payment of a finalized invoice (once): paid revenue is what the maximum allowed revenue tracks. */
 export async function markInvoicePaid(
   db: Db,
   opts: { invoiceId?: string; number?: string; paidAt: number; actor: Actor; requestId?: string | null },
 ): Promise<Result<{ id: string; paidAt: number }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'invoice.mark_paid')
+  if (denied) return denied
   const [invoice] = await db
     .select({
       id: invoices.id,

@@ -3,6 +3,7 @@ import type { Actor } from '#platform/audit/record-audit.ts'
 import { errorText } from '#platform/error-text.ts'
 import { ok, type Result } from '#platform/result.ts'
 import { checkPeriodClosable, closeBillingPeriod } from './close-billing-period.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 export interface CloseProgress {
   period: string
@@ -29,6 +30,8 @@ export async function startBillingClose(
   db: Db,
   opts: { period: string; actor: Actor; requestId?: string | null; now?: number },
 ): Promise<Result<CloseProgress>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'billing_period.close')
+  if (denied) return denied
   const now = opts.now ?? Date.now()
   const running = runs.get(opts.period)
   if (running?.state === 'running') return ok(running)

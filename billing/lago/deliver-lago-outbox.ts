@@ -3,6 +3,7 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import type { Db } from '#db/client.ts'
 import { lagoOutbox } from '#db/schema/index.ts'
 import { recordAudit, systemActor, type Actor } from '#platform/audit/record-audit.ts'
+import { assertPermitted } from '#platform/identity/permissions.ts'
 import { lagoFailure, type LagoApi, type LagoFailure } from './lago-client.ts'
 
 /** Lago takes at most 100 events per `POST /events/batch`. */
@@ -40,6 +41,7 @@ export async function deliverLagoOutbox(
   db: Db,
   opts: { client: LagoApi; now: number; concurrency?: number; maxEvents?: number; actor?: Actor },
 ): Promise<DeliveryReport> {
+  assertPermitted(opts.actor ?? systemActor('lago-sync'), 'lago.sync')
   const concurrency = Math.max(1, opts.concurrency ?? 8)
   const report: DeliveryReport = { delivered: 0, duplicates: 0, failed: 0, batches: 0, lastError: null }
   let tried = 0

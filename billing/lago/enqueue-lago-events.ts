@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { lagoCursors } from '#db/schema/index.ts'
 import { recordAudit, systemActor, type Actor } from '#platform/audit/record-audit.ts'
+import { assertPermitted } from '#platform/identity/permissions.ts'
 import { resolveWatermark } from '../metering/aggregate-usage.ts'
 
 export const USAGE_CURSOR = 'usage_events'
@@ -24,6 +25,7 @@ export async function enqueueLagoEvents(
   db: Db,
   opts: { now: number; limit?: number; actor?: Actor },
 ): Promise<{ usageEvents: number; position: number }> {
+  assertPermitted(opts.actor ?? systemActor('lago-sync'), 'lago.sync')
   const limit = opts.limit ?? 50_000
   const [cursor] = await db
     .select()

@@ -4,6 +4,7 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import type { Db } from '#db/client.ts'
 import { lagoMirror, partners, products, subscriptions, type ChargeUnit } from '#db/schema/index.ts'
 import { recordAudit, systemActor, type Actor } from '#platform/audit/record-audit.ts'
+import { assertPermitted } from '#platform/identity/permissions.ts'
 import type { Charge } from '../charge-models/index.ts'
 import { Decimal } from '../money/decimal.ts'
 import { loadPriceTimeline, type ApprovedBook } from '../rating/price-timeline.ts'
@@ -70,6 +71,7 @@ export const lagoPlanCode = (productCode: string, version: number, purpose: stri
  * is how Lago changes plans). Only what changed since the last run is sent (fingerprints in lago_mirror).
  */
 export async function mirrorLagoObjects(db: Db, opts: { client: LagoApi; now: number; actor?: Actor }): Promise<MirrorReport> {
+  assertPermitted(opts.actor ?? systemActor('lago-sync'), 'lago.sync')
   const report: MirrorReport = { created: 0, unchanged: 0, failed: 0, lastError: null }
   const known = new Map((await db.select().from(lagoMirror)).map((m) => [`${m.kind}:${m.ourId}`, m]))
   const statements: BatchItem<'sqlite'>[] = []

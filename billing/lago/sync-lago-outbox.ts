@@ -1,5 +1,6 @@
 import type { Db } from '#db/client.ts'
-import type { Actor } from '#platform/audit/record-audit.ts'
+import { systemActor, type Actor } from '#platform/audit/record-audit.ts'
+import { assertPermitted } from '#platform/identity/permissions.ts'
 import { deliverLagoOutbox, type DeliveryReport } from './deliver-lago-outbox.ts'
 import { enqueueLagoEvents } from './enqueue-lago-events.ts'
 import { createLagoClient, type LagoApi } from './lago-client.ts'
@@ -29,6 +30,8 @@ export async function syncLagoOutbox(
   db: Db,
   opts: { now: number; config?: LagoConfig | null; client?: LagoApi; concurrency?: number; drain?: boolean; actor?: Actor },
 ): Promise<LagoSyncReport> {
+  // The job's own actor when none is given; a wrong one throws PermissionError before anything is read.
+  assertPermitted(opts.actor ?? systemActor('lago-sync'), 'lago.sync')
   const config = opts.config === undefined ? lagoConfigFromEnv() : opts.config
   if (!config && !opts.client) return { enabled: false, enqueued: 0, mirror: null, delivery: null }
   const previous = running.get(db)

@@ -6,6 +6,7 @@ import { fail, ok, type Result } from '#platform/result.ts'
 import { parseCharge, type Charge } from '../charge-models/index.ts'
 import { loadPriceTimeline } from '../rating/price-timeline.ts'
 import { checkAgainstCeilings } from './check-against-ceilings.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 /**
  * The bureau's review of a pending proposal: approve, or return it to the operator with a comment. An approved book
@@ -23,6 +24,8 @@ export async function decidePriceBook(
     now?: number
   },
 ): Promise<Result<{ id: string; state: 'approved' | 'returned'; inForceFrom: number | null }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'price_book.decide')
+  if (denied) return denied
   const now = opts.now ?? Date.now()
   const comment = (opts.comment ?? '').trim()
   if (comment.length > 500) return fail('validation', 'validation_failed', 'The comment is too long', { comment: 'too_long' })

@@ -9,6 +9,7 @@ import { deriveUnitCosts } from '../costs/derive-unit-costs.ts'
 import { periodOf, previousPeriod, startOfShanghaiDay } from '../periods/billing-period.ts'
 import { loadPriceTimeline } from '../rating/price-timeline.ts'
 import { checkAgainstCeilings } from './check-against-ceilings.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 export interface ProposedCharge {
   chargeUnit: string
@@ -43,6 +44,8 @@ export async function proposePriceBook(
   db: Db,
   opts: { input: ProposePriceBookInput; actor: Actor; requestId?: string | null; now?: number },
 ): Promise<Result<{ id: string; version: number }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'price_book.propose')
+  if (denied) return denied
   const now = opts.now ?? Date.now()
   const { input } = opts
   const fields: Record<string, string> = {}

@@ -4,6 +4,7 @@ import type { Db } from '#db/client.ts'
 import { modelReleases, partners, products, subscriptions } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 /**
  * Records that a model (数据模型) was released to a partner: charge unit model_release, not an event meter. It is
@@ -21,6 +22,8 @@ export async function recordModelRelease(
     now?: number
   },
 ): Promise<Result<{ id: string }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'model_release.record')
+  if (denied) return denied
   const now = opts.now ?? Date.now()
   if (!Number.isSafeInteger(opts.releasedAt) || opts.releasedAt > now) {
     return fail('validation', 'validation_failed', 'The release time must not be in the future', { releasedAt: 'invalid' })

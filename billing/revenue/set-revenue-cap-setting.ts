@@ -5,6 +5,7 @@ import { revenueCapSettings } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { decimalString } from '../money/decimal.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 const rate = decimalString.refine((v) => Number(v) <= 1, 'rate_too_large')
 
@@ -24,6 +25,8 @@ export async function setRevenueCapSetting(
   db: Db,
   opts: { input: z.input<typeof revenueCapInput>; actor: Actor; requestId?: string | null },
 ): Promise<Result<{ id: string }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'revenue_cap.set')
+  if (denied) return denied
   const parsed = revenueCapInput.safeParse(opts.input)
   if (!parsed.success) {
     const fields: Record<string, string> = {}

@@ -4,12 +4,15 @@ import { vatRates } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { Decimal } from '../money/decimal.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 /** Configures the VAT rate (decimal fraction, "0.06") from a date; a versioned row, applied per period start. */
 export async function setVatRate(
   db: Db,
   opts: { rate: string; effectiveFrom: number; note?: string; actor: Actor; requestId?: string | null; now?: number },
 ): Promise<Result<{ id: string }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'vat_rate.set')
+  if (denied) return denied
   const text = opts.rate.trim()
   if (!/^0(\.\d{1,4})?$/.test(text))
     return fail('validation', 'validation_failed', 'The VAT rate is a fraction below 1, e.g. 0.06', { rate: 'invalid_rate' })

@@ -2,6 +2,7 @@ import { and, asc, eq, lte } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { authorizations } from '#db/schema/index.ts'
 import { recordAudit, systemActor, type Actor } from '#platform/audit/record-audit.ts'
+import { assertPermitted } from '#platform/identity/permissions.ts'
 import { endAuthorizationStatements } from './end-authorization.ts'
 
 export interface ExpiredAuthorization {
@@ -17,11 +18,12 @@ export interface ExpiredAuthorization {
  * becomes `expired` and its dataset's data is deleted from the platform store
  * in the same batch (logs stay). Access closed already at `endsAt`: the gateway
  * checks the term itself (find-product-authorization-state.ts). Safe to run
- * any number of times.
+ * any number of times. Only the job itself and the CLI run it (a wrong actor throws PermissionError).
  */
 export async function expireAuthorizations(db: Db, opts: { now?: number; actor?: Actor } = {}): Promise<ExpiredAuthorization[]> {
-  const now = opts.now ?? Date.now()
   const actor = opts.actor ?? systemActor('expiry-job')
+  assertPermitted(actor, 'authorization.expire')
+  const now = opts.now ?? Date.now()
   const due = await db
     .select({
       id: authorizations.id,

@@ -7,20 +7,20 @@ import { fail, ok, type Result } from '#platform/result.ts'
 import { nextSequenceCode, retryOnCodeRace } from '#catalog/codes/next-sequence-code.ts'
 import { closeListIfDone, transitionRecord } from '#catalog/demands/demand-item-transition.ts'
 import { isWithinMaxTerm, MAX_TERM_MONTHS } from './term.ts'
+import { isOwnSourceUnitObject, refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 /**
  * The source unit grants an approved demand item (Art. 15, 17): an
  * authorization for one of its datasets, with the delivery mode it chooses and
  * a term of at most 3 years (calendar-exact, Asia/Shanghai), else
- * `term_too_long`. Renewal is a new demand. Only the item's own source unit may
- * decide: another unit gets `demand_item_not_found`.
+ * `term_too_long`. Renewal is a new demand. Only the item's own source unit (the
+ * actor's) may decide: another unit gets `demand_item_not_found`.
  */
 export async function grantAuthorization(
   db: Db,
   opts: {
     actor: Actor
     requestId?: string | null
-    sourceUnitId: string
     itemId: string
     deliveryMode: (typeof DELIVERY_MODES)[number]
     startsAt: number
@@ -30,9 +30,11 @@ export async function grantAuthorization(
     now?: number
   },
 ): Promise<Result<{ id: string; code: string; datasetCode: string }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'authorization.grant')
+  if (denied) return denied
   const now = opts.now ?? Date.now()
   const [item] = await db.select().from(demandItems).where(eq(demandItems.id, opts.itemId))
-  if (!item || item.sourceUnitId !== opts.sourceUnitId)
+  if (!item || !isOwnSourceUnitObject(opts.actor, item.sourceUnitId))
     return fail('not_found', 'demand_item_not_found', 'No such demand item awaits your decision')
   if (item.state !== 'approved')
     return fail('conflict', 'demand_item_not_approved', `The item is ${item.state}, not approved by the bureau`)
@@ -50,7 +52,7 @@ export async function grantAuthorization(
     const [ds] = await db
       .select({ id: datasets.id, code: datasets.code })
       .from(datasets)
-      .where(and(eq(datasets.code, opts.datasetCode), eq(datasets.sourceUnitId, opts.sourceUnitId)))
+      .where(and(eq(datasets.code, opts.datasetCode), eq(datasets.sourceUnitId, item.sourceUnitId)))
     if (!ds) return fail('validation', 'dataset_required', 'Not one of your datasets', { datasetCode: 'not_found' })
     datasetId = ds.id
     datasetCode = ds.code

@@ -4,6 +4,7 @@ import { authorizations } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { endAuthorizationStatements } from './end-authorization.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 /**
  * The bureau terminates an authorization before its term (Art. 17, 27): access
@@ -14,6 +15,8 @@ export async function terminateAuthorization(
   db: Db,
   opts: { actor: Actor; requestId?: string | null; code: string; reason: string; now?: number },
 ): Promise<Result<{ code: string; datasetCode: string; rowsDeleted: number }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'authorization.terminate')
+  if (denied) return denied
   const now = opts.now ?? Date.now()
   const reason = opts.reason.trim()
   if (!reason) return fail('validation', 'reason_required', 'State why the authorization is terminated', { reason: 'required' })

@@ -17,6 +17,7 @@ import { openStaging, storeShapeOf, type Staging, type StagingProblem } from './
 import type { RowProblem } from './validate-rows.ts'
 import { sealingKeyOf } from './seal-store-row.ts'
 import { getDataKeyring } from '#platform/crypto/data-keyring.ts'
+import { refuseUnlessPermitted, sourceUnitScope } from '#platform/identity/permissions.ts'
 
 export interface LoadProgress {
   phase: 'parse' | 'validate' | 'store' | 'done'
@@ -71,12 +72,15 @@ export async function loadDatasetFile(
     onProgress?: (p: LoadProgress) => void
   },
 ): Promise<Result<LoadOutcome>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'dataset.load_file')
+  if (denied) return denied
   const startedAt = opts.now ?? Date.now()
   const target = await findLoadTarget(db, {
     datasetCode: opts.datasetCode,
     mode: 'file',
     now: startedAt,
-    sourceUnitId: opts.sourceUnitId,
+    // A source-unit actor loads only its own datasets, whatever the caller passed (another's: not found).
+    sourceUnitId: sourceUnitScope(opts.actor) ?? opts.sourceUnitId,
   })
   if (!target.ok) return target
   const dataset = target.value

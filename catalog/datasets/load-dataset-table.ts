@@ -18,6 +18,7 @@ import type { Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { STORE_TABLES } from './dataset-store.ts'
 import { commitGoodLoad, findLoadTarget, sha256, type LoadOutcome } from './load-target.ts'
+import { refuseUnlessPermitted, sourceUnitScope } from '#platform/identity/permissions.ts'
 
 // `table` delivery (Art. 16, 库表): the source unit's own system is simulated by
 // the deterministic city generator (db/seed/generate-city.ts), so "loading" a
@@ -76,12 +77,15 @@ export async function loadDatasetTable(
     onProgress?: (p: { phase: 'generate' | 'store' | 'done'; done: number; total: number }) => void
   },
 ): Promise<Result<LoadOutcome>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'dataset.load_table')
+  if (denied) return denied
   const startedAt = opts.now ?? Date.now()
   const target = await findLoadTarget(db, {
     datasetCode: opts.datasetCode,
     mode: 'table',
     now: startedAt,
-    sourceUnitId: opts.sourceUnitId,
+    // A source-unit actor loads only its own datasets, whatever the caller passed (another's: not found).
+    sourceUnitId: sourceUnitScope(opts.actor) ?? opts.sourceUnitId,
   })
   if (!target.ok) return target
   const dataset = target.value

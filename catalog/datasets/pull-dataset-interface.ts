@@ -3,6 +3,7 @@ import type { Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { commitGoodLoad, findLoadTarget, recordBadLoad, sha256, type LoadOutcome } from './load-target.ts'
 import { validateRows } from './validate-rows.ts'
+import { refuseUnlessPermitted, sourceUnitScope } from '#platform/identity/permissions.ts'
 
 export interface PullOptions {
   /** Attempts in all (default 3). */
@@ -75,12 +76,15 @@ export async function pullDatasetInterface(
     now?: number
   },
 ): Promise<Result<LoadOutcome>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'dataset.pull_interface')
+  if (denied) return denied
   const startedAt = opts.now ?? Date.now()
   const target = await findLoadTarget(db, {
     datasetCode: opts.datasetCode,
     mode: 'interface',
     now: startedAt,
-    sourceUnitId: opts.sourceUnitId,
+    // A source-unit actor loads only its own datasets, whatever the caller passed (another's: not found).
+    sourceUnitId: sourceUnitScope(opts.actor) ?? opts.sourceUnitId,
   })
   if (!target.ok) return target
   const dataset = target.value

@@ -18,6 +18,7 @@ import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { zodFields } from '#catalog/validation/zod-fields.ts'
 import { nextNumberedCode, nextSequenceCode, retryOnCodeRace } from '#catalog/codes/next-sequence-code.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 export const fieldInputSchema = z.object({
   name: z
@@ -83,6 +84,8 @@ export async function registerDataset(
   db: Db,
   opts: { actor: Actor; requestId?: string | null; input: DatasetInput; now?: number },
 ): Promise<Result<{ id: string; code: string; registrationCode: string }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'dataset.register')
+  if (denied) return denied
   const level = String(opts.input.level ?? '').trim()
   if ((REFUSED_LEVELS as readonly string[]).includes(level.toLowerCase())) {
     return fail('validation', 'level_not_operable', `Data graded ${level} is never operated (Art. 6)`, {

@@ -4,25 +4,28 @@ import { demandItems } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { closeListIfDone, transitionRecord } from './demand-item-transition.ts'
+import { isOwnSourceUnitObject, refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 /**
  * The source unit refuses an approved item (Art. 15). A refusal must state its
  * legal basis: the citation (law and article) AND an explanation; without
  * either it is not accepted (`legal_basis_required`, with the missing field).
- * Only the item's own source unit may decide.
+ * Only the item's own source unit may decide (the actor's, platform/identity/permissions.ts): another unit's item is
+ * not found.
  */
 export async function refuseDemandItem(
   db: Db,
   opts: {
     actor: Actor
     requestId?: string | null
-    sourceUnitId: string
     itemId: string
     citation: string
     explanation: string
     now?: number
   },
 ): Promise<Result<{ id: string }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'demand_item.refuse')
+  if (denied) return denied
   const now = opts.now ?? Date.now()
   const citation = opts.citation.trim()
   const explanation = opts.explanation.trim()
@@ -36,7 +39,7 @@ export async function refuseDemandItem(
   }
   if (Object.keys(fields).length > 0) return fail('validation', 'invalid_refusal', 'The refusal has errors', fields)
   const [item] = await db.select().from(demandItems).where(eq(demandItems.id, opts.itemId))
-  if (!item || item.sourceUnitId !== opts.sourceUnitId)
+  if (!item || !isOwnSourceUnitObject(opts.actor, item.sourceUnitId))
     return fail('not_found', 'demand_item_not_found', 'No such demand item awaits your decision')
   if (item.state !== 'approved')
     return fail('conflict', 'demand_item_not_approved', `The item is ${item.state}, not approved by the bureau`)

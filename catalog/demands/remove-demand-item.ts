@@ -3,12 +3,15 @@ import type { Db } from '#db/client.ts'
 import { demandItems, demandLists } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 /** Removes an item from a list that is still a draft (it has no transitions yet, so no log is lost). */
 export async function removeDemandItem(
   db: Db,
   opts: { actor: Actor; requestId?: string | null; itemId: string },
 ): Promise<Result<{ id: string }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'demand_item.remove')
+  if (denied) return denied
   const [row] = await db
     .select({ id: demandItems.id, state: demandItems.state, listState: demandLists.state, listCode: demandLists.code })
     .from(demandItems)

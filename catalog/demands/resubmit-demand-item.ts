@@ -4,12 +4,15 @@ import { demandItems } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { transitionRecord } from './demand-item-transition.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 /** After editing, the operator sends a returned item back to the bureau. */
 export async function resubmitDemandItem(
   db: Db,
   opts: { actor: Actor; requestId?: string | null; itemId: string; now?: number },
 ): Promise<Result<{ id: string }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'demand_item.resubmit')
+  if (denied) return denied
   const now = opts.now ?? Date.now()
   const [item] = await db
     .select({ id: demandItems.id, state: demandItems.state })

@@ -4,6 +4,7 @@ import { demandItems } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { transitionRecord } from './demand-item-transition.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 /**
  * The bureau reviews one pending item (Art. 14): approve (it goes to its source
@@ -20,6 +21,8 @@ export async function reviewDemandItem(
     now?: number
   },
 ): Promise<Result<{ id: string; state: 'approved' | 'returned' }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'demand_item.review')
+  if (denied) return denied
   const now = opts.now ?? Date.now()
   const comment = opts.comment?.trim() || null
   if (opts.decision === 'return' && !comment)

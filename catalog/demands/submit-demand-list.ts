@@ -4,12 +4,15 @@ import { demandItems, demandLists } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { transitionRecord } from './demand-item-transition.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 /** The operator submits a draft list to the bureau (Art. 14): every item goes to pending_review. */
 export async function submitDemandList(
   db: Db,
   opts: { actor: Actor; requestId?: string | null; listCode: string; now?: number },
 ): Promise<Result<{ code: string; items: number }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'demand_list.submit')
+  if (denied) return denied
   const now = opts.now ?? Date.now()
   const [list] = await db.select().from(demandLists).where(eq(demandLists.code, opts.listCode))
   if (!list) return fail('not_found', 'demand_list_not_found', `No demand list ${opts.listCode}`)

@@ -7,6 +7,7 @@ import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { zodFields } from '#catalog/validation/zod-fields.ts'
 import { highestLevel } from './product-level.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 const jsonText = z
   .string()
@@ -65,6 +66,8 @@ export async function createProduct(
   db: Db,
   opts: { actor: Actor; requestId?: string | null; input: ProductInput },
 ): Promise<Result<{ id: string; code: string; level: string }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'product.create')
+  if (denied) return denied
   const parsed = productInputSchema.safeParse(opts.input)
   if (!parsed.success) return fail('validation', 'invalid_product', 'The product has errors', zodFields(parsed.error))
   const input = parsed.data

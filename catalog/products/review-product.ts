@@ -6,6 +6,7 @@ import { fail, ok, type Result } from '#platform/result.ts'
 import { nextSequenceCode, retryOnCodeRace } from '#catalog/codes/next-sequence-code.ts'
 import { findProductAuthorizationState } from '#catalog/authorizations/find-product-authorization-state.ts'
 import { highestLevel, productDatasetsOf } from './product-level.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 /**
  * The bureau reviews a product under review: approve → published (only when
@@ -24,6 +25,8 @@ export async function reviewProduct(
     now?: number
   },
 ): Promise<Result<{ code: string; state: 'published' | 'draft'; registrationCode: string | null }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'product.review')
+  if (denied) return denied
   const now = opts.now ?? Date.now()
   const comment = opts.comment?.trim() || null
   if (opts.decision === 'return' && !comment)

@@ -4,12 +4,15 @@ import { products } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { highestLevel, productDatasetsOf } from './product-level.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 /** The operator sends a draft product to the bureau's review; its level is recomputed from its datasets. */
 export async function submitProduct(
   db: Db,
   opts: { actor: Actor; requestId?: string | null; code: string },
 ): Promise<Result<{ code: string; level: string }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'product.submit')
+  if (denied) return denied
   const [product] = await db.select({ id: products.id, state: products.state }).from(products).where(eq(products.code, opts.code))
   if (!product) return fail('not_found', 'product_not_found', `No product ${opts.code}`)
   if (product.state !== 'draft')

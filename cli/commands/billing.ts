@@ -1,4 +1,4 @@
-import { systemActor } from '#platform/audit/record-audit.ts'
+import { cliActor } from '#platform/audit/record-audit.ts'
 import { listPartners } from '#gateway/partners/list-partners.ts'
 import { listPricesInForce } from '#billing/price-books/list-prices-in-force.ts'
 import { closeBillingPeriod } from '#billing/invoices/close-billing-period.ts'
@@ -122,7 +122,7 @@ export const billingCommands: Record<string, CliCommand> = {
       }
       const result = await closeBillingPeriod(d.db, {
         period: flags.period,
-        actor: systemActor('cli'),
+        actor: cliActor(),
         onProgress: flags.json ? undefined : progressBar(io),
       })
       if (!result.ok) {
@@ -204,14 +204,14 @@ export const billingCommands: Record<string, CliCommand> = {
       }
       const now = Date.now()
       // Drain now: keep running while a run delivers something and Lago is not failing.
-      let report = await syncLagoOutbox(d.db, { now, config, actor: systemActor('cli') })
+      let report = await syncLagoOutbox(d.db, { now, config, actor: cliActor() })
       const total = { enqueued: report.enqueued, delivered: 0, duplicates: 0, failed: 0 }
       for (;;) {
         total.delivered += report.delivery?.delivered ?? 0
         total.duplicates += report.delivery?.duplicates ?? 0
         total.failed += report.delivery?.failed ?? 0
         if (!report.delivery || report.delivery.failed > 0 || report.delivery.delivered + report.delivery.duplicates === 0) break
-        report = await syncLagoOutbox(d.db, { now: Date.now(), config, actor: systemActor('cli') })
+        report = await syncLagoOutbox(d.db, { now: Date.now(), config, actor: cliActor() })
         total.enqueued += report.enqueued
       }
       const state = await getLagoOutboxState(d.db, { now: Date.now() })
@@ -236,7 +236,7 @@ export const billingCommands: Record<string, CliCommand> = {
         io.err('billing:mark-paid needs --number SYGD-YYYY-NNNNNN')
         return 2
       }
-      const result = await markInvoicePaid(d.db, { number: flags.number, paidAt: Date.now(), actor: systemActor('cli') })
+      const result = await markInvoicePaid(d.db, { number: flags.number, paidAt: Date.now(), actor: cliActor() })
       if (!result.ok) {
         io.err(`${result.error.code}: ${result.error.message}`)
         return 1

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
-import { systemActor } from '#platform/audit/record-audit.ts'
+import { cliActor } from '#platform/audit/record-audit.ts'
 import { listDatasets } from '#catalog/datasets/list-datasets.ts'
 import { findDataset } from '#catalog/datasets/find-dataset.ts'
 import { loadDatasetFile } from '#catalog/datasets/load-dataset-file.ts'
@@ -66,7 +66,7 @@ export const catalogCommands: Record<string, CliCommand> = {
         io.err('datasets:load needs --dataset <code>')
         return 2
       }
-      const actor = systemActor('cli')
+      const actor = cliActor()
       const progress = (phase: string, done: number, total: number) => {
         if (!flags.json) io.out(`  ${phase}${total ? ` ${done}/${total} rows` : '…'}`)
       }
@@ -146,7 +146,7 @@ export const catalogCommands: Record<string, CliCommand> = {
     usage: 'authorizations:expire                       run the expiry job now: end due authorizations, delete their data',
     options: {},
     run: async (d, flags, io) => {
-      const expired = await expireAuthorizations(d.db, { actor: systemActor('cli') })
+      const expired = await expireAuthorizations(d.db, { actor: cliActor() })
       print(io, flags, { expired }, () =>
         expired.length === 0
           ? 'No authorization is due to expire.'

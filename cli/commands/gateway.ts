@@ -1,4 +1,4 @@
-import { systemActor } from '#platform/audit/record-audit.ts'
+import { cliActor } from '#platform/audit/record-audit.ts'
 import { createSubscription } from '#gateway/subscriptions/create-subscription.ts'
 import { decideSubscription } from '#gateway/subscriptions/decide-subscription.ts'
 import { listSubscriptions } from '#gateway/subscriptions/list-subscriptions.ts'
@@ -16,7 +16,7 @@ import type { DomainError } from '#platform/result.ts'
 import { print, type CliCommand, type Io } from './command.ts'
 
 // Gateway commands (issue 4): subscriptions, keys, suspensions. The CLI acts as a system actor, audited as `cli`.
-const actor = systemActor('cli')
+const actor = cliActor()
 
 function failed(io: Io, error: DomainError): number {
   const fields = error.fields

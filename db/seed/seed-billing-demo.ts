@@ -12,8 +12,9 @@ import {
   type ChargeUnit,
   type CostCategory,
   type ProductForm,
+  type Role,
 } from '#db/schema/index.ts'
-import { systemActor, type Actor } from '#platform/audit/record-audit.ts'
+import { cliActor, systemActor, type Actor } from '#platform/audit/record-audit.ts'
 import { setPriceCeiling } from '#billing/ceilings/set-price-ceiling.ts'
 import { proposePriceBook, type ProposedCharge } from '#billing/price-books/propose-price-book.ts'
 import { decidePriceBook } from '#billing/price-books/decide-price-book.ts'
@@ -65,7 +66,7 @@ function must<T>(result: { ok: true; value: T } | { ok: false; error: { code: st
 export async function seedBillingDemo(db: Db, opts: { now?: number } = {}): Promise<void> {
   const now = opts.now ?? Date.now()
   // The demo's own people act where they exist (so pages show who proposed and who approved), else the seed.
-  const person = async (username: string, role: string): Promise<Actor> => {
+  const person = async (username: string, role: Role): Promise<Actor> => {
     const [u] = await db.select({ id: users.id }).from(users).where(eq(users.username, username))
     return u ? { id: u.id, label: username, role } : seedActor
   }
@@ -81,7 +82,8 @@ export async function seedBillingDemo(db: Db, opts: { now?: number } = {}): Prom
         rate: '0.06',
         effectiveFrom: shanghaiDayStart('2016-05-01')!,
         note: '现代服务业增值税税率 6%',
-        actor: seedActor,
+        // Whoever installs the platform sets it up: a machine operator, as through the CLI (permissions.ts).
+        actor: cliActor('seed'),
         now,
       }),
       'vat',

@@ -41,8 +41,13 @@ const DEMO_PRODUCTS: (ProductInput & { submit: boolean })[] = [
 ]
 
 async function actorFor(db: Db, username: string): Promise<Actor> {
-  const [user] = await db.select({ id: users.id, role: users.role }).from(users).where(eq(users.username, username))
-  return user ? { id: user.id, label: username, role: user.role } : systemActor('seed')
+  const [user] = await db
+    .select({ id: users.id, role: users.role, partnerId: users.partnerId, sourceUnitId: users.sourceUnitId })
+    .from(users)
+    .where(eq(users.username, username))
+  return user
+    ? { id: user.id, label: username, role: user.role, partnerId: user.partnerId, sourceUnitId: user.sourceUnitId }
+    : systemActor('seed')
 }
 
 function must<T>(result: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }, what: string): T {
@@ -146,8 +151,8 @@ export async function seedCatalogDemo(db: Db): Promise<void> {
       .where(eq(demandItems.id, refused))
     must(
       await refuseDemandItem(db, {
-        actor: { id: null, label: 'tax-unit', role: 'source_unit' },
-        sourceUnitId: refusedItem!.sourceUnitId,
+        // The tax bureau has no demo account: its refusal is made as the unit itself.
+        actor: { id: null, label: 'tax-unit', role: 'source_unit', sourceUnitId: refusedItem!.sourceUnitId },
         itemId: refused,
         citation: '《中华人民共和国税收征收管理法》第八条',
         explanation: '纳税明细属于纳税人依法要求保密的情况，不得向第三方提供；可改为申请纳税信用等级。',

@@ -3,6 +3,7 @@ import { and, eq, gt, isNull, min, or } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { apiKeys, partners, plans, subscriptions } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
+import { isOwnPartnerObject, refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { generateApiKey } from './api-key-format.ts'
 import { parseIpAllowlist } from './ip-allowlist.ts'
@@ -46,6 +47,10 @@ export async function createApiKey(
     now?: number
   },
 ): Promise<Result<CreatedApiKey>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'api_key.create')
+  if (denied) return denied
+  // A partner's people create keys for their own partner only; another partner is not found.
+  if (!isOwnPartnerObject(opts.actor, opts.partnerId)) return fail('not_found', 'partner_not_found', 'No such partner')
   const now = opts.now ?? Date.now()
   const name = opts.name.trim()
   if (name.length < 1 || name.length > 60)

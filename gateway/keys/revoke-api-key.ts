@@ -3,6 +3,7 @@ import type { Db } from '#db/client.ts'
 import { apiKeys } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
+import { isOwnPartnerObject, refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 /**
  * Revokes a key at once: the gateway refuses it (401 key_revoked) on the next
@@ -14,13 +15,16 @@ export async function revokeApiKey(
   db: Db,
   opts: { keyId: string; partnerId: string | null; actor: Actor; reason?: string | null; requestId?: string; now?: number },
 ): Promise<Result<{ id: string; displayPrefix: string; revokedAt: number }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'api_key.revoke')
+  if (denied) return denied
   const now = opts.now ?? Date.now()
   const [key] = await db
     .select({ id: apiKeys.id, partnerId: apiKeys.partnerId, displayPrefix: apiKeys.displayPrefix, revokedAt: apiKeys.revokedAt })
     .from(apiKeys)
     .where(eq(apiKeys.id, opts.keyId))
     .limit(1)
-  if (!key || (opts.partnerId !== null && key.partnerId !== opts.partnerId))
+  // The actor's partner bounds it (a partner's people see only their own keys); `partnerId` may narrow it further.
+  if (!key || !isOwnPartnerObject(opts.actor, key.partnerId) || (opts.partnerId !== null && key.partnerId !== opts.partnerId))
     return fail('not_found', 'key_not_found', 'No such API key')
   if (key.revokedAt !== null) return fail('conflict', 'already_revoked', 'This key is already revoked')
   const reason = opts.reason?.trim() || null

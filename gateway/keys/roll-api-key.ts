@@ -6,6 +6,7 @@ import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { generateApiKey } from './api-key-format.ts'
 import type { CreatedApiKey } from './create-api-key.ts'
+import { isOwnPartnerObject, refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 /** The longest grace period an old key may keep working after a roll. */
 export const MAX_ROLL_GRACE_HOURS = 30 * 24
@@ -19,6 +20,8 @@ export async function rollApiKey(
   db: Db,
   opts: { keyId: string; partnerId: string | null; graceHours: number; actor: Actor; requestId?: string; now?: number },
 ): Promise<Result<CreatedApiKey & { replacedKeyId: string; oldKeyValidUntil: number }>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'api_key.roll')
+  if (denied) return denied
   const now = opts.now ?? Date.now()
   if (!Number.isFinite(opts.graceHours) || opts.graceHours < 0 || opts.graceHours > MAX_ROLL_GRACE_HOURS) {
     return fail('validation', 'validation_failed', `Grace period must be 0–${MAX_ROLL_GRACE_HOURS} hours`, {
@@ -41,7 +44,8 @@ export async function rollApiKey(
     .innerJoin(partners, eq(partners.id, apiKeys.partnerId))
     .where(eq(apiKeys.id, opts.keyId))
     .limit(1)
-  if (!old || (opts.partnerId !== null && old.partnerId !== opts.partnerId))
+  // The actor's partner bounds it (a partner's people see only their own keys); `partnerId` may narrow it further.
+  if (!old || !isOwnPartnerObject(opts.actor, old.partnerId) || (opts.partnerId !== null && old.partnerId !== opts.partnerId))
     return fail('not_found', 'key_not_found', 'No such API key')
   if (old.revokedAt !== null) return fail('conflict', 'already_revoked', 'A revoked key cannot be rolled')
   if (old.expiresAt !== null && old.expiresAt <= now) return fail('conflict', 'key_expired', 'An expired key cannot be rolled')

@@ -10,6 +10,7 @@ import { districtOrNull } from './collect-district-economy.ts'
 import { scheduleReportExport } from './report-jobs.ts'
 import { apiKeyActor, toReportExportJob, type ReportExportJob } from './report-export-view.ts'
 import { parseReportPeriod } from './report-period.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 /** Exports one partner may have queued or running at once. */
 export const MAX_OPEN_EXPORTS_PER_PARTNER = 5
@@ -32,6 +33,9 @@ export async function createReportExport(
   db: Db,
   opts: CreateReportExportInput & { datasetRules: LoadDatasetRules },
 ): Promise<Result<ReportExportJob>> {
+  // The calling key acts for its own partner only (the export is created under caller.partnerId).
+  const denied = refuseUnlessPermitted(apiKeyActor(opts.caller), 'report_export.create')
+  if (denied) return denied
   const fields: Record<string, string> = {}
   if (!districtOrNull(opts.district)) fields.district = 'not_a_shenyang_district'
   if (!parseReportPeriod(opts.period)) fields.period = 'invalid_period'

@@ -33,4 +33,9 @@ export function toReportExportJob(row: Omit<ReportExportRow, 'content'>): Report
 }
 
 /** Who changes an export through the API: the calling key (no user; the partner is in the detail). */
-export const apiKeyActor = (caller: Caller): Actor => ({ id: null, label: `api_key:${caller.apiKeyId}`, role: 'partner_api' })
+export const apiKeyActor = (caller: Caller): Actor => ({
+  id: null,
+  label: `api_key:${caller.apiKeyId}`,
+  role: 'partner_api',
+  partnerId: caller.partnerId,
+})

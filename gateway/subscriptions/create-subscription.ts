@@ -4,6 +4,7 @@ import type { Db } from '#db/client.ts'
 import { partners, plans, products, subscriptions, PURPOSES } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
+import { isOwnPartnerObject, refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 export type Purpose = (typeof PURPOSES)[number]
 
@@ -39,6 +40,8 @@ export async function createSubscription(
     requestId?: string
   },
 ): Promise<Result<CreatedSubscription>> {
+  const denied = refuseUnlessPermitted(opts.actor, 'subscription.create')
+  if (denied) return denied
   if (!(PURPOSES as readonly string[]).includes(opts.purpose)) {
     return fail('validation', 'validation_failed', 'Purpose must be industrial or public_interest', { purpose: 'invalid' })
   }
@@ -68,7 +71,8 @@ export async function createSubscription(
     .from(partners)
     .where('id' in opts.partner ? eq(partners.id, opts.partner.id) : eq(partners.code, opts.partner.code))
     .limit(1)
-  if (!partner) return fail('not_found', 'partner_not_found', 'No such partner')
+  // A partner admin subscribes its own partner only: another partner is not found.
+  if (!partner || !isOwnPartnerObject(opts.actor, partner.id)) return fail('not_found', 'partner_not_found', 'No such partner')
   if (partner.state !== 'active') return fail('conflict', 'partner_not_active', 'The partner is not active')
 
   const [product] = await db

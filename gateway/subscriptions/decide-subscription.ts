@@ -3,13 +3,14 @@ import type { Db } from '#db/client.ts'
 import { subscriptions } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 export const DECISION_COMMENT_MAX_LENGTH = 500
 
 /**
  * The bureau's decision on a pending public-interest subscription (Art. 21):
  * approve (active, free of charge) or reject (with a comment saying why). Only
- * the bureau (or the CLI, a system actor) decides.
+ * the bureau (or the CLI on its behalf: platform/identity/permissions.ts) decides.
  */
 export async function decideSubscription(
   db: Db,
@@ -22,9 +23,8 @@ export async function decideSubscription(
     now?: number
   },
 ): Promise<Result<{ id: string; state: 'active' | 'rejected' }>> {
-  if (opts.actor.role !== 'bureau' && opts.actor.role !== 'system') {
-    return fail('forbidden', 'bureau_only', 'Only the data bureau decides on public-interest subscriptions')
-  }
+  const denied = refuseUnlessPermitted(opts.actor, 'subscription.decide')
+  if (denied) return denied
   const comment = opts.comment?.trim() || null
   if (opts.decision === 'reject' && !comment)
     return fail('validation', 'validation_failed', 'A rejection needs a comment', { comment: 'required' })

@@ -1,14 +1,8 @@
-import type { Actor } from '#platform/audit/record-audit.ts'
+// Who may suspend and resume: platform/identity/permissions.ts (the bureau, and the CLI on its behalf).
 import { fail } from '#platform/result.ts'
 
 export const SUSPENSION_REASON_MIN_LENGTH = 4
 export const SUSPENSION_REASON_MAX_LENGTH = 500
-
-/** Suspensions are the bureau's supervision power (Art. 24); the CLI acts as a system actor. */
-export function refuseUnlessBureau(actor: Actor) {
-  if (actor.role === 'bureau' || actor.role === 'system') return null
-  return fail('forbidden', 'bureau_only', 'Only the data bureau suspends and resumes')
-}
 
 /** A suspension needs a reason (it is shown to supervisors and in the audit log). */
 export function checkReason(reason: string | null | undefined, required: boolean) {

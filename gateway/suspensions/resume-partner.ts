@@ -3,15 +3,16 @@ import type { Db } from '#db/client.ts'
 import { partners } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
-import { checkReason, refuseUnlessBureau } from './bureau-only.ts'
+import { checkReason } from './bureau-only.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 /** The bureau lifts a partner suspension; the partner's keys answer again within 1 s. */
 export async function resumePartner(
   db: Db,
   opts: { partnerCode: string; reason?: string | null; actor: Actor; requestId?: string },
 ): Promise<Result<{ code: string }>> {
-  const refused = refuseUnlessBureau(opts.actor)
-  if (refused) return refused
+  const denied = refuseUnlessPermitted(opts.actor, 'partner.resume')
+  if (denied) return denied
   const reason = checkReason(opts.reason, false)
   if (reason.error) return reason.error
   const [partner] = await db

@@ -3,7 +3,8 @@ import type { Db } from '#db/client.ts'
 import { partners } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
-import { checkReason, refuseUnlessBureau } from './bureau-only.ts'
+import { checkReason } from './bureau-only.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 /**
  * The bureau suspends a partner (Art. 24): every key of the partner answers
@@ -14,8 +15,8 @@ export async function suspendPartner(
   db: Db,
   opts: { partnerCode: string; reason: string; actor: Actor; requestId?: string },
 ): Promise<Result<{ code: string }>> {
-  const refused = refuseUnlessBureau(opts.actor)
-  if (refused) return refused
+  const denied = refuseUnlessPermitted(opts.actor, 'partner.suspend')
+  if (denied) return denied
   const reason = checkReason(opts.reason, true)
   if (reason.error) return reason.error
   const [partner] = await db

@@ -3,7 +3,8 @@ import type { Db } from '#db/client.ts'
 import { products } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
-import { checkReason, refuseUnlessBureau } from './bureau-only.ts'
+import { checkReason } from './bureau-only.ts'
+import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 /**
  * The bureau suspends a product (Art. 24): from the next request, in every
@@ -13,8 +14,8 @@ export async function suspendProduct(
   db: Db,
   opts: { productCode: string; reason: string; actor: Actor; requestId?: string; now?: number },
 ): Promise<Result<{ code: string; suspendedAt: number }>> {
-  const refused = refuseUnlessBureau(opts.actor)
-  if (refused) return refused
+  const denied = refuseUnlessPermitted(opts.actor, 'product.suspend')
+  if (denied) return denied
   const reason = checkReason(opts.reason, true)
   if (reason.error) return reason.error
   const [product] = await db

@@ -1,18 +1,33 @@
 import { desc } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Db } from '#db/client.ts'
-import { auditLog } from '#db/schema/index.ts'
+import { auditLog, type Role } from '#db/schema/index.ts'
 import { errorText } from '#platform/error-text.ts'
 import { computeAuditHash, GENESIS_HASH } from './audit-hash.ts'
 
-/** Who did it. `system` actors (jobs, CLI) carry no user id. */
+/**
+ * Who acts: a signed-in user (their role, and the partner or source unit they belong to: operations check ownership
+ * against these), a partner's API key (`partner_api`), the CLI (`cli`: a machine operator with shell access) or one of
+ * the platform's own jobs (`system`). What each may do: platform/identity/permissions.ts.
+ */
+export type ActorRole = Role | 'partner_api' | 'cli' | 'system' | 'anonymous'
+
+/** Who did it. `cli`, `system` and `anonymous` (a sign-in with an unknown username) actors carry no user id. */
 export interface Actor {
   id: string | null
   label: string
-  role: string
+  role: ActorRole
+  /** The partner a partner_admin / partner_developer / partner_api actor belongs to. */
+  partnerId?: string | null
+  /** The source unit a source_unit actor belongs to. */
+  sourceUnitId?: string | null
 }
 
+/** The platform's own background jobs (expiry, scheduled pulls, Lago sync, report jobs). */
 export const systemActor = (label = 'system'): Actor => ({ id: null, label, role: 'system' })
+
+/** `npm run platform -- …`: run by a machine operator with shell access (docs/SECURITY.md, issue 9). */
+export const cliActor = (label = 'cli'): Actor => ({ id: null, label, role: 'cli' })
 
 export interface AuditEntry {
   actor: Actor

@@ -7,7 +7,6 @@ import { seedBillingDemo } from '#db/seed/seed-billing-demo.ts'
 import { proposePriceBook } from '#billing/price-books/propose-price-book.ts'
 import { periodOf, previousPeriod } from '#billing/periods/billing-period.ts'
 import { demoApiKey } from '#test/support/demo-credentials.ts'
-import { systemActor } from '#platform/audit/record-audit.ts'
 import { launchBrowser, signIn, waitForHydration } from '#test/support/browser.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
 
@@ -83,7 +82,7 @@ describe('revenue dashboard in the browser', () => {
         effectiveFrom: Date.now() - 60_000,
         charges: [{ chargeUnit: 'call', model: 'standard', properties: { unitPrice: '4' } }],
       },
-      actor: systemActor('e2e'),
+      actor: { id: null, label: 'e2e-operator', role: 'operator' },
     })
     expect(proposed.ok).toBe(true)
     const version = proposed.ok ? proposed.value.version : 0

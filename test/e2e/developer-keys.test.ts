@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { apiKeys, cityEnterprises, partners } from '#db/schema/index.ts'
 import { createApiKey } from '#gateway/keys/create-api-key.ts'
 import { isWellFormedApiKey } from '#gateway/keys/api-key-format.ts'
-import { systemActor } from '#platform/audit/record-audit.ts'
+import { cliActor } from '#platform/audit/record-audit.ts'
 import { launchBrowser, routePath, signIn, waitForHydration } from '#test/support/browser.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
 import { PROPAGATION_PROMISE_MS, waitUntilElapsed } from '#test/support/wait.ts'
@@ -145,7 +145,7 @@ describe('developer portal: keys shown once, roll, revoke, quick start, API docs
     const other = await createApiKey(platform.database.db, {
       partnerId: huimin!.id,
       name: 'other partner',
-      actor: systemActor('cli'),
+      actor: cliActor(),
     })
     if (!other.ok) throw new Error(other.error.message)
     const res = await page.request.post(at('/developer/keys'), { form: { intent: 'revoke', keyId: other.value.id } })

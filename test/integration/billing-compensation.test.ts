@@ -9,6 +9,7 @@ import { nextPeriod, periodOf } from '#billing/periods/billing-period.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
 
 const bureau: Actor = { id: null, label: 'bureau-test', role: 'bureau' }
+const operator: Actor = { id: null, label: 'operator-test', role: 'operator' }
 const M = nextPeriod(nextPeriod(periodOf(Date.now())))
 
 describe('source-unit compensation (Art. 23)', () => {
@@ -93,8 +94,8 @@ describe('source-unit compensation (Art. 23)', () => {
     await events(30, 'COMP-DAILY,COMP-MONTHLY')
     await events(5, 'COMP-MONTHLY', M.end + 1) // next month: not in M
 
-    expect((await computeCompensationStatements(t.db, { period: M.period, now: M.end - 1, actor: bureau })).ok).toBe(false)
-    const result = await computeCompensationStatements(t.db, { period: M.period, now: M.end + 1, actor: bureau })
+    expect((await computeCompensationStatements(t.db, { period: M.period, now: M.end - 1, actor: operator })).ok).toBe(false)
+    const result = await computeCompensationStatements(t.db, { period: M.period, now: M.end + 1, actor: operator })
     if (!result.ok) throw new Error(result.error.code)
     // A: 100 + 30/2 = 115 calls × 2 fen × 1.5 × (1 + 0.2 × 0.9) = 407.1 → 407 fen.
     // B: 30/2 = 15 calls × 2 fen × 1 × (1 + 0.2 × 1) = 36 fen.
@@ -107,7 +108,7 @@ describe('source-unit compensation (Art. 23)', () => {
     // A source unit sees only its own.
     expect((await listCompensationStatements(t.db, { sourceUnitId: unitB })).map((s) => s.sourceUnitCode)).toEqual(['comp-b'])
     // Computing again stores nothing new.
-    const again = await computeCompensationStatements(t.db, { period: M.period, now: M.end + 1, actor: bureau })
+    const again = await computeCompensationStatements(t.db, { period: M.period, now: M.end + 1, actor: operator })
     expect(again.ok && again.value.stored).toBe(false)
     expect(await listCompensationStatements(t.db, { period: M.period })).toHaveLength(stored.length)
   })
@@ -115,7 +116,7 @@ describe('source-unit compensation (Art. 23)', () => {
   it('refuses a period without a formula, and a malformed formula beside its field', async () => {
     // The demo seed's formula is in force from 2025: a month before it has none.
     await events(3, 'COMP-DAILY', Date.parse('2024-06-10T00:00:00+08:00'))
-    const none = await computeCompensationStatements(t.db, { period: '2024-06', now: M.end + 1, actor: bureau })
+    const none = await computeCompensationStatements(t.db, { period: '2024-06', now: M.end + 1, actor: operator })
     expect(!none.ok && none.error.code).toBe('no_formula')
     const bad = await setCompensationFormula(t.db, {
       input: { sharePerCall: '-1', frequencyWeights: {}, qualityWeight: '0', effectiveFrom: M.start },

@@ -92,7 +92,8 @@ describe('cost entries and unit costs (Art. 22)', () => {
 
     await setPriceCeiling(t.db, {
       input: { productId, chargeUnit: 'mb_exported', maxUnitPrice: '3000', effectiveFrom: proposedAt },
-      actor: operator,
+      // Ceilings are the bureau's (permissions.ts): the operator's own would be refused.
+      actor: { id: null, label: 'bureau-test', role: 'bureau' },
       now: proposedAt,
     })
     const proposal = await proposePriceBook(t.db, {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { asc, eq, sql } from 'drizzle-orm'
 import { auditLog, authorizations, demandItems, demandItemTransitions, demandLists } from '#db/schema/index.ts'
+import type { Actor } from '#platform/audit/record-audit.ts'
 import { createDemandList } from '#catalog/demands/create-demand-list.ts'
 import { addDemandItem } from '#catalog/demands/add-demand-item.ts'
 import { updateDemandItem } from '#catalog/demands/update-demand-item.ts'
@@ -94,7 +95,6 @@ describe('demand lists (Art. 14–15) and grants (Art. 17)', () => {
     const granted = unwrap(
       await grantAuthorization(t.db, {
         actor: scjg,
-        sourceUnitId: scjg.sourceUnitId!,
         itemId: item.id,
         deliveryMode: 'file',
         startsAt,
@@ -155,7 +155,6 @@ describe('demand lists (Art. 14–15) and grants (Art. 17)', () => {
     expect(limit).toBe(Date.UTC(2029, 1, 28, 16)) // 2029-03-01 00:00 in Shanghai
     const tooLong = await grantAuthorization(t.db, {
       actor: scjg,
-      sourceUnitId: scjg.sourceUnitId!,
       itemId,
       deliveryMode: 'file',
       startsAt,
@@ -169,7 +168,6 @@ describe('demand lists (Art. 14–15) and grants (Art. 17)', () => {
     expect(item?.state).toBe('approved')
     const exact = await grantAuthorization(t.db, {
       actor: scjg,
-      sourceUnitId: scjg.sourceUnitId!,
       itemId,
       deliveryMode: 'file',
       startsAt,
@@ -182,7 +180,7 @@ describe('demand lists (Art. 14–15) and grants (Art. 17)', () => {
   it('accepts a refusal only with its legal basis: citation and explanation (Art. 15)', async () => {
     const scjg = await actorOf(t.db, 'scjg')
     const { itemId, listCode } = await approvedItem()
-    const base = { actor: scjg, sourceUnitId: scjg.sourceUnitId!, itemId }
+    const base = { actor: scjg, itemId }
     const none = await refuseDemandItem(t.db, { ...base, citation: '', explanation: ' ' })
     expect(none.ok || none.error).toMatchObject({
       code: 'legal_basis_required',
@@ -228,7 +226,6 @@ describe('demand lists (Art. 14–15) and grants (Art. 17)', () => {
     const startsAt = Date.now()
     const grant = await grantAuthorization(t.db, {
       actor: scjg,
-      sourceUnitId: scjg.sourceUnitId!,
       itemId: theirs.itemId,
       deliveryMode: 'file',
       startsAt,
@@ -238,7 +235,6 @@ describe('demand lists (Art. 14–15) and grants (Art. 17)', () => {
     expect(grant.ok || grant.error.code).toBe('demand_item_not_found')
     const refuse = await refuseDemandItem(t.db, {
       actor: scjg,
-      sourceUnitId: scjg.sourceUnitId!,
       itemId: theirs.itemId,
       citation: 'x',
       explanation: 'y',
@@ -256,12 +252,11 @@ describe('demand lists (Art. 14–15) and grants (Art. 17)', () => {
 
   it('a described item is granted on a dataset the unit names, which must be its own', async () => {
     const taxUnit = await unitId(t.db, 'tax')
-    const tax = { id: null, label: 'tax-user', role: 'source_unit', sourceUnitId: taxUnit }
+    const tax: Actor = { id: null, label: 'tax-user', role: 'source_unit', sourceUnitId: taxUnit }
     const { itemId } = await approvedItem({ unit: 'tax' })
     const startsAt = Date.now()
     const base = {
       actor: tax,
-      sourceUnitId: taxUnit,
       itemId,
       deliveryMode: 'table' as const,
       startsAt,
@@ -282,7 +277,6 @@ describe('demand lists (Art. 14–15) and grants (Art. 17)', () => {
     const startsAt = Date.now()
     const early = await grantAuthorization(t.db, {
       actor: scjg,
-      sourceUnitId: scjg.sourceUnitId!,
       itemId,
       deliveryMode: 'file',
       startsAt,

@@ -15,7 +15,7 @@ import { addCalendarMonths } from '#catalog/authorizations/term.ts'
 export async function actorOf(db: Db, username: string): Promise<Actor & { id: string; sourceUnitId: string | null }> {
   const [u] = await db.select().from(users).where(eq(users.username, username))
   if (!u) throw new Error(`no user ${username}`)
-  return { id: u.id, label: u.username, role: u.role, sourceUnitId: u.sourceUnitId }
+  return { id: u.id, label: u.username, role: u.role, sourceUnitId: u.sourceUnitId, partnerId: u.partnerId }
 }
 
 export async function unitId(db: Db, code: string): Promise<string> {
@@ -95,7 +95,6 @@ export async function authorizeThroughDemand(
   const granted = unwrap(
     await grantAuthorization(db, {
       actor: opts.granter,
-      sourceUnitId: opts.granter.sourceUnitId!,
       itemId: item.id,
       deliveryMode: opts.deliveryMode ?? 'file',
       startsAt,

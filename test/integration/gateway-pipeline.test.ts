@@ -27,7 +27,7 @@ import { suspendPartner } from '#gateway/suspensions/suspend-partner.ts'
 import { resumePartner } from '#gateway/suspensions/resume-partner.ts'
 import { hashSubject } from '#gateway/limits/distinct-subjects.ts'
 import { shanghaiNextDayStart, shanghaiNextMonthStart } from '#gateway/limits/shanghai-calendar.ts'
-import { systemActor, type Actor } from '#platform/audit/record-audit.ts'
+import { cliActor, type Actor } from '#platform/audit/record-audit.ts'
 import { checkResponseAgainstSpec } from '#test/support/openapi.ts'
 import { demoApiKey } from '#test/support/gateway-server.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
@@ -36,7 +36,7 @@ import { PROPAGATION_PROMISE_MS, waitUntilElapsed } from '#test/support/wait.ts'
 const PATH = '/api/v1/verifications/enterprise'
 const PRODUCT = 'verify-enterprise-identity'
 const SUBJECT_KEY = 'pipeline-test-subject-key'
-const cli = systemActor('cli')
+const cli = cliActor()
 const bureau: Actor = { id: null, label: 'bureau', role: 'bureau' }
 // Future instants on the Shanghai calendar (the seeded authorizations start when the test database was made).
 const aMonthEnd = shanghaiNextMonthStart(shanghaiNextMonthStart(Date.now()))
@@ -441,7 +441,7 @@ describe('the call pipeline: keys, subscriptions, suspensions, authorizations, I
   it('refuses the developer of another partner (least privilege on keys)', async () => {
     const [dev] = await t.db.select().from(users).where(eq(users.username, 'partner.dev'))
     const huimin = await newKey({ partner: 'huimin-service' })
-    const actor: Actor = { id: dev!.id, label: dev!.username, role: dev!.role }
+    const actor: Actor = { id: dev!.id, label: dev!.username, role: dev!.role, partnerId: dev!.partnerId }
     expect(await revokeApiKey(t.db, { keyId: huimin.id, partnerId: dev!.partnerId, actor })).toMatchObject({
       ok: false,
       error: { code: 'key_not_found' },

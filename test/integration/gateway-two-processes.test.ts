@@ -10,7 +10,7 @@ import { suspendProduct } from '#gateway/suspensions/suspend-product.ts'
 import { resumeProduct } from '#gateway/suspensions/resume-product.ts'
 import { suspendPartner } from '#gateway/suspensions/suspend-partner.ts'
 import { resumePartner } from '#gateway/suspensions/resume-partner.ts'
-import { systemActor, type Actor } from '#platform/audit/record-audit.ts'
+import { cliActor, type Actor } from '#platform/audit/record-audit.ts'
 import { demoApiKey } from '#test/support/gateway-server.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
 import { PROPAGATION_PROMISE_MS, waitUntilElapsed } from '#test/support/wait.ts'
@@ -90,11 +90,11 @@ describe('a change made in one process is seen by two other gateway processes wi
 
   it('revocation: key_revoked in both processes within 1 s', async () => {
     const partnerId = (await t.db.select({ id: partners.id }).from(partners).where(eq(partners.code, 'shengjing-tech')))[0]!.id
-    const created = await createApiKey(t.db, { partnerId, name: 'two-process', actor: systemActor('cli') })
+    const created = await createApiKey(t.db, { partnerId, name: 'two-process', actor: cliActor() })
     if (!created.ok) throw new Error(created.error.message)
     await expectSeenWithinPromise(
       created.value.key,
-      () => revokeApiKey(t.db, { keyId: created.value.id, partnerId: null, actor: systemActor('cli') }),
+      () => revokeApiKey(t.db, { keyId: created.value.id, partnerId: null, actor: cliActor() }),
       'key_revoked',
     )
     const [row] = await t.db.select({ revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.id, created.value.id))

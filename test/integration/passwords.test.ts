@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { and, eq, isNull } from 'drizzle-orm'
-import { auditLog, sessions, users } from '#db/schema/index.ts'
+import { auditLog, sessions, users, type Role } from '#db/schema/index.ts'
 import { runCli } from '#cli/platform.ts'
 import { changePassword } from '#platform/identity/change-password.ts'
 import { getSessionUser } from '#platform/identity/get-session-user.ts'
@@ -25,7 +25,7 @@ describe('changing passwords, initial passwords and the maximum age', () => {
     const [row] = await t.db.select().from(users).where(eq(users.username, username))
     return row!
   }
-  const actorOf = (u: { id: string; username: string; role: string }) => ({ id: u.id, label: u.username, role: u.role }) as const
+  const actorOf = (u: { id: string; username: string; role: Role }) => ({ id: u.id, label: u.username, role: u.role }) as const
 
   it('changes a password: the current one is checked, the rules apply, other sessions end, and it is audited', async () => {
     const dev = await userOf('partner.dev')

@@ -8,7 +8,7 @@ import { createGateway, type Gateway } from '#gateway/create-gateway.ts'
 import { createApiKey } from '#gateway/keys/create-api-key.ts'
 import { createProductOperations } from '#gateway/products/index.ts'
 import type { ProductOperation } from '#gateway/products/product-operation.ts'
-import { systemActor } from '#platform/audit/record-audit.ts'
+import { cliActor } from '#platform/audit/record-audit.ts'
 import { FAULT_PATHS } from '#test/support/fault-injection.ts'
 import { demoApiKey } from '#test/support/gateway-server.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
@@ -181,7 +181,7 @@ describe('npm start: the supervisor', () => {
     const body = await enterprise()
     // A key of its own: its last-used time is written by the recorder's flush (else every 5 s), so it shows the flush.
     const [partner] = await t.db.select({ id: partners.id }).from(partners).where(eq(partners.code, 'shengjing-tech'))
-    const created = await createApiKey(t.db, { partnerId: partner!.id, name: 'supervisor-test', actor: systemActor('test') })
+    const created = await createApiKey(t.db, { partnerId: partner!.id, name: 'supervisor-test', actor: cliActor('test') })
     if (!created.ok) throw new Error(created.error.message)
     const s = (supervised = startSupervised(t))
     const url = await answersAgain(s, NaN, body)

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { count, eq } from 'drizzle-orm'
 import { auditLog, billingCloses, invoiceLines, invoices, priceBooks, usageEvents } from '#db/schema/index.ts'
-import { systemActor, type Actor } from '#platform/audit/record-audit.ts'
+import { cliActor, type Actor } from '#platform/audit/record-audit.ts'
 import { nextPeriod, periodOf, type BillingPeriod } from '#billing/periods/billing-period.ts'
 import { setPriceCeiling } from '#billing/ceilings/set-price-ceiling.ts'
 import { proposePriceBook } from '#billing/price-books/propose-price-book.ts'
@@ -15,7 +15,7 @@ import { startBillingHarness, type BillingHarness, type ScenarioPartner } from '
 
 const bureau: Actor = { id: null, label: 'bureau-test', role: 'bureau' }
 const operator: Actor = { id: null, label: 'operator-test', role: 'operator' }
-const cli = systemActor('cli')
+const cli = cliActor()
 
 const JAN = nextPeriod(nextPeriod(periodOf(Date.now())))
 const FEB = nextPeriod(JAN)

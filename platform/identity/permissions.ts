@@ -1,0 +1,158 @@
+import type { Role } from '#db/schema/identity.ts'
+import type { Actor, ActorRole } from '#platform/audit/record-audit.ts'
+import { fail, type DomainError } from '#platform/result.ts'
+
+/**
+ * Who may do what: every state-changing domain operation, and the actors allowed to run it. The operations check
+ * this themselves (`refuseUnlessPermitted`, first thing, before any validation or read), so the UI, the CLI, the
+ * jobs and any future caller share one rule; the routes' role guards are the second line. Objects that belong to a
+ * partner or a source unit are further limited to that partner's / unit's own actors, inside each operation, and
+ * another's object is answered `not_found` (it is not theirs to know about).
+ *
+ * `cli` — `npm run platform -- …` — is run by a machine operator with shell access to the server, who could as well
+ * open the database; it may do what the CLI has commands for today (operations work: loads, expiry, keys,
+ * subscriptions and suspensions on the bureau's behalf, closes, payments, Lago), and nothing a person must decide in
+ * the UI (price and ceiling decisions, demand reviews, grants, product reviews). `system` is the platform's own jobs:
+ * expiry, scheduled interface pulls, the Lago outbox. `partner_api` is a partner's API key at the gateway.
+ */
+export const PERMISSIONS = {
+  // Catalog: datasets and intake (Art. 16)
+  'dataset.register': ['operator'],
+  'dataset.load_file': ['operator', 'source_unit', 'cli'],
+  'dataset.load_table': ['operator', 'source_unit', 'cli'],
+  'dataset.pull_interface': ['operator', 'source_unit', 'cli', 'system'],
+  // Demand lists (Art. 14–15)
+  'demand_list.create': ['operator'],
+  'demand_list.submit': ['operator'],
+  'demand_item.add': ['operator'],
+  'demand_item.update': ['operator'],
+  'demand_item.remove': ['operator'],
+  'demand_item.resubmit': ['operator'],
+  'demand_item.review': ['bureau'],
+  'demand_item.refuse': ['source_unit'],
+  // Authorizations (Art. 15, 17)
+  'authorization.grant': ['source_unit'],
+  'authorization.terminate': ['bureau'],
+  'authorization.expire': ['cli', 'system'],
+  // Products
+  'product.create': ['operator'],
+  'product.submit': ['operator'],
+  'product.review': ['bureau'],
+  'product.retire': ['operator', 'bureau'],
+  // Gateway: keys, subscriptions, suspensions (Art. 21, 24)
+  'api_key.create': ['partner_admin', 'partner_developer', 'cli'],
+  'api_key.roll': ['partner_admin', 'partner_developer', 'cli'],
+  'api_key.revoke': ['partner_admin', 'partner_developer', 'cli'],
+  'subscription.create': ['partner_admin', 'cli'],
+  'subscription.decide': ['bureau', 'cli'],
+  'product.suspend': ['bureau', 'cli'],
+  'product.resume': ['bureau', 'cli'],
+  'partner.suspend': ['bureau', 'cli'],
+  'partner.resume': ['bureau', 'cli'],
+  'report_export.create': ['partner_api'],
+  // Billing (Art. 21–23)
+  'price_ceiling.set': ['bureau'],
+  'price_book.propose': ['operator'],
+  'price_book.decide': ['bureau'],
+  'revenue_cap.set': ['bureau'],
+  'compensation_formula.set': ['bureau'],
+  'compensation.compute': ['operator'],
+  'cost_entry.record': ['operator'],
+  'vat_rate.set': ['operator', 'cli'],
+  'model_release.record': ['operator', 'cli'],
+  'billing_period.close': ['operator', 'cli'],
+  'invoice.finalize': ['operator'],
+  'invoice.credit': ['operator'],
+  'invoice.mark_paid': ['operator', 'cli'],
+  'lago.sync': ['operator', 'cli', 'system'],
+} as const satisfies Record<string, readonly ActorRole[]>
+
+export type Operation = keyof typeof PERMISSIONS
+
+/** Every kind of actor, for tests generated over the table. */
+export const ACTOR_ROLES: readonly ActorRole[] = [
+  'bureau',
+  'operator',
+  'source_unit',
+  'partner_admin',
+  'partner_developer',
+  'partner_api',
+  'cli',
+  'system',
+]
+
+export function isPermitted(actor: Actor, operation: Operation): boolean {
+  return (PERMISSIONS[operation] as readonly ActorRole[]).includes(actor.role)
+}
+
+/**
+ * Null when `actor` may run `operation`, else the `forbidden` failure to return at once. Partner and source-unit
+ * actors without the organisation they act for are refused too: their ownership checks would have nothing to hold.
+ */
+export function refuseUnlessPermitted(actor: Actor, operation: Operation): { ok: false; error: DomainError } | null {
+  if (isPermitted(actor, operation) && hasScope(actor)) return null
+  return fail('forbidden', 'forbidden', `${actor.role} may not ${operation.replace(/[._]/g, ' ')}`)
+}
+
+function hasScope(actor: Actor): boolean {
+  if (actor.role === 'partner_admin' || actor.role === 'partner_developer' || actor.role === 'partner_api')
+    return typeof actor.partnerId === 'string' && actor.partnerId !== ''
+  if (actor.role === 'source_unit') return typeof actor.sourceUnitId === 'string' && actor.sourceUnitId !== ''
+  return true
+}
+
+/**
+ * The partner whose objects `actor` is limited to, or null when it acts for the platform (bureau, operator, CLI,
+ * jobs). An object of another partner is `not_found` for it.
+ */
+export function partnerScope(actor: Actor): string | null {
+  const partnerRole = actor.role === 'partner_admin' || actor.role === 'partner_developer' || actor.role === 'partner_api'
+  // A partner actor without its partner sees nothing (refuseUnlessPermitted refuses it first anyway).
+  return partnerRole ? (actor.partnerId ?? '\u0000none') : null
+}
+
+/** The source unit whose objects `actor` is limited to, or null when it acts for the platform. */
+export function sourceUnitScope(actor: Actor): string | null {
+  return actor.role === 'source_unit' ? (actor.sourceUnitId ?? '\u0000none') : null
+}
+
+/** Whether an object owned by `ownerId` (a partner) is visible to `actor`. */
+export function isOwnPartnerObject(actor: Actor, ownerId: string | null | undefined): boolean {
+  const scope = partnerScope(actor)
+  return scope === null || scope === ownerId
+}
+
+/** Whether an object owned by `ownerId` (a source unit) is visible to `actor`. */
+export function isOwnSourceUnitObject(actor: Actor, ownerId: string | null | undefined): boolean {
+  const scope = sourceUnitScope(actor)
+  return scope === null || scope === ownerId
+}
+
+/** The actor for a signed-in user: their role and the organisation they act for. */
+export function userActor(user: {
+  id: string
+  username: string
+  role: Role
+  partnerId: string | null
+  sourceUnitId: string | null
+}): Actor {
+  return { id: user.id, label: user.username, role: user.role, partnerId: user.partnerId, sourceUnitId: user.sourceUnitId }
+}
+
+/** Thrown by the few operations that answer a report rather than a Result (jobs: expiry, the Lago outbox). */
+export class PermissionError extends Error {
+  readonly kind = 'forbidden'
+  readonly code = 'forbidden'
+  constructor(
+    readonly actorRole: ActorRole,
+    readonly operation: Operation,
+  ) {
+    super(`${actorRole} may not ${operation.replace(/[._]/g, ' ')}`)
+    this.name = 'PermissionError'
+  }
+}
+
+/** For operations without a Result: throws PermissionError unless `actor` may run `operation`. */
+export function assertPermitted(actor: Actor, operation: Operation): void {
+  if (refuseUnlessPermitted(actor, operation)) throw new PermissionError(actor.role, operation)
+}
