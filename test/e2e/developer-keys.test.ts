@@ -148,7 +148,12 @@ describe('developer portal: keys shown once, roll, revoke, quick start, API docs
       actor: cliActor(),
     })
     if (!other.ok) throw new Error(other.error.message)
-    const res = await page.request.post(at('/developer/keys'), { form: { intent: 'revoke', keyId: other.value.id } })
+    // The developer's own page and its CSRF token (ADR 0017): only the ownership rule may refuse this.
+    await page.goto(at('/developer/keys'))
+    const token = await page.locator('input[name=_csrf]').first().inputValue()
+    const res = await page.request.post(at('/developer/keys'), {
+      form: { intent: 'revoke', keyId: other.value.id, _csrf: token },
+    })
     expect(res.status()).toBe(400)
     const [row] = await platform.database.db
       .select({ revokedAt: apiKeys.revokedAt })
