@@ -15,6 +15,7 @@ import { runDuePulls } from '#catalog/datasets/run-due-pulls.ts'
 import { resumeReportExports } from '#gateway/reports/resume-report-exports.ts'
 import { createDatasetRules } from '#gateway/products/dataset-rules.ts'
 import { LAGO_SYNC_INTERVAL_MS, syncLagoOutbox } from '#billing/lago/sync-lago-outbox.ts'
+import { pruneSignInThrottles } from '#platform/identity/sign-in-locks.ts'
 import type { ServerBuild } from '@remix-run/node'
 
 /** After a fatal error, in-flight requests get this long to be answered before their connections are cut. */
@@ -153,6 +154,8 @@ async function main() {
       { name: 'datasets:pull', everyMs: 60_000, run: (now) => runDuePulls(database.db, { now }) },
       // Usage mirrored to Lago through the outbox; a no-op unless LAGO_API_URL and LAGO_API_KEY are set.
       { name: 'lago:sync', everyMs: LAGO_SYNC_INTERVAL_MS, run: (now) => syncLagoOutbox(database.db, { now }) },
+      // Sign-in counts idle for a day are forgotten (familiar addresses kept: ADR 0020).
+      { name: 'sign-in:prune', everyMs: 60 * 60_000, run: (now) => pruneSignInThrottles(database.db, { now }) },
     ],
     { onError: (job, error) => console.error(`[job ${job}] failed:`, error) },
   )

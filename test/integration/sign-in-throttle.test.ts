@@ -4,7 +4,7 @@ import { request } from 'node:http'
 import { auditLog, signInThrottles } from '#db/schema/index.ts'
 import { runCli } from '#cli/platform.ts'
 import { signIn } from '#platform/identity/sign-in.ts'
-import { liftSignInLocks, listSignInLocks } from '#platform/identity/sign-in-locks.ts'
+import { liftSignInLocks, listSignInLocks, pruneSignInThrottles } from '#platform/identity/sign-in-locks.ts'
 import {
   ACCOUNT_FREE_ATTEMPTS,
   ADDRESS_FREE_ATTEMPTS,
@@ -173,6 +173,15 @@ describe('sign-in throttling per (account, address), per address and per account
         })
       ).ok,
     ).toBe(true)
+  })
+
+  it('forgets counts idle for a day, but keeps locks in force and familiar addresses', async () => {
+    await signIn(t.db, { username: 'bureau', password: 'guess', address: '198.51.100.50', now: T0 })
+    await signIn(t.db, { username: 'bureau', password: demoPassword('bureau'), address: '192.0.2.20', now: T0 })
+    expect((await pruneSignInThrottles(t.db, { now: T0 + 3_600_000 })).deleted).toBe(0)
+    await pruneSignInThrottles(t.db, { now: T0 + 2 * 86_400_000 })
+    const left = await t.db.select().from(signInThrottles)
+    expect(left.map((r) => `${r.scope} ${r.subject}`)).toEqual(['account_address 192.0.2.20|bureau'])
   })
 
   it('lists and lifts locks from the CLI, audited as cli', async () => {
