@@ -3,11 +3,12 @@ import type { Db } from '#db/client.ts'
 import { signInThrottles, type SignInThrottleScope } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
+import { isPermitted, refuseUnlessPermitted } from './permissions.ts'
 import { FAMILIAR_ADDRESS_MS } from './policy.ts'
 import { normalizeUsername } from './sign-in-throttle.ts'
 
-/** Who may see and lift sign-in locks: the bureau and the operator in the UI, an administrator at the CLI. */
-const LOCK_ADMINS = ['bureau', 'operator', 'cli']
+/** Who may see sign-in locks: those who may lift them (permissions.ts `sign_in_lock.lift`). */
+const canSeeLocks = (actor: Actor) => isPermitted(actor, 'sign_in_lock.lift')
 
 export interface SignInLock {
   scope: SignInThrottleScope
@@ -22,7 +23,7 @@ export interface SignInLock {
 
 /** Locks (account × address) and delays (address, account) in force now, newest first. */
 export async function listSignInLocks(db: Db, opts: { actor: Actor; now?: number }): Promise<Result<SignInLock[]>> {
-  if (!LOCK_ADMINS.includes(opts.actor.role)) return fail('forbidden', 'forbidden', 'Not an administrator')
+  if (!canSeeLocks(opts.actor)) return fail('forbidden', 'forbidden', 'Not an administrator')
   const now = opts.now ?? Date.now()
   const rows = await db
     .select()
@@ -54,7 +55,8 @@ export async function liftSignInLocks(
   db: Db,
   opts: { select: LockSelector; actor: Actor; requestId?: string; now?: number },
 ): Promise<Result<{ lifted: number }>> {
-  if (!LOCK_ADMINS.includes(opts.actor.role)) return fail('forbidden', 'forbidden', 'Not an administrator')
+  const refused = refuseUnlessPermitted(opts.actor, 'sign_in_lock.lift')
+  if (refused) return refused
   const now = opts.now ?? Date.now()
   const s = opts.select
   const which: SQL | undefined =

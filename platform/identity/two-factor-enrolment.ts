@@ -3,6 +3,7 @@ import type { Db } from '#db/client.ts'
 import { recoveryCodes, sessions, users } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
+import { refuseUnlessPermitted } from './permissions.ts'
 import { hashSessionToken } from './sign-in.ts'
 import {
   hashRecoveryCode,
@@ -141,9 +142,8 @@ export async function resetTwoFactor(
   opts: { username: string; actor: Actor; requestId?: string; now?: number },
 ): Promise<Result<{ userId: string }>> {
   const now = opts.now ?? Date.now()
-  if (!['cli', 'bureau', 'operator'].includes(opts.actor.role)) {
-    return fail('forbidden', 'forbidden', 'Only an administrator resets a second factor')
-  }
+  const refused = refuseUnlessPermitted(opts.actor, 'two_factor.reset')
+  if (refused) return refused
   const [user] = await db.select({ id: users.id }).from(users).where(eq(users.username, opts.username)).limit(1)
   if (!user) return fail('not_found', 'user_not_found', 'No such user')
   await recordAudit(
