@@ -45,6 +45,9 @@ export const SEALED_COLUMNS: Readonly<Record<string, readonly SealedColumn[]>> =
     sealed('city_social_security', 'id_card', 'idCard', { column: 'id_card_bidx', key: 'idCardBidx', kind: 'id_card' }),
     sealed('city_social_security', 'person_name', 'personName'),
   ],
+  // Not personal data, but secrets sealed with the same keyring (ADR 0020): the TOTP secrets of the second factor, so a
+  // key rotation re-seals them too.
+  users: [sealed('users', 'totp_secret', 'totpSecret'), sealed('users', 'totp_pending_secret', 'totpPendingSecret')],
 }
 
 /** The sealed columns of a store table (none for most). */

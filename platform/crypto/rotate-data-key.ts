@@ -14,7 +14,7 @@ import { isSealedValue, openValue, SEALED_PREFIX, sealedKeyIdOf, sealValue } fro
 // earlier version (placeholder indexes from migration 0006) are sealed the same way.
 
 export interface RotationProgress {
-  /** `city_enterprises`, `city_social_security` or `dataset_records`. */
+  /** `city_enterprises`, `city_social_security`, `dataset_records` or `users` (TOTP secrets). */
   table: string
   /** Rows re-sealed in this table so far (this run). */
   done: number
@@ -221,6 +221,7 @@ export async function rotateDataKey(db: Db, opts: RotateDataKeyOptions): Promise
     await rotateTable(db, opts, 'city_enterprises'),
     await rotatePersons(db, opts, 'city_social_security'),
     await rotateRecords(db, opts),
+    await rotateTable(db, opts, 'users'),
   ]
   return { keyId: opts.keyring.current.id, tables, resealed: tables.reduce((n, t) => n + t.done, 0) }
 }

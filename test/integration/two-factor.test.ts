@@ -14,6 +14,8 @@ import {
   startTwoFactorEnrolment,
 } from '#platform/identity/two-factor-enrolment.ts'
 import { verifySecondFactor } from '#platform/identity/verify-second-factor.ts'
+import { dataKeyringFromEnv, generateDataEncryptionKey, parseDataKeyring, useDataKeyring } from '#platform/crypto/data-keyring.ts'
+import { rotateDataKey } from '#platform/crypto/rotate-data-key.ts'
 import { demoPassword } from '#test/support/demo-credentials.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
 
@@ -150,6 +152,29 @@ describe('TOTP second factor: enrolment, sign-in, recovery codes, step-up', () =
     expect(actions).toEqual(expect.arrayContaining(['auth.step_up_failed', 'auth.step_up']))
     // Users without a second factor are not stopped (only where none is required).
     expect(isStepUpFresh({ hasTwoFactor: false, twoFactorVerifiedAt: null })).toBe(true)
+  })
+
+  it('keeps working after a data-key rotation: TOTP secrets are re-sealed with the personal data', async () => {
+    const { id, secret } = await enrol()
+    const next = generateDataEncryptionKey('k2')
+    try {
+      // The new key first, the test key after it (values sealed under it still open until re-sealed).
+      const old = dataKeyringFromEnv({ NODE_ENV: 'test' }).keys.map((k) => `${k.id}:${k.secretHex}`)
+      const both = parseDataKeyring([next, ...old].join(','))
+      useDataKeyring(both)
+      await rotateDataKey(t.db, { keyring: both, actor: { id: null, label: 'cli', role: 'cli' } })
+      const [row] = await t.db.select().from(users).where(eq(users.id, id))
+      expect(row!.totpSecret).toMatch(/^sm4:v1:k2:/)
+      // The old key dropped: the secret still opens.
+      useDataKeyring(parseDataKeyring(next))
+      const pending = await signIn(t.db, { username: 'bureau', password: demoPassword('bureau'), now: T0 + STEP })
+      if (!pending.ok) throw new Error('sign-in failed')
+      expect(
+        await verifySecondFactor(t.db, { token: pending.value.token, code: await codeAt(secret, T0 + STEP), now: T0 + STEP }),
+      ).toMatchObject({ ok: true })
+    } finally {
+      useDataKeyring(dataKeyringFromEnv({ NODE_ENV: 'test' }))
+    }
   })
 
   it('re-enrols: a new secret and new recovery codes replace the old ones, audited; a reset removes it', async () => {
