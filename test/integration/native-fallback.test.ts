@@ -8,6 +8,7 @@ import { createProductOperations } from '#gateway/products/index.ts'
 import type { OperationContext } from '#gateway/products/product-operation.ts'
 import { UsageRecorder } from '#gateway/metering/usage-recorder.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
+import { plainEnterprise } from '#test/support/plain-city.ts'
 
 // ADR 0011: on the embedded file the hot statements run on a native connection; with a libsql server they take the
 // client path. Both must answer the same.
@@ -25,7 +26,7 @@ describe('native hot path and its client fallback', () => {
     expect(nativeStoreOf(plain)).toBeUndefined()
   })
 
-  it('answers the verification and the credit profile identically on both paths', async () => {
+  it('answers the verifications and the credit profile identically on both paths', async () => {
     const [enterprise] = await t.db
       .select({ uscc: schema.cityEnterprises.uscc, name: schema.cityEnterprises.name })
       .from(schema.cityEnterprises)
@@ -43,8 +44,14 @@ describe('native hot path and its client fallback', () => {
       now: Date.now(),
       ...over,
     })
+    // The representative as generated (the store holds them sealed): one true and one false check.
+    const rep = plainEnterprise(enterprise!.uscc)
+    const representative = { uscc: rep.uscc, personName: rep.legalRepName, idNumber: rep.legalRepIdCard }
+    const answers: unknown[] = []
     for (const [operationId, over] of [
       ['verifyEnterprise', { body: enterprise }],
+      ['verifyLegalRepresentative', { body: representative }],
+      ['verifyLegalRepresentative', { body: { ...representative, personName: `${rep.legalRepName}明` } }],
       ['verifyEnterprise', { body: { ...enterprise, name: enterprise!.name + '分公司' } }],
       ['getEnterpriseCreditProfile', { params: { uscc: enterprise!.uscc } }],
     ] as const) {
@@ -54,7 +61,9 @@ describe('native hot path and its client fallback', () => {
       const b = await clientOp.handle(ctx(plain, over))
       expect(a.body).toEqual(b.body)
       expect(a.meters).toEqual(b.meters)
+      answers.push(a.body)
     }
+    expect(answers.slice(0, 4)).toEqual([{ match: true }, { match: true }, { match: false }, { match: false }])
   })
 
   it('commits usage events on both paths', async () => {

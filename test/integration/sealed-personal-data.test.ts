@@ -89,10 +89,18 @@ describe('personal data at rest is sealed (SM4)', () => {
       { id: makeIdCard({ divisionCode: '210103', birth: '19880512', sequence3: 417 }), name: '欧阳娜娜', phone: '13712345098' },
       { id: makeIdCard({ divisionCode: '210106', birth: '19791130', sequence3: 52 }), name: '司马相如', phone: '18698765012' },
     ]
+    // Enough rows (> 64 KiB) that the file is scanned, and its personal fields sealed, in the intake worker thread.
+    const more = Array.from({ length: 1500 }, (_, i) => ({
+      id: makeIdCard({ divisionCode: '210112', birth: `19${50 + (i % 50)}0${1 + (i % 9)}1${i % 10}`, sequence3: i % 1000 }),
+      name: `令狐${'冲盈岳灵珊平之'[i % 7]}${'甲乙丙丁戊己庚'[i % 7]}`,
+      phone: `1505${String(1_000_000 + i).padStart(7, '0')}`,
+    }))
     const csv = [
       'id_card,name,phone,note',
       ...loaded.map((p, i) => `${p.id},${p.name},${p.phone},备注第${i + 1}号 1370000111${i}`),
+      ...more.map((p) => `${p.id},${p.name},${p.phone},`),
     ]
+    expect(Buffer.byteLength(csv.join('\n'))).toBeGreaterThan(64 * 1024)
     const outcome = unwrap(
       await loadDatasetFile(db, {
         actor: await actorOf(db, 'operator'),
@@ -101,7 +109,8 @@ describe('personal data at rest is sealed (SM4)', () => {
         content: csv.join('\n'),
       }),
     )
-    expect(outcome).toMatchObject({ state: 'succeeded', rowsLoaded: 2 })
+    expect(outcome).toMatchObject({ state: 'succeeded', rowsLoaded: 2 + more.length })
+    loaded.push(...more)
     const [record] = await db.select().from(datasetRecords).where(eq(datasetRecords.datasetId, people.id)).limit(1)
     const json = JSON.parse(record!.data) as Record<string, string>
     expect([json.id_card, json.name, json.phone].every(isSealedValue)).toBe(true)
