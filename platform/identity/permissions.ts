@@ -82,6 +82,7 @@ export const ACTOR_ROLES: readonly ActorRole[] = [
   'partner_api',
   'cli',
   'system',
+  'anonymous',
 ]
 
 export function isPermitted(actor: Actor, operation: Operation): boolean {

@@ -1,0 +1,622 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { and, eq } from 'drizzle-orm'
+import type { Db } from '#db/client.ts'
+import {
+  apiKeys,
+  demandItems,
+  invoices,
+  partners,
+  priceBooks,
+  products,
+  sourceUnits,
+  subscriptions,
+  users,
+} from '#db/schema/index.ts'
+import type { Actor, ActorRole } from '#platform/audit/record-audit.ts'
+import {
+  ACTOR_ROLES,
+  PERMISSIONS,
+  PermissionError,
+  isPermitted,
+  refuseUnlessPermitted,
+  type Operation,
+} from '#platform/identity/permissions.ts'
+import { registerDataset } from '#catalog/datasets/register-dataset.ts'
+import { loadDatasetFile } from '#catalog/datasets/load-dataset-file.ts'
+import { loadDatasetTable } from '#catalog/datasets/load-dataset-table.ts'
+import { pullDatasetInterface } from '#catalog/datasets/pull-dataset-interface.ts'
+import { createDemandList } from '#catalog/demands/create-demand-list.ts'
+import { submitDemandList } from '#catalog/demands/submit-demand-list.ts'
+import { addDemandItem } from '#catalog/demands/add-demand-item.ts'
+import { updateDemandItem } from '#catalog/demands/update-demand-item.ts'
+import { removeDemandItem } from '#catalog/demands/remove-demand-item.ts'
+import { resubmitDemandItem } from '#catalog/demands/resubmit-demand-item.ts'
+import { reviewDemandItem } from '#catalog/demands/review-demand-item.ts'
+import { refuseDemandItem } from '#catalog/demands/refuse-demand-item.ts'
+import { grantAuthorization } from '#catalog/authorizations/grant-authorization.ts'
+import { terminateAuthorization } from '#catalog/authorizations/terminate-authorization.ts'
+import { expireAuthorizations } from '#catalog/authorizations/expire-authorizations.ts'
+import { addCalendarMonths } from '#catalog/authorizations/term.ts'
+import { createProduct } from '#catalog/products/create-product.ts'
+import { submitProduct } from '#catalog/products/submit-product.ts'
+import { reviewProduct } from '#catalog/products/review-product.ts'
+import { retireProduct } from '#catalog/products/retire-product.ts'
+import { createApiKey } from '#gateway/keys/create-api-key.ts'
+import { rollApiKey } from '#gateway/keys/roll-api-key.ts'
+import { revokeApiKey } from '#gateway/keys/revoke-api-key.ts'
+import { createSubscription } from '#gateway/subscriptions/create-subscription.ts'
+import { decideSubscription } from '#gateway/subscriptions/decide-subscription.ts'
+import { suspendProduct } from '#gateway/suspensions/suspend-product.ts'
+import { resumeProduct } from '#gateway/suspensions/resume-product.ts'
+import { suspendPartner } from '#gateway/suspensions/suspend-partner.ts'
+import { resumePartner } from '#gateway/suspensions/resume-partner.ts'
+import { createReportExport } from '#gateway/reports/create-report-export.ts'
+import { setPriceCeiling } from '#billing/ceilings/set-price-ceiling.ts'
+import { proposePriceBook } from '#billing/price-books/propose-price-book.ts'
+import { decidePriceBook } from '#billing/price-books/decide-price-book.ts'
+import { setRevenueCapSetting } from '#billing/revenue/set-revenue-cap-setting.ts'
+import { setCompensationFormula } from '#billing/compensation/set-compensation-formula.ts'
+import { computeCompensationStatements } from '#billing/compensation/compute-compensation-statements.ts'
+import { recordCostEntry } from '#billing/costs/record-cost-entry.ts'
+import { setVatRate } from '#billing/vat/set-vat-rate.ts'
+import { recordModelRelease } from '#billing/releases/record-model-release.ts'
+import { closeBillingPeriod } from '#billing/invoices/close-billing-period.ts'
+import { startBillingClose } from '#billing/invoices/start-billing-close.ts'
+import { finalizeInvoice } from '#billing/invoices/finalize-invoice.ts'
+import { issueCreditNote } from '#billing/invoices/issue-credit-note.ts'
+import { markInvoicePaid } from '#billing/invoices/mark-invoice-paid.ts'
+import { syncLagoOutbox } from '#billing/lago/sync-lago-outbox.ts'
+import { enqueueLagoEvents } from '#billing/lago/enqueue-lago-events.ts'
+import { periodOf, previousPeriod } from '#billing/periods/billing-period.ts'
+import { liftSignInLocks } from '#platform/identity/sign-in-locks.ts'
+import { resetTwoFactor } from '#platform/identity/two-factor-enrolment.ts'
+import { insertEvents } from '#test/support/billing-harness.ts'
+import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
+
+/**
+ * Permissions inside the domain operations (issue 9): generated over the table in platform/identity/permissions.ts.
+ * For every operation, every actor the table does not name — each of the five roles, a partner's API key, the CLI,
+ * a background job — is refused with `forbidden` and nothing changes (audit log tail and every table's row count);
+ * then one actor the table names runs the same call and gets through, so the refusals were the rule's, not the
+ * arguments'. Ownership: a partner's or a source unit's object asked for by another is `not_found`, unchanged.
+ */
+
+const DAY = 86_400_000
+
+interface Fixture {
+  now: number
+  partner: Record<'shengjing' | 'huimin' | 'zhang', string>
+  unit: Record<'market' | 'tax', string>
+  /** The seeded demo key of shengjing-tech. */
+  keyId: string
+  demand: { approved: string; pending: string; returned: string; draft: string }
+  pendingPriceBook: string
+  pendingSubscription: string
+  productId: (code: string) => Promise<string>
+  /** A draft invoice of shengjing-tech (made by closing last month with usage in it). */
+  draftInvoice: () => Promise<string>
+  finalizedInvoice: () => Promise<string>
+}
+
+async function fixture(db: Db): Promise<Fixture> {
+  const partnerId = async (code: string) => (await db.select().from(partners).where(eq(partners.code, code)))[0]!.id
+  const unitId = async (code: string) => (await db.select().from(sourceUnits).where(eq(sourceUnits.code, code)))[0]!.id
+  const productId = async (code: string) => (await db.select().from(products).where(eq(products.code, code)))[0]!.id
+  const shengjing = await partnerId('shengjing-tech')
+  const items = await db.select({ id: demandItems.id, state: demandItems.state }).from(demandItems)
+  const item = (state: string) => items.find((i) => i.state === state)!.id
+  const [key] = await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.partnerId, shengjing))
+  const [book] = await db.select({ id: priceBooks.id }).from(priceBooks).where(eq(priceBooks.state, 'pending_review'))
+  const [pending] = await db.select({ id: subscriptions.id }).from(subscriptions).where(eq(subscriptions.state, 'pending'))
+  const now = Date.now()
+  const last = previousPeriod(periodOf(now))
+  const made: string[] = []
+  const draftInvoice = async (): Promise<string> => {
+    if (made[0]) return made[0]
+    const productCode = 'verify-enterprise-identity'
+    const [sub] = await db
+      .select({ id: subscriptions.id, productId: subscriptions.productId })
+      .from(subscriptions)
+      .innerJoin(products, eq(products.id, subscriptions.productId))
+      .where(and(eq(subscriptions.partnerId, shengjing), eq(products.code, productCode)))
+    const partner = { partnerId: shengjing, subscriptionId: sub!.id, productId: sub!.productId, key: '', purpose: 'industrial' }
+    await insertEvents(db, partner as Parameters<typeof insertEvents>[1], [last.start + DAY, last.start + 2 * DAY])
+    const closed = await closeBillingPeriod(db, { period: last.period, actor: cli, now })
+    if (!closed.ok) throw new Error(closed.error.code)
+    const id = closed.value.invoices.find((i) => i.partner.id === shengjing)!.id!
+    made.push(id)
+    return id
+  }
+  return {
+    now,
+    partner: { shengjing, huimin: await partnerId('huimin-service'), zhang: await partnerId('zhang-wei') },
+    unit: { market: await unitId('market-regulation'), tax: await unitId('tax') },
+    keyId: key!.id,
+    demand: { approved: item('approved'), pending: item('pending_review'), returned: item('returned'), draft: item('draft') },
+    pendingPriceBook: book!.id,
+    pendingSubscription: pending!.id,
+    productId,
+    draftInvoice,
+    finalizedInvoice: async (): Promise<string> => {
+      const id = await draftInvoice()
+      const [row] = await db.select({ state: invoices.state }).from(invoices).where(eq(invoices.id, id))
+      if (row!.state === 'draft') {
+        const done = await finalizeInvoice(db, { invoiceId: id, actor: operator, now })
+        if (!done.ok) throw new Error(done.error.code)
+      }
+      return id
+    },
+  }
+}
+
+const cli: Actor = { id: null, label: 'cli', role: 'cli' }
+const operator: Actor = { id: null, label: 'operator-test', role: 'operator' }
+
+/** An actor of each kind, each with the organisation it acts for (shengjing-tech, market regulation). */
+async function actorsFor(db: Db): Promise<Record<ActorRole, Actor>> {
+  const user = async (username: string) => (await db.select().from(users).where(eq(users.username, username)))[0]!
+  const admin = await user('partner.admin')
+  const dev = await user('partner.dev')
+  const scjg = await user('scjg')
+  const bureau = await user('bureau')
+  const op = await user('operator')
+  return {
+    bureau: { id: bureau.id, label: 'bureau', role: 'bureau' },
+    operator: { id: op.id, label: 'operator', role: 'operator' },
+    source_unit: { id: scjg.id, label: 'scjg', role: 'source_unit', sourceUnitId: scjg.sourceUnitId },
+    partner_admin: { id: admin.id, label: 'partner.admin', role: 'partner_admin', partnerId: admin.partnerId },
+    partner_developer: { id: dev.id, label: 'partner.dev', role: 'partner_developer', partnerId: dev.partnerId },
+    partner_api: { id: null, label: 'api_key:test', role: 'partner_api', partnerId: admin.partnerId },
+    cli,
+    system: { id: null, label: 'scheduler', role: 'system' },
+    anonymous: { id: null, label: 'nobody', role: 'anonymous' },
+  }
+}
+
+const itemInput = {
+  datasetCode: null,
+  sourceUnitCode: 'tax',
+  dataDescription: '纳税信用等级',
+  retrievalMethod: 'table' as const,
+  usageScenario: '小微企业贷前核验',
+  requestedTermMonths: 12,
+}
+
+interface Case {
+  /** Puts the store in the state the call needs, before anything is measured. */
+  prepare?: (db: Db, f: Fixture) => Promise<unknown>
+  /** The call, with arguments an actor the table names succeeds with. */
+  run: (db: Db, actor: Actor, f: Fixture) => Promise<unknown>
+  /** Whether the permitted call changes the store (false: it succeeds with nothing to do, e.g. Lago off). */
+  changes?: boolean
+  /** For the permitted run only, when the real call needs the outside world: arguments that stop short of it. */
+  permittedRun?: (db: Db, actor: Actor, f: Fixture) => Promise<unknown>
+}
+
+/** One case per operation of the table (a new operation without a case fails the coverage test below). */
+const CASES: Record<Operation, Case> = {
+  'dataset.register': {
+    run: (db, actor, f) =>
+      registerDataset(db, {
+        actor,
+        input: {
+          sourceUnitId: f.unit.tax,
+          nameZh: '权限测试数据集',
+          nameEn: 'Permission test',
+          domain: 'finance',
+          level: 'L1',
+          deliveryMode: 'file',
+          fields: [{ name: 'a', labelZh: '甲', type: 'string' }],
+        },
+      }),
+  },
+  'dataset.load_file': {
+    run: (db, actor) =>
+      loadDatasetFile(db, {
+        actor,
+        datasetCode: 'DS-WJ-0001',
+        fileName: 'permission.csv',
+        content: new TextEncoder().encode('x\n'),
+      }),
+  },
+  'dataset.load_table': { run: (db, actor) => loadDatasetTable(db, { actor, datasetCode: 'DS-SCJG-0001' }) },
+  'dataset.pull_interface': {
+    run: (db, actor) => pullDatasetInterface(db, { actor, datasetCode: 'DS-JT-0001' }),
+    // The real pull would call the transport bureau's interface: the permitted actor is shown through to the lookup.
+    permittedRun: (db, actor) => pullDatasetInterface(db, { actor, datasetCode: 'DS-NONE-0000' }),
+    changes: false,
+  },
+  'demand_list.create': { run: (db, actor) => createDemandList(db, { actor, title: '权限测试清单' }) },
+  'demand_list.submit': { run: (db, actor) => submitDemandList(db, { actor, listCode: 'XQ-2026-0002' }) },
+  'demand_item.add': { run: (db, actor) => addDemandItem(db, { actor, listCode: 'XQ-2026-0002', input: itemInput }) },
+  'demand_item.update': {
+    run: (db, actor, f) => updateDemandItem(db, { actor, itemId: f.demand.draft, input: itemInput }),
+  },
+  'demand_item.remove': { run: (db, actor, f) => removeDemandItem(db, { actor, itemId: f.demand.draft }) },
+  'demand_item.resubmit': { run: (db, actor, f) => resubmitDemandItem(db, { actor, itemId: f.demand.returned }) },
+  'demand_item.review': {
+    run: (db, actor, f) => reviewDemandItem(db, { actor, itemId: f.demand.pending, decision: 'approve' }),
+  },
+  'demand_item.refuse': {
+    run: (db, actor, f) =>
+      refuseDemandItem(db, {
+        actor,
+        itemId: f.demand.approved,
+        citation: '《数据安全法》第二十一条',
+        explanation: '权限测试',
+      }),
+  },
+  'authorization.grant': {
+    run: (db, actor, f) =>
+      grantAuthorization(db, {
+        actor,
+        itemId: f.demand.approved,
+        deliveryMode: 'file',
+        startsAt: f.now,
+        endsAt: addCalendarMonths(f.now, 12),
+      }),
+  },
+  'authorization.terminate': {
+    run: (db, actor) => terminateAuthorization(db, { actor, code: 'SQ-JT-0001', reason: '权限测试终止' }),
+  },
+  'authorization.expire': { run: (db, actor, f) => expireAuthorizations(db, { actor, now: f.now + 5 * 365 * DAY }) },
+  'product.create': {
+    run: (db, actor) =>
+      createProduct(db, {
+        actor,
+        input: {
+          code: 'permission-check',
+          nameZh: '权限测试产品',
+          nameEn: 'Permission check',
+          descriptionZh: '权限测试',
+          descriptionEn: 'Permission test',
+          form: 'verification',
+          domain: 'market',
+          datasetCodes: ['DS-SCJG-0001'],
+          exampleRequest: '{"uscc":"x"}',
+          exampleResponse: '{"ok":true}',
+        },
+      }),
+  },
+  'product.submit': { run: (db, actor) => submitProduct(db, { actor, code: 'road-congestion-index' }) },
+  'product.review': {
+    run: (db, actor) => reviewProduct(db, { actor, code: 'district-health-report', decision: 'return', comment: '请补充' }),
+  },
+  'product.retire': { run: (db, actor) => retireProduct(db, { actor, code: 'road-traffic-flow' }) },
+  'api_key.create': {
+    run: (db, actor, f) => createApiKey(db, { actor, partnerId: f.partner.shengjing, name: 'permission test' }),
+  },
+  'api_key.roll': { run: (db, actor, f) => rollApiKey(db, { actor, keyId: f.keyId, partnerId: null, graceHours: 1 }) },
+  'api_key.revoke': { run: (db, actor, f) => revokeApiKey(db, { actor, keyId: f.keyId, partnerId: null }) },
+  'subscription.create': {
+    // Every published product is subscribed by the demo partner already: end one so it can subscribe again.
+    prepare: async (db, f) =>
+      db
+        .update(subscriptions)
+        .set({ state: 'ended', endedAt: f.now })
+        .where(
+          and(eq(subscriptions.partnerId, f.partner.shengjing), eq(subscriptions.productId, await f.productId('uscc-validate'))),
+        ),
+    run: async (db, actor, f) => {
+      return createSubscription(db, {
+        actor,
+        partner: { id: f.partner.shengjing },
+        productCode: 'uscc-validate',
+        purpose: 'industrial',
+      })
+    },
+  },
+  'subscription.decide': {
+    run: (db, actor, f) => decideSubscription(db, { actor, subscriptionId: f.pendingSubscription, decision: 'approve' }),
+  },
+  'product.suspend': {
+    run: (db, actor) => suspendProduct(db, { actor, productCode: 'road-traffic-flow', reason: '权限测试' }),
+  },
+  'product.resume': {
+    prepare: (db, f) =>
+      db.update(products).set({ suspendedAt: f.now, suspensionReason: 'x' }).where(eq(products.code, 'uscc-validate')),
+    run: (db, actor) => resumeProduct(db, { actor, productCode: 'uscc-validate' }),
+  },
+  'partner.suspend': { run: (db, actor) => suspendPartner(db, { actor, partnerCode: 'zhang-wei', reason: '权限测试' }) },
+  'partner.resume': {
+    prepare: (db, f) => db.update(partners).set({ state: 'suspended' }).where(eq(partners.id, f.partner.zhang)),
+    run: (db, actor) => resumePartner(db, { actor, partnerCode: 'zhang-wei' }),
+  },
+  // Checked against the calling key's own actor (apiKeyActor): see the report export test below.
+  'report_export.create': { run: async () => null },
+  'price_ceiling.set': {
+    run: async (db, actor, f) =>
+      setPriceCeiling(db, {
+        actor,
+        input: {
+          productId: await f.productId('road-traffic-flow'),
+          chargeUnit: 'call',
+          maxUnitPrice: '9',
+          effectiveFrom: f.now + DAY,
+        },
+      }),
+  },
+  'price_book.propose': {
+    run: async (db, actor, f) =>
+      proposePriceBook(db, {
+        actor,
+        input: {
+          productId: await f.productId('road-traffic-flow'),
+          effectiveFrom: f.now + 2 * DAY,
+          charges: [{ chargeUnit: 'call', model: 'standard', properties: { unitPrice: '1' } }],
+        },
+      }),
+  },
+  'price_book.decide': {
+    run: (db, actor, f) =>
+      decidePriceBook(db, { actor, priceBookId: f.pendingPriceBook, decision: 'return', comment: '请说明成本依据' }),
+  },
+  'revenue_cap.set': {
+    run: (db, actor) => setRevenueCapSetting(db, { actor, input: { year: 2031, profitRate: '0.07', taxRate: '0.05' } }),
+  },
+  'compensation_formula.set': {
+    run: (db, actor, f) =>
+      setCompensationFormula(db, {
+        actor,
+        input: { sharePerCall: '1', frequencyWeights: {}, qualityWeight: '0', effectiveFrom: f.now + DAY },
+      }),
+  },
+  'compensation.compute': {
+    run: (db, actor, f) =>
+      computeCompensationStatements(db, { actor, period: previousPeriod(periodOf(f.now)).period, now: f.now }),
+    // No calls in the seed: the period computes to nothing to store.
+    changes: false,
+  },
+  'cost_entry.record': {
+    run: (db, actor, f) =>
+      recordCostEntry(db, {
+        actor,
+        input: { period: periodOf(f.now).period, category: 'compute', grossFen: 1000, subsidyFen: 0 },
+      }),
+  },
+  'vat_rate.set': { run: (db, actor, f) => setVatRate(db, { actor, rate: '0.06', effectiveFrom: f.now + DAY }) },
+  'model_release.record': {
+    run: (db, actor, f) =>
+      recordModelRelease(db, {
+        actor,
+        partnerCode: 'shengjing-tech',
+        productCode: 'enterprise-credit-score',
+        releasedAt: f.now - DAY,
+      }),
+  },
+  'billing_period.close': {
+    run: (db, actor, f) => closeBillingPeriod(db, { actor, period: previousPeriod(periodOf(f.now)).period, now: f.now }),
+  },
+  'invoice.finalize': {
+    prepare: (_db, f) => f.draftInvoice(),
+    run: async (db, actor, f) => finalizeInvoice(db, { actor, invoiceId: await f.draftInvoice() }),
+  },
+  'invoice.credit': {
+    prepare: (_db, f) => f.finalizedInvoice(),
+    run: async (db, actor, f) => issueCreditNote(db, { actor, invoiceId: await f.finalizedInvoice(), reason: '权限测试红冲' }),
+  },
+  'invoice.mark_paid': {
+    prepare: (_db, f) => f.finalizedInvoice(),
+    run: async (db, actor, f) => markInvoicePaid(db, { actor, invoiceId: await f.finalizedInvoice(), paidAt: f.now }),
+  },
+  'sign_in_lock.lift': {
+    run: (db, actor) => liftSignInLocks(db, { actor, select: { username: 'partner.dev' } }),
+    // No lock in the seed: nothing to lift.
+    changes: false,
+  },
+  'two_factor.reset': { run: (db, actor) => resetTwoFactor(db, { actor, username: 'partner.dev' }) },
+  'lago.sync': {
+    // Lago is not configured in tests: a permitted run does nothing; the refusal comes before that check.
+    run: (db, actor, f) => syncLagoOutbox(db, { actor, now: f.now, config: null }),
+    changes: false,
+  },
+}
+
+/** The store's state as far as a refusal could touch it: the audit tail and every table's row count. */
+async function snapshot(t: TestDatabase): Promise<Record<string, number>> {
+  const tables = await t.client.execute(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%'",
+  )
+  const names = tables.rows.map((r) => String(r.name))
+  const counts = await t.client.execute(
+    names.map((n) => `SELECT '${n}' AS name, count(*) AS n FROM "${n}"`).join(' UNION ALL ') +
+      " UNION ALL SELECT 'audit tail', coalesce(max(seq), 0) FROM audit_log",
+  )
+  return Object.fromEntries(counts.rows.map((r) => [String(r.name), Number(r.n)]))
+}
+
+/** The outcome as a code: `forbidden`, `ok`, another failure's kind, or `thrown:<name>`. */
+async function outcomeOf(call: () => Promise<unknown>): Promise<string> {
+  try {
+    const result = (await call()) as { ok?: boolean; error?: { kind: string } } | unknown[] | null
+    if (result && !Array.isArray(result) && typeof result === 'object' && 'ok' in result) {
+      return result.ok ? 'ok' : result.error!.kind
+    }
+    return 'ok'
+  } catch (error) {
+    if (error instanceof PermissionError) return 'forbidden'
+    return `thrown:${(error as Error).message}`
+  }
+}
+
+describe('permissions inside the domain operations (platform/identity/permissions.ts)', () => {
+  let t: TestDatabase
+  beforeEach(async () => {
+    t = await createTestDatabase()
+  })
+  afterEach(() => t.destroy())
+
+  it('has a case for every operation of the table, and the table names only known actors', () => {
+    expect(Object.keys(CASES).sort()).toEqual(Object.keys(PERMISSIONS).sort())
+    for (const roles of Object.values(PERMISSIONS)) for (const role of roles) expect(ACTOR_ROLES).toContain(role)
+  })
+
+  for (const operation of Object.keys(PERMISSIONS) as Operation[]) {
+    if (operation === 'report_export.create') continue
+    const allowed = PERMISSIONS[operation] as readonly ActorRole[]
+    const refused = ACTOR_ROLES.filter((r) => !allowed.includes(r))
+    it(`${operation}: refused for ${refused.join(', ')}; runs for ${allowed[0]}`, async () => {
+      const f = await fixture(t.db)
+      const actors = await actorsFor(t.db)
+      const c = CASES[operation]
+      await c.prepare?.(t.db, f)
+      for (const role of refused) {
+        const before = await snapshot(t)
+        expect(await outcomeOf(() => c.run(t.db, actors[role], f)), `${operation} as ${role}`).toBe('forbidden')
+        expect(await snapshot(t), `${operation} as ${role} changed the store`).toEqual(before)
+      }
+      const before = await snapshot(t)
+      const outcome = await outcomeOf(() => (c.permittedRun ?? c.run)(t.db, actors[allowed[0]!], f))
+      if (c.changes === false) {
+        expect(outcome, `${operation} as ${allowed[0]}`).not.toBe('forbidden')
+      } else {
+        expect(outcome, `${operation} as ${allowed[0]}`).toBe('ok')
+        expect((await snapshot(t))['audit tail']).toBeGreaterThan(before['audit tail']!)
+      }
+    })
+  }
+
+  it('refuses partner and source-unit actors that carry no organisation (fail closed)', () => {
+    for (const role of ['partner_admin', 'partner_developer', 'partner_api', 'source_unit'] as const) {
+      const operation = (Object.keys(PERMISSIONS) as Operation[]).find((op) =>
+        (PERMISSIONS[op] as readonly string[]).includes(role),
+      )!
+      expect(isPermitted({ id: null, label: 'x', role }, operation)).toBe(true)
+      expect(refuseUnlessPermitted({ id: null, label: 'x', role }, operation)?.error.kind).toBe('forbidden')
+      expect(refuseUnlessPermitted({ id: null, label: 'x', role, partnerId: '', sourceUnitId: '' }, operation)).not.toBeNull()
+    }
+  })
+
+  it('a report export is created only for the calling key’s own partner', async () => {
+    const f = await fixture(t.db)
+    const before = await snapshot(t)
+    const caller = { apiKeyId: f.keyId, partnerId: '', subscriptionId: 'x', purpose: 'industrial' as const }
+    const result = await createReportExport(t.db, {
+      caller,
+      productId: await f.productId('district-economy-report'),
+      district: '210102',
+      period: '2025',
+      format: 'csv',
+      datasetRules: async () => {
+        throw new Error('not reached')
+      },
+    })
+    expect(result.ok || result.error.kind).toBe('forbidden')
+    expect(await snapshot(t)).toEqual(before)
+  })
+
+  describe('ownership: another partner’s or source unit’s object is not found, and stays as it was', () => {
+    it('a partner’s developer and admin: keys and subscriptions of another partner', async () => {
+      const f = await fixture(t.db)
+      const actors = await actorsFor(t.db)
+      const huiminKey = await createApiKey(t.db, { actor: cli, partnerId: f.partner.huimin, name: 'huimin key' })
+      if (!huiminKey.ok) throw new Error(huiminKey.error.code)
+      const before = await snapshot(t)
+      for (const actor of [actors.partner_developer, actors.partner_admin]) {
+        expect(await outcomeOf(() => createApiKey(t.db, { actor, partnerId: f.partner.huimin, name: 'theirs' }))).toBe(
+          'not_found',
+        )
+        // `partnerId: null` (what the CLI passes) widens nothing for a partner's own people.
+        const revoke = () => revokeApiKey(t.db, { actor, keyId: huiminKey.value.id, partnerId: null })
+        expect(await outcomeOf(revoke)).toBe('not_found')
+        const roll = () => rollApiKey(t.db, { actor, keyId: huiminKey.value.id, partnerId: null, graceHours: 0 })
+        expect(await outcomeOf(roll)).toBe('not_found')
+      }
+      const subscribe = () =>
+        createSubscription(t.db, {
+          actor: actors.partner_admin,
+          partner: { code: 'huimin-service' },
+          productCode: 'uscc-validate',
+          purpose: 'industrial',
+        })
+      expect(await outcomeOf(subscribe)).toBe('not_found')
+      expect(await snapshot(t)).toEqual(before)
+      // Their own partner's key: through.
+      const own = () => revokeApiKey(t.db, { actor: actors.partner_developer, keyId: f.keyId, partnerId: null })
+      expect(await outcomeOf(own)).toBe('ok')
+    })
+
+    it('a source unit: another unit’s demand items and datasets', async () => {
+      const f = await fixture(t.db)
+      const actors = await actorsFor(t.db)
+      const scjg = actors.source_unit
+      // The medical-insurance item, approved by the bureau: not market regulation's to decide.
+      const approved = await reviewDemandItem(t.db, { actor: actors.bureau, itemId: f.demand.pending, decision: 'approve' })
+      expect(approved.ok).toBe(true)
+      const before = await snapshot(t)
+      const grant = () =>
+        grantAuthorization(t.db, {
+          actor: scjg,
+          itemId: f.demand.pending,
+          deliveryMode: 'table',
+          startsAt: f.now,
+          endsAt: addCalendarMonths(f.now, 6),
+          datasetCode: 'DS-YB-0001',
+        })
+      expect(await outcomeOf(grant)).toBe('not_found')
+      const refuse = () =>
+        refuseDemandItem(t.db, { actor: scjg, itemId: f.demand.pending, citation: '某法第一条', explanation: '不予提供' })
+      expect(await outcomeOf(refuse)).toBe('not_found')
+      // A tax dataset, whatever scope the caller passes.
+      const load = () => loadDatasetTable(t.db, { actor: scjg, datasetCode: 'DS-SW-0001', sourceUnitId: f.unit.tax })
+      expect(await outcomeOf(load)).toBe('not_found')
+      expect(await snapshot(t)).toEqual(before)
+      // Its own dataset: through.
+      expect(await outcomeOf(() => loadDatasetTable(t.db, { actor: scjg, datasetCode: 'DS-SCJG-0001' }))).toBe('ok')
+    })
+  })
+
+  it('the steps of an operation are guarded too: a Lago step and a background close with a wrong actor', async () => {
+    const before = await snapshot(t)
+    expect(await outcomeOf(() => enqueueLagoEvents(t.db, { now: Date.now(), actor: operator }))).toBe('ok')
+    expect(await outcomeOf(() => enqueueLagoEvents(t.db, { now: Date.now(), actor: { ...cli, role: 'bureau' } }))).toBe(
+      'forbidden',
+    )
+    const period = previousPeriod(periodOf(Date.now())).period
+    expect(await outcomeOf(() => startBillingClose(t.db, { period, actor: { ...cli, role: 'bureau' } }))).toBe('forbidden')
+    expect((await snapshot(t))['audit tail']).toBe(before['audit tail'])
+  })
+})
+
+/**
+ * No state-changing operation without a decision: every exported function of catalog/, gateway/ and billing/ in a
+ * file that writes through recordAudit checks the table itself, or is named here with why it needs no check.
+ */
+const NOT_OPERATIONS: Record<string, string> = {
+  'catalog/datasets/load-target.ts': 'steps of the guarded loads (find, commit, record), not called on their own',
+  'catalog/datasets/stage-dataset-rows.ts': 'a step of the guarded loads',
+  'gateway/reports/download-report-export.ts': 'an audited read of the caller’s own export (partner-scoped by caller)',
+  'gateway/reports/run-report-export.ts': 'the job of an export created through the guarded createReportExport',
+  'gateway/reports/resume-report-exports.ts': 'restarts the jobs of guarded exports after a restart',
+  'billing/invoices/close-billing-period.ts:findLastClose': 'a read',
+  'billing/invoices/close-billing-period.ts:checkPeriodClosable': 'a read',
+  'catalog/products/create-product.ts:resolveProductDatasets': 'a read',
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) return sourceFiles(path)
+    return /\.ts$/.test(name) && !/\.test\.ts$/.test(name) ? [path] : []
+  })
+}
+
+describe('every audited operation is guarded by the table', () => {
+  const root = join(import.meta.dirname, '..', '..')
+  const files = ['catalog', 'gateway', 'billing'].flatMap((d) => sourceFiles(join(root, d)))
+  const audited = files.filter((file) => /\brecordAudit\(/.test(readFileSync(file, 'utf8')))
+
+  it('finds the audited operations', () => expect(audited.length).toBeGreaterThanOrEqual(40))
+
+  it.each(audited.map((file) => relative(root, file)))('%s', (file) => {
+    if (NOT_OPERATIONS[file]) return
+    const source = readFileSync(join(root, file), 'utf8')
+    for (const match of source.matchAll(/export async function (\w+)\b[\s\S]*?\n\}/g)) {
+      const name = match[1]!
+      if (NOT_OPERATIONS[`${file}:${name}`]) continue
+      expect(/refuseUnlessPermitted\(|assertPermitted\(/.test(match[0]), `${file}: ${name} checks no permission`).toBe(true)
+    }
+  })
+})
