@@ -1,0 +1,215 @@
+import { readdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { and, eq } from 'drizzle-orm'
+import { partners, products, subscriptions } from '#db/schema/index.ts'
+import { ROLES, type Role } from '#db/schema/identity.ts'
+import { DEMO_USERS } from '#db/seed/platform-fixtures.ts'
+import { cliActor } from '#platform/audit/record-audit.ts'
+import { createSubscription } from '#gateway/subscriptions/create-subscription.ts'
+import { closeBillingPeriod } from '#billing/invoices/close-billing-period.ts'
+import { finalizeInvoice } from '#billing/invoices/finalize-invoice.ts'
+import { periodOf, previousPeriod } from '#billing/periods/billing-period.ts'
+import { insertEvents } from '#test/support/billing-harness.ts'
+import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
+import { discoverActionRoutes, discoverLoaderRoutes, routeShape } from '#test/support/remix-action-routes.ts'
+import { PARTNER_OWNED_ROUTES, ROUTE_PERMISSIONS, type Access } from '#test/support/route-permissions.ts'
+import { openUiSession, postForm, signInUi, type UiSession } from '#test/support/ui-session.ts'
+
+/**
+ * The role × route × method matrix (issue 9), generated from the route files and the decisions in
+ * test/support/route-permissions.ts: every route, GET and POST, as each of the five roles and as a visitor who is not
+ * signed in. Allowed: 200 or a redirect that is not to sign-in (an action with an empty form: anything but 403 and
+ * 5xx — its validation answers). Another role: 403, and a POST (an empty but CSRF-valid form) is refused before any
+ * validation and changes nothing. Not signed in: sent to sign in. Plain fetch with cookies, no browser.
+ */
+
+const ROUTES_DIR = fileURLToPath(new URL('../../app/routes/', import.meta.url))
+type Identity = Role | 'anonymous'
+const IDENTITIES: Identity[] = [...ROLES, 'anonymous']
+
+function routeFiles(): string[] {
+  return readdirSync(ROUTES_DIR)
+    .filter((file) => /\.(tsx|ts|jsx|js)$/.test(file) && !/\.test\./.test(file) && !file.startsWith('.'))
+    .sort()
+}
+
+const allows = (access: Access, who: Identity) =>
+  access === 'public' || (access !== null && who !== 'anonymous' && access.includes(who))
+
+describe('role × route × method matrix', () => {
+  let platform: PlatformHarness
+  const sessions = {} as Record<Identity, UiSession>
+  /** Invoices of the demo partner (shengjing-tech, whose admin signs in) and of another partner. */
+  const invoice = { own: '', other: '' }
+
+  beforeAll(async () => {
+    platform = await startPlatform()
+    const { db } = platform.database
+    // An invoice for the signed-in partner and one for another: last month's usage, closed through the CLI's path.
+    const cli = cliActor('route-matrix')
+    const [huimin] = await db.select().from(partners).where(eq(partners.code, 'huimin-service'))
+    const subscribed = await createSubscription(db, {
+      actor: cli,
+      partner: { id: huimin!.id },
+      productCode: 'uscc-validate',
+      purpose: 'industrial',
+    })
+    if (!subscribed.ok) throw new Error(subscribed.error.code)
+    const last = previousPeriod(periodOf(Date.now()))
+    const [shengjing] = await db.select().from(partners).where(eq(partners.code, 'shengjing-tech'))
+    const [own] = await db
+      .select({ id: subscriptions.id, productId: subscriptions.productId })
+      .from(subscriptions)
+      .innerJoin(products, eq(products.id, subscriptions.productId))
+      .where(and(eq(subscriptions.partnerId, shengjing!.id), eq(products.code, 'verify-enterprise-identity')))
+    const [theirs] = await db.select().from(subscriptions).where(eq(subscriptions.id, subscribed.value.id))
+    for (const [partnerId, sub] of [
+      [shengjing!.id, own!],
+      [huimin!.id, theirs!],
+    ] as const) {
+      const partner = { partnerId, subscriptionId: sub.id, productId: sub.productId, key: '', purpose: 'industrial' as const }
+      await insertEvents(db, partner, [last.start + 3_600_000, last.start + 7_200_000])
+    }
+    const closed = await closeBillingPeriod(db, { period: last.period, actor: cli })
+    if (!closed.ok) throw new Error(closed.error.code)
+    invoice.own = closed.value.invoices.find((i) => i.partner.id === shengjing!.id)!.id!
+    invoice.other = closed.value.invoices.find((i) => i.partner.id === huimin!.id)!.id!
+    // A partner sees its invoices once they are finalized (drafts are the operator's).
+    const operator = { id: null, label: 'route-matrix', role: 'operator' } as const
+    for (const id of [invoice.own, invoice.other]) {
+      const finalized = await finalizeInvoice(db, { invoiceId: id, actor: operator })
+      if (!finalized.ok) throw new Error(finalized.error.code)
+    }
+
+    sessions.anonymous = await openUiSession(platform.url)
+    for (const role of ROLES) {
+      const user = DEMO_USERS.find((u) => u.role === role)!
+      sessions[role] = await signInUi(platform.url, user.username)
+    }
+  }, 120_000)
+  afterAll(async () => platform?.stop())
+
+  /** A real value for each path param of a route, so an allowed role reaches its page. */
+  const PARAMS: Record<string, () => Record<string, string>> = {
+    'catalog.$code.tsx': () => ({ code: 'verify-enterprise-identity' }),
+    'operator.datasets.$code.tsx': () => ({ code: 'DS-SCJG-0001' }),
+    'operator.datasets.$code_.upload.tsx': () => ({ code: 'DS-WJ-0001' }),
+    'operator.demands.$code.tsx': () => ({ code: 'XQ-2026-0001' }),
+    'operator.invoices.$id.tsx': () => ({ id: invoice.own }),
+    'operator.invoices.$id_.csv.tsx': () => ({ id: invoice.own }),
+    'operator.invoices.$id_.pdf.tsx': () => ({ id: invoice.own }),
+    'partner.invoices.$id.tsx': () => ({ id: invoice.own }),
+    'partner.invoices.$id_.csv.tsx': () => ({ id: invoice.own }),
+    'partner.invoices.$id_.pdf.tsx': () => ({ id: invoice.own }),
+  }
+
+  function pathOf(file: string, values: Record<string, string> = PARAMS[file]?.() ?? {}): string {
+    const { segments, isIndex } = routeShape(file)
+    const path =
+      '/' +
+      segments
+        .map((s) => {
+          if (typeof s === 'string') return s
+          const value = values[s.param]
+          if (value === undefined) throw new Error(`${file}: no value for :${s.param} (add one to PARAMS)`)
+          return encodeURIComponent(value)
+        })
+        .join('/')
+    return isIndex ? `${path}?index` : path
+  }
+
+  async function auditTail(): Promise<number> {
+    const r = await platform.database.client.execute('SELECT coalesce(max(seq), 0) AS seq FROM audit_log')
+    return Number(r.rows[0]!.seq)
+  }
+
+  async function get(path: string, who: Identity) {
+    const res = await fetch(platform.url + path, { headers: { cookie: sessions[who].cookie }, redirect: 'manual' })
+    await res.arrayBuffer()
+    return { status: res.status, location: res.headers.get('location') ?? '' }
+  }
+
+  /** An empty form with this session's CSRF token (in the form and the header), as our own page would post it. */
+  async function post(path: string, who: Identity, session: UiSession = sessions[who]) {
+    const res = await postForm(platform.url, session, path, {}, { 'x-csrf-token': session.csrfToken })
+    await res.arrayBuffer()
+    return { status: res.status, location: res.headers.get('location') ?? '' }
+  }
+
+  const toSignIn = (answer: { status: number; location: string }) =>
+    answer.status >= 300 && answer.status < 400 && answer.location.startsWith('/login')
+
+  it('has a decision for every route file, and none for a file that is gone', () => {
+    expect(Object.keys(ROUTE_PERMISSIONS).sort()).toEqual(routeFiles())
+  })
+
+  it('decides POST exactly where a route has an action, and GET wherever it has a loader', () => {
+    const actions = new Set(discoverActionRoutes().map((r) => r.file))
+    const loaders = new Set(discoverLoaderRoutes().map((r) => r.file))
+    for (const [file, decision] of Object.entries(ROUTE_PERMISSIONS)) {
+      expect(decision.post !== null, `${file}: POST`).toBe(actions.has(file))
+      if (loaders.has(file)) expect(decision.get, `${file}: GET`).not.toBeNull()
+      // The route's own guard names the same roles (its requireUser) as the table.
+      const guarded = [...discoverLoaderRoutes(), ...discoverActionRoutes()].find((r) => r.file === file)
+      const declared = [decision.get, decision.post].find((a) => a !== null && a !== 'public')
+      if (guarded && declared) expect([...guarded.roles].sort(), file).toEqual([...declared].sort())
+    }
+  })
+
+  let requests = 0
+  for (const file of routeFiles()) {
+    it(file, async () => {
+      const decision = ROUTE_PERMISSIONS[file]
+      if (!decision) throw new Error(`${file} has no decision in test/support/route-permissions.ts`)
+      const path = pathOf(file)
+      for (const who of IDENTITIES) {
+        const answer = await get(path, who)
+        requests++
+        const what = `GET ${path} as ${who} → ${answer.status} ${answer.location}`
+        expect(answer.status, what).toBeLessThan(500)
+        if (decision.get === null) expect(answer.status, what).toBeGreaterThanOrEqual(400)
+        else if (allows(decision.get, who)) {
+          if (decision.get !== 'public') expect(toSignIn(answer), what).toBe(false)
+          expect([200, 302, 303], what).toContain(answer.status)
+        } else if (who === 'anonymous') expect(toSignIn(answer), what).toBe(true)
+        else expect(answer.status, what).toBe(403)
+      }
+      for (const who of IDENTITIES) {
+        // Signing out is what a POST to /logout does: a session of its own, so the others live on.
+        const session =
+          file === 'logout.tsx' && who !== 'anonymous'
+            ? await signInUi(platform.url, DEMO_USERS.find((u) => u.role === who)!.username)
+            : sessions[who]
+        const before = await auditTail()
+        const answer = await post(path, who, session)
+        requests++
+        const what = `POST ${path} as ${who} → ${answer.status} ${answer.location}`
+        expect(answer.status, what).toBeLessThan(500)
+        if (decision.post === null) {
+          expect(answer.status, what).toBe(405)
+        } else if (allows(decision.post, who)) {
+          expect(answer.status, what).not.toBe(403)
+          if (decision.post !== 'public') expect(toSignIn(answer), what).toBe(false)
+        } else {
+          if (who === 'anonymous') expect(toSignIn(answer), what).toBe(true)
+          else expect(answer.status, what).toBe(403)
+          expect(await auditTail(), `${what}: the refusal changed something`).toBe(before)
+        }
+      }
+    })
+  }
+
+  it("a partner's objects asked for by another partner are not found (404), not forbidden", async () => {
+    for (const file of PARTNER_OWNED_ROUTES) {
+      const path = pathOf(file, { id: invoice.other })
+      const answer = await get(path, 'partner_admin')
+      expect(answer.status, `GET ${path} (another partner's invoice)`).toBe(404)
+      expect((await get(pathOf(file), 'partner_admin')).status, `GET ${pathOf(file)} (its own)`).toBe(200)
+    }
+    // The operator, who serves every partner, sees both.
+    expect((await get(pathOf('operator.invoices.$id.tsx', { id: invoice.other }), 'operator')).status).toBe(200)
+  })
+
+  afterAll(() => console.log(`[route-permissions] ${requests} matrix requests`))
+})

@@ -1,0 +1,97 @@
+import type { Role } from '#db/schema/identity.ts'
+
+/**
+ * Who may do what in the UI: every route file of app/routes, with the roles that may GET it (its loader, or its page)
+ * and POST to it (its action). The role × route × method matrix (test/integration/route-permissions.test.ts) checks
+ * each decision over HTTP, for every role and for a visitor who is not signed in; a route file without a decision
+ * here fails it. The domain operations behind the actions check their own table too
+ * (platform/identity/permissions.ts): this is the first line, that the second.
+ *
+ * - `public`: anyone, signed in or not (the catalog, the fee schedule, sign-in itself).
+ * - a list of roles: those only; another role gets 403, a visitor is sent to sign in.
+ * - `null`: the method has no handler here (no loader, or no action).
+ */
+export type Access = 'public' | readonly Role[] | null
+
+export interface RouteDecision {
+  get: Access
+  post: Access
+}
+
+const EVERYONE: readonly Role[] = ['bureau', 'operator', 'source_unit', 'partner_admin', 'partner_developer']
+const BUREAU: readonly Role[] = ['bureau']
+const OPERATOR: readonly Role[] = ['operator']
+const SOURCE_UNIT: readonly Role[] = ['source_unit']
+const PARTNER_ADMIN: readonly Role[] = ['partner_admin']
+const PARTNER_DEVELOPER: readonly Role[] = ['partner_developer']
+const PARTNER_PEOPLE: readonly Role[] = ['partner_admin', 'partner_developer']
+const ADMINISTRATORS: readonly Role[] = ['bureau', 'operator']
+
+export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
+  // Public pages and sign-in
+  '_index.tsx': { get: 'public', post: null },
+  'catalog._index.tsx': { get: 'public', post: null },
+  'catalog.$code.tsx': { get: 'public', post: null },
+  'fees.tsx': { get: 'public', post: null },
+  'login.tsx': { get: 'public', post: 'public' },
+  'login_.two-factor.tsx': { get: 'public', post: 'public' },
+  'lang.tsx': { get: 'public', post: 'public' },
+  'logout.tsx': { get: 'public', post: 'public' },
+  // Every signed-in user's own account
+  'account.password.tsx': { get: EVERYONE, post: EVERYONE },
+  'account.two-factor.tsx': { get: EVERYONE, post: EVERYONE },
+  'account.step-up.tsx': { get: EVERYONE, post: EVERYONE },
+  // Administrators: sign-in locks (ADR 0020)
+  'security.sign-in-locks.tsx': { get: ADMINISTRATORS, post: ADMINISTRATORS },
+  // The data bureau: supervision, reviews, prices and ceilings
+  'bureau._index.tsx': { get: BUREAU, post: null },
+  'bureau.audit.tsx': { get: BUREAU, post: null },
+  'bureau.authorizations.tsx': { get: BUREAU, post: BUREAU },
+  'bureau.compensation.tsx': { get: BUREAU, post: BUREAU },
+  'bureau.demands.tsx': { get: BUREAU, post: BUREAU },
+  'bureau.pricing.tsx': { get: BUREAU, post: BUREAU },
+  'bureau.products.tsx': { get: BUREAU, post: BUREAU },
+  'bureau.subscriptions.tsx': { get: BUREAU, post: BUREAU },
+  'bureau.suspensions.tsx': { get: BUREAU, post: BUREAU },
+  // The operator: datasets, demands, products, pricing proposals, invoices
+  'operator._index.tsx': { get: OPERATOR, post: null },
+  'operator.compensation.tsx': { get: OPERATOR, post: OPERATOR },
+  'operator.datasets._index.tsx': { get: OPERATOR, post: OPERATOR },
+  'operator.datasets.$code.tsx': { get: OPERATOR, post: OPERATOR },
+  'operator.datasets.$code_.upload.tsx': { get: null, post: OPERATOR },
+  'operator.demands._index.tsx': { get: OPERATOR, post: OPERATOR },
+  'operator.demands.$code.tsx': { get: OPERATOR, post: OPERATOR },
+  'operator.invoices._index.tsx': { get: OPERATOR, post: OPERATOR },
+  'operator.invoices.$id.tsx': { get: OPERATOR, post: OPERATOR },
+  'operator.invoices.$id_.csv.tsx': { get: OPERATOR, post: null },
+  'operator.invoices.$id_.pdf.tsx': { get: OPERATOR, post: null },
+  'operator.lago.tsx': { get: OPERATOR, post: OPERATOR },
+  'operator.pricing.tsx': { get: OPERATOR, post: OPERATOR },
+  'operator.products._index.tsx': { get: OPERATOR, post: OPERATOR },
+  'operator.revenue.tsx': { get: OPERATOR, post: null },
+  'operator.usage.tsx': { get: OPERATOR, post: null },
+  // A source unit: its own demands, authorizations and compensation
+  'source-unit._index.tsx': { get: SOURCE_UNIT, post: null },
+  'source-unit.authorizations.tsx': { get: SOURCE_UNIT, post: null },
+  'source-unit.compensation.tsx': { get: SOURCE_UNIT, post: null },
+  'source-unit.demands.tsx': { get: SOURCE_UNIT, post: SOURCE_UNIT },
+  // A partner's administrator: subscriptions, usage, its own invoices
+  'partner._index.tsx': { get: PARTNER_ADMIN, post: null },
+  'partner.invoices._index.tsx': { get: PARTNER_ADMIN, post: null },
+  'partner.invoices.$id.tsx': { get: PARTNER_ADMIN, post: null },
+  'partner.invoices.$id_.csv.tsx': { get: PARTNER_ADMIN, post: null },
+  'partner.invoices.$id_.pdf.tsx': { get: PARTNER_ADMIN, post: null },
+  'partner.subscriptions.tsx': { get: PARTNER_ADMIN, post: PARTNER_ADMIN },
+  'partner.usage.tsx': { get: PARTNER_ADMIN, post: null },
+  // A partner's developers (and its administrator for keys and docs)
+  'developer._index.tsx': { get: PARTNER_DEVELOPER, post: null },
+  'developer.docs.tsx': { get: PARTNER_PEOPLE, post: null },
+  'developer.keys.tsx': { get: PARTNER_PEOPLE, post: PARTNER_PEOPLE },
+  'developer.usage.tsx': { get: PARTNER_DEVELOPER, post: null },
+}
+
+/**
+ * Objects that belong to one partner: asked for by another partner's people, a 404 (not a 403: they are not theirs
+ * to know about). The test fills `{id}` with an invoice of another partner than the signed-in one.
+ */
+export const PARTNER_OWNED_ROUTES = ['partner.invoices.$id.tsx', 'partner.invoices.$id_.csv.tsx', 'partner.invoices.$id_.pdf.tsx']
