@@ -63,24 +63,24 @@ describe('quota and distinct-subject counters (seeded from usage_events)', () =>
     expect(await quotas.take(sub.id, 100, now)).toMatchObject({ used: 11 })
   })
 
-  it('counts distinct subjects per key per day; a repeated subject is free; restarts keep the count', async () => {
+  it('counts distinct subjects per subscription per day (any of its keys); a repeated subject is free; restarts keep the count', async () => {
     const now = shanghai('2026-05-02T10:00:00')
     const h = (s: string) => hashSubject('secret', s)
     await insertEvents(2, shanghai('2026-05-02T01:00:00'), h('A'))
     await insertEvents(1, shanghai('2026-05-01T23:00:00'), h('B')) // yesterday
     const subjects = new DistinctSubjectCounter(t.db)
-    expect(await subjects.admit(keyId, h('A'), 2, now)).toMatchObject({ allowed: true, used: 1 })
-    expect(await subjects.admit(keyId, h('B'), 2, now)).toMatchObject({ allowed: true, used: 2 })
-    const refused = await subjects.admit(keyId, h('C'), 2, now)
+    expect(await subjects.admit(sub.id, h('A'), 2, now)).toMatchObject({ allowed: true, used: 1 })
+    expect(await subjects.admit(sub.id, h('B'), 2, now)).toMatchObject({ allowed: true, used: 2 })
+    const refused = await subjects.admit(sub.id, h('C'), 2, now)
     expect(refused).toMatchObject({ allowed: false, used: 2, resetsAt: shanghai('2026-05-03T00:00:00') })
-    expect((await subjects.admit(keyId, h('A'), 2, now)).allowed).toBe(true)
+    expect((await subjects.admit(sub.id, h('A'), 2, now)).allowed).toBe(true)
     // Released subjects are forgotten; tomorrow starts afresh.
     const fresh = new DistinctSubjectCounter(t.db)
-    const c = await fresh.admit(keyId, h('C'), 3, now)
+    const c = await fresh.admit(sub.id, h('C'), 3, now)
     expect(c).toMatchObject({ allowed: true, used: 2 })
     c.release()
-    expect((await fresh.admit(keyId, h('D'), 2, now)).allowed).toBe(true)
-    expect(await fresh.admit(keyId, h('E'), 2, shanghai('2026-05-03T00:00:01'))).toMatchObject({ allowed: true, used: 1 })
+    expect((await fresh.admit(sub.id, h('D'), 2, now)).allowed).toBe(true)
+    expect(await fresh.admit(sub.id, h('E'), 2, shanghai('2026-05-03T00:00:01'))).toMatchObject({ allowed: true, used: 1 })
   })
 
   it('uses a keyed hash: the same subject under another secret does not match', () => {

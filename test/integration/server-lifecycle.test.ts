@@ -58,7 +58,7 @@ describe('server process', () => {
         DATABASE_URL: `file:${install.path}`,
         DEMO_MODE: 'false',
         SESSION_SECRET: '',
-        SUBJECT_HASH_KEY: 'short',
+        SUBJECT_HASH_KEY: 'x'.repeat(20),
       })
       expect(await exited).toBe(1)
       expect(output()).toMatch(/SESSION_SECRET: is the development default/)
