@@ -1,3 +1,6 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { eq, sql } from 'drizzle-orm'
 import { cityEnterprises, citySocialSecurity, datasetRecords } from '#db/schema/index.ts'
@@ -11,6 +14,7 @@ import { openValue, sealedKeyIdOf } from '#platform/crypto/sealed-value.ts'
 import { callGateway } from '#test/support/openapi.ts'
 import { demoApiKey, startGateway, type GatewayHarness } from '#test/support/gateway-server.ts'
 import { plainCity } from '#test/support/plain-city.ts'
+import { loadOrCreateDemoState } from '../../server/demo-state.ts'
 import { actorOf, authorizeThroughDemand, PEOPLE_FIELDS, registerTestDataset, unwrap } from './catalog-fixtures.ts'
 
 // `npm run platform -- crypto:rotate-key` (ADR 0019): the base database is sealed under the development key; the
@@ -210,5 +214,23 @@ describe('crypto:rotate-key', () => {
     expect(err.join('\n')).toMatch(/sealed under key dev-only-test, which the keyring does not hold.*add that key/)
     expect(await keysInUse()).toMatchObject({ enterprises: { [OLD_ID]: plainCity().enterprises.length } })
     expect(await runCli(['crypto:rotate-key', '--batch', '0'], { out: () => undefined, err: () => undefined }, env)).toBe(2)
+  })
+
+  it('on a demo install, uses the key the server uses (the demo state in the data directory), not the development key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sdp-demo-cli-'))
+    try {
+      copyFileSync(h.database.path, join(dir, 'platform.db'))
+      const { state } = loadOrCreateDemoState(dir)
+      const demoKeyId = parseDataKeyring(state.secrets.DATA_ENCRYPTION_KEY).current.id
+      const out: string[] = []
+      const err: string[] = []
+      const env = { NODE_ENV: 'test', DEMO_MODE: 'true', DATABASE_URL: `file:${join(dir, 'platform.db')}` }
+      // The copy is sealed under the development key, which the demo install does not hold: the CLI says so.
+      expect(await runCli(['crypto:rotate-key'], { out: (l) => out.push(l), err: (l) => err.push(l) }, env)).toBe(1)
+      expect(out.join('\n')).toContain(`Re-sealing under key ${demoKeyId} (keyring: ${demoKeyId})`)
+      expect(err.join('\n')).toMatch(/sealed under key dev-only-test, which the keyring does not hold/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
