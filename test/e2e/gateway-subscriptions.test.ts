@@ -130,8 +130,9 @@ describe('subscriptions and suspensions in the browser: partner admin subscribes
       page.waitForURL((u) => u.searchParams.get('decided') === 'approve'),
       card.locator('button[value=approve]').click(),
     ])
-    expect(await page.getByTestId(`pending-${subscriptionId}`).count()).toBe(0)
-    expect(await page.getByTestId('decided-table').textContent()).toContain('属于公益服务场景，同意无偿使用')
+    // The URL changes before a loaded machine has rendered the revalidated page: wait for the page, not the URL.
+    await page.getByTestId(`pending-${subscriptionId}`).waitFor({ state: 'detached' })
+    await page.getByTestId('decided-table').filter({ hasText: '属于公益服务场景，同意无偿使用' }).waitFor()
 
     expect(await answerAfterPromise()).toEqual({ status: 200, code: null })
     const [event] = await platform.database.db.select().from(usageEvents).orderBy(desc(usageEvents.at)).limit(1)
