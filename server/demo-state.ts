@@ -2,6 +2,7 @@ import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync 
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { z } from 'zod'
 import type { Env } from '#platform/env.ts'
+import { generateDataEncryptionKey } from '#platform/crypto/data-keyring.ts'
 import { generateDemoCredentials, generateSecret } from '#db/seed/demo-credentials.ts'
 
 /**
@@ -42,7 +43,8 @@ export function loadOrCreateDemoState(dataDirectory: string): { state: DemoState
     secrets: {
       SESSION_SECRET: generateSecret(),
       SUBJECT_HASH_KEY: generateSecret(),
-      DATA_ENCRYPTION_KEY: generateSecret(16),
+      // A keyring entry in the form platform/crypto/data-keyring.ts parses (`k1:<64 hex>`).
+      DATA_ENCRYPTION_KEY: generateDataEncryptionKey(),
     },
     credentials: generateDemoCredentials(),
   }
@@ -72,7 +74,6 @@ export function withDemoSecrets(env: Env, state: DemoState): Env {
   const next = { ...env }
   next.SESSION_SECRET = pick(env.SESSION_SECRET, state.secrets.SESSION_SECRET)
   next.SUBJECT_HASH_KEY = pick(env.SUBJECT_HASH_KEY, state.secrets.SUBJECT_HASH_KEY)
-  const withKey = next as Env & { DATA_ENCRYPTION_KEY?: string }
-  withKey.DATA_ENCRYPTION_KEY = pick(withKey.DATA_ENCRYPTION_KEY, state.secrets.DATA_ENCRYPTION_KEY)
+  next.DATA_ENCRYPTION_KEY = pick(env.DATA_ENCRYPTION_KEY, state.secrets.DATA_ENCRYPTION_KEY)
   return next
 }

@@ -120,6 +120,18 @@ export async function findLoadTarget(
 
 export const sha256 = (content: string | Uint8Array) => createHash('sha256').update(content).digest('hex')
 
+/** The audit entry of a load's outcome: who, which dataset, which load, by what mode and trigger, plus `extra`. */
+function loadAuditEntry(load: LoadRecord, action: string, loadId: string, extra: Record<string, unknown>) {
+  return {
+    actor: load.actor,
+    action,
+    objectType: 'dataset',
+    objectId: load.dataset.id,
+    requestId: load.requestId,
+    detail: { code: load.dataset.code, loadId, mode: load.mode, trigger: load.trigger, ...extra },
+  }
+}
+
 interface LoadRecord {
   actor: Actor
   requestId?: string | null
@@ -150,44 +162,26 @@ export async function commitGoodLoad(
   const loadId = randomUUID()
   const finishedAt = Date.now()
   const rowsTotal = load.rows.length
-  await recordAudit(
-    db,
-    {
-      actor: load.actor,
-      action: 'dataset.load',
-      objectType: 'dataset',
-      objectId: load.dataset.id,
-      requestId: load.requestId,
-      detail: {
-        code: load.dataset.code,
-        loadId,
-        mode: load.mode,
-        trigger: load.trigger,
-        rows: rowsTotal,
-        checksum: load.checksum,
-      },
-    },
-    [
-      ...replaceStoreRows(db, load.dataset, load.rows, loadId),
-      db.insert(datasetLoads).values({
-        id: loadId,
-        datasetId: load.dataset.id,
-        mode: load.mode,
-        trigger: load.trigger,
-        actorLabel: load.actor.label,
-        startedAt: load.startedAt,
-        finishedAt,
-        state: 'succeeded',
-        rowsTotal,
-        rowsLoaded: rowsTotal,
-        rowsRejected: 0,
-        checksum: load.checksum,
-        fileName: load.fileName ?? null,
-        attempts: load.attempts ?? 1,
-        report: reportOf(load, null, 0),
-      }),
-    ],
-  )
+  await recordAudit(db, loadAuditEntry(load, 'dataset.load', loadId, { rows: rowsTotal, checksum: load.checksum }), [
+    ...replaceStoreRows(db, load.dataset, load.rows, loadId),
+    db.insert(datasetLoads).values({
+      id: loadId,
+      datasetId: load.dataset.id,
+      mode: load.mode,
+      trigger: load.trigger,
+      actorLabel: load.actor.label,
+      startedAt: load.startedAt,
+      finishedAt,
+      state: 'succeeded',
+      rowsTotal,
+      rowsLoaded: rowsTotal,
+      rowsRejected: 0,
+      checksum: load.checksum,
+      fileName: load.fileName ?? null,
+      attempts: load.attempts ?? 1,
+      report: reportOf(load, null, 0),
+    }),
+  ])
   return succeededOutcome(load, loadId, rowsTotal)
 }
 
@@ -219,22 +213,11 @@ export async function commitStagedLoad(
   const { loadId, rowsTotal } = load
   await recordAudit(
     db,
-    {
-      actor: load.actor,
-      action: 'dataset.load',
-      objectType: 'dataset',
-      objectId: load.dataset.id,
-      requestId: load.requestId,
-      detail: {
-        code: load.dataset.code,
-        loadId,
-        mode: load.mode,
-        trigger: load.trigger,
-        rows: rowsTotal,
-        checksum: load.checksum,
-        ...(load.encoding ? { encoding: load.encoding } : {}),
-      },
-    },
+    loadAuditEntry(load, 'dataset.load', loadId, {
+      rows: rowsTotal,
+      checksum: load.checksum,
+      ...(load.encoding ? { encoding: load.encoding } : {}),
+    }),
     [
       ...load.staging.swapStatements(),
       db.insert(datasetLoads).values({
@@ -279,21 +262,10 @@ export async function recordBadLoad(
   const report = reportOf(load, load.state === 'rejected' ? problems : null, load.problemCount ?? problems.length)
   await recordAudit(
     db,
-    {
-      actor: load.actor,
-      action: load.state === 'rejected' ? 'dataset.load_rejected' : 'dataset.load_failed',
-      objectType: 'dataset',
-      objectId: load.dataset.id,
-      requestId: load.requestId,
-      detail: {
-        code: load.dataset.code,
-        loadId,
-        mode: load.mode,
-        trigger: load.trigger,
-        error: load.error,
-        ...(load.encoding ? { encoding: load.encoding } : {}),
-      },
-    },
+    loadAuditEntry(load, load.state === 'rejected' ? 'dataset.load_rejected' : 'dataset.load_failed', loadId, {
+      error: load.error,
+      ...(load.encoding ? { encoding: load.encoding } : {}),
+    }),
     [
       db.insert(datasetLoads).values({
         id: loadId,
