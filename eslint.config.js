@@ -1,6 +1,50 @@
 import tseslint from 'typescript-eslint'
 
-const domainFolders = ['catalog', 'gateway', 'billing', 'db', 'platform', 'cli', 'server']
+// Layers (ARCHITECTURE.md). Each entry: the folder and what it must not import, beyond the rules for everyone.
+const noApp = { regex: '^(#app/|(\\.\\./)+app/)', message: 'Domain modules must not import from app/ (ARCHITECTURE.md).' }
+// The seed (demo city, demo organisations, demo-mode state) is loaded only dynamically, and only in demo mode or
+// by `db:seed`: no module outside seed/, test/ and bench/ imports it statically.
+const noSeed = {
+  regex: '^(#seed/|(\\.\\./)+seed/)',
+  message: 'No module imports the seed (load it with a dynamic import in demo mode only: ARCHITECTURE.md).',
+}
+// The simulated source systems are reached only through source-systems/source-systems.ts.
+const noSimulated = {
+  regex: '^#source-systems/simulated/',
+  message: 'Reach the source units through #source-systems/source-systems.ts, never the simulation.',
+}
+const noPartnerAccess = {
+  regex: '^(#partner-access/|(\\.\\./)+partner-access/)',
+  message: 'The call pipeline (gateway/) does not depend on partner-access management.',
+}
+const noGateway = {
+  regex: '^(#gateway/|(\\.\\./)+gateway/)',
+  message: 'Partner-access management does not depend on the call pipeline (gateway/).',
+}
+const noFrameworks = { group: ['@remix-run/*', 'express'], message: 'The gateway imports nothing from Remix or Express.' }
+const domainUpper = ['#catalog/', '#gateway/', '#partner-access/', '#billing/', '#source-systems/', '#server/', '#cli/']
+const noUpperLayers = {
+  regex: `^(${domainUpper.join('|')})`,
+  message: 'db/ is the ground floor: schema, client, column helpers and migrations only.',
+}
+const noDomainsInPlatform = {
+  regex: '^(#catalog/|#gateway/|#partner-access/|#billing/|#source-systems/|#server/|#cli/)',
+  message: 'platform/ is cross-cutting and depends on no domain.',
+}
+
+/** @type {Record<string, object[]>} */
+const layers = {
+  db: [noApp, noSeed, noUpperLayers],
+  platform: [noApp, noSeed, noDomainsInPlatform],
+  catalog: [noApp, noSeed, noSimulated],
+  gateway: [noApp, noSeed, noSimulated, noPartnerAccess, noFrameworks],
+  'partner-access': [noApp, noSeed, noSimulated, noGateway],
+  billing: [noApp, noSeed, noSimulated],
+  'source-systems': [noApp, noSeed],
+  server: [noApp, noSeed, noSimulated],
+  cli: [noApp, noSeed, noSimulated],
+  seed: [noApp],
+}
 
 export default tseslint.config(
   { ignores: ['build/**', 'public/build/**', 'node_modules/**', '.cache/**', 'api-specs/generated/**', 'test/.tmp/**'] },
@@ -13,34 +57,13 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  // Domain modules never depend on the UI.
+  ...Object.entries(layers).map(([folder, patterns]) => ({
+    files: [`${folder}/**/*.{ts,tsx,mjs}`],
+    rules: { 'no-restricted-imports': ['error', { patterns }] },
+  })),
   {
-    files: domainFolders.map((f) => `${f}/**/*.{ts,tsx}`),
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { regex: '^(#app/|(\\.\\./)+app/)', message: 'Domain modules must not import from app/ (ARCHITECTURE.md).' },
-          ],
-        },
-      ],
-    },
-  },
-  // The gateway's hot path pays for no UI framework work.
-  {
-    files: ['gateway/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { regex: '^(#app/|(\\.\\./)+app/)', message: 'Domain modules must not import from app/.' },
-            { group: ['@remix-run/*', 'express'], message: 'The gateway imports nothing from Remix or Express.' },
-          ],
-        },
-      ],
-    },
+    files: ['server.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noApp, noSeed, noSimulated] }] },
   },
   // Routes call domain functions; they never write SQL or touch the schema.
   {
@@ -58,6 +81,8 @@ export default tseslint.config(
           ],
           patterns: [
             { group: ['drizzle-orm', 'drizzle-orm/*', '@libsql/*'], message: 'app/ calls domain functions; no SQL here.' },
+            noSeed,
+            noSimulated,
             {
               regex: '^(#db/schema/|(\\.\\./)+db/schema/)',
               allowTypeImports: true,

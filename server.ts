@@ -1,7 +1,5 @@
 import { openDatabase } from '#db/client.ts'
 import { migrateDatabase } from '#db/migrate.ts'
-import { ensureDemoCity, findExampleEnterprise, printDemoAccess, printDemoPointer } from '#db/seed/ensure-demo-city.ts'
-import { dataDirectoryOf, loadOrCreateDemoState, withDemoSecrets } from './server/demo-state.ts'
 import { EnvError, readEnv } from '#platform/env.ts'
 import { recordAudit, systemActor } from '#platform/audit/record-audit.ts'
 import { DataKeyError, dataKeyringFromEnv, getDataKeyring, useDataKeyring } from '#platform/crypto/data-keyring.ts'
@@ -95,8 +93,10 @@ async function main() {
   const { restart } = await waitForTurnToServe()
   // Demo mode is an explicit state of the install: random secrets, passwords and a demo key made at its first start
   // and kept in the data directory (0600); a secret set in the environment still wins (issue 9).
-  const demo = env.DEMO_MODE ? loadOrCreateDemoState(dataDirectoryOf(env.DATABASE_URL)) : null
-  if (demo) env = withDemoSecrets(env, demo.state)
+  // The demo install (seed/) is loaded only in demo mode: a production process never loads seed code.
+  const demoMode = env.DEMO_MODE ? await import('#seed/demo-mode.ts') : null
+  const demo = demoMode ? demoMode.loadOrCreateDemoState(demoMode.dataDirectoryOf(env.DATABASE_URL)) : null
+  if (demoMode && demo) env = demoMode.withDemoSecrets(env, demo.state)
   try {
     // The keys natural persons' data is sealed under (ADR 0019): DATA_ENCRYPTION_KEY, or demo mode's generated one.
     useDataKeyring(dataKeyringFromEnv(env))
@@ -116,7 +116,7 @@ async function main() {
       detail: { ...restart, pid: process.pid, previousPid: restart.pid },
     }).catch((error: unknown) => console.error('Could not record the restart in the audit log:', error))
   }
-  if (demo) {
+  if (demoMode && demo) {
     // A demo store from before personal data was sealed: sealed now, under the demo key (a no-op once done; not
     // repeated by a worker the supervisor restarts, so a failover stays quick).
     if (!restart)
@@ -125,7 +125,7 @@ async function main() {
         // Sealed under a key this install no longer has (its demo state was deleted, the database kept): unreadable.
         (error: unknown) => console.error(`Personal data in the store cannot be read: ${errorText(error)}`),
       )
-    await ensureDemoCity(database.db, {
+    await demoMode.ensureDemoCity(database.db, {
       scale: env.SEED_SCALE,
       credentials: demo.state.credentials,
       log: (line) => console.log(line),
@@ -136,9 +136,10 @@ async function main() {
   // Report exports left queued or running by a stopped process start again here.
   await resumeReportExports(database.db, { datasetRules: createDatasetRules(database.db) })
   console.log(`Shenyang public data platform listening on ${started.url} (gateway at ${started.url}/api/v1)`)
-  if (demo?.created) {
-    printDemoAccess(started.url, await findExampleEnterprise(database.db), demo.state.credentials, demo.path)
-  } else if (demo) printDemoPointer(started.url, demo.path)
+  if (demoMode && demo?.created) {
+    const example = await demoMode.findExampleEnterprise(database.db)
+    demoMode.printDemoAccess(started.url, example, demo.state.credentials, demo.path)
+  } else if (demoMode && demo) demoMode.printDemoPointer(started.url, demo.path)
 
   // Jobs are idempotent, so several server processes may each run them.
   scheduler = startScheduler(

@@ -35,8 +35,8 @@ import { asc, count, eq, sql } from 'drizzle-orm'
 import { openDatabase } from '#db/client.ts'
 import { migrateDatabase } from '#db/migrate.ts'
 import { cityEnterprises, plans, subscriptions, usageEvents } from '#db/schema/index.ts'
-import { seedCity } from '#db/seed/seed-city.ts'
-import { seedPlatform } from '#db/seed/seed-platform.ts'
+import { seedCity } from '#seed/seed-city.ts'
+import { seedPlatform } from '#seed/seed-platform.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const VERIFY_PATH = '/api/v1/verifications/enterprise'

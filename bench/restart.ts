@@ -22,8 +22,8 @@ import { parseArgs } from 'node:util'
 import { openDatabase } from '#db/client.ts'
 import { migrateDatabase } from '#db/migrate.ts'
 import { cityEnterprises } from '#db/schema/index.ts'
-import { seedCity } from '#db/seed/seed-city.ts'
-import { seedPlatform } from '#db/seed/seed-platform.ts'
+import { seedCity } from '#seed/seed-city.ts'
+import { seedPlatform } from '#seed/seed-platform.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const { values: args } = parseArgs({

@@ -6,7 +6,6 @@ import { migrateDatabase } from '#db/migrate.ts'
 import { EnvError, readEnv } from '#platform/env.ts'
 import { DataKeyError, dataKeyringFromEnv, useDataKeyring } from '#platform/crypto/data-keyring.ts'
 import { COMMANDS } from './commands/index.ts'
-import { DEMO_STATE_FILE, dataDirectoryOf, loadOrCreateDemoState, withDemoSecrets } from '../server/demo-state.ts'
 import type { Flags, Io } from './commands/command.ts'
 
 // `npm run platform -- <command>`: operations work. Every command takes --json.
@@ -52,9 +51,12 @@ export async function runCli(
     config = readEnv(env)
     // A demo install's generated secrets, as the server uses them (ADR 0018): else the CLI would seal with another key
     // than the server reads with. Only read here, never created: the first `npm start` creates them.
-    const demoDirectory = dataDirectoryOf(config.DATABASE_URL)
-    if (config.DEMO_MODE && existsSync(join(demoDirectory, DEMO_STATE_FILE))) {
-      config = withDemoSecrets(config, loadOrCreateDemoState(demoDirectory).state)
+    if (config.DEMO_MODE) {
+      const demo = await import('#seed/demo-mode.ts')
+      const demoDirectory = demo.dataDirectoryOf(config.DATABASE_URL)
+      if (existsSync(join(demoDirectory, demo.DEMO_STATE_FILE))) {
+        config = demo.withDemoSecrets(config, demo.loadOrCreateDemoState(demoDirectory).state)
+      }
     }
     // The keys personal data is sealed under (seed, loads, crypto:rotate-key).
     useDataKeyring(dataKeyringFromEnv(config))

@@ -14,7 +14,7 @@ import {
   type ProductAccess,
   type SubscriptionAccess,
 } from './access/load-access.ts'
-import { hashApiKey, isWellFormedApiKey } from './keys/api-key-format.ts'
+import { hashApiKey, isWellFormedApiKey } from '#platform/api-keys/api-key-format.ts'
 import { GatewayError } from './http/gateway-error.ts'
 import { ClientClosedError, readJsonBody } from './http/read-json-body.ts'
 import { parseRequestTarget } from './http/request-target.ts'

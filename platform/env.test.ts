@@ -28,7 +28,7 @@ describe('readEnv', () => {
       readEnv({ DEMO_MODE: 'false', SESSION_SECRET: strong, SUBJECT_HASH_KEY: strong, LAGO_API_URL: 'http://lago:3000' }),
     ).toThrow(/LAGO_API_KEY: must be set/)
     expect(readEnv({ DEMO_MODE: 'false', SESSION_SECRET: strong, SUBJECT_HASH_KEY: 'c'.repeat(40) }).DEMO_MODE).toBe(false)
-    // Demo mode replaces the defaults with secrets generated at the first start (server/demo-state.ts).
+    // Demo mode replaces the defaults with secrets generated at the first start (seed/demo-state.ts).
     expect(readEnv({ DEMO_MODE: 'true' }).DEMO_MODE).toBe(true)
   })
 

@@ -1,4 +1,4 @@
-import type { UsageSummary } from '#gateway/usage/summarize-usage.ts'
+import type { UsageSummary } from '#partner-access/usage/summarize-usage.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatTime } from '#app/lib/format.ts'
 

@@ -13,7 +13,7 @@ import {
   datasetLoads,
   datasetRecords,
 } from '#db/schema/index.ts'
-import { rowsPerStatement } from '#db/seed/seed-city.ts'
+import { rowsPerStatement } from '#db/rows-per-statement.ts'
 import { getDataKeyring } from '#platform/crypto/data-keyring.ts'
 import { sealedFieldsOf, sealRowFields } from './seal-store-row.ts'
 import type { FieldSpec } from './validate-rows.ts'

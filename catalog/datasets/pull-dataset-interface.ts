@@ -1,6 +1,7 @@
 import type { Db } from '#db/client.ts'
 import type { Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
+import { getSourceSystems } from '#source-systems/source-systems.ts'
 import { commitGoodLoad, findLoadTarget, recordBadLoad, sha256, type LoadOutcome } from './load-target.ts'
 import { validateRows } from './validate-rows.ts'
 import { refuseUnlessPermitted, sourceUnitScope } from '#platform/identity/permissions.ts'
@@ -12,7 +13,8 @@ export interface PullOptions {
   backoffMs?: number
   /** Per-attempt limit for the whole answer, headers and body (default 10 s). */
   timeoutMs?: number
-  fetch?: typeof fetch
+  /** Replaces the source systems' request (tests). */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>
   sleep?: (ms: number) => Promise<void>
 }
 
@@ -28,7 +30,11 @@ class PullError extends Error {
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 /** One GET with a hard deadline on headers and body. */
-async function fetchOnce(url: string, fetchFn: typeof fetch, timeoutMs: number): Promise<string> {
+async function fetchOnce(
+  url: string,
+  fetchFn: (url: string, init: RequestInit) => Promise<Response>,
+  timeoutMs: number,
+): Promise<string> {
   const controller = new AbortController()
   let timer: ReturnType<typeof setTimeout> | undefined
   const deadline = new Promise<never>((_, reject) => {
@@ -93,7 +99,7 @@ export async function pullDatasetInterface(
   const attempts = Math.max(1, opts.attempts ?? 3)
   const backoffMs = opts.backoffMs ?? 200
   const timeoutMs = opts.timeoutMs ?? 10_000
-  const fetchFn = opts.fetch ?? fetch
+  const fetchFn = opts.fetch ?? (await getSourceSystems()).fetchInterface
   const sleep = opts.sleep ?? defaultSleep
   const base = {
     actor: opts.actor,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { DISTRICTS } from '#db/seed/shenyang.ts'
+import { DISTRICTS } from '#platform/reference-data/shenyang.ts'
 import { ADDRESS_UNKNOWN, MASK_RULES, maskAddress, maskEmail, maskName } from './mask-rules.ts'
 
 const cps = (s: string) => Array.from(s)

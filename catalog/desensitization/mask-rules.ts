@@ -22,7 +22,7 @@
 // of them (it would narrow the hidden part down), so 9–18 are hidden.
 
 import type { PiTag } from '#db/schema/catalog.ts'
-import { DISTRICTS } from '#db/seed/shenyang.ts'
+import { DISTRICTS } from '#platform/reference-data/shenyang.ts'
 
 export type MaskRule = (value: string) => string
 

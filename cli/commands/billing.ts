@@ -1,5 +1,5 @@
 import { cliActor } from '#platform/audit/record-audit.ts'
-import { listPartners } from '#gateway/partners/list-partners.ts'
+import { listPartners } from '#partner-access/partners/list-partners.ts'
 import { listPricesInForce } from '#billing/price-books/list-prices-in-force.ts'
 import { closeBillingPeriod } from '#billing/invoices/close-billing-period.ts'
 import { previewBillingPeriod } from '#billing/invoices/preview-billing-period.ts'

@@ -1,10 +1,8 @@
 import { migrateDatabase } from '#db/migrate.ts'
-import { seedCity } from '#db/seed/seed-city.ts'
-import { seedPlatform } from '#db/seed/seed-platform.ts'
 import { verifyAuditChain } from '#platform/audit/verify-audit-chain.ts'
-import { listPartners } from '#gateway/partners/list-partners.ts'
+import { listPartners } from '#partner-access/partners/list-partners.ts'
 import { listProducts } from '#catalog/products/list-products.ts'
-import { summarizeUsage } from '#gateway/usage/summarize-usage.ts'
+import { summarizeUsage } from '#partner-access/usage/summarize-usage.ts'
 import { print, type CliCommand } from './command.ts'
 
 // Foundation commands: database, audit, partners, products, keys, usage.
@@ -28,6 +26,9 @@ export const coreCommands: Record<string, CliCommand> = {
         return 2
       }
       await migrateDatabase(d.db)
+      // The seed is loaded only by this command (a production process never loads seed code).
+      const { seedCity } = await import('#seed/seed-city.ts')
+      const { seedPlatform } = await import('#seed/seed-platform.ts')
       const started = Date.now()
       const counts = await seedCity(d.db, {
         scale,

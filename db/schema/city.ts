@@ -1,7 +1,7 @@
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
 // The platform's store of source units' data (Art. 16: data lands inside the
-// platform). Filled by the deterministic generator in db/seed/ for the demo
+// platform). Filled by the deterministic generator in seed/ for the demo
 // and the tests. Nothing here is ever returned raw by the gateway (Art. 4).
 //
 // Natural persons' names, ID numbers and phone numbers are stored sealed (SM4 + SM3-HMAC, `sm4:v1:…`), never in

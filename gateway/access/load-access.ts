@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { apiKeys, datasets, partners, plans, productDatasets, products, sourceUnits, subscriptions } from '#db/schema/index.ts'
-import { compileIpAllowlist, type IpAllowlist } from '../keys/ip-allowlist.ts'
+import { compileIpAllowlist, type IpAllowlist } from '#platform/api-keys/ip-allowlist.ts'
 
 export interface KeyAccess {
   id: string

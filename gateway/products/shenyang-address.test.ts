@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { DISTRICTS } from '#db/seed/shenyang.ts'
+import { DISTRICTS } from '#platform/reference-data/shenyang.ts'
 import { standardizeShenyangAddress } from './shenyang-address.ts'
 
 describe('standardizeShenyangAddress', () => {

@@ -1,7 +1,7 @@
-// Address standardisation over the Shenyang reference data (db/seed/shenyang.ts: GB/T 2260 districts and their
+// Address standardisation over the Shenyang reference data (platform/reference-data/shenyang.ts: GB/T 2260 districts and their
 // streets). Pure: no database.
 
-import { DISTRICTS, type District } from '#db/seed/shenyang.ts'
+import { DISTRICTS, type District } from '#platform/reference-data/shenyang.ts'
 
 export interface StandardizedAddress {
   standardized: string | null

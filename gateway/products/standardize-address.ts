@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { components } from '#api-specs/generated/openapi.d.ts'
-import type { District } from '#db/seed/shenyang.ts'
+import type { District } from '#platform/reference-data/shenyang.ts'
 import { parseInput } from './parse-input.ts'
 import type { ProductOperation } from './product-operation.ts'
 import { standardizeShenyangAddress } from './shenyang-address.ts'

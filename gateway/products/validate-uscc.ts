@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { components } from '#api-specs/generated/openapi.d.ts'
-import { DISTRICT_BY_CODE, SHENYANG_CITY_CODE } from '#db/seed/shenyang.ts'
+import { DISTRICT_BY_CODE, SHENYANG_CITY_CODE } from '#platform/reference-data/shenyang.ts'
 import { explainUscc } from '#platform/codes/uscc.ts'
 import { parseInput } from './parse-input.ts'
 import type { ProductOperation } from './product-operation.ts'

@@ -9,7 +9,7 @@ import {
   cityTrafficFlows,
   type SensitivityLevel,
 } from '#db/schema/index.ts'
-import { DISTRICT_BY_CODE, INDUSTRY_BY_CODE, type District } from '#db/seed/shenyang.ts'
+import { DISTRICT_BY_CODE, INDUSTRY_BY_CODE, type District } from '#platform/reference-data/shenyang.ts'
 import { checkOutput, MIN_GROUP_SIZE } from '#catalog/output-rules/output-rules.ts'
 import { suppressSmallGroups } from '#catalog/output-rules/suppress-small-groups.ts'
 import type { LoadDatasetRules } from '../products/dataset-rules.ts'

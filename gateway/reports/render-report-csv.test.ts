@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DISTRICT_BY_CODE } from '#db/seed/shenyang.ts'
+import { DISTRICT_BY_CODE } from '#platform/reference-data/shenyang.ts'
 import { renderReportCsv } from './render-report-csv.ts'
 import { parseReportPeriod } from './report-period.ts'
 

@@ -12,7 +12,7 @@ import {
   demandItemTransitions,
   products,
 } from '#db/schema/index.ts'
-import { DEMO_UNAUTHORIZED_DATASET } from '#db/seed/seed-catalog-demo.ts'
+import { DEMO_UNAUTHORIZED_DATASET } from '#seed/seed-catalog-demo.ts'
 import { launchBrowser, routePath, signIn, waitForHydration } from '#test/support/browser.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
 

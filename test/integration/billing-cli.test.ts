@@ -13,7 +13,7 @@ import {
   usageEvents,
   vatRates,
 } from '#db/schema/index.ts'
-import { seedBillingDemo } from '#db/seed/seed-billing-demo.ts'
+import { seedBillingDemo } from '#seed/seed-billing-demo.ts'
 import { periodOf, previousPeriod } from '#billing/periods/billing-period.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
 

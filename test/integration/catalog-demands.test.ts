@@ -14,7 +14,7 @@ import { listDemandLists } from '#catalog/demands/list-demand-lists.ts'
 import { grantAuthorization } from '#catalog/authorizations/grant-authorization.ts'
 import { listAuthorizations } from '#catalog/authorizations/list-authorizations.ts'
 import { addCalendarMonths } from '#catalog/authorizations/term.ts'
-import { DEMO_UNAUTHORIZED_DATASET } from '#db/seed/seed-catalog-demo.ts'
+import { DEMO_UNAUTHORIZED_DATASET } from '#seed/seed-catalog-demo.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
 import { actorOf, unitId, unwrap } from './catalog-fixtures.ts'
 

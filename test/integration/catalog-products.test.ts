@@ -10,7 +10,7 @@ import { listPublishedProducts } from '#catalog/products/list-published-products
 import { listCatalogFacets } from '#catalog/products/list-catalog-facets.ts'
 import { findPublishedProduct } from '#catalog/products/find-published-product.ts'
 import { terminateAuthorization } from '#catalog/authorizations/terminate-authorization.ts'
-import { DEMO_UNAUTHORIZED_DATASET } from '#db/seed/seed-catalog-demo.ts'
+import { DEMO_UNAUTHORIZED_DATASET } from '#seed/seed-catalog-demo.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
 import { actorOf, authorizeThroughDemand, unwrap } from './catalog-fixtures.ts'
 

@@ -14,7 +14,7 @@ import { openValue, sealedKeyIdOf } from '#platform/crypto/sealed-value.ts'
 import { callGateway } from '#test/support/openapi.ts'
 import { demoApiKey, startGateway, type GatewayHarness } from '#test/support/gateway-server.ts'
 import { plainCity } from '#test/support/plain-city.ts'
-import { loadOrCreateDemoState } from '../../server/demo-state.ts'
+import { loadOrCreateDemoState } from '#seed/demo-state.ts'
 import { actorOf, authorizeThroughDemand, PEOPLE_FIELDS, registerTestDataset, unwrap } from './catalog-fixtures.ts'
 
 // `npm run platform -- crypto:rotate-key` (ADR 0019): the base database is sealed under the development key; the

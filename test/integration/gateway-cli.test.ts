@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { desc, eq } from 'drizzle-orm'
 import { runCli } from '#cli/platform.ts'
 import { apiKeys, auditLog, partners, products, subscriptions } from '#db/schema/index.ts'
-import { hashApiKey, isWellFormedApiKey } from '#gateway/keys/api-key-format.ts'
+import { hashApiKey, isWellFormedApiKey } from '#platform/api-keys/api-key-format.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
 
 const PRODUCT = 'verify-enterprise-identity'

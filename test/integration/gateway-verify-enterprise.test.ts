@@ -93,7 +93,7 @@ describe('POST /api/v1/verifications/enterprise (walking skeleton)', () => {
       expect(json.error.code).toBe('invalid_key')
       expect(json.error.requestId).toBe(res.headers.get('x-request-id'))
     }
-    const { generateApiKey } = await import('#gateway/keys/api-key-format.ts')
+    const { generateApiKey } = await import('#platform/api-keys/api-key-format.ts')
     const { res, json } = await call(enterprise, { key: generateApiKey().key })
     expect(res.status).toBe(401)
     expect(json.error).toMatchObject({ code: 'invalid_key', message: 'Unknown API key' })

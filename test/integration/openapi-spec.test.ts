@@ -6,7 +6,7 @@ import { Validator } from '@seriousme/openapi-schema-validator'
 import { parse } from 'yaml'
 import { GATEWAY_ERRORS } from '#gateway/http/gateway-error.ts'
 import { createProductOperations } from '#gateway/products/index.ts'
-import { PRODUCTS } from '#db/seed/platform-fixtures.ts'
+import { PRODUCTS } from '#seed/platform-fixtures.ts'
 import { createTestDatabase } from '#test/support/test-database.ts'
 import { checkResponseAgainstSpec, openApiDocument, specPathFor } from '#test/support/openapi.ts'
 

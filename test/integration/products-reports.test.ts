@@ -11,7 +11,7 @@ import {
   subscriptions,
   usageEvents,
 } from '#db/schema/index.ts'
-import { generateApiKey } from '#gateway/keys/api-key-format.ts'
+import { generateApiKey } from '#platform/api-keys/api-key-format.ts'
 import { drainReportExports } from '#gateway/reports/report-jobs.ts'
 import { MAX_OPEN_EXPORTS_PER_PARTNER } from '#gateway/reports/create-report-export.ts'
 import { resumeReportExports } from '#gateway/reports/resume-report-exports.ts'

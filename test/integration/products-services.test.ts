@@ -8,7 +8,7 @@ import {
   datasets,
   usageEvents,
 } from '#db/schema/index.ts'
-import { REFERENCE_END_MS } from '#db/seed/generate-city.ts'
+import { REFERENCE_END_MS } from '#source-systems/simulated/generate-city.ts'
 import { callGateway, expectConformsToSpec } from '#test/support/openapi.ts'
 import { plainEnterprise } from '#test/support/plain-city.ts'
 import { demoApiKey, startGateway, type GatewayHarness } from '#test/support/gateway-server.ts'

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { cityEnterprises, usageEvents } from '#db/schema/index.ts'
-import type { EnterpriseRow } from '#db/seed/generate-city.ts'
+import type { EnterpriseRow } from '#source-systems/simulated/generate-city.ts'
 import { createProductOperations } from '#gateway/products/index.ts'
 import { makeIdCard } from '#platform/codes/id-card.ts'
 import { callGateway, expectConformsToSpec } from '#test/support/openapi.ts'

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { count } from 'drizzle-orm'
 import { openDatabase } from '#db/client.ts'
 import { cityEnterprises, usageEvents } from '#db/schema/index.ts'
-import { DEMO_STATE_FILE } from '../../server/demo-state.ts'
+import { DEMO_STATE_FILE } from '#seed/demo-state.ts'
 
 /** A private data directory per install: the demo state file lives beside the database. */
 const freshInstall = () => {

@@ -7,7 +7,7 @@ import { setPriceCeiling } from '#billing/ceilings/set-price-ceiling.ts'
 import { proposePriceBook } from '#billing/price-books/propose-price-book.ts'
 import { decidePriceBook } from '#billing/price-books/decide-price-book.ts'
 import { closeBillingPeriod, type ClosedPeriod } from '#billing/invoices/close-billing-period.ts'
-import { seedBillingDemo } from '#db/seed/seed-billing-demo.ts'
+import { seedBillingDemo } from '#seed/seed-billing-demo.ts'
 import { startBillingHarness, type BillingHarness, type ScenarioPartner } from '#test/support/billing-harness.ts'
 
 // A whole January and February of 2027 replayed over HTTP through the gateway with a controlled clock. Every

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { apiKeys, cityEnterprises, partners, products, subscriptions, usageEvents } from '#db/schema/index.ts'
 import { createGateway, type Gateway } from '#gateway/create-gateway.ts'
-import { generateApiKey } from '#gateway/keys/api-key-format.ts'
+import { generateApiKey } from '#platform/api-keys/api-key-format.ts'
 import { VERIFY_ENTERPRISE_PRODUCT } from '#gateway/products/verify-enterprise.ts'
 import { createTestDatabase, type TestDatabase } from './test-database.ts'
 

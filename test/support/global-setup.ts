@@ -3,9 +3,9 @@ import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { openDatabase } from '#db/client.ts'
 import { migrateDatabase } from '#db/migrate.ts'
-import { seedCity } from '#db/seed/seed-city.ts'
-import { seedPlatform } from '#db/seed/seed-platform.ts'
-import type { DemoCredentials } from '#db/seed/demo-credentials.ts'
+import { seedCity } from '#seed/seed-city.ts'
+import { seedPlatform } from '#seed/seed-platform.ts'
+import type { DemoCredentials } from '#seed/demo-credentials.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {

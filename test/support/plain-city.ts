@@ -1,4 +1,4 @@
-import { generateCity, type CityData, type EnterpriseRow } from '#db/seed/generate-city.ts'
+import { generateCity, type CityData, type EnterpriseRow } from '#source-systems/simulated/generate-city.ts'
 
 // The base database's city in clear. The store holds natural persons' names, ID numbers and phone numbers only
 // sealed (db/sealed-columns.ts), so a test that needs them takes them from the generator that seeded the base

@@ -19,8 +19,16 @@ import {
 import { getTableColumns } from 'drizzle-orm'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { sealedColumnsOf, sealStoreRow } from '#db/sealed-columns.ts'
+import { rowsPerStatement } from '#db/rows-per-statement.ts'
 import { getDataKeyring, type DataKeyring } from '#platform/crypto/data-keyring.ts'
-import { DEFAULT_SEED, chunks, generateCity, type CityData, type CityTable, type ScaleName } from './generate-city.ts'
+import {
+  DEFAULT_SEED,
+  chunks,
+  generateCity,
+  type CityData,
+  type CityTable,
+  type ScaleName,
+} from '#source-systems/simulated/generate-city.ts'
 
 export interface SeedCityOptions {
   scale: ScaleName
@@ -31,10 +39,6 @@ export interface SeedCityOptions {
   onProgress?: (table: string, done: number, total: number) => void
 }
 
-/** SQLite's default SQLITE_MAX_VARIABLE_NUMBER (3.32+). */
-const MAX_BOUND_PARAMETERS = 32_766
-/** Rows per INSERT statement, at most: measured fastest here (100 beat 200 and 500 by ~20% at city scale). */
-const MAX_ROWS_PER_STATEMENT = 100
 /** Rows per `db.batch` commit, roughly. */
 const ROWS_PER_BATCH = 25_000
 
@@ -48,11 +52,6 @@ const TABLES: readonly { key: CityTable; table: SQLiteTable; name: string }[] = 
   { key: 'medicalInsurance', table: cityMedicalInsurance, name: 'city_medical_insurance' },
   { key: 'socialSecurity', table: citySocialSecurity, name: 'city_social_security' },
 ]
-
-/** Rows per INSERT for a table with `columns` columns. */
-export function rowsPerStatement(columns: number): number {
-  return Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_BOUND_PARAMETERS / columns)))
-}
 
 /**
  * Replaces the contents of the city_* tables with the generated city for

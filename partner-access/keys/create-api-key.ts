@@ -5,8 +5,8 @@ import { apiKeys, partners, plans, subscriptions } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { isOwnPartnerObject, refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
-import { generateApiKey } from './api-key-format.ts'
-import { parseIpAllowlist } from './ip-allowlist.ts'
+import { generateApiKey } from '#platform/api-keys/api-key-format.ts'
+import { parseIpAllowlist } from '#platform/api-keys/ip-allowlist.ts'
 
 /** Active keys allowed when the partner has no active subscription yet (the plans' default). */
 const DEFAULT_MAX_ACTIVE_KEYS = 5

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { z } from 'zod'
 import type { Env } from '#platform/env.ts'
 import { generateDataEncryptionKey } from '#platform/crypto/data-keyring.ts'
-import { generateDemoCredentials, generateSecret } from '#db/seed/demo-credentials.ts'
+import { generateDemoCredentials, generateSecret } from '#seed/demo-credentials.ts'
 
 /**
  * Demo mode is an explicit state of an install (issue 9): at its first start it gets random secrets, random demo

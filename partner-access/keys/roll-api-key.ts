@@ -4,7 +4,7 @@ import type { Db } from '#db/client.ts'
 import { apiKeys, partners } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
-import { generateApiKey } from './api-key-format.ts'
+import { generateApiKey } from '#platform/api-keys/api-key-format.ts'
 import type { CreatedApiKey } from './create-api-key.ts'
 import { isOwnPartnerObject, refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 

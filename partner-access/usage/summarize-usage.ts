@@ -1,7 +1,7 @@
 import { and, count, desc, eq, gte, sql, sum, type SQL } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { apiKeys, partners, plans, products, rejectedCalls, subscriptions, usageEvents } from '#db/schema/index.ts'
-import { shanghaiMonthStart, shanghaiNextMonthStart } from '../limits/shanghai-calendar.ts'
+import { shanghaiMonthStart, shanghaiNextMonthStart } from '#gateway/limits/shanghai-calendar.ts'
 
 /** One live subscription's monthly quota, as the gateway counts it (answered calls this Shanghai month). */
 export interface QuotaStatus {

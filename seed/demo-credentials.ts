@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto'
-import { generateApiKey } from '#gateway/keys/api-key-format.ts'
+import { generateApiKey } from '#platform/api-keys/api-key-format.ts'
 import { DEMO_USERS } from './platform-fixtures.ts'
 
 /**

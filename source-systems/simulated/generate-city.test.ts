@@ -8,7 +8,6 @@ import {
   REFERENCE_END_MS,
   SCALES,
   TARGET_RATING_SHARES,
-  addMonths,
   chunks,
   generateCity,
   generateEnterpriseRows,
@@ -18,7 +17,8 @@ import {
   type TrafficFlowRow,
 } from './generate-city.ts'
 import { createRng } from './random.ts'
-import { DISTRICT_CODES, INDUSTRY_BY_CODE, MOBILE_RE, isShenyangDistrict } from './shenyang.ts'
+import { addMonths } from '#platform/calendar/month-text.ts'
+import { DISTRICT_CODES, INDUSTRY_BY_CODE, MOBILE_RE, isShenyangDistrict } from '#platform/reference-data/shenyang.ts'
 
 const digest = (data: unknown) => createHash('sha256').update(JSON.stringify(data)).digest('hex')
 const localHour = (ms: number) => new Date(ms + 8 * 3600_000).getUTCHours()

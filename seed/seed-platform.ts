@@ -16,7 +16,7 @@ import {
 import { recordAudit, systemActor } from '#platform/audit/record-audit.ts'
 import { createUser } from '#platform/identity/create-user.ts'
 import { makeUscc } from '#platform/codes/uscc.ts'
-import { displayPrefixOf, hashApiKey } from '#gateway/keys/api-key-format.ts'
+import { displayPrefixOf, hashApiKey } from '#platform/api-keys/api-key-format.ts'
 import { generateDemoCredentials, type DemoCredentials } from './demo-credentials.ts'
 import { seedCatalogDemo } from './seed-catalog-demo.ts'
 import { seedBillingDemo } from './seed-billing-demo.ts'

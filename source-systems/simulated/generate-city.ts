@@ -6,6 +6,7 @@
 // does not reshuffle another table's rows.
 
 import { makeIdCard } from '#platform/codes/id-card.ts'
+import { addMonths } from '#platform/calendar/month-text.ts'
 import { USCC_CHARSET, makeUscc } from '#platform/codes/uscc.ts'
 import type {
   cityEnterprises,
@@ -28,7 +29,7 @@ import {
   TRADE_NAME_CHARS,
   type District,
   type Industry,
-} from './shenyang.ts'
+} from '#platform/reference-data/shenyang.ts'
 
 // ---------------------------------------------------------------------------
 // Row shapes: the drizzle tables' rows, in clear, as the source units hold them. The store seals the personal
@@ -117,15 +118,6 @@ export const BASE_CAP_FEN = 20_000_00
 // Small helpers.
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n))
-
-/** 'YYYY-MM' shifted by `delta` months. */
-export function addMonths(month: string, delta: number): string {
-  const y = Number(month.slice(0, 4))
-  const m = Number(month.slice(5, 7)) - 1 + delta
-  const yy = y + Math.floor(m / 12)
-  const mm = ((m % 12) + 12) % 12
-  return `${yy}-${pad2(mm + 1)}`
-}
 
 /** The `count` months ending at (and including) `last`, oldest first. */
 export function monthsEndingAt(last: string, count: number): string[] {
