@@ -10,6 +10,8 @@ import {
   STEP_UP_PATH,
 } from '#platform/identity/policy.ts'
 import { isStepUpFresh } from '#platform/identity/step-up.ts'
+import { userActor } from '#platform/identity/permissions.ts'
+import type { Actor } from '#platform/audit/record-audit.ts'
 import { LANGS, type Lang } from '#app/i18n/messages.ts'
 import { isWithinArea, safeRedirect } from '#app/lib/safe-redirect.ts'
 
@@ -93,6 +95,16 @@ export async function requireUser(request: Request, context: AppLoadContext, rol
   if (restricted && url.pathname !== restricted) throw redirect(restricted)
   if (!roles.includes(found.user.role)) throw new Response('Forbidden', { status: 403 })
   return found.user
+}
+
+/** The signed-in user with one of `roles`, and the actor every domain operation they call is checked against. */
+export async function requireActor(
+  request: Request,
+  context: AppLoadContext,
+  roles: readonly Role[],
+): Promise<{ user: SessionUser; actor: Actor }> {
+  const user = await requireUser(request, context, roles)
+  return { user, actor: userActor(user) }
 }
 
 /**

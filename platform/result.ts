@@ -20,3 +20,15 @@ export const fail = (
   message: string,
   fields?: Record<string, string>,
 ): { ok: false; error: DomainError } => ({ ok: false, error: { kind, code, message, ...(fields ? { fields } : {}) } })
+
+/** The one mapping from a failure's kind to an HTTP status, for every route and API that answers a failed Result. */
+export const HTTP_STATUS_OF_KIND: Readonly<Record<ErrorKind, number>> = {
+  validation: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  locked: 423,
+  rate_limited: 429,
+  unavailable: 503,
+}

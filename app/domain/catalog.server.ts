@@ -42,4 +42,3 @@ export type { AuthorizationRow } from '#catalog/authorizations/list-authorizatio
 export type { ProductListRow } from '#catalog/products/list-products.ts'
 export type { LoadOutcome } from '#catalog/datasets/load-target.ts'
 export { listSourceUnits } from '#catalog/datasets/list-source-units.ts'
-export { zodFields } from '#catalog/validation/zod-fields.ts'

@@ -1,3 +1,4 @@
+import { fieldErrors } from '#platform/validation/field-errors.ts'
 import type { ChargeModelName, ChargeUnit } from '#db/schema/index.ts'
 import { Decimal } from '../money/decimal.ts'
 import { capFixedFee, fixedFeeMaxUnitPrice, fixedFeeProperties, rateFixedFee, type FixedFeeProperties } from './fixed-fee.ts'
@@ -47,9 +48,7 @@ export function parseCharge(model: string, properties: unknown): ParsedCharge {
   if (!schema) return { ok: false, fields: { model: 'unknown_model' } }
   const parsed = schema.safeParse(properties)
   if (!parsed.success) {
-    const fields: Record<string, string> = {}
-    for (const issue of parsed.error.issues) fields[issue.path.join('.') || 'properties'] = issue.message
-    return { ok: false, fields }
+    return { ok: false, fields: fieldErrors(parsed.error, { root: 'properties' }) }
   }
   return { ok: true, charge: { model, properties: parsed.data } as Charge }
 }

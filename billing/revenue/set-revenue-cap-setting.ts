@@ -1,3 +1,4 @@
+import { fieldErrors } from '#platform/validation/field-errors.ts'
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import type { Db } from '#db/client.ts'
@@ -29,10 +30,7 @@ export async function setRevenueCapSetting(
   if (denied) return denied
   const parsed = revenueCapInput.safeParse(opts.input)
   if (!parsed.success) {
-    const fields: Record<string, string> = {}
-    for (const i of parsed.error.issues)
-      fields[String(i.path[0] ?? 'form')] ??= ['decimal', 'rate_too_large'].includes(i.message) ? i.message : 'invalid'
-    return fail('validation', 'validation_failed', 'Invalid revenue cap setting', fields)
+    return fail('validation', 'validation_failed', 'Invalid revenue cap setting', fieldErrors(parsed.error))
   }
   const id = randomUUID()
   const input = parsed.data

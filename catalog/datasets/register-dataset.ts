@@ -16,7 +16,7 @@ import {
 } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
-import { zodFields } from '#catalog/validation/zod-fields.ts'
+import { fieldErrors } from '#platform/validation/field-errors.ts'
 import { nextNumberedCode, nextSequenceCode, retryOnCodeRace } from '#catalog/codes/next-sequence-code.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
@@ -93,7 +93,7 @@ export async function registerDataset(
     })
   }
   const parsed = datasetInputSchema.safeParse(opts.input)
-  const fields: Record<string, string> = parsed.success ? {} : zodFields(parsed.error)
+  const fields: Record<string, string> = parsed.success ? {} : fieldErrors(parsed.error, { root: '_' })
   if (!(SENSITIVITY_LEVELS as readonly string[]).includes(level)) fields.level ??= 'invalid'
   const input = parsed.success ? parsed.data : null
   if (input) {

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { Db } from '#db/client.ts'
 import { datasets, DELIVERY_MODES, sourceUnits } from '#db/schema/index.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
-import { zodFields } from '#catalog/validation/zod-fields.ts'
+import { fieldErrors } from '#platform/validation/field-errors.ts'
 import { MAX_TERM_MONTHS } from '#catalog/authorizations/term.ts'
 
 /** Art. 14: the data needed (a registered dataset, or a description and the unit that holds it), the retrieval method, the usage scenario. */
@@ -30,7 +30,7 @@ export interface ResolvedDemandItem {
 /** Validates an item and resolves which source unit must decide it (the dataset's, or the one named). */
 export async function resolveDemandItem(db: Db, input: DemandItemInput): Promise<Result<ResolvedDemandItem>> {
   const parsed = demandItemInputSchema.safeParse(input)
-  if (!parsed.success) return fail('validation', 'invalid_demand_item', 'The demand item has errors', zodFields(parsed.error))
+  if (!parsed.success) return fail('validation', 'invalid_demand_item', 'The demand item has errors', fieldErrors(parsed.error, { root: '_' }))
   const item = parsed.data
   if (item.datasetCode) {
     const [ds] = await db

@@ -5,7 +5,7 @@ import type { Db } from '#db/client.ts'
 import { DATA_DOMAINS, datasets, PRODUCT_FORMS, productDatasets, products } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
-import { zodFields } from '#catalog/validation/zod-fields.ts'
+import { fieldErrors } from '#platform/validation/field-errors.ts'
 import { highestLevel } from './product-level.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
@@ -69,7 +69,7 @@ export async function createProduct(
   const denied = refuseUnlessPermitted(opts.actor, 'product.create')
   if (denied) return denied
   const parsed = productInputSchema.safeParse(opts.input)
-  if (!parsed.success) return fail('validation', 'invalid_product', 'The product has errors', zodFields(parsed.error))
+  if (!parsed.success) return fail('validation', 'invalid_product', 'The product has errors', fieldErrors(parsed.error, { root: '_' }))
   const input = parsed.data
   const [taken] = await db.select({ id: products.id }).from(products).where(eq(products.code, input.code))
   if (taken) return fail('conflict', 'code_taken', `Product code ${input.code} is taken`, { code: 'code_taken' })

@@ -1,5 +1,3 @@
-import type { ErrorKind } from '#platform/result.ts'
-
 /** Stable error codes of the metered API with their HTTP status (api-specs/openapi.yaml, ErrorCode). */
 export const GATEWAY_ERRORS = {
   invalid_key: 401,
@@ -42,15 +40,4 @@ export class GatewayError extends Error {
     super(message)
     this.status = GATEWAY_ERRORS[code]
   }
-}
-
-export const statusOfKind: Record<ErrorKind, number> = {
-  validation: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  locked: 423,
-  rate_limited: 429,
-  unavailable: 503,
 }

@@ -1,17 +1,13 @@
 import type { z } from 'zod'
 import { explainUscc } from '#platform/codes/uscc.ts'
+import { fieldErrors } from '#platform/validation/field-errors.ts'
 import { GatewayError } from '../http/gateway-error.ts'
 
 /** Parses a body or query with a zod schema; on failure throws `validation_failed` naming each field. */
 export function parseInput<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, message: string): T {
   const parsed = schema.safeParse(value)
   if (parsed.success) return parsed.data
-  const fields: Record<string, string> = {}
-  for (const issue of parsed.error.issues) {
-    const missing = issue.code === 'invalid_type' && issue.received === 'undefined'
-    fields[issue.path.join('.') || 'body'] ??= missing ? 'required' : issue.code
-  }
-  throw new GatewayError('validation_failed', message, fields)
+  throw new GatewayError('validation_failed', message, fieldErrors(parsed.error, { root: 'body', codes: 'issue' }))
 }
 
 /** A USCC from the caller, trimmed and upper-cased; throws `validation_failed` unless its check character is right. */

@@ -1,4 +1,4 @@
-import { addMonths } from '#platform/calendar/month-text.ts'
+import { shiftMonth as addMonths } from '#platform/calendar/shanghai-calendar.ts'
 import { shanghaiMidnight } from '../products/shanghai-time.ts'
 
 /** A report period: a year `2026`, a quarter `2026-Q3` or a month `2026-10`, in Asia/Shanghai. */

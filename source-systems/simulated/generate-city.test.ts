@@ -17,7 +17,7 @@ import {
   type TrafficFlowRow,
 } from './generate-city.ts'
 import { createRng } from './random.ts'
-import { addMonths } from '#platform/calendar/month-text.ts'
+import { shiftMonth as addMonths } from '#platform/calendar/shanghai-calendar.ts'
 import { DISTRICT_CODES, INDUSTRY_BY_CODE, MOBILE_RE, isShenyangDistrict } from '#platform/reference-data/shenyang.ts'
 
 const digest = (data: unknown) => createHash('sha256').update(JSON.stringify(data)).digest('hex')

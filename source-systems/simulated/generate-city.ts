@@ -6,7 +6,7 @@
 // does not reshuffle another table's rows.
 
 import { makeIdCard } from '#platform/codes/id-card.ts'
-import { addMonths } from '#platform/calendar/month-text.ts'
+import { shiftMonth as addMonths } from '#platform/calendar/shanghai-calendar.ts'
 import { USCC_CHARSET, makeUscc } from '#platform/codes/uscc.ts'
 import type {
   cityEnterprises,

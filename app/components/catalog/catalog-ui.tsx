@@ -2,6 +2,7 @@ import type { ReactNode } from 'react'
 import { messages, type MessageKey } from '#app/i18n/messages.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
+import { useErrorMessage } from '#app/forms/error-message.ts'
 
 // Small pieces the catalog pages share (issue 3).
 
@@ -12,13 +13,9 @@ export interface CatalogActionData {
   formError: string | null
 }
 
-/** A domain error code (or a field code) as a sentence in the user's language. */
+/** A domain error code (or a field code) as a sentence in the user's language (catalog wording first). */
 export function useCatalogError() {
-  const t = useT()
-  return (code: string) => {
-    const key = `catalog.error.${code}`
-    return key in messages.zh ? t(key as MessageKey) : t('catalog.error.generic', { code })
-  }
+  return useErrorMessage('catalog')
 }
 
 /** `catalog.<group>.<value>` when it exists, else the raw value. */
@@ -41,43 +38,6 @@ export function StateBadge({ state, testId }: { state: string; testId?: string }
     <span className={`badge${tone}`} data-state={state} data-testid={testId}>
       {label('state', state)}
     </span>
-  )
-}
-
-/** A label with its input and, when the action flagged it, the error right next to it. */
-export function Field({
-  label,
-  error,
-  children,
-  hint,
-}: {
-  label: string
-  error?: string | null
-  children: ReactNode
-  hint?: string
-}) {
-  const text = useCatalogError()
-  return (
-    <label>
-      {label}
-      {children}
-      {hint && <span className="muted catalog-hint">{hint}</span>}
-      {error && (
-        <span className="field-error" role="alert">
-          {text(error)}
-        </span>
-      )}
-    </label>
-  )
-}
-
-export function FormError({ code }: { code: string | null | undefined }) {
-  const text = useCatalogError()
-  if (!code) return null
-  return (
-    <p className="form-error" role="alert" data-testid="form-error">
-      {text(code)}
-    </p>
   )
 }
 

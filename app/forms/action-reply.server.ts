@@ -1,0 +1,47 @@
+import type { ZodError } from 'zod'
+import { HTTP_STATUS_OF_KIND, type DomainError } from '#platform/result.ts'
+import { fieldErrors } from '#platform/validation/field-errors.ts'
+
+/**
+ * What every form action answers when it did nothing: the errors to show next to each field, a form-level error
+ * code, and which of a page's several forms it was (`target`), so the error appears under the right one.
+ */
+export interface FormReply {
+  target: string | null
+  fields: Record<string, string>
+  formError: string | null
+  /** Values a message needs (`{ceiling}`, `{expected}`). */
+  vars?: Record<string, string>
+}
+
+/** A form that did not parse: 400 with the first problem of each field. */
+export function invalidForm(error: ZodError, opts: { target?: string | null } = {}): Response {
+  return formReply({ target: opts.target ?? null, fields: fieldErrors(error), formError: null }, 400)
+}
+
+/**
+ * A domain operation that refused: the status of its kind (one mapping, platform/result.ts), its field errors when it
+ * names fields, else its code as the form's error.
+ */
+export function failedForm(
+  error: DomainError,
+  opts: { target?: string | null; vars?: Record<string, string> } = {},
+): Response {
+  const fields = error.fields ?? {}
+  const reply: FormReply = {
+    target: opts.target ?? null,
+    fields,
+    formError: Object.keys(fields).length ? null : error.code,
+    ...(opts.vars ? { vars: opts.vars } : {}),
+  }
+  return formReply(reply, HTTP_STATUS_OF_KIND[error.kind])
+}
+
+/** A form-level error the route itself found (a missing upload, a stale confirmation). */
+export function formError(code: string, status = 400, opts: { target?: string | null } = {}): Response {
+  return formReply({ target: opts.target ?? null, fields: {}, formError: code }, status)
+}
+
+export function formReply(reply: FormReply, status: number): Response {
+  return Response.json(reply, { status })
+}
