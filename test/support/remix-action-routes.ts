@@ -11,7 +11,7 @@ export interface ActionRoute {
   segments: (string | { param: string })[]
   /** An `_index` route: a form posts to it with `?index`. */
   isIndex: boolean
-  /** Roles the route's requireUser() admits (empty: no sign-in needed). */
+  /** Roles the route's requireUser() or requireActor() admits (empty: no sign-in needed). */
   roles: Role[]
   /** Form field names its page uses (hostile variants post to these). */
   fields: string[]
@@ -84,9 +84,9 @@ export function routeShape(file: string): Pick<ActionRoute, 'segments' | 'isInde
 
 function routeSourceFacts(source: string): Pick<ActionRoute, 'roles' | 'fields' | 'intents' | 'readsForm'> {
   const roles = new Set<Role>()
-  for (const call of source.matchAll(/requireUser\(\s*request\s*,\s*context\s*,\s*([^)]*)\)/g)) {
+  for (const call of source.matchAll(/require(?:User|Actor)\(\s*request\s*,\s*context\s*,\s*([^)]*)\)/g)) {
     let list = call[1]!.trim()
-    // `requireUser(request, context, ROLES)`: the constant declared in the file.
+    // `requireActor(request, context, ROLES)`: the constant declared in the file.
     if (/^[A-Za-z_]\w*$/.test(list)) list = new RegExp(`const\\s+${list}\\b[^=]*=\\s*(\\[[^\\]]*\\])`).exec(source)?.[1] ?? ''
     for (const literal of list.matchAll(/'([a-z_]+)'/g)) {
       if ((ROLES as readonly string[]).includes(literal[1]!)) roles.add(literal[1] as Role)
