@@ -92,7 +92,7 @@ async function main() {
   const build = (await import(new URL('./build/index.js', import.meta.url).href)) as ServerBuild
   const { restart } = await waitForTurnToServe()
   // Demo mode is an explicit state of the install: random secrets, passwords and a demo key made at its first start
-  // and kept in the data directory (0600); a secret set in the environment still wins (issue 9).
+  // and kept in the data directory (0600); a secret set in the environment still wins (ADR 0018).
   // The demo install (seed/) is loaded only in demo mode: a production process never loads seed code.
   const demoMode = env.DEMO_MODE ? await import('#seed/demo-mode.ts') : null
   const demo = demoMode ? demoMode.loadOrCreateDemoState(demoMode.dataDirectoryOf(env.DATABASE_URL)) : null

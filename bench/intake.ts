@@ -1,5 +1,5 @@
 /**
- * Intake bench: the metered API's latency while a big dataset file uploads (docs/BENCHMARKS.md, issue 8).
+ * Intake bench: the metered API's latency while a big dataset file uploads (docs/BENCHMARKS.md).
  *
  *   npm run bench:intake -- [--json] [--rows <n>] [--idle <s>] [--callers <n>] [--keep-db]
  *

@@ -46,7 +46,7 @@ export const MIN_SECRET_LENGTH = 32
 
 /**
  * Outside demo mode every secret must be set, must not be a development default and must be long enough; the
- * message names each one (issue 9). Demo mode generates its own at the first start (seed/demo-state.ts).
+ * message names each one. Demo mode generates its own at the first start (seed/demo-state.ts).
  */
 function secretProblems(env: Env): string[] {
   const secrets: [string, string | undefined][] = [

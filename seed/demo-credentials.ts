@@ -4,8 +4,8 @@ import { DEMO_USERS } from './platform-fixtures.ts'
 
 /**
  * What a demo install signs in and calls with: a password per demo account and the demo API key. Random per install
- * (issue 9: every install once had the same key and one shared password), generated at the first start and kept in
- * the data directory (platform/demo/demo-state.ts), never in the code.
+ * (never one key and one shared password for every install), generated at the first start and kept in
+ * the data directory (seed/demo-state.ts), never in the code.
  */
 export interface DemoCredentials {
   /** username → password */

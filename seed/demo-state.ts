@@ -6,7 +6,7 @@ import { generateDataEncryptionKey } from '#platform/crypto/data-keyring.ts'
 import { generateDemoCredentials, generateSecret } from '#seed/demo-credentials.ts'
 
 /**
- * Demo mode is an explicit state of an install (issue 9): at its first start it gets random secrets, random demo
+ * Demo mode is an explicit state of an install (ADR 0018): at its first start it gets random secrets, random demo
  * passwords and a random demo API key, kept in `demo-secrets.json` in the data directory (mode 0600) and printed
  * once. Later starts read them from there and only say where they are.
  */

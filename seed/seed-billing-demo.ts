@@ -58,7 +58,7 @@ function must<T>(result: { ok: true; value: T } | { ok: false; error: { code: st
 }
 
 /**
- * The billing demo (issue 5), idempotent: VAT 6%; ceilings for every product in the database; an approved price book
+ * The billing demo, idempotent: VAT 6%; ceilings for every product in the database; an approved price book
  * in force for each (standard per call for most, one graduated, one package marked 试行, one with a monthly base fee);
  * one proposal awaiting the bureau's review; the operator's costs for the last three months; the compensation formula
  * (Art. 23) and this year's allowed profit and tax rates (65号).

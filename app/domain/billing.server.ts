@@ -1,4 +1,4 @@
-// Billing domain functions the UI may call (issue 5). Routes import them through #app/domain.server.ts.
+// Billing domain functions the UI may call. Routes import them through #app/domain.server.ts.
 export { setPriceCeiling } from '#billing/ceilings/set-price-ceiling.ts'
 export { listPriceCeilings } from '#billing/ceilings/list-price-ceilings.ts'
 export { proposePriceBook, costBasisPeriods } from '#billing/price-books/propose-price-book.ts'

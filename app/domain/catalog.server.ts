@@ -1,4 +1,4 @@
-// Catalog domain functions the UI may call (issue 3). Routes import them through #app/domain.server.ts.
+// Catalog domain functions the UI may call. Routes import them through #app/domain.server.ts.
 export * from '#catalog/catalog-options.ts'
 export { addCalendarMonths, shanghaiDate, shanghaiMidnight } from '#catalog/authorizations/term.ts'
 // Public catalog

@@ -1,4 +1,4 @@
-// Gateway domain functions the UI may call (issue 4). Routes import them through #app/domain.server.ts.
+// Call-pipeline and partner-access functions the UI may call. Routes import them through #app/domain.server.ts.
 export { summarizeUsage } from '#partner-access/usage/summarize-usage.ts'
 export { listApiKeys } from '#partner-access/keys/list-api-keys.ts'
 export { createApiKey } from '#partner-access/keys/create-api-key.ts'

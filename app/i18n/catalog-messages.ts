@@ -1,4 +1,4 @@
-// UI strings of the catalog pages (issue 3). Keys are prefixed 'catalog.'; every zh key needs its en twin.
+// UI strings of the catalog pages. Keys are prefixed 'catalog.'; every zh key needs its en twin.
 const zh = {
   'catalog.choose': '请选择',
   'catalog.remove': '删除',

@@ -1,3 +1,4 @@
+import { fieldErrors } from '#platform/validation/field-errors.ts'
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import type { Db } from '#db/client.ts'
@@ -34,14 +35,7 @@ export async function setCompensationFormula(
   if (denied) return denied
   const parsed = compensationFormulaInput.safeParse(opts.input)
   if (!parsed.success) {
-    const fields: Record<string, string> = {}
-    for (const issue of parsed.error.issues)
-      fields[issue.path.join('.') || 'form'] ??= ['decimal', 'weight_too_large'].includes(issue.message)
-        ? issue.message
-        : issue.message === 'Required'
-          ? 'required'
-          : 'invalid'
-    return fail('validation', 'validation_failed', 'Invalid compensation formula', fields)
+    return fail('validation', 'validation_failed', 'Invalid compensation formula', fieldErrors(parsed.error))
   }
   const input = parsed.data
   const weights = Object.fromEntries(UPDATE_FREQUENCIES.map((f) => [f, input.frequencyWeights[f] ?? '0']))

@@ -43,8 +43,3 @@ export async function lagoFailure(thrown: unknown): Promise<LagoFailure> {
   const message = thrown instanceof Error ? `${thrown.message}${thrown.cause ? `: ${String(thrown.cause)}` : ''}` : String(thrown)
   return { retry: true, status: null, code: 'network_error', message, details: null }
 }
-
-/** Backoff before attempt n+1 (n ≥ 1 failures so far): 1 s, 2 s, 4 s … capped at 10 minutes. */
-export function lagoBackoffMs(attempts: number): number {
-  return Math.min(1000 * 2 ** Math.max(0, attempts - 1), 600_000)
-}

@@ -12,10 +12,3 @@ export function yuanToFen(text: string): number | null {
   const fen = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'))
   return Number.isSafeInteger(fen) ? fen : null
 }
-
-/** 123456 → "1234.56" (yuan, for a form field's default value). */
-export function fenToYuanText(fen: number): string {
-  const sign = fen < 0 ? '-' : ''
-  const abs = Math.abs(Math.trunc(fen))
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
-}

@@ -80,7 +80,7 @@ function progressBar(io: Io) {
   }
 }
 
-// Billing commands (issue 5).
+// Billing commands.
 export const billingCommands: Record<string, CliCommand> = {
   'prices:list': {
     usage: 'prices:list [--at YYYY-MM-DD]                prices in force per product and charge unit, with the ceilings',

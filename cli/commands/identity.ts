@@ -7,7 +7,7 @@ import { ROLES, type Role } from '#db/schema/index.ts'
 import { print, type CliCommand, type Io } from './command.ts'
 import type { DomainError } from '#platform/result.ts'
 
-// Identity commands (issue 9): accounts, sign-in locks, a lost second factor. Audited as `cli`.
+// Identity commands: accounts, sign-in locks, a lost second factor. Audited as `cli`.
 const actor: Actor = { id: null, label: 'cli', role: 'cli' }
 
 function failed(io: Io, error: DomainError): number {

@@ -4,7 +4,7 @@ import { products } from './catalog.ts'
 import { PURPOSES, subscriptions } from './gateway.ts'
 import { partners, users } from './identity.ts'
 
-// Billing (issue 5): ceilings, price books, costs, closes, invoices and credit notes.
+// Billing: ceilings, price books, costs, closes, invoices and credit notes.
 // Money in integer fen, unit prices as decimal strings in FEN per unit (docs/decisions/0003, 0010).
 // Ceilings, price books and cost entries are versioned rows: never edited, a newer row supersedes.
 
@@ -283,7 +283,7 @@ export const creditNotes = sqliteTable(
   (t) => [uniqueIndex('credit_notes_number_seq_idx').on(t.numberYear, t.numberSeq)],
 )
 
-// ---- Lago mirror (issue 5, second slice; docs/decisions/0012-lago-mirror-outbox.md) ----
+// ---- Lago mirror (docs/decisions/0012-lago-mirror-outbox.md) ----
 
 export const LAGO_OUTBOX_STATES = ['pending', 'delivered'] as const
 

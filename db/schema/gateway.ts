@@ -106,7 +106,7 @@ export const usageEvents = sqliteTable(
     index('usage_events_partner_at_idx').on(t.partnerId, t.at),
     index('usage_events_product_at_idx').on(t.productId, t.at),
     index('usage_events_at_idx').on(t.at),
-    // Quotas, billing and the distinct-subjects limit (per subscription since issue 9) read by subscription and time.
+    // Quotas, billing and the distinct-subjects limit (per subscription: ADR 0009) read by subscription and time.
     index('usage_events_subscription_at_idx').on(t.subscriptionId, t.at, t.subjectHash),
   ],
 )
@@ -131,7 +131,7 @@ export const rejectedCalls = sqliteTable(
 /**
  * Refusals that carry no valid key (scanners, guessed keys, malformed requests) are counted, not logged one row each:
  * per minute (UTC), error code and source-address prefix (IPv4 /24, IPv6 /48). A flood of anonymous
- * noise grows one row per minute, code and prefix, not one per request (issue 8; docs/SECURITY.md).
+ * noise grows one row per minute, code and prefix, not one per request (ADR 0014; docs/SECURITY.md).
  */
 export const rejectedCallBuckets = sqliteTable(
   'rejected_call_buckets',

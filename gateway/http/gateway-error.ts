@@ -11,7 +11,7 @@ export const GATEWAY_ERRORS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   validation_failed: 400,
-  /** Malformed HTTP: bad percent-encoding or bytes in the target, duplicated or odd headers (issue 8). */
+  /** Malformed HTTP: bad percent-encoding or bytes in the target, duplicated or odd headers (ADR 0014). */
   bad_request: 400,
   request_timeout: 408,
   headers_too_large: 431,

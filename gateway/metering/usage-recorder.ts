@@ -106,7 +106,7 @@ export class UsageRecorder {
 
   /**
    * Refusals without a valid key (scanners, guessed keys, malformed requests) are counted per minute, code and
-   * address prefix: anonymous noise cannot grow the database by a row per request (issue 8).
+   * address prefix: anonymous noise cannot grow the database by a row per request (ADR 0014).
    */
   countAnonymousRefusal(refusal: AnonymousRefusal): void {
     if (this.#closed) return

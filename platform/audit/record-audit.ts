@@ -26,7 +26,7 @@ export interface Actor {
 /** The platform's own background jobs (expiry, scheduled pulls, Lago sync, report jobs). */
 export const systemActor = (label = 'system'): Actor => ({ id: null, label, role: 'system' })
 
-/** `npm run platform -- …`: run by a machine operator with shell access (docs/SECURITY.md, issue 9). */
+/** `npm run platform -- …`: run by a machine operator with shell access (docs/SECURITY.md). */
 export const cliActor = (label = 'cli'): Actor => ({ id: null, label, role: 'cli' })
 
 export interface AuditEntry {

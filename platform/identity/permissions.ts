@@ -65,7 +65,7 @@ export const PERMISSIONS = {
   'invoice.credit': ['operator'],
   'invoice.mark_paid': ['operator', 'cli'],
   'lago.sync': ['operator', 'cli', 'system'],
-  // Identity (issue 9, ADR 0020): sign-in locks, a lost second factor
+  // Identity (ADR 0020): sign-in locks, a lost second factor
   'sign_in_lock.lift': ['bureau', 'operator', 'cli'],
   'two_factor.reset': ['bureau', 'operator', 'cli'],
 } as const satisfies Record<string, readonly ActorRole[]>

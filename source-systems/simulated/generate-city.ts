@@ -567,16 +567,6 @@ export interface CityData {
 
 export type CityTable = keyof CityData
 
-export const CITY_TABLES: readonly CityTable[] = [
-  'enterprises',
-  'taxCreditRatings',
-  'roadSegments',
-  'trafficFlows',
-  'hospitalVisits',
-  'medicalInsurance',
-  'socialSecurity',
-]
-
 export function resolveScale(scale: ScaleName | ScaleSpec): ScaleSpec {
   return typeof scale === 'string' ? SCALES[scale] : scale
 }
