@@ -21,13 +21,17 @@ export function invalidForm(error: ZodError, opts: { target?: string | null } = 
 
 /**
  * A domain operation that refused: the status of its kind (one mapping, platform/result.ts), its field errors when it
- * names fields, else its code as the form's error.
+ * names fields, else its code as the form's error. `shownFields`: the fields this form has an input for, when the
+ * operation may name others (a product's datasets on a page that only reviews it); a failure naming none of them
+ * reads as the form's error, so it is never lost.
  */
 export function failedForm(
   error: DomainError,
-  opts: { target?: string | null; vars?: Record<string, string> } = {},
+  opts: { target?: string | null; vars?: Record<string, string>; shownFields?: readonly string[] } = {},
 ): Response {
-  const fields = error.fields ?? {}
+  const named = error.fields ?? {}
+  const shown = opts.shownFields
+  const fields = shown ? Object.fromEntries(Object.entries(named).filter(([name]) => shown.includes(name))) : named
   const reply: FormReply = {
     target: opts.target ?? null,
     fields,
