@@ -5,12 +5,11 @@ import { z } from 'zod'
 import { listAuthorizations, terminateAuthorization } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { AuthorizationTable } from '#app/components/catalog/authorization-table.tsx'
-import { Field, FormError, type CatalogActionData } from '#app/components/catalog/catalog-ui.tsx'
+import { Field, FormError, replyFor } from '#app/forms/field.tsx'
+import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
 import { useT } from '#app/i18n/use-t.ts'
-import { requireStepUp, requireUser } from '#app/session.server.ts'
-import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { requireActor, requireStepUp, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -25,35 +24,25 @@ const schema = z.object({
 })
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['bureau'])
+  const { user, actor } = await requireActor(request, context, ['bureau'])
   const form = Object.fromEntries(await readForm(request, context))
   const target = typeof form.code === 'string' ? form.code : null
   const parsed = schema.safeParse(form)
-  if (!parsed.success) {
-    const fields = formFieldErrors(parsed.error)
-    return Response.json({ target, fields, formError: null } satisfies CatalogActionData, { status: 400 })
-  }
+  if (!parsed.success) return invalidForm(parsed.error, { target })
   requireStepUp(request, user)
   const result = await terminateAuthorization(context.platform.db, {
-    actor: userActor(user),
+    actor,
     requestId: context.platform.requestId,
     code: parsed.data.code,
     reason: parsed.data.reason,
   })
-  if (!result.ok) {
-    if (result.error.code === 'authorization_not_found') throw new Response('Not found', { status: 404 })
-    const fields = result.error.fields ?? {}
-    return Response.json(
-      { target, fields, formError: Object.keys(fields).length > 0 ? null : result.error.code } satisfies CatalogActionData,
-      { status: 400 },
-    )
-  }
+  if (!result.ok) return failedForm(result.error, { target })
   return redirect(`/bureau/authorizations?terminated=${encodeURIComponent(result.value.code)}&rows=${result.value.rowsDeleted}`)
 }
 
 export default function BureauAuthorizations() {
   const { authorizations, now } = useLoaderData<typeof loader>()
-  const data = useActionData<CatalogActionData>()
+  const data = useActionData<FormReply>()
   const [params] = useSearchParams()
   const t = useT()
   const busy = useNavigation().state !== 'idle'
@@ -73,15 +62,15 @@ export default function BureauAuthorizations() {
         showSourceUnit
         actions={(a) => {
           if (a.state !== 'active') return null
-          const failure = data?.target === a.code ? data : null
+          const failure = replyFor(data, a.code)
           return (
             <details open={Boolean(failure)}>
               <summary data-testid="terminate-open">{t('catalog.auth.terminate')}</summary>
-              <FormError code={failure?.formError} />
+              <FormError code={failure?.formError} area="catalog" />
               <Form method="post" className="stack" noValidate>
                 <input type="hidden" name="code" value={a.code} />
-                <Field label={t('catalog.auth.reason')} error={failure?.fields.reason}>
-                  <textarea name="reason" rows={2} maxLength={1000} aria-invalid={failure?.fields.reason ? true : undefined} />
+                <Field label={t('catalog.auth.reason')} error={failure?.fields.reason} area="catalog">
+                  <textarea name="reason" rows={2} maxLength={1000} />
                 </Field>
                 <button type="submit" className="primary" disabled={busy} data-testid="terminate">
                   {t('catalog.auth.terminateSubmit')}

@@ -4,12 +4,12 @@ import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import { listDemandItems, reviewDemandItem } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
-import { DemandItemSummary, Field, FormError, type CatalogActionData } from '#app/components/catalog/catalog-ui.tsx'
+import { DemandItemSummary } from '#app/components/catalog/catalog-ui.tsx'
+import { Field, FormError, replyFor } from '#app/forms/field.tsx'
+import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
 import { useT } from '#app/i18n/use-t.ts'
-import { requireUser } from '#app/session.server.ts'
-import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { requireActor, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -36,35 +36,25 @@ const schema = z
   })
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['bureau'])
+  const { actor } = await requireActor(request, context, ['bureau'])
   const form = Object.fromEntries(await readForm(request, context))
   const target = typeof form.itemId === 'string' ? form.itemId : null
   const parsed = schema.safeParse(form)
-  if (!parsed.success) {
-    const fields = formFieldErrors(parsed.error)
-    return Response.json({ target, fields, formError: null } satisfies CatalogActionData, { status: 400 })
-  }
+  if (!parsed.success) return invalidForm(parsed.error, { target })
   const result = await reviewDemandItem(context.platform.db, {
-    actor: userActor(user),
+    actor,
     requestId: context.platform.requestId,
     itemId: parsed.data.itemId,
     decision: parsed.data.decision,
     comment: parsed.data.comment,
   })
-  if (!result.ok) {
-    if (result.error.code === 'demand_item_not_found') throw new Response('Not found', { status: 404 })
-    const fields = result.error.fields ?? {}
-    return Response.json(
-      { target, fields, formError: Object.keys(fields).length > 0 ? null : result.error.code } satisfies CatalogActionData,
-      { status: 400 },
-    )
-  }
+  if (!result.ok) return failedForm(result.error, { target })
   return redirect(`/bureau/demands?done=${result.value.state}`)
 }
 
 export default function BureauDemands() {
   const { pending, decided } = useLoaderData<typeof loader>()
-  const data = useActionData<CatalogActionData>()
+  const data = useActionData<FormReply>()
   const [params] = useSearchParams()
   const t = useT()
   const busy = useNavigation().state !== 'idle'
@@ -82,18 +72,23 @@ export default function BureauDemands() {
       <div data-testid="bureau-queue">
         {pending.length === 0 && <p className="muted">{t('catalog.queue.empty')}</p>}
         {pending.map((item) => {
-          const failure = data?.target === item.id ? data : null
+          const failure = replyFor(data, item.id)
           return (
             <div className="panel" key={item.id} data-testid="demand-item" data-item-id={item.id}>
               <p className="muted">
                 <code>{item.listCode}</code> {item.listTitle}
               </p>
               <DemandItemSummary item={item} showList={false} />
-              <FormError code={failure?.formError} />
+              <FormError code={failure?.formError} area="catalog" />
               <Form method="post" className="stack" noValidate>
                 <input type="hidden" name="itemId" value={item.id} />
-                <Field label={t('catalog.review.comment')} error={failure?.fields.comment} hint={t('catalog.review.commentHint')}>
-                  <textarea name="comment" rows={2} maxLength={1000} aria-invalid={failure?.fields.comment ? true : undefined} />
+                <Field
+                  label={t('catalog.review.comment')}
+                  error={failure?.fields.comment}
+                  hint={t('catalog.review.commentHint')}
+                  area="catalog"
+                >
+                  <textarea name="comment" rows={2} maxLength={1000} />
                 </Field>
                 <div>
                   <button type="submit" name="decision" value="approve" className="primary" disabled={busy} data-testid="approve">

@@ -4,20 +4,13 @@ import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import { listProducts, retireProduct, reviewProduct } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
-import {
-  Field,
-  FormError,
-  StateBadge,
-  useFormatDay,
-  useOptionLabel,
-  type CatalogActionData,
-} from '#app/components/catalog/catalog-ui.tsx'
+import { StateBadge, useFormatDay, useOptionLabel } from '#app/components/catalog/catalog-ui.tsx'
+import { Field, FormError, replyFor } from '#app/forms/field.tsx'
+import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import type { MessageKey } from '#app/i18n/messages.ts'
-import { requireUser } from '#app/session.server.ts'
-import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { requireActor, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -45,36 +38,26 @@ const reviewSchema = z
 const retireSchema = z.object({ intent: z.literal('retire'), code: z.string().min(1) })
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['bureau'])
+  const { actor } = await requireActor(request, context, ['bureau'])
   const form = Object.fromEntries(await readForm(request, context))
   const target = typeof form.code === 'string' ? form.code : null
   const parsed = form.intent === 'review' ? reviewSchema.safeParse(form) : retireSchema.safeParse(form)
-  if (!parsed.success) {
-    const fields = formFieldErrors(parsed.error)
-    return Response.json({ target, fields, formError: null } satisfies CatalogActionData, { status: 400 })
-  }
+  if (!parsed.success) return invalidForm(parsed.error, { target })
   const { db, requestId } = context.platform
-  const actor = userActor(user)
   const v = parsed.data
   const result =
     v.intent === 'review'
       ? await reviewProduct(db, { actor, requestId, code: v.code, decision: v.decision, comment: v.comment })
       : await retireProduct(db, { actor, requestId, code: v.code })
-  if (!result.ok) {
-    if (result.error.code === 'product_not_found') throw new Response('Not found', { status: 404 })
-    const fields = result.error.code === 'comment_required' ? (result.error.fields ?? {}) : {}
-    return Response.json(
-      { target, fields, formError: Object.keys(fields).length > 0 ? null : result.error.code } satisfies CatalogActionData,
-      { status: 400 },
-    )
-  }
+  // The review form shows only the comment: a failure naming the product's datasets reads as the form's error.
+  if (!result.ok) return failedForm(result.error, { target, shownFields: ['comment'] })
   const done = v.intent === 'retire' ? 'retired' : v.decision === 'approve' ? 'published' : 'returned'
   return redirect(`/bureau/products?done=${done}&code=${encodeURIComponent(v.code)}`)
 }
 
 export default function BureauProducts() {
   const { underReview, published } = useLoaderData<typeof loader>()
-  const data = useActionData<CatalogActionData>()
+  const data = useActionData<FormReply>()
   const [params] = useSearchParams()
   const t = useT()
   const lang = useLang()
@@ -95,7 +78,7 @@ export default function BureauProducts() {
       <div data-testid="bureau-product-queue">
         {underReview.length === 0 && <p className="muted">{t('catalog.queue.empty')}</p>}
         {underReview.map((p) => {
-          const failure = data?.target === p.code ? data : null
+          const failure = replyFor(data, p.code)
           return (
             <div className="panel" key={p.code} data-testid={`review-${p.code}`}>
               <h3 style={{ marginTop: 0 }}>
@@ -108,11 +91,16 @@ export default function BureauProducts() {
                 {t('catalog.products.datasets')}: <code>{p.datasetCodes.replaceAll(',', ', ')}</code>
               </p>
               <p className="muted">{t(`catalog.levelRule.${p.level}` as MessageKey)}</p>
-              <FormError code={failure?.formError} />
+              <FormError code={failure?.formError} area="catalog" />
               <Form method="post" className="stack" noValidate>
                 <input type="hidden" name="intent" value="review" />
                 <input type="hidden" name="code" value={p.code} />
-                <Field label={t('catalog.review.comment')} error={failure?.fields.comment} hint={t('catalog.review.commentHint')}>
+                <Field
+                  label={t('catalog.review.comment')}
+                  error={failure?.fields.comment}
+                  hint={t('catalog.review.commentHint')}
+                  area="catalog"
+                >
                   <textarea name="comment" rows={2} maxLength={1000} />
                 </Field>
                 <div>
@@ -155,7 +143,7 @@ export default function BureauProducts() {
               <td>{day(p.publishedAt)}</td>
               <td>
                 <StateBadge state={p.state} />
-                <FormError code={data?.target === p.code ? data.formError : null} />
+                <FormError code={replyFor(data, p.code)?.formError} area="catalog" />
               </td>
               <td>
                 <Form method="post" onSubmit={(e) => !confirm(t('catalog.products.retireConfirm')) && e.preventDefault()}>

@@ -4,13 +4,12 @@ import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import { decideSubscription, listSubscriptions } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
-import { messages, type MessageKey } from '#app/i18n/messages.ts'
+import { Field, FormError, replyFor } from '#app/forms/field.tsx'
+import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
-import { requireUser } from '#app/session.server.ts'
-import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { requireActor, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -31,57 +30,32 @@ const schema = z
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['comment'], message: 'required' })
   })
 
-interface ActionData {
-  target: string | null
-  fields: Record<string, string>
-  formError: string | null
-}
-
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['bureau'])
+  const { actor } = await requireActor(request, context, ['bureau'])
   const form = Object.fromEntries(await readForm(request, context))
   const target = typeof form.subscriptionId === 'string' ? form.subscriptionId : null
   const parsed = schema.safeParse(form)
-  if (!parsed.success) {
-    const fields = formFieldErrors(parsed.error)
-    return Response.json({ target, fields, formError: null } satisfies ActionData, { status: 400 })
-  }
+  if (!parsed.success) return invalidForm(parsed.error, { target })
   const result = await decideSubscription(context.platform.db, {
     subscriptionId: parsed.data.subscriptionId,
     decision: parsed.data.decision,
     comment: parsed.data.comment,
-    actor: userActor(user),
+    actor,
     requestId: context.platform.requestId,
   })
-  if (!result.ok) {
-    if (result.error.code === 'subscription_not_found') throw new Response('Not found', { status: 404 })
-    return Response.json(
-      {
-        target,
-        fields: result.error.fields ?? {},
-        formError: result.error.fields ? null : result.error.code,
-      } satisfies ActionData,
-      {
-        status: 400,
-      },
-    )
-  }
+  if (!result.ok) return failedForm(result.error, { target })
   return redirect(`/bureau/subscriptions?decided=${parsed.data.decision}`)
 }
 
 export default function BureauSubscriptions() {
   const { subscriptions } = useLoaderData<typeof loader>()
-  const data = useActionData<ActionData>()
+  const data = useActionData<FormReply>()
   const [params] = useSearchParams()
   const t = useT()
   const lang = useLang()
   const busy = useNavigation().state !== 'idle'
   const pending = subscriptions.filter((s) => s.state === 'pending')
   const decided = subscriptions.filter((s) => s.state !== 'pending')
-  const errorText = (code: string) => {
-    const key = `gateway.error.${code}`
-    return key in messages.zh ? t(key as MessageKey, { detail: '' }) : t('gateway.error.generic', { detail: code })
-  }
   const decidedFlag = params.get('decided')
   return (
     <>
@@ -95,7 +69,7 @@ export default function BureauSubscriptions() {
       <h2>{t('gateway.review.pending')}</h2>
       {pending.length === 0 && <p className="muted">{t('gateway.review.none')}</p>}
       {pending.map((s) => {
-        const failure = data?.target === s.id ? data : null
+        const failure = replyFor(data, s.id)
         return (
           <div className="panel" key={s.id} data-testid={`pending-${s.id}`}>
             <p>
@@ -103,22 +77,17 @@ export default function BureauSubscriptions() {
               · {t('purpose.public_interest')} · {formatTime(s.createdAt, lang)}
             </p>
             <p data-testid="statement">{s.purposeStatement}</p>
-            {failure?.formError && (
-              <p className="form-error" role="alert">
-                {errorText(failure.formError)}
-              </p>
-            )}
+            <FormError code={failure?.formError} area="gateway" />
             <Form method="post" className="stack" noValidate>
               <input type="hidden" name="subscriptionId" value={s.id} />
-              <label>
-                {t('gateway.review.comment')}
-                <textarea name="comment" rows={2} maxLength={500} aria-invalid={failure?.fields.comment ? true : undefined} />
-                {failure?.fields.comment && (
-                  <span className="field-error" data-testid="comment-error">
-                    {errorText(failure.fields.comment)}
-                  </span>
-                )}
-              </label>
+              <Field
+                label={t('gateway.review.comment')}
+                error={failure?.fields.comment}
+                area="gateway"
+                errorTestId="comment-error"
+              >
+                <textarea name="comment" rows={2} maxLength={500} />
+              </Field>
               <div className="actions">
                 <button type="submit" name="decision" value="approve" className="primary" disabled={busy}>
                   {t('gateway.review.approve')}

@@ -4,13 +4,12 @@ import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import { listSuspensions, resumePartner, resumeProduct, suspendPartner, suspendProduct } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
-import { messages, type MessageKey } from '#app/i18n/messages.ts'
+import { FieldError, FormError, replyFor } from '#app/forms/field.tsx'
+import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
-import { requireStepUp, requireUser } from '#app/session.server.ts'
-import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { requireActor, requireStepUp, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -30,26 +29,16 @@ const schema = z
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['reason'], message: 'required' })
   })
 
-interface ActionData {
-  target: string | null
-  fields: Record<string, string>
-  formError: string | null
-}
-
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['bureau'])
+  const { user, actor } = await requireActor(request, context, ['bureau'])
   const form = Object.fromEntries(await readForm(request, context))
   const target =
     typeof form.intent === 'string' && typeof form.code === 'string'
       ? `${form.intent.replace(/^(suspend|resume)/, '')}:${form.code}`
       : null
   const parsed = schema.safeParse(form)
-  if (!parsed.success) {
-    const fields = formFieldErrors(parsed.error)
-    return Response.json({ target, fields, formError: null } satisfies ActionData, { status: 400 })
-  }
+  if (!parsed.success) return invalidForm(parsed.error, { target })
   const { db, requestId } = context.platform
-  const actor = userActor(user)
   const { intent, code, reason } = parsed.data
   if (intent.startsWith('suspend')) requireStepUp(request, user)
   const result =
@@ -60,33 +49,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
         : intent === 'suspendPartner'
           ? await suspendPartner(db, { partnerCode: code, reason: reason ?? '', actor, requestId })
           : await resumePartner(db, { partnerCode: code, reason, actor, requestId })
-  if (!result.ok) {
-    if (result.error.kind === 'not_found') throw new Response('Not found', { status: 404 })
-    return Response.json(
-      {
-        target,
-        fields: result.error.fields ?? {},
-        formError: result.error.fields ? null : result.error.code,
-      } satisfies ActionData,
-      {
-        status: 400,
-      },
-    )
-  }
+  if (!result.ok) return failedForm(result.error, { target })
   return redirect(`/bureau/suspensions?done=${encodeURIComponent(`${intent}:${code}`)}`)
 }
 
 export default function BureauSuspensions() {
   const { products, partners } = useLoaderData<typeof loader>()
-  const data = useActionData<ActionData>()
+  const data = useActionData<FormReply>()
   const [params] = useSearchParams()
   const t = useT()
   const lang = useLang()
   const busy = useNavigation().state !== 'idle'
-  const errorText = (code: string) => {
-    const key = `gateway.error.${code}`
-    return key in messages.zh ? t(key as MessageKey, { detail: '' }) : t('gateway.error.generic', { detail: code })
-  }
   const current = [
     ...products
       .filter((p) => p.suspendedAt !== null)
@@ -104,7 +77,9 @@ export default function BureauSuspensions() {
 
   /** A row's suspend/resume form (called, not mounted as a component, so typing survives re-renders). */
   function suspendForm(kind: 'Product' | 'Partner', code: string, suspended: boolean) {
-    const failure = data?.target === `${kind}:${code}` ? data : null
+    const failure = replyFor(data, `${kind}:${code}`)
+    // An inline form with no visible label (the input's aria-label names it): the error is tied to it by this id.
+    const reasonErrorId = `reason-error-${kind}-${code}`
     return (
       <Form
         key={`${kind}:${code}:${suspended}`}
@@ -121,20 +96,13 @@ export default function BureauSuspensions() {
           aria-label={t('gateway.susp.reason')}
           maxLength={500}
           aria-invalid={failure?.fields.reason ? true : undefined}
+          aria-describedby={failure?.fields.reason ? reasonErrorId : undefined}
         />
         <button type="submit" className={suspended ? '' : 'primary'} disabled={busy}>
           {t(suspended ? 'gateway.susp.resume' : 'gateway.susp.suspend')}
         </button>
-        {failure?.fields.reason && (
-          <span className="field-error" data-testid="reason-error">
-            {errorText(failure.fields.reason)}
-          </span>
-        )}
-        {failure?.formError && (
-          <span className="field-error" role="alert">
-            {errorText(failure.formError)}
-          </span>
-        )}
+        <FieldError code={failure?.fields.reason} id={reasonErrorId} area="gateway" testId="reason-error" />
+        <FormError code={failure?.formError} area="gateway" />
       </Form>
     )
   }

@@ -6,19 +6,13 @@ import { useRef, useState, type FormEvent } from 'react'
 import { z } from 'zod'
 import { findDataset, loadDatasetTable, pullDatasetInterface, type LoadOutcome } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
-import {
-  FormError,
-  StateBadge,
-  useCatalogError,
-  useFormatDay,
-  useOptionLabel,
-  type CatalogActionData,
-} from '#app/components/catalog/catalog-ui.tsx'
+import { StateBadge, useFormatDay, useOptionLabel } from '#app/components/catalog/catalog-ui.tsx'
+import { FormError } from '#app/forms/field.tsx'
+import { failedForm, formError, type FormReply } from '#app/forms/action-reply.server.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatTime } from '#app/lib/format.ts'
-import { requireUser } from '#app/session.server.ts'
+import { requireActor, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -33,23 +27,20 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 const intentSchema = z.object({ intent: z.enum(['load_table', 'pull']) })
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['operator'])
+  const { actor } = await requireActor(request, context, ['operator'])
   const parsed = intentSchema.safeParse(Object.fromEntries(await readForm(request, context)))
-  if (!parsed.success)
-    return Response.json({ fields: { intent: 'required' }, formError: 'invalid' } satisfies CatalogActionData, { status: 400 })
+  // The intent is the only field, and a hidden one: a bad one is the form's error.
+  if (!parsed.success) return formError('invalid')
   const code = params.code ?? ''
   const opts = {
-    actor: userActor(user),
+    actor,
     requestId: context.platform.requestId,
     datasetCode: code,
     trigger: 'manual' as const,
   }
   const { db } = context.platform
   const result = parsed.data.intent === 'pull' ? await pullDatasetInterface(db, opts) : await loadDatasetTable(db, opts)
-  if (!result.ok) {
-    if (result.error.code === 'dataset_not_found') throw new Response('Not found', { status: 404 })
-    return Response.json({ fields: {}, formError: result.error.code } satisfies CatalogActionData, { status: 409 })
-  }
+  if (!result.ok) return failedForm(result.error)
   return redirect(`/operator/datasets/${encodeURIComponent(code)}?load=${result.value.state}`)
 }
 
@@ -64,7 +55,6 @@ type UploadState =
 function UploadForm({ code }: { code: string }) {
   const t = useT()
   const lang = useLang()
-  const errorText = useCatalogError()
   const revalidator = useRevalidator()
   const csrfToken = useCsrfToken()
   const input = useRef<HTMLInputElement>(null)
@@ -119,11 +109,7 @@ function UploadForm({ code }: { code: string }) {
           <progress /> {t('catalog.upload.processing')}
         </p>
       )}
-      {state.phase === 'error' && (
-        <p className="form-error" role="alert" data-testid="upload-error">
-          {errorText(state.code)}
-        </p>
-      )}
+      {state.phase === 'error' && <FormError code={state.code} area="catalog" testId="upload-error" />}
       {state.phase === 'done' && <LoadResult outcome={state.outcome} />}
     </form>
   )
@@ -161,7 +147,7 @@ function LoadResult({ outcome }: { outcome: LoadOutcome }) {
 
 export default function OperatorDataset() {
   const { dataset: d, now } = useLoaderData<typeof loader>()
-  const data = useActionData<CatalogActionData>()
+  const data = useActionData<FormReply>()
   const [params] = useSearchParams()
   const t = useT()
   const lang = useLang()
@@ -246,7 +232,7 @@ export default function OperatorDataset() {
       <h2>{t('catalog.datasets.intake')}</h2>
       <div className="panel">
         {inForce.length === 0 && <p className="notice">{t('catalog.datasets.intakeNeedsAuthorization')}</p>}
-        <FormError code={data?.formError} />
+        <FormError code={data?.formError} area="catalog" />
         {(modes.has('file') || (inForce.length === 0 && d.deliveryMode === 'file')) && <UploadForm code={d.code} />}
         {modes.has('table') && (
           <Form method="post">

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
 import { loadDatasetFile } from '#app/domain.server.ts'
-import { requireUser } from '#app/session.server.ts'
+import { requireActor } from '#app/session.server.ts'
 import { CSRF_HEADER, requireCsrfToken } from '#app/lib/csrf.server.ts'
 import { hasUrlControlCharacter } from '#platform/text/control-characters.ts'
-import { userActor } from '#platform/identity/permissions.ts'
+import { HTTP_STATUS_OF_KIND } from '#platform/result.ts'
 
 /** Uploads bigger than this are refused: at once when Content-Length says so, else as soon as the bytes pass it (413). */
 const MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -27,14 +27,14 @@ const answer = (status: number, body: Record<string, unknown>) => Response.json(
  * recorded as a failed load, not logged as an error.
  */
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['operator'])
+  const { actor } = await requireActor(request, context, ['operator'])
   if (request.method !== 'POST') return answer(405, { error: 'method_not_allowed' })
   // No form here: the page sends the CSRF token in a header (ADR 0017); 403 before a byte of the file is read.
   await requireCsrfToken(request, context, request.headers.get(CSRF_HEADER))
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
   if (!FILE_TYPES.has(type)) return answer(415, { error: 'unsupported_content_type' })
   const result = await loadDatasetFile(context.platform.db, {
-    actor: userActor(user),
+    actor,
     requestId: context.platform.requestId,
     datasetCode: params.code ?? '',
     fileName: fileNameOf(request.headers.get('x-file-name')),
@@ -44,7 +44,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     signal: request.signal,
     trigger: 'manual',
   })
-  if (!result.ok) return answer(result.error.kind === 'not_found' ? 404 : 409, { error: result.error.code })
+  // The page reads `error` as a code (the form kit's translator); the status is its kind's, as everywhere.
+  if (!result.ok) return answer(HTTP_STATUS_OF_KIND[result.error.kind], { error: result.error.code })
   const outcome = result.value
   switch (outcome.reason) {
     case 'too_large':

@@ -16,12 +16,12 @@ import {
   UPDATE_FREQUENCIES,
 } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
-import { Field, FormError, useFormatDay, useOptionLabel, type CatalogActionData } from '#app/components/catalog/catalog-ui.tsx'
+import { useFormatDay, useOptionLabel } from '#app/components/catalog/catalog-ui.tsx'
+import { Field, FieldError, FormError } from '#app/forms/field.tsx'
+import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
-import { requireUser } from '#app/session.server.ts'
-import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { requireActor, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -84,16 +84,13 @@ function readFields(form: FormData) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['operator'])
+  const { actor } = await requireActor(request, context, ['operator'])
   const form = await readForm(request, context)
   const parsed = formSchema.safeParse(Object.fromEntries(form))
-  if (!parsed.success) {
-    const fields = formFieldErrors(parsed.error)
-    return Response.json({ fields, formError: 'invalid_dataset' } satisfies CatalogActionData, { status: 400 })
-  }
+  if (!parsed.success) return invalidForm(parsed.error)
   const v = parsed.data
   const result = await registerDataset(context.platform.db, {
-    actor: userActor(user),
+    actor,
     requestId: context.platform.requestId,
     input: {
       sourceUnitId: v.sourceUnitId,
@@ -110,13 +107,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       fields: readFields(form),
     },
   })
-  if (!result.ok) {
-    const fields = result.error.fields ?? {}
-    return Response.json(
-      { fields, formError: Object.keys(fields).length > 0 ? 'invalid_dataset' : result.error.code } satisfies CatalogActionData,
-      { status: 400 },
-    )
-  }
+  if (!result.ok) return failedForm(result.error)
   return redirect(`/operator/datasets/${result.value.code}?registered=1`)
 }
 
@@ -126,7 +117,7 @@ interface FieldRow {
 
 export default function OperatorDatasets() {
   const { datasets, sourceUnits, options } = useLoaderData<typeof loader>()
-  const data = useActionData<CatalogActionData>()
+  const data = useActionData<FormReply>()
   const t = useT()
   const lang = useLang()
   const label = useOptionLabel()
@@ -135,6 +126,8 @@ export default function OperatorDatasets() {
   const [rows, setRows] = useState<FieldRow[]>([{ key: 0 }])
   const [mode, setMode] = useState('file')
   const err = (name: string) => data?.fields[name]
+  // A long form: when fields are marked, say so above the button too (some, like a field row's type, have no text).
+  const formCode = data?.formError ?? (data && Object.keys(data.fields).length > 0 ? 'invalid_dataset' : null)
   return (
     <>
       <h1>{t('catalog.datasets.title')}</h1>
@@ -179,9 +172,9 @@ export default function OperatorDatasets() {
       <h2>{t('catalog.datasets.register')}</h2>
       <div className="panel">
         <p className="muted">{t('catalog.datasets.registerHint')}</p>
-        <FormError code={data?.formError} />
+        <FormError code={formCode} area="catalog" />
         <Form method="post" className="stack catalog-wide" noValidate data-testid="register-dataset">
-          <Field label={t('role.source_unit')} error={err('sourceUnitId')}>
+          <Field label={t('role.source_unit')} error={err('sourceUnitId')} area="catalog">
             <select name="sourceUnitId" defaultValue="">
               <option value="">{t('catalog.choose')}</option>
               {sourceUnits.map((u) => (
@@ -191,19 +184,19 @@ export default function OperatorDatasets() {
               ))}
             </select>
           </Field>
-          <Field label={t('catalog.datasets.code')} error={err('code')} hint={t('catalog.datasets.codeHint')}>
+          <Field label={t('catalog.datasets.code')} error={err('code')} area="catalog" hint={t('catalog.datasets.codeHint')}>
             <input name="code" placeholder="DS-XXXX-0001" />
           </Field>
-          <Field label={t('catalog.nameZh')} error={err('nameZh')}>
-            <input name="nameZh" aria-invalid={err('nameZh') ? true : undefined} />
+          <Field label={t('catalog.nameZh')} error={err('nameZh')} area="catalog">
+            <input name="nameZh" />
           </Field>
-          <Field label={t('catalog.nameEn')} error={err('nameEn')}>
-            <input name="nameEn" aria-invalid={err('nameEn') ? true : undefined} />
+          <Field label={t('catalog.nameEn')} error={err('nameEn')} area="catalog">
+            <input name="nameEn" />
           </Field>
-          <Field label={t('catalog.description')} error={err('description')}>
+          <Field label={t('catalog.description')} error={err('description')} area="catalog">
             <textarea name="description" rows={2} />
           </Field>
-          <Field label={t('col.domain')} error={err('domain')}>
+          <Field label={t('col.domain')} error={err('domain')} area="catalog">
             <select name="domain" defaultValue="credit">
               {options.domains.map((d) => (
                 <option key={d} value={d}>
@@ -212,7 +205,7 @@ export default function OperatorDatasets() {
               ))}
             </select>
           </Field>
-          <Field label={t('col.level')} error={err('level')}>
+          <Field label={t('col.level')} error={err('level')} area="catalog">
             <select name="level" defaultValue="L2" data-testid="level-select">
               {options.levels.map((l) => (
                 <option key={l} value={l}>
@@ -221,7 +214,7 @@ export default function OperatorDatasets() {
               ))}
             </select>
           </Field>
-          <Field label={t('col.delivery')} error={err('deliveryMode')}>
+          <Field label={t('col.delivery')} error={err('deliveryMode')} area="catalog">
             <select name="deliveryMode" value={mode} onChange={(e) => setMode(e.target.value)}>
               {options.deliveryModes.map((m) => (
                 <option key={m} value={m}>
@@ -230,7 +223,7 @@ export default function OperatorDatasets() {
               ))}
             </select>
           </Field>
-          <Field label={t('catalog.datasets.frequency')} error={err('updateFrequency')}>
+          <Field label={t('catalog.datasets.frequency')} error={err('updateFrequency')} area="catalog">
             <select name="updateFrequency" defaultValue="monthly">
               {options.frequencies.map((f) => (
                 <option key={f} value={f}>
@@ -241,26 +234,17 @@ export default function OperatorDatasets() {
           </Field>
           {mode === 'interface' && (
             <>
-              <Field label={t('catalog.datasets.interfaceUrl')} error={err('interfaceUrl')}>
-                <input
-                  name="interfaceUrl"
-                  type="url"
-                  placeholder="https://"
-                  aria-invalid={err('interfaceUrl') ? true : undefined}
-                />
+              <Field label={t('catalog.datasets.interfaceUrl')} error={err('interfaceUrl')} area="catalog">
+                <input name="interfaceUrl" type="url" placeholder="https://" />
               </Field>
-              <Field label={t('catalog.datasets.pullEvery')} error={err('pullEveryMinutes')}>
+              <Field label={t('catalog.datasets.pullEvery')} error={err('pullEveryMinutes')} area="catalog">
                 <input name="pullEveryMinutes" inputMode="numeric" defaultValue="0" />
               </Field>
             </>
           )}
           <fieldset className="catalog-fields-editor" data-testid="fields-editor">
             <legend>{t('catalog.datasets.fields')}</legend>
-            {err('fields') && (
-              <p className="field-error" role="alert">
-                {t('catalog.error.fields_required')}
-              </p>
-            )}
+            <FieldError code={err('fields')} area="catalog" />
             <table>
               <thead>
                 <tr>
@@ -276,8 +260,14 @@ export default function OperatorDatasets() {
                 {rows.map((row, i) => (
                   <tr key={row.key} data-testid="field-row">
                     <td>
-                      <input name={`fields.${i}.name`} aria-label={t('catalog.field.name')} placeholder="uscc" />
-                      {err(`fields.${i}.name`) && <FieldErrorText code={err(`fields.${i}.name`)!} />}
+                      <input
+                        name={`fields.${i}.name`}
+                        aria-label={t('catalog.field.name')}
+                        placeholder="uscc"
+                        aria-invalid={err(`fields.${i}.name`) ? true : undefined}
+                        aria-describedby={err(`fields.${i}.name`) ? `field-${i}-name-error` : undefined}
+                      />
+                      <FieldError code={err(`fields.${i}.name`)} id={`field-${i}-name-error`} area="catalog" />
                     </td>
                     <td>
                       <input name={`fields.${i}.labelZh`} aria-label={t('catalog.field.label')} />
@@ -329,14 +319,5 @@ export default function OperatorDatasets() {
         </Form>
       </div>
     </>
-  )
-}
-
-function FieldErrorText({ code }: { code: string }) {
-  const label = useOptionLabel()
-  return (
-    <span className="field-error" role="alert">
-      {label('error', code)}
-    </span>
   )
 }

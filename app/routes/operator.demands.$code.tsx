@@ -16,20 +16,12 @@ import {
   updateDemandItem,
 } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
-import {
-  DemandItemSummary,
-  Field,
-  FormError,
-  StateBadge,
-  useFormatDay,
-  useOptionLabel,
-  type CatalogActionData,
-} from '#app/components/catalog/catalog-ui.tsx'
+import { DemandItemSummary, StateBadge, useFormatDay, useOptionLabel } from '#app/components/catalog/catalog-ui.tsx'
+import { Field, FormError, replyFor } from '#app/forms/field.tsx'
+import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
-import { requireUser } from '#app/session.server.ts'
-import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { requireActor, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -66,6 +58,9 @@ const itemSchema = z.object({
     .max(MAX_TERM_MONTHS, 'term_range'),
 })
 
+/** The inputs of ItemFields: a failure naming any other (or none, as submitting an empty list) is the form's error. */
+const ITEM_FIELDS = Object.keys(itemSchema.shape)
+
 const actionSchema = z.discriminatedUnion('intent', [
   itemSchema.extend({ intent: z.literal('add_item') }),
   itemSchema.extend({ intent: z.literal('update_item'), itemId: z.string().min(1) }),
@@ -75,16 +70,12 @@ const actionSchema = z.discriminatedUnion('intent', [
 ])
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['operator'])
+  const { actor } = await requireActor(request, context, ['operator'])
   const form = Object.fromEntries(await readForm(request, context))
   const target = typeof form.itemId === 'string' ? form.itemId : String(form.intent ?? '')
   const parsed = actionSchema.safeParse(form)
-  if (!parsed.success) {
-    const fields = formFieldErrors(parsed.error)
-    return Response.json({ target, fields, formError: null } satisfies CatalogActionData, { status: 400 })
-  }
+  if (!parsed.success) return invalidForm(parsed.error, { target })
   const { db, requestId } = context.platform
-  const actor = userActor(user)
   const listCode = params.code ?? ''
   const v = parsed.data
   const itemInput = (i: z.infer<typeof itemSchema>) => ({
@@ -105,14 +96,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           : v.intent === 'resubmit_item'
             ? await resubmitDemandItem(db, { actor, requestId, itemId: v.itemId })
             : await submitDemandList(db, { actor, requestId, listCode })
-  if (!result.ok) {
-    if (result.error.code === 'demand_list_not_found') throw new Response('Not found', { status: 404 })
-    const fields = result.error.fields ?? {}
-    return Response.json(
-      { target, fields, formError: Object.keys(fields).length > 0 ? null : result.error.code } satisfies CatalogActionData,
-      { status: 400 },
-    )
-  }
+  if (!result.ok) return failedForm(result.error, { target, shownFields: ITEM_FIELDS })
   return redirect(`/operator/demands/${encodeURIComponent(listCode)}?done=${v.intent}`)
 }
 
@@ -128,22 +112,14 @@ interface ItemDefaults {
 }
 
 /** The fields of a demand item (Art. 14): the data, how it is retrieved, what for, for how long. */
-function ItemFields({
-  data,
-  defaults,
-  failure,
-}: {
-  data: LoaderData
-  defaults: ItemDefaults
-  failure: CatalogActionData | null
-}) {
+function ItemFields({ data, defaults, failure }: { data: LoaderData; defaults: ItemDefaults; failure: FormReply | null }) {
   const t = useT()
   const lang = useLang()
   const label = useOptionLabel()
   const err = (name: string) => failure?.fields[name]
   return (
     <>
-      <Field label={t('catalog.item.dataset')} error={err('datasetCode')} hint={t('catalog.item.datasetHint')}>
+      <Field label={t('catalog.item.dataset')} error={err('datasetCode')} area="catalog" hint={t('catalog.item.datasetHint')}>
         <select name="datasetCode" defaultValue={defaults.datasetCode ?? ''} data-testid="item-dataset">
           <option value="">{t('catalog.item.noDatasetOption')}</option>
           {data.datasets.map((d) => (
@@ -153,7 +129,7 @@ function ItemFields({
           ))}
         </select>
       </Field>
-      <Field label={t('catalog.item.sourceUnit')} error={err('sourceUnitCode')}>
+      <Field label={t('catalog.item.sourceUnit')} error={err('sourceUnitCode')} area="catalog">
         <select name="sourceUnitCode" defaultValue={defaults.sourceUnitCode ?? ''} data-testid="item-source-unit">
           <option value="">{t('catalog.choose')}</option>
           {data.sourceUnits.map((u) => (
@@ -163,15 +139,10 @@ function ItemFields({
           ))}
         </select>
       </Field>
-      <Field label={t('catalog.item.dataDescription')} error={err('dataDescription')}>
-        <textarea
-          name="dataDescription"
-          rows={2}
-          defaultValue={defaults.dataDescription}
-          aria-invalid={err('dataDescription') ? true : undefined}
-        />
+      <Field label={t('catalog.item.dataDescription')} error={err('dataDescription')} area="catalog">
+        <textarea name="dataDescription" rows={2} defaultValue={defaults.dataDescription} />
       </Field>
-      <Field label={t('catalog.item.retrievalMethod')} error={err('retrievalMethod')}>
+      <Field label={t('catalog.item.retrievalMethod')} error={err('retrievalMethod')} area="catalog">
         <select name="retrievalMethod" defaultValue={defaults.retrievalMethod ?? 'file'}>
           {data.deliveryModes.map((m) => (
             <option key={m} value={m}>
@@ -180,17 +151,13 @@ function ItemFields({
           ))}
         </select>
       </Field>
-      <Field label={t('catalog.item.usageScenario')} error={err('usageScenario')}>
-        <textarea
-          name="usageScenario"
-          rows={2}
-          defaultValue={defaults.usageScenario}
-          aria-invalid={err('usageScenario') ? true : undefined}
-        />
+      <Field label={t('catalog.item.usageScenario')} error={err('usageScenario')} area="catalog">
+        <textarea name="usageScenario" rows={2} defaultValue={defaults.usageScenario} />
       </Field>
       <Field
         label={t('catalog.item.requestedTerm')}
         error={err('requestedTermMonths')}
+        area="catalog"
         hint={t('catalog.item.termHint', { n: data.maxTerm })}
       >
         <input
@@ -207,12 +174,12 @@ function ItemFields({
 
 export default function OperatorDemandList() {
   const data = useLoaderData<typeof loader>()
-  const action = useActionData<CatalogActionData>()
+  const action = useActionData<FormReply>()
   const t = useT()
   const day = useFormatDay()
   const busy = useNavigation().state !== 'idle'
   const { list, items } = data
-  const failureFor = (target: string) => (action?.target === target ? action : null)
+  const failureFor = (target: string) => replyFor(action, target)
   const isDraft = list.state === 'draft'
   return (
     <>
@@ -235,7 +202,7 @@ export default function OperatorDemandList() {
         return (
           <div className="panel" key={item.id} data-testid="demand-item" data-item-id={item.id}>
             <DemandItemSummary item={item} showList={false} />
-            <FormError code={failure?.formError} />
+            <FormError code={failure?.formError} area="catalog" />
             {editable && (
               <details open={Boolean(failure && Object.keys(failure.fields).length > 0)}>
                 <summary>{t('catalog.demands.editItem')}</summary>
@@ -279,7 +246,7 @@ export default function OperatorDemandList() {
         <>
           <h2>{t('catalog.demands.addItem')}</h2>
           <div className="panel">
-            <FormError code={failureFor('add_item')?.formError} />
+            <FormError code={failureFor('add_item')?.formError} area="catalog" />
             <Form method="post" className="stack catalog-wide" noValidate data-testid="add-item">
               <input type="hidden" name="intent" value="add_item" />
               <ItemFields data={data} defaults={{}} failure={failureFor('add_item')} />
@@ -290,11 +257,7 @@ export default function OperatorDemandList() {
           </div>
           <div className="panel">
             <p className="muted">{t('catalog.demands.submitHint')}</p>
-            <FormError
-              code={
-                failureFor('submit_list')?.formError ?? (failureFor('submit_list')?.fields.items ? 'demand_list_empty' : null)
-              }
-            />
+            <FormError code={failureFor('submit_list')?.formError} area="catalog" />
             <Form method="post">
               <input type="hidden" name="intent" value="submit_list" />
               <button type="submit" className="primary" disabled={busy} data-testid="submit-list">

@@ -4,18 +4,12 @@ import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import { createDemandList, listDemandItems, listDemandLists } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
-import {
-  DemandItemSummary,
-  Field,
-  FormError,
-  StateBadge,
-  useFormatDay,
-  type CatalogActionData,
-} from '#app/components/catalog/catalog-ui.tsx'
+import { DemandItemSummary, StateBadge, useFormatDay } from '#app/components/catalog/catalog-ui.tsx'
+import { Field, FormError } from '#app/forms/field.tsx'
+import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
 import { useT } from '#app/i18n/use-t.ts'
-import { requireUser } from '#app/session.server.ts'
+import { requireActor, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -30,33 +24,21 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const schema = z.object({ title: z.string().trim().min(1, 'required').max(200, 'too_long') })
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['operator'])
+  const { actor } = await requireActor(request, context, ['operator'])
   const parsed = schema.safeParse(Object.fromEntries(await readForm(request, context)))
-  if (!parsed.success) {
-    return Response.json(
-      { fields: { title: parsed.error.issues[0]?.message ?? 'invalid' }, formError: null } satisfies CatalogActionData,
-      { status: 400 },
-    )
-  }
+  if (!parsed.success) return invalidForm(parsed.error)
   const result = await createDemandList(context.platform.db, {
-    actor: userActor(user),
+    actor,
     requestId: context.platform.requestId,
     title: parsed.data.title,
   })
-  if (!result.ok)
-    return Response.json(
-      {
-        fields: result.error.fields ?? {},
-        formError: result.error.fields ? null : result.error.code,
-      } satisfies CatalogActionData,
-      { status: 400 },
-    )
+  if (!result.ok) return failedForm(result.error)
   return redirect(`/operator/demands/${result.value.code}`)
 }
 
 export default function OperatorDemands() {
   const { lists, returned } = useLoaderData<typeof loader>()
-  const data = useActionData<CatalogActionData>()
+  const data = useActionData<FormReply>()
   const t = useT()
   const day = useFormatDay()
   const busy = useNavigation().state !== 'idle'
@@ -117,10 +99,10 @@ export default function OperatorDemands() {
 
       <h2>{t('catalog.demands.newList')}</h2>
       <div className="panel">
-        <FormError code={data?.formError} />
+        <FormError code={data?.formError} area="catalog" />
         <Form method="post" className="stack" noValidate data-testid="new-list">
-          <Field label={t('catalog.demands.listTitle')} error={data?.fields.title}>
-            <input name="title" maxLength={200} aria-invalid={data?.fields.title ? true : undefined} />
+          <Field label={t('catalog.demands.listTitle')} error={data?.fields.title} area="catalog">
+            <input name="title" maxLength={200} />
           </Field>
           <button type="submit" className="primary" disabled={busy}>
             {t('catalog.demands.create')}

@@ -12,13 +12,13 @@ import {
   submitProduct,
 } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
-import { Field, FormError, StateBadge, useOptionLabel, type CatalogActionData } from '#app/components/catalog/catalog-ui.tsx'
+import { StateBadge, useOptionLabel } from '#app/components/catalog/catalog-ui.tsx'
+import { Field, FieldError, FormError, replyFor } from '#app/forms/field.tsx'
+import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import type { MessageKey } from '#app/i18n/messages.ts'
-import { requireUser } from '#app/session.server.ts'
-import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { requireActor, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -44,6 +44,9 @@ const createSchema = z.object({
   exampleResponse: z.string().trim().max(10_000, 'too_long'),
 })
 
+/** The create form's inputs; a product row's buttons have none, so their failures read as the row's error. */
+const CREATE_FIELDS = Object.keys(createSchema.shape)
+
 const actionSchema = z.discriminatedUnion('intent', [
   createSchema,
   z.object({ intent: z.literal('submit'), code: z.string().min(1) }),
@@ -51,7 +54,7 @@ const actionSchema = z.discriminatedUnion('intent', [
 ])
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['operator'])
+  const { actor } = await requireActor(request, context, ['operator'])
   const formData = await readForm(request, context)
   const form: Record<string, unknown> = {
     ...Object.fromEntries(formData),
@@ -59,12 +62,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const target = form.intent === 'create' ? 'create' : String(form.code ?? '')
   const parsed = actionSchema.safeParse(form)
-  if (!parsed.success) {
-    const fields = formFieldErrors(parsed.error)
-    return Response.json({ target, fields, formError: null } satisfies CatalogActionData, { status: 400 })
-  }
+  if (!parsed.success) return invalidForm(parsed.error, { target })
   const { db, requestId } = context.platform
-  const actor = userActor(user)
   const v = parsed.data
   const result =
     v.intent === 'create'
@@ -81,32 +80,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
       : v.intent === 'submit'
         ? await submitProduct(db, { actor, requestId, code: v.code })
         : await retireProduct(db, { actor, requestId, code: v.code })
-  if (!result.ok) {
-    if (result.error.code === 'product_not_found') throw new Response('Not found', { status: 404 })
-    const fields = result.error.fields ?? {}
-    return Response.json(
-      {
-        target,
-        fields,
-        formError: Object.keys(fields).length > 0 && v.intent === 'create' ? null : result.error.code,
-      } satisfies CatalogActionData,
-      {
-        status: 400,
-      },
-    )
-  }
+  if (!result.ok) return failedForm(result.error, { target, shownFields: v.intent === 'create' ? CREATE_FIELDS : [] })
   return redirect(`/operator/products?done=${v.intent}&code=${encodeURIComponent(v.code)}`)
 }
 
 export default function OperatorProducts() {
   const { products, datasets, forms, domains } = useLoaderData<typeof loader>()
-  const data = useActionData<CatalogActionData>()
+  const data = useActionData<FormReply>()
   const [params] = useSearchParams()
   const t = useT()
   const lang = useLang()
   const label = useOptionLabel()
   const busy = useNavigation().state !== 'idle'
-  const createFailure = data?.target === 'create' ? data : null
+  const createFailure = replyFor(data, 'create')
   const err = (name: string) => createFailure?.fields[name]
   const done = params.get('done')
   return (
@@ -133,7 +119,7 @@ export default function OperatorProducts() {
         </thead>
         <tbody>
           {products.map((p) => {
-            const failure = data?.target === p.code ? data : null
+            const failure = replyFor(data, p.code)
             return (
               <tr key={p.code} data-testid={`product-row-${p.code}`}>
                 <td>{p.state === 'published' ? <Link to={`/catalog/${p.code}`}>{p.code}</Link> : <code>{p.code}</code>}</td>
@@ -144,7 +130,7 @@ export default function OperatorProducts() {
                       {t('catalog.products.returnedWith')} {p.reviewComment}
                     </p>
                   )}
-                  <FormError code={failure?.formError} />
+                  <FormError code={failure?.formError} area="catalog" />
                 </td>
                 <td>{t(`form.${p.form}` as MessageKey)}</td>
                 <td>{p.level}</td>
@@ -183,19 +169,19 @@ export default function OperatorProducts() {
 
       <h2>{t('catalog.products.create')}</h2>
       <div className="panel">
-        <FormError code={createFailure?.formError} />
+        <FormError code={createFailure?.formError} area="catalog" />
         <Form method="post" className="stack catalog-wide" noValidate data-testid="create-product">
           <input type="hidden" name="intent" value="create" />
-          <Field label={t('catalog.products.code')} error={err('code')} hint={t('catalog.products.codeHint')}>
-            <input name="code" aria-invalid={err('code') ? true : undefined} />
+          <Field label={t('catalog.products.code')} error={err('code')} area="catalog" hint={t('catalog.products.codeHint')}>
+            <input name="code" />
           </Field>
-          <Field label={t('catalog.nameZh')} error={err('nameZh')}>
-            <input name="nameZh" aria-invalid={err('nameZh') ? true : undefined} />
+          <Field label={t('catalog.nameZh')} error={err('nameZh')} area="catalog">
+            <input name="nameZh" />
           </Field>
-          <Field label={t('catalog.nameEn')} error={err('nameEn')}>
-            <input name="nameEn" aria-invalid={err('nameEn') ? true : undefined} />
+          <Field label={t('catalog.nameEn')} error={err('nameEn')} area="catalog">
+            <input name="nameEn" />
           </Field>
-          <Field label={t('col.form')} error={err('form')}>
+          <Field label={t('col.form')} error={err('form')} area="catalog">
             <select name="form" defaultValue="verification">
               {forms.map((f) => (
                 <option key={f} value={f}>
@@ -204,7 +190,7 @@ export default function OperatorProducts() {
               ))}
             </select>
           </Field>
-          <Field label={t('col.domain')} error={err('domain')}>
+          <Field label={t('col.domain')} error={err('domain')} area="catalog">
             <select name="domain" defaultValue="other">
               {domains.map((d) => (
                 <option key={d} value={d}>
@@ -213,10 +199,10 @@ export default function OperatorProducts() {
               ))}
             </select>
           </Field>
-          <Field label={t('catalog.descriptionZh')} error={err('descriptionZh')}>
+          <Field label={t('catalog.descriptionZh')} error={err('descriptionZh')} area="catalog">
             <textarea name="descriptionZh" rows={3} />
           </Field>
-          <Field label={t('catalog.descriptionEn')} error={err('descriptionEn')}>
+          <Field label={t('catalog.descriptionEn')} error={err('descriptionEn')} area="catalog">
             <textarea name="descriptionEn" rows={3} />
           </Field>
           <fieldset data-testid="product-datasets">
@@ -228,19 +214,15 @@ export default function OperatorProducts() {
                 {!d.authorizedUntil && <span className="badge bad">{t('catalog.datasets.notAuthorized')}</span>}
               </label>
             ))}
-            {err('datasetCodes') && (
-              <span className="field-error" role="alert">
-                {label('error', err('datasetCodes'))}
-              </span>
-            )}
+            <FieldError code={err('datasetCodes')} area="catalog" />
           </fieldset>
-          <Field label={t('catalog.products.apiPath')} error={err('apiPath')}>
+          <Field label={t('catalog.products.apiPath')} error={err('apiPath')} area="catalog">
             <input name="apiPath" placeholder="POST /api/v1/..." />
           </Field>
-          <Field label={t('catalog.product.exampleRequest')} error={err('exampleRequest')}>
+          <Field label={t('catalog.product.exampleRequest')} error={err('exampleRequest')} area="catalog">
             <textarea name="exampleRequest" rows={3} placeholder="{}" />
           </Field>
-          <Field label={t('catalog.product.exampleResponse')} error={err('exampleResponse')}>
+          <Field label={t('catalog.product.exampleResponse')} error={err('exampleResponse')} area="catalog">
             <textarea name="exampleResponse" rows={3} placeholder="{}" />
           </Field>
           <button type="submit" className="primary" disabled={busy}>

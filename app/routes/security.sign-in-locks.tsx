@@ -4,11 +4,13 @@ import { z } from 'zod'
 import { Form } from '#app/components/form.tsx'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { liftSignInLocks, listSignInLocks } from '#app/domain.server.ts'
-import { messages, type MessageKey } from '#app/i18n/messages.ts'
+import { FormError } from '#app/forms/field.tsx'
+import { failedForm, formError, type FormReply } from '#app/forms/action-reply.server.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { requireUser } from '#app/session.server.ts'
+import { requireActor } from '#app/session.server.ts'
+import { HTTP_STATUS_OF_KIND } from '#platform/result.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -17,9 +19,9 @@ export { GeneralErrorBoundary as ErrorBoundary }
 const ROLES = ['bureau', 'operator'] as const
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, ROLES)
-  const locks = await listSignInLocks(context.platform.db, { actor: { id: user.id, label: user.username, role: user.role } })
-  if (!locks.ok) throw new Response('Forbidden', { status: 403 })
+  const { actor } = await requireActor(request, context, ROLES)
+  const locks = await listSignInLocks(context.platform.db, { actor })
+  if (!locks.ok) throw new Response(locks.error.code, { status: HTTP_STATUS_OF_KIND[locks.error.kind] })
   return { locks: locks.value }
 }
 
@@ -29,29 +31,26 @@ const schema = z.object({
 })
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ROLES)
+  const { actor } = await requireActor(request, context, ROLES)
   const parsed = schema.safeParse(Object.fromEntries(await readForm(request, context)))
-  if (!parsed.success) return Response.json({ formError: 'invalid' }, { status: 400 })
+  // Both fields are hidden (a row's lock): a bad one is the form's error, not a field's.
+  if (!parsed.success) return formError('invalid')
   const result = await liftSignInLocks(context.platform.db, {
     select: parsed.data,
-    actor: { id: user.id, label: user.username, role: user.role },
+    actor,
     requestId: context.platform.requestId,
   })
-  if (!result.ok) {
-    if (result.error.kind === 'forbidden') throw new Response('Forbidden', { status: 403 })
-    return Response.json({ formError: result.error.code }, { status: result.error.kind === 'not_found' ? 404 : 400 })
-  }
+  if (!result.ok) return failedForm(result.error)
   return redirect(`/security/sign-in-locks?lifted=${result.value.lifted}`)
 }
 
 export default function SignInLocks() {
   const { locks } = useLoaderData<typeof loader>()
-  const data = useActionData<{ formError: string }>()
+  const data = useActionData<FormReply>()
   const [params] = useSearchParams()
   const t = useT()
   const lang = useLang()
   const busy = useNavigation().state !== 'idle'
-  const errorKey = `auth.error.${data?.formError ?? ''}`
   return (
     <>
       <h1>{t('auth.locks.title')}</h1>
@@ -61,11 +60,7 @@ export default function SignInLocks() {
           {t('auth.locks.lifted', { n: params.get('lifted')! })}
         </p>
       )}
-      {data?.formError && (
-        <p className="form-error" role="alert">
-          {errorKey in messages.zh ? t(errorKey as MessageKey) : t('auth.error.generic', { code: data.formError })}
-        </p>
-      )}
+      <FormError code={data?.formError} area="auth" />
       {locks.length === 0 ? (
         <p className="muted" data-testid="no-locks">
           {t('auth.locks.none')}

@@ -1,8 +1,6 @@
-import type { ReactNode } from 'react'
 import { messages, type MessageKey } from '#app/i18n/messages.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
-import { useErrorMessage } from '#app/forms/error-message.ts'
 
 // Small pieces the catalog pages share (issue 3).
 
@@ -11,11 +9,6 @@ export interface CatalogActionData {
   target?: string | null
   fields: Record<string, string>
   formError: string | null
-}
-
-/** A domain error code (or a field code) as a sentence in the user's language (catalog wording first). */
-export function useCatalogError() {
-  return useErrorMessage('catalog')
 }
 
 /** `catalog.<group>.<value>` when it exists, else the raw value. */
