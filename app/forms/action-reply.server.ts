@@ -27,7 +27,12 @@ export function invalidForm(error: ZodError, opts: { target?: string | null } = 
  */
 export function failedForm(
   error: DomainError,
-  opts: { target?: string | null; vars?: Record<string, string>; shownFields?: readonly string[] } = {},
+  opts: {
+    target?: string | null
+    vars?: Record<string, string>
+    shownFields?: readonly string[]
+    headers?: HeadersInit
+  } = {},
 ): Response {
   const named = error.fields ?? {}
   const shown = opts.shownFields
@@ -38,14 +43,15 @@ export function failedForm(
     formError: Object.keys(fields).length ? null : error.code,
     ...(opts.vars ? { vars: opts.vars } : {}),
   }
-  return formReply(reply, HTTP_STATUS_OF_KIND[error.kind])
+  return formReply(reply, HTTP_STATUS_OF_KIND[error.kind], opts.headers)
 }
 
 /** A form-level error the route itself found (a missing upload, a stale confirmation). */
-export function formError(code: string, status = 400, opts: { target?: string | null } = {}): Response {
-  return formReply({ target: opts.target ?? null, fields: {}, formError: code }, status)
+export function formError(code: string, status = 400, opts: { target?: string | null; headers?: HeadersInit } = {}): Response {
+  return formReply({ target: opts.target ?? null, fields: {}, formError: code }, status, opts.headers)
 }
 
-export function formReply(reply: FormReply, status: number): Response {
-  return Response.json(reply, { status })
+/** `headers`: what a refusal must also say (Retry-After of a lock, a cleared session cookie). */
+export function formReply(reply: FormReply, status: number, headers?: HeadersInit): Response {
+  return Response.json(reply, { status, headers })
 }
