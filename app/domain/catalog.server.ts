@@ -1,6 +1,5 @@
 // Catalog domain functions the UI may call. Routes import them through #app/domain.server.ts.
 export * from '#catalog/catalog-options.ts'
-export { addCalendarMonths, shanghaiDate, shanghaiMidnight } from '#catalog/authorizations/term.ts'
 // Public catalog
 export { listPublishedProducts } from '#catalog/products/list-published-products.ts'
 export { listCatalogFacets } from '#catalog/products/list-catalog-facets.ts'

@@ -1,24 +1,22 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { addCalendarMonths, isWithinMaxTerm, latestEnd, shanghaiDate, shanghaiMidnight } from './term.ts'
-
-const shanghai = (y: number, m: number, d: number, h = 0, mi = 0) => Date.UTC(y, m - 1, d, h - 8, mi)
+import { fromLocal } from '#platform/calendar/shanghai-calendar.ts'
+import { isWithinMaxTerm, latestEnd, MAX_TERM_MONTHS } from './term.ts'
 
 describe('authorization term (Art. 17: at most 3 years, calendar-exact in Asia/Shanghai)', () => {
-  it('adds calendar months at the same local time', () => {
-    expect(addCalendarMonths(shanghai(2026, 3, 15, 10, 30), 36)).toBe(shanghai(2029, 3, 15, 10, 30))
-    expect(addCalendarMonths(shanghai(2026, 11, 30), 3)).toBe(shanghai(2027, 2, 28))
-    expect(addCalendarMonths(shanghai(2026, 1, 31), 1)).toBe(shanghai(2026, 2, 28))
-    expect(addCalendarMonths(shanghai(2026, 5, 10), -5)).toBe(shanghai(2025, 12, 10))
+  it('is 36 months', () => expect(MAX_TERM_MONTHS).toBe(36))
+
+  it('ends at the same local time three years later', () => {
+    expect(latestEnd(fromLocal(2026, 3, 15, 10, 30))).toBe(fromLocal(2029, 3, 15, 10, 30))
   })
 
   it('clamps 29 February to 28 February three years later', () => {
-    expect(latestEnd(shanghai(2028, 2, 29))).toBe(shanghai(2031, 2, 28))
+    expect(latestEnd(fromLocal(2028, 2, 29))).toBe(fromLocal(2031, 2, 28))
   })
 
-  it('uses the Shanghai date, not the UTC one, near midnight', () => {
-    // 2026-02-28 17:00 UTC is already 1 March in Shanghai: +1 month is 1 April (by UTC it would be 29 March).
-    expect(shanghaiDate(addCalendarMonths(Date.UTC(2026, 1, 28, 17), 1))).toBe('2026-04-01')
+  it('counts from the Shanghai date, not the UTC one, near midnight', () => {
+    // 2026-02-28 17:00 UTC is already 1 March in Shanghai: the term may run until 1 March 2029, 01:00 local.
+    expect(latestEnd(Date.UTC(2026, 1, 28, 17))).toBe(fromLocal(2029, 3, 1, 1))
   })
 
   it('accepts exactly 3 years and refuses one millisecond more, for any start', () => {
@@ -33,12 +31,5 @@ describe('authorization term (Art. 17: at most 3 years, calendar-exact in Asia/S
         expect(days).toBeLessThanOrEqual(3 * 366)
       }),
     )
-  })
-
-  it('reads Shanghai dates', () => {
-    expect(shanghaiMidnight('2026-03-01')).toBe(shanghai(2026, 3, 1))
-    expect(shanghaiMidnight('2026-02-30')).toBeNull()
-    expect(shanghaiMidnight('26-3-1')).toBeNull()
-    expect(shanghaiDate(shanghai(2026, 3, 1))).toBe('2026-03-01')
   })
 })

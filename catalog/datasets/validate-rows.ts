@@ -1,4 +1,4 @@
-import { shanghaiMidnight } from '#catalog/authorizations/term.ts'
+import { OFFSET_SECONDS, parseDay } from '#platform/calendar/shanghai-calendar.ts'
 import type { PiTag } from '#db/schema/catalog.ts'
 
 // Row validation against a dataset's field list (Art. 16 intake). Pure: the
@@ -87,7 +87,7 @@ export function normaliseValue(type: FieldType, value: unknown): Normalised {
       return { ok: false, problem: 'not_boolean' }
     }
     case 'date':
-      return text !== null && shanghaiMidnight(text) !== null ? { ok: true, value: text } : { ok: false, problem: 'not_date' }
+      return text !== null && parseDay(text) !== null ? { ok: true, value: text } : { ok: false, problem: 'not_date' }
     case 'datetime': {
       if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return { ok: true, value }
       if (text !== null && INTEGER_RE.test(text) && !text.startsWith('-')) {
@@ -104,19 +104,21 @@ export function normaliseValue(type: FieldType, value: unknown): Normalised {
 function parseDatetime(text: string): number | null {
   const m = DATETIME_RE.exec(text)
   if (!m) return null
-  const midnight = shanghaiMidnight(m[1]!)
+  const midnight = parseDay(m[1]!)
   const [h, mi, s] = [Number(m[2]), Number(m[3]), Number(m[4] ?? 0)]
   if (midnight === null || h > 23 || mi > 59 || s > 59) return null
   const ms = Number((m[5] ?? '').padEnd(3, '0'))
   const local = midnight + ((h * 60 + mi) * 60 + s) * 1000 + ms // as Shanghai time
   const zone = m[6]
   if (!zone) return local
-  if (zone === 'Z') return local + 8 * 3_600_000
+  // The same wall-clock time read at the zone's offset instead of Shanghai's.
+  const shanghaiOffsetMs = OFFSET_SECONDS * 1000
+  if (zone === 'Z') return local + shanghaiOffsetMs
   const sign = zone.startsWith('-') ? -1 : 1
   const digits = zone.slice(1).replace(':', '')
   const offsetMin = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))
   if (offsetMin > 14 * 60) return null
-  return local + 8 * 3_600_000 - sign * offsetMin * 60_000
+  return local + shanghaiOffsetMs - sign * offsetMin * 60_000
 }
 
 /** A problem found while reading a row, before its fields are checked (a repeated key, a short CSV line). */

@@ -13,7 +13,7 @@ import { listDemandItems } from '#catalog/demands/list-demand-items.ts'
 import { listDemandLists } from '#catalog/demands/list-demand-lists.ts'
 import { grantAuthorization } from '#catalog/authorizations/grant-authorization.ts'
 import { listAuthorizations } from '#catalog/authorizations/list-authorizations.ts'
-import { addCalendarMonths } from '#catalog/authorizations/term.ts'
+import { addCalendarMonths, formatDay } from '#platform/calendar/shanghai-calendar.ts'
 import { DEMO_UNAUTHORIZED_DATASET } from '#seed/seed-catalog-demo.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
 import { actorOf, unitId, unwrap } from './catalog-fixtures.ts'
@@ -97,8 +97,9 @@ describe('demand lists (Art. 14–15) and grants (Art. 17)', () => {
         actor: scjg,
         itemId: item.id,
         deliveryMode: 'file',
-        startsAt,
-        endsAt: addCalendarMonths(startsAt, 36),
+        startsOn: formatDay(startsAt),
+        termMonths: 36,
+        now: startsAt,
       }),
     )
     expect(granted.code).toMatch(/^SQ-\d{4}-\d{4}$/)
@@ -157,12 +158,12 @@ describe('demand lists (Art. 14–15) and grants (Art. 17)', () => {
       actor: scjg,
       itemId,
       deliveryMode: 'file',
-      startsAt,
-      endsAt: limit + 1,
+      startsOn: '2026-03-01',
+      termMonths: 37,
       now: startsAt,
     })
     expect(tooLong.ok).toBe(false)
-    if (!tooLong.ok) expect(tooLong.error).toMatchObject({ code: 'term_too_long', fields: { endsAt: 'term_too_long' } })
+    if (!tooLong.ok) expect(tooLong.error).toMatchObject({ code: 'term_too_long', fields: { termMonths: 'term_too_long' } })
     expect(await t.db.select().from(authorizations).where(eq(authorizations.demandItemId, itemId))).toEqual([])
     const [item] = await t.db.select({ state: demandItems.state }).from(demandItems).where(eq(demandItems.id, itemId))
     expect(item?.state).toBe('approved')
@@ -170,11 +171,13 @@ describe('demand lists (Art. 14–15) and grants (Art. 17)', () => {
       actor: scjg,
       itemId,
       deliveryMode: 'file',
-      startsAt,
-      endsAt: limit,
+      startsOn: '2026-03-01',
+      termMonths: 36,
       now: startsAt,
     })
     expect(exact.ok).toBe(true)
+    const [granted] = await t.db.select().from(authorizations).where(eq(authorizations.demandItemId, itemId))
+    expect(granted).toMatchObject({ startsAt, endsAt: limit })
   })
 
   it('accepts a refusal only with its legal basis: citation and explanation (Art. 15)', async () => {
@@ -228,8 +231,8 @@ describe('demand lists (Art. 14–15) and grants (Art. 17)', () => {
       actor: scjg,
       itemId: theirs.itemId,
       deliveryMode: 'file',
-      startsAt,
-      endsAt: addCalendarMonths(startsAt, 12),
+      startsOn: formatDay(startsAt),
+      termMonths: 12,
       datasetCode: 'DS-SW-0001',
     })
     expect(grant.ok || grant.error.code).toBe('demand_item_not_found')
@@ -259,8 +262,9 @@ describe('demand lists (Art. 14–15) and grants (Art. 17)', () => {
       actor: tax,
       itemId,
       deliveryMode: 'table' as const,
-      startsAt,
-      endsAt: addCalendarMonths(startsAt, 6),
+      startsOn: formatDay(startsAt),
+      termMonths: 6,
+      now: startsAt,
     }
     const missing = await grantAuthorization(t.db, base)
     expect(missing.ok || missing.error).toMatchObject({ code: 'dataset_required', fields: { datasetCode: 'required' } })
@@ -279,8 +283,9 @@ describe('demand lists (Art. 14–15) and grants (Art. 17)', () => {
       actor: scjg,
       itemId,
       deliveryMode: 'file',
-      startsAt,
-      endsAt: startsAt + 1000,
+      startsOn: formatDay(startsAt),
+      termMonths: 1,
+      now: startsAt,
     })
     expect(early.ok || early.error.code).toBe('demand_item_not_approved')
     const edit = await updateDemandItem(t.db, {

@@ -8,7 +8,7 @@ import { addDemandItem } from '#catalog/demands/add-demand-item.ts'
 import { submitDemandList } from '#catalog/demands/submit-demand-list.ts'
 import { reviewDemandItem } from '#catalog/demands/review-demand-item.ts'
 import { grantAuthorization } from '#catalog/authorizations/grant-authorization.ts'
-import { addCalendarMonths } from '#catalog/authorizations/term.ts'
+import { formatDay } from '#platform/calendar/shanghai-calendar.ts'
 
 // Shared steps of the catalog integration tests: real domain calls on a real database copy.
 
@@ -97,8 +97,9 @@ export async function authorizeThroughDemand(
       actor: opts.granter,
       itemId: item.id,
       deliveryMode: opts.deliveryMode ?? 'file',
-      startsAt,
-      endsAt: addCalendarMonths(startsAt, opts.months ?? 12),
+      startsOn: formatDay(startsAt),
+      termMonths: opts.months ?? 12,
+      now: startsAt,
     }),
   )
   return { ...granted, itemId: item.id, listCode: list.code }

@@ -38,7 +38,7 @@ import { refuseDemandItem } from '#catalog/demands/refuse-demand-item.ts'
 import { grantAuthorization } from '#catalog/authorizations/grant-authorization.ts'
 import { terminateAuthorization } from '#catalog/authorizations/terminate-authorization.ts'
 import { expireAuthorizations } from '#catalog/authorizations/expire-authorizations.ts'
-import { addCalendarMonths } from '#catalog/authorizations/term.ts'
+import { formatDay } from '#platform/calendar/shanghai-calendar.ts'
 import { createProduct } from '#catalog/products/create-product.ts'
 import { submitProduct } from '#catalog/products/submit-product.ts'
 import { reviewProduct } from '#catalog/products/review-product.ts'
@@ -254,8 +254,9 @@ const CASES: Record<Operation, Case> = {
         actor,
         itemId: f.demand.approved,
         deliveryMode: 'file',
-        startsAt: f.now,
-        endsAt: addCalendarMonths(f.now, 12),
+        startsOn: formatDay(f.now),
+        termMonths: 12,
+        now: f.now,
       }),
   },
   'authorization.terminate': {
@@ -551,8 +552,9 @@ describe('permissions inside the domain operations (platform/identity/permission
           actor: scjg,
           itemId: f.demand.pending,
           deliveryMode: 'table',
-          startsAt: f.now,
-          endsAt: addCalendarMonths(f.now, 6),
+          startsOn: formatDay(f.now),
+          termMonths: 6,
+          now: f.now,
           datasetCode: 'DS-YB-0001',
         })
       expect(await outcomeOf(grant)).toBe('not_found')
