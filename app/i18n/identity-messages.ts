@@ -3,7 +3,10 @@
 const zh = {
   'nav.account': '账户安全',
   'nav.signInLocks': '登录锁定',
-  'login.too_many_attempts': '尝试过于频繁，请于 {until} 后再试',
+  // The sign-in pages' wording of a refusal (error area `login`, app/forms/error-message.ts)
+  'login.error.invalid_credentials': '用户名或密码错误',
+  'login.error.account_locked': '连续 5 次登录失败，该账号在此网络地址已锁定 15 分钟，请于 {until} 后再试',
+  'login.error.too_many_attempts': '尝试过于频繁，请于 {until} 后再试',
   // Second step of a sign-in
   'auth.2fa.title': '双因素认证',
   'auth.2fa.prompt': '请输入身份验证器应用中显示的 6 位动态码；手机不在身边时，可输入一个恢复码。',
@@ -79,7 +82,9 @@ const zh = {
 const en: Record<keyof typeof zh, string> = {
   'nav.account': 'Account security',
   'nav.signInLocks': 'Sign-in locks',
-  'login.too_many_attempts': 'Too many attempts; try again after {until}',
+  'login.error.invalid_credentials': 'Wrong username or password',
+  'login.error.account_locked': 'Locked for 15 minutes from this address after 5 failed attempts; try again after {until}',
+  'login.error.too_many_attempts': 'Too many attempts; try again after {until}',
   'auth.2fa.title': 'Two-factor authentication',
   'auth.2fa.prompt': 'Enter the 6-digit code your authenticator app shows, or one of your recovery codes.',
   'auth.2fa.code': 'Code or recovery code',

@@ -2,14 +2,16 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@rem
 import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
 import { AccountNav } from '#app/components/account-nav.tsx'
+import { AuthFormError } from '#app/components/auth-form.tsx'
 import { Form } from '#app/components/form.tsx'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { changePassword } from '#app/domain.server.ts'
-import { messages, type MessageKey } from '#app/i18n/messages.ts'
+import { invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
+import { Field } from '#app/forms/field.tsx'
 import { useT } from '#app/i18n/use-t.ts'
-import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { refusedAuthStep } from '#app/lib/auth-refusal.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { getSessionToken, requireUser, ROLE_HOME } from '#app/session.server.ts'
+import { getSessionToken, requireActor, requireUser, ROLE_HOME } from '#app/session.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -34,57 +36,31 @@ const schema = z
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['newPasswordAgain'], message: 'password_mismatch' })
   })
 
-interface ActionData {
-  fields: Record<string, string>
-  formError: string | null
-}
-
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ROLES)
+  const { user, actor } = await requireActor(request, context, ROLES)
   const parsed = schema.safeParse(Object.fromEntries(await readForm(request, context)))
-  if (!parsed.success) {
-    return Response.json({ fields: formFieldErrors(parsed.error), formError: null } satisfies ActionData, { status: 400 })
-  }
+  if (!parsed.success) return invalidForm(parsed.error)
   const result = await changePassword(context.platform.db, {
     userId: user.id,
     currentPassword: parsed.data.currentPassword,
     newPassword: parsed.data.newPassword,
-    actor: { id: user.id, label: user.username, role: user.role },
+    actor,
     sessionToken: (await getSessionToken(request, context)) ?? undefined,
     address: context.platform.clientAddress,
     requestId: context.platform.requestId,
   })
-  if (!result.ok) {
-    const fields = result.error.fields ?? {}
-    return Response.json({ fields, formError: Object.keys(fields).length > 0 ? null : result.error.code } satisfies ActionData, {
-      status: result.error.kind === 'locked' ? 423 : 400,
-    })
-  }
+  // A wrong current password or a rule broken: next to its field; a lock (wrong passwords here count): above.
+  if (!result.ok) return refusedAuthStep(result.error)
   // A forced change done: on to the role's home (which sends on to 2FA enrolment if that is due too).
   return redirect(user.restriction ? ROLE_HOME[user.role] : '/account/password?done=1')
 }
 
 export default function AccountPassword() {
   const { restriction, maxAgeDays } = useLoaderData<typeof loader>()
-  const data = useActionData<ActionData>()
+  const reply = useActionData<FormReply>() ?? null
   const [params] = useSearchParams()
   const t = useT()
   const busy = useNavigation().state !== 'idle'
-  const errorText = (code: string) => {
-    const key = `auth.error.${code}`
-    return key in messages.zh ? t(key as MessageKey, { until: '' }) : t('auth.error.generic', { code })
-  }
-  const field = (name: 'currentPassword' | 'newPassword' | 'newPasswordAgain', label: MessageKey, autoComplete: string) => (
-    <label>
-      {t(label)}
-      <input name={name} type="password" autoComplete={autoComplete} aria-invalid={data?.fields[name] ? true : undefined} />
-      {data?.fields[name] && (
-        <span className="field-error" data-testid={`${name}-error`}>
-          {errorText(data.fields[name]!)}
-        </span>
-      )}
-    </label>
-  )
   return (
     <div className="panel" style={{ maxWidth: 520 }}>
       {!restriction && <AccountNav />}
@@ -99,21 +75,33 @@ export default function AccountPassword() {
           {t('auth.password.expired', { days: maxAgeDays })}
         </p>
       )}
-      {params.get('done') && !data && (
+      {params.get('done') && !reply && (
         <p className="notice" role="status" data-testid="password-changed">
           {t('auth.password.done')}
         </p>
       )}
-      {data?.formError && (
-        <p className="form-error" role="alert">
-          {errorText(data.formError)}
-        </p>
-      )}
+      <AuthFormError reply={reply} />
       <p className="muted">{t('auth.password.rules')}</p>
       <Form method="post" className="stack" noValidate>
-        {field('currentPassword', 'auth.password.current', 'current-password')}
-        {field('newPassword', 'auth.password.new', 'new-password')}
-        {field('newPasswordAgain', 'auth.password.again', 'new-password')}
+        <Field
+          label={t('auth.password.current')}
+          error={reply?.fields.currentPassword}
+          area="auth"
+          errorTestId="currentPassword-error"
+        >
+          <input name="currentPassword" type="password" autoComplete="current-password" />
+        </Field>
+        <Field label={t('auth.password.new')} error={reply?.fields.newPassword} area="auth" errorTestId="newPassword-error">
+          <input name="newPassword" type="password" autoComplete="new-password" />
+        </Field>
+        <Field
+          label={t('auth.password.again')}
+          error={reply?.fields.newPasswordAgain}
+          area="auth"
+          errorTestId="newPasswordAgain-error"
+        >
+          <input name="newPasswordAgain" type="password" autoComplete="new-password" />
+        </Field>
         <button type="submit" className="primary" disabled={busy}>
           {t('auth.password.submit')}
         </button>

@@ -1,11 +1,13 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
+import { AuthFormError, OneTimeCodeField } from '#app/components/auth-form.tsx'
 import { Form } from '#app/components/form.tsx'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { stepUp } from '#app/domain.server.ts'
-import { useLang, useT } from '#app/i18n/use-t.ts'
-import { formatTime } from '#app/lib/format.ts'
+import { invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
+import { useT } from '#app/i18n/use-t.ts'
+import { refusedAuthStep } from '#app/lib/auth-refusal.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
 import { getSessionToken, landingPath, requireUser } from '#app/session.server.ts'
 
@@ -27,18 +29,10 @@ const schema = z.object({
   redirectTo: z.string().optional(),
 })
 
-interface ActionData {
-  fields: Record<string, string>
-  formError: string | null
-  until: number | null
-}
-
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context, ROLES)
   const parsed = schema.safeParse(Object.fromEntries(await readForm(request, context)))
-  if (!parsed.success) {
-    return Response.json({ fields: { code: 'required' }, formError: null, until: null } satisfies ActionData, { status: 400 })
-  }
+  if (!parsed.success) return invalidForm(parsed.error)
   const token = await getSessionToken(request, context)
   const result = await stepUp(context.platform.db, {
     token: token ?? '',
@@ -46,46 +40,23 @@ export async function action({ request, context }: ActionFunctionArgs) {
     address: context.platform.clientAddress,
     requestId: context.platform.requestId,
   })
-  if (!result.ok) {
-    const { code, fields } = result.error
-    if (code === 'account_locked') {
-      return Response.json({ fields: {}, formError: code, until: Number(fields?.lockedUntil) } satisfies ActionData, {
-        status: 423,
-      })
-    }
-    return Response.json({ fields: { code: 'invalid_code' }, formError: null, until: null } satisfies ActionData, {
-      status: 401,
-    })
-  }
+  if (!result.ok) return refusedAuthStep(result.error, { codeField: 'code' })
   return redirect(landingPath(user.role, parsed.data.redirectTo))
 }
 
 export default function StepUp() {
-  const data = useActionData<ActionData>()
+  const reply = useActionData<FormReply>() ?? null
   const [params] = useSearchParams()
   const t = useT()
-  const lang = useLang()
   const busy = useNavigation().state !== 'idle'
   return (
     <div className="panel" style={{ maxWidth: 460 }}>
       <h1>{t('auth.stepUp.title')}</h1>
       <p className="lead">{t('auth.stepUp.intro')}</p>
-      {data?.formError === 'account_locked' && (
-        <p className="form-error" role="alert">
-          {t('auth.error.account_locked', { until: formatTime(data.until, lang) })}
-        </p>
-      )}
+      <AuthFormError reply={reply} />
       <Form method="post" className="stack" noValidate data-testid="step-up-form">
         <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
-        <label>
-          {t('auth.2fa.code')}
-          <input name="code" autoComplete="one-time-code" autoFocus aria-invalid={data?.fields.code ? true : undefined} />
-          {data?.fields.code && (
-            <span className="field-error" data-testid="code-error">
-              {t(data.fields.code === 'invalid_code' ? 'auth.error.invalid_code' : 'auth.error.required')}
-            </span>
-          )}
-        </label>
+        <OneTimeCodeField name="code" label={t('auth.2fa.code')} error={reply?.fields.code} autoFocus />
         <button type="submit" className="primary" disabled={busy}>
           {t('auth.stepUp.submit')}
         </button>

@@ -2,14 +2,16 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@rem
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import { AccountNav } from '#app/components/account-nav.tsx'
+import { OneTimeCodeField } from '#app/components/auth-form.tsx'
 import { Form } from '#app/components/form.tsx'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { confirmTwoFactorEnrolment, getTwoFactorStatus, startTwoFactorEnrolment } from '#app/domain.server.ts'
-import { messages, type MessageKey } from '#app/i18n/messages.ts'
+import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
+import { FormError } from '#app/forms/field.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { getSessionToken, requireStepUp, requireUser, ROLE_HOME } from '#app/session.server.ts'
+import { getSessionToken, requireActor, requireStepUp, requireUser, ROLE_HOME } from '#app/session.server.ts'
 import { authPolicyOf, isTwoFactorRequired } from '#platform/identity/policy.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
@@ -42,24 +44,19 @@ const schema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('confirm'), code: z.string().trim().min(1, 'required').max(20, 'invalid_code') }),
 ])
 
-interface ActionData {
-  recoveryCodes?: string[]
-  fields?: Record<string, string>
-}
+/** A refusal, or the recovery codes of a confirmed enrolment (shown once). */
+type ActionData = FormReply | { recoveryCodes: string[] }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ROLES)
+  const { user, actor } = await requireActor(request, context, ROLES)
   const parsed = schema.safeParse(Object.fromEntries(await readForm(request, context)))
-  if (!parsed.success) {
-    return Response.json({ fields: { code: 'required' } } satisfies ActionData, { status: 400 })
-  }
-  const actor = { id: user.id, label: user.username, role: user.role }
+  if (!parsed.success) return invalidForm(parsed.error)
   const { db, requestId } = context.platform
   if (parsed.data.intent === 'start') {
     // Replacing a second factor in use is itself consequential: it wants a fresh code from the current one.
     if (user.hasTwoFactor) requireStepUp(request, user)
     const started = await startTwoFactorEnrolment(db, { userId: user.id, actor, requestId })
-    if (!started.ok) throw new Response('Forbidden', { status: 403 })
+    if (!started.ok) return failedForm(started.error)
     return redirect('/account/two-factor')
   }
   const result = await confirmTwoFactorEnrolment(db, {
@@ -69,11 +66,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     sessionToken: (await getSessionToken(request, context)) ?? undefined,
     requestId,
   })
-  if (!result.ok) {
-    return Response.json({ fields: { code: result.error.fields?.code ?? result.error.code } } satisfies ActionData, {
-      status: 400,
-    })
-  }
+  if (!result.ok) return failedForm(result.error)
   return Response.json({ recoveryCodes: result.value.recoveryCodes } satisfies ActionData, { headers: NO_STORE })
 }
 
@@ -89,15 +82,12 @@ interface LoaderData {
 export default function AccountTwoFactor() {
   const { enabledAt, recoveryCodesLeft, pending, required, restricted, home } = useLoaderData<LoaderData>()
   const data = useActionData<ActionData>()
+  const reply = data && 'fields' in data ? data : null
   const t = useT()
   const lang = useLang()
   const busy = useNavigation().state !== 'idle'
-  const errorText = (code: string) => {
-    const key = `auth.error.${code}`
-    return key in messages.zh ? t(key as MessageKey) : t('auth.error.generic', { code })
-  }
 
-  if (data?.recoveryCodes) {
+  if (data && 'recoveryCodes' in data) {
     return (
       <div className="panel" style={{ maxWidth: 560 }}>
         <h1>{t('auth.enrol.doneTitle')}</h1>
@@ -130,6 +120,7 @@ export default function AccountTwoFactor() {
           ? t('auth.enrol.enabled', { when: formatTime(enabledAt, lang), n: recoveryCodesLeft })
           : t('auth.enrol.notEnabled')}
       </p>
+      <FormError code={reply?.formError} area="auth" />
       {pending ? (
         <>
           <p>{t('auth.enrol.scan')}</p>
@@ -139,20 +130,7 @@ export default function AccountTwoFactor() {
           </p>
           <Form method="post" className="stack" noValidate>
             <input type="hidden" name="intent" value="confirm" />
-            <label>
-              {t('auth.enrol.code')}
-              <input
-                name="code"
-                autoComplete="one-time-code"
-                inputMode="numeric"
-                aria-invalid={data?.fields?.code ? true : undefined}
-              />
-              {data?.fields?.code && (
-                <span className="field-error" data-testid="code-error">
-                  {errorText(data.fields.code)}
-                </span>
-              )}
-            </label>
+            <OneTimeCodeField name="code" label={t('auth.enrol.code')} error={reply?.fields.code} numeric />
             <button type="submit" className="primary" disabled={busy}>
               {t('auth.enrol.confirm')}
             </button>

@@ -1,16 +1,19 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
-import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
+import { AuthFormError } from '#app/components/auth-form.tsx'
+import { Form } from '#app/components/form.tsx'
 import { signIn } from '#app/domain.server.ts'
-import { useLang, useT } from '#app/i18n/use-t.ts'
-import { formatTime } from '#app/lib/format.ts'
-import { getOptionalUser, landingPath, ROLE_HOME, sessionCookie } from '#app/session.server.ts'
+import { invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
+import { Field } from '#app/forms/field.tsx'
+import { useT } from '#app/i18n/use-t.ts'
+import { refusedAuthStep } from '#app/lib/auth-refusal.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
+import { getOptionalUser, landingPath, ROLE_HOME, sessionCookie } from '#app/session.server.ts'
 
 const loginSchema = z.object({
-  username: z.string().trim().min(1, 'required').max(64),
-  password: z.string().min(1, 'required').max(200),
+  username: z.string().trim().min(1, 'required').max(64, 'too_long'),
+  password: z.string().min(1, 'required').max(200, 'too_long'),
   redirectTo: z.string().optional(),
 })
 
@@ -20,38 +23,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { reason: new URL(request.url).searchParams.get('reason') }
 }
 
-interface ActionData {
-  fields: Record<string, string>
-  formError: 'invalid_credentials' | 'account_locked' | 'too_many_attempts' | null
-  /** When a lock or a delay ends (epoch ms). */
-  until: number | null
-}
-
 export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = loginSchema.safeParse(Object.fromEntries(await readForm(request, context)))
-  if (!parsed.success) {
-    const fields: Record<string, string> = {}
-    for (const issue of parsed.error.issues) fields[String(issue.path[0])] = 'required'
-    return Response.json({ fields, formError: null, until: null } satisfies ActionData, { status: 400 })
-  }
+  if (!parsed.success) return invalidForm(parsed.error)
   const result = await signIn(context.platform.db, {
     username: parsed.data.username,
     password: parsed.data.password,
     address: context.platform.clientAddress,
     requestId: context.platform.requestId,
   })
-  if (!result.ok) {
-    const { code, fields } = result.error
-    if (code === 'account_locked' || code === 'too_many_attempts') {
-      const until = Number(code === 'account_locked' ? fields?.lockedUntil : fields?.retryAt)
-      const retryAfter = String(Math.max(1, Math.ceil((until - Date.now()) / 1000)))
-      return Response.json({ fields: {}, formError: code, until } satisfies ActionData, {
-        status: code === 'account_locked' ? 423 : 429,
-        headers: { 'retry-after': retryAfter },
-      })
-    }
-    return Response.json({ fields: {}, formError: 'invalid_credentials', until: null } satisfies ActionData, { status: 401 })
-  }
+  // Wrong credentials 401, a lock 423, a sign-in delay 429 (with when it ends).
+  if (!result.ok) return refusedAuthStep(result.error)
   const cookie = { headers: { 'set-cookie': await sessionCookie(context).serialize(result.value.token) } }
   if (result.value.stage === 'second_factor') {
     const back = parsed.data.redirectTo ? `?redirectTo=${encodeURIComponent(parsed.data.redirectTo)}` : ''
@@ -63,42 +45,24 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Login() {
   const { reason } = useLoaderData<typeof loader>()
-  const data = useActionData<ActionData>()
+  const reply = useActionData<FormReply>() ?? null
   const [params] = useSearchParams()
   const t = useT()
-  const lang = useLang()
   const busy = useNavigation().state !== 'idle'
   return (
     <div className="panel" style={{ maxWidth: 420 }}>
       <h1>{t('login.title')}</h1>
-      {reason === 'idle' && !data && <p className="notice">{t('login.idle')}</p>}
-      {reason === 'second_factor' && !data && <p className="notice">{t('auth.error.second_factor_expired')}</p>}
-      {data?.formError && (
-        <p className="form-error" role="alert" data-testid="login-error">
-          {data.formError === 'account_locked'
-            ? t('login.account_locked', { until: formatTime(data.until, lang) })
-            : data.formError === 'too_many_attempts'
-              ? t('login.too_many_attempts', { until: formatTime(data.until, lang) })
-              : t('login.invalid_credentials')}
-        </p>
-      )}
+      {reason === 'idle' && !reply && <p className="notice">{t('login.idle')}</p>}
+      {reason === 'second_factor' && !reply && <p className="notice">{t('auth.error.second_factor_expired')}</p>}
+      <AuthFormError reply={reply} area="login" testId="login-error" />
       <Form method="post" className="stack" noValidate>
         <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
-        <label>
-          {t('login.username')}
-          <input name="username" autoComplete="username" aria-invalid={data?.fields.username ? true : undefined} />
-          {data?.fields.username && <span className="field-error">{t('login.required')}</span>}
-        </label>
-        <label>
-          {t('login.password')}
-          <input
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            aria-invalid={data?.fields.password ? true : undefined}
-          />
-          {data?.fields.password && <span className="field-error">{t('login.required')}</span>}
-        </label>
+        <Field label={t('login.username')} error={reply?.fields.username} area="login">
+          <input name="username" autoComplete="username" />
+        </Field>
+        <Field label={t('login.password')} error={reply?.fields.password} area="login">
+          <input name="password" type="password" autoComplete="current-password" />
+        </Field>
         <button type="submit" className="primary" disabled={busy}>
           {t('login.submit')}
         </button>

@@ -1,11 +1,13 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
+import { AuthFormError, OneTimeCodeField } from '#app/components/auth-form.tsx'
 import { Form } from '#app/components/form.tsx'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { verifySecondFactor } from '#app/domain.server.ts'
-import { useLang, useT } from '#app/i18n/use-t.ts'
-import { formatTime } from '#app/lib/format.ts'
+import { invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
+import { useT } from '#app/i18n/use-t.ts'
+import { refusedAuthStep } from '#app/lib/auth-refusal.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
 import {
   getOptionalUser,
@@ -31,17 +33,9 @@ const schema = z.object({
   redirectTo: z.string().optional(),
 })
 
-interface ActionData {
-  fields: Record<string, string>
-  formError: string | null
-  until: number | null
-}
-
 export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = schema.safeParse(Object.fromEntries(await readForm(request, context)))
-  if (!parsed.success) {
-    return Response.json({ fields: { code: 'required' }, formError: null, until: null } satisfies ActionData, { status: 400 })
-  }
+  if (!parsed.success) return invalidForm(parsed.error)
   const token = await getSessionToken(request, context)
   const user = await getPendingSecondFactorUser(request, context)
   if (!token || !user) throw redirect('/login?reason=second_factor')
@@ -52,56 +46,33 @@ export async function action({ request, context }: ActionFunctionArgs) {
     requestId: context.platform.requestId,
   })
   if (!result.ok) {
-    const { code, fields } = result.error
-    if (code === 'invalid_code') {
-      return Response.json({ fields: { code: 'invalid_code' }, formError: null, until: null } satisfies ActionData, {
-        status: 401,
-      })
-    }
-    const clear = { headers: { 'set-cookie': await sessionCookie(context).serialize('', { maxAge: 0 }) } }
-    if (code === 'account_locked') {
-      return Response.json({ fields: {}, formError: code, until: Number(fields?.lockedUntil) } satisfies ActionData, {
-        status: 423,
-        ...clear,
-      })
-    }
-    throw redirect('/login?reason=second_factor', clear)
+    // A wrong code may be tried again; a lock or too many wrong codes end the pending sign-in.
+    if (result.error.code === 'invalid_code') return refusedAuthStep(result.error, { codeField: 'code' })
+    const clear = { 'set-cookie': await sessionCookie(context).serialize('', { maxAge: 0 }) }
+    if (result.error.code === 'account_locked') return refusedAuthStep(result.error, { headers: clear })
+    throw redirect('/login?reason=second_factor', { headers: clear })
   }
   return redirect(landingPath(user.role, parsed.data.redirectTo))
 }
 
 export default function SecondFactor() {
-  const data = useActionData<ActionData>()
+  const reply = useActionData<FormReply>() ?? null
   const [params] = useSearchParams()
   const t = useT()
-  const lang = useLang()
   const busy = useNavigation().state !== 'idle'
   return (
     <div className="panel" style={{ maxWidth: 420 }}>
       <h1>{t('auth.2fa.title')}</h1>
       <p className="lead">{t('auth.2fa.prompt')}</p>
-      {data?.formError === 'account_locked' && (
-        <p className="form-error" role="alert" data-testid="login-error">
-          {t('login.account_locked', { until: formatTime(data.until, lang) })} <Link to="/login">{t('login.title')}</Link>
+      <AuthFormError reply={reply} area="login" testId="login-error" />
+      {reply?.formError && (
+        <p>
+          <Link to="/login">{t('login.title')}</Link>
         </p>
       )}
       <Form method="post" className="stack" noValidate>
         <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
-        <label>
-          {t('auth.2fa.code')}
-          <input
-            name="code"
-            autoComplete="one-time-code"
-            inputMode="text"
-            autoFocus
-            aria-invalid={data?.fields.code ? true : undefined}
-          />
-          {data?.fields.code && (
-            <span className="field-error" data-testid="code-error">
-              {t(data.fields.code === 'invalid_code' ? 'auth.error.invalid_code' : 'auth.error.required')}
-            </span>
-          )}
-        </label>
+        <OneTimeCodeField name="code" label={t('auth.2fa.code')} error={reply?.fields.code} autoFocus />
         <button type="submit" className="primary" disabled={busy}>
           {t('auth.2fa.submit')}
         </button>
