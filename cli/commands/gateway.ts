@@ -15,7 +15,7 @@ import { resumePartner } from '#partner-access/suspensions/resume-partner.ts'
 import type { DomainError } from '#platform/result.ts'
 import { print, type CliCommand, type Io } from './command.ts'
 
-// Gateway commands (issue 4): subscriptions, keys, suspensions. The CLI acts as a system actor, audited as `cli`.
+// Partner-access commands: subscriptions, keys, suspensions. The CLI acts as a system actor, audited as `cli`.
 const actor = cliActor()
 
 function failed(io: Io, error: DomainError): number {
@@ -32,12 +32,6 @@ function needs(io: Io, value: unknown, message: string): value is string {
   if (typeof value === 'string' && value.trim() !== '') return true
   io.err(message)
   return false
-}
-
-/** `--expires 2027-01-31` (end of that day, Shanghai) or a full ISO time. */
-function parseExpiry(text: string): number | null {
-  const at = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T23:59:59+08:00`) : Date.parse(text)
-  return Number.isFinite(at) ? at : null
 }
 
 const time = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString())
@@ -150,14 +144,8 @@ export const gatewayCommands: Record<string, CliCommand> = {
       'ip-allowlist': { type: 'string' },
     },
     run: async (d, flags, io) => {
-      let expiresAt: number | null = null
-      if (typeof flags.expires === 'string') {
-        expiresAt = parseExpiry(flags.expires)
-        if (expiresAt === null) {
-          io.err('--expires must be a date (2027-01-31) or an ISO time')
-          return 2
-        }
-      }
+      // `--expires 2027-01-31`: the key works through that day (Shanghai); the operation reads and checks the date.
+      const expiresOn = typeof flags.expires === 'string' ? flags.expires : null
       const ipAllowlist = flags['ip-allowlist'] as string | undefined
       const name = flags.name as string | undefined
       let result
@@ -165,18 +153,22 @@ export const gatewayCommands: Record<string, CliCommand> = {
         result = await createApiKeyForSubscription(d.db, {
           subscriptionId: flags.subscription,
           name,
-          expiresAt,
+          expiresOn,
           ipAllowlist,
           actor,
         })
       } else if (typeof flags.partner === 'string' && typeof flags.product === 'string') {
-        if (expiresAt !== null || ipAllowlist) {
+        if (expiresOn !== null || ipAllowlist) {
           io.err('--expires and --ip-allowlist go with --subscription <id>')
           return 2
         }
         result = await createApiKeyForProduct(d.db, { partnerCode: flags.partner, productCode: flags.product, name, actor })
       } else {
         io.err('keys:create needs --subscription <id>, or --partner <code> and --product <code>')
+        return 2
+      }
+      if (!result.ok && result.error.fields?.expiresOn === 'invalid') {
+        io.err('--expires must be a date (2027-01-31)')
         return 2
       }
       if (!result.ok) return failed(io, result.error)

@@ -12,7 +12,7 @@ import { createApiKey, type CreatedApiKey } from './create-api-key.ts'
  */
 export async function createApiKeyForSubscription(
   db: Db,
-  opts: { subscriptionId: string; name?: string; expiresAt?: number | null; ipAllowlist?: string | null; actor: Actor },
+  opts: { subscriptionId: string; name?: string; expiresOn?: string | null; ipAllowlist?: string | null; actor: Actor },
 ): Promise<Result<CreatedApiKey & { partnerCode: string; productCode: string; subscriptionId: string }>> {
   const [sub] = await db
     .select({
@@ -32,7 +32,7 @@ export async function createApiKeyForSubscription(
   const created = await createApiKey(db, {
     partnerId: sub.partnerId,
     name: opts.name ?? `cli ${sub.productCode}`,
-    expiresAt: opts.expiresAt,
+    expiresOn: opts.expiresOn,
     ipAllowlist: opts.ipAllowlist,
     actor: opts.actor,
   })

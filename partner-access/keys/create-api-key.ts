@@ -7,6 +7,7 @@ import { isOwnPartnerObject, refuseUnlessPermitted } from '#platform/identity/pe
 import { fail, ok, type Result } from '#platform/result.ts'
 import { generateApiKey } from '#platform/api-keys/api-key-format.ts'
 import { parseIpAllowlist } from '#platform/api-keys/ip-allowlist.ts'
+import { parseDayEnd } from '#platform/calendar/shanghai-calendar.ts'
 
 /** Active keys allowed when the partner has no active subscription yet (the plans' default). */
 const DEFAULT_MAX_ACTIVE_KEYS = 5
@@ -34,6 +35,9 @@ export interface CreatedApiKey {
  * A new API key for a partner: scoped to the partner's subscriptions, with an
  * optional expiry and IP allowlist (CIDRs). Returns the key itself once; the
  * database keeps only its SHA-256 (docs/decisions/0005-api-key-format-and-hash.md).
+ *
+ * The expiry is a day, as people give it (`expiresOn`, `YYYY-MM-DD`, Asia/Shanghai): the key works through the end of
+ * that day (23:59:59 in Shanghai). Today is allowed; an earlier day is `past`, anything else `invalid`.
  */
 export async function createApiKey(
   db: Db,
@@ -41,7 +45,8 @@ export async function createApiKey(
     partnerId: string
     name: string
     actor: Actor
-    expiresAt?: number | null
+    /** The last day the key works, `YYYY-MM-DD` in Asia/Shanghai; none (or empty) for a key that does not expire. */
+    expiresOn?: string | null
     ipAllowlist?: string | null
     requestId?: string
     now?: number
@@ -55,10 +60,9 @@ export async function createApiKey(
   const name = opts.name.trim()
   if (name.length < 1 || name.length > 60)
     return fail('validation', 'validation_failed', 'Key name must be 1–60 characters', { name: 'length' })
-  const expiresAt = opts.expiresAt ?? null
-  if (expiresAt !== null && (!Number.isFinite(expiresAt) || expiresAt <= now)) {
-    return fail('validation', 'validation_failed', 'The expiry must be in the future', { expiresAt: 'past' })
-  }
+  const expiry = expiryOf(opts.expiresOn, now)
+  if (!expiry.ok) return expiry
+  const expiresAt = expiry.value
   const allowlist = parseIpAllowlist(opts.ipAllowlist)
   if (!allowlist.ok) {
     return fail('validation', 'validation_failed', `Not an IP address or CIDR: ${allowlist.invalid.join(', ')}`, {
@@ -115,4 +119,15 @@ export async function createApiKey(
     ],
   )
   return ok({ id, key, displayPrefix, expiresAt, ipAllowlist: allowlist.normalized })
+}
+
+/** The end of the `expiresOn` day in Shanghai (null: no expiry), or why it cannot be the key's last day. */
+function expiryOf(expiresOn: string | null | undefined, now: number): Result<number | null> {
+  const text = (expiresOn ?? '').trim()
+  if (text === '') return ok(null)
+  const end = parseDayEnd(text)
+  if (end === null)
+    return fail('validation', 'validation_failed', 'The expiry must be a date, YYYY-MM-DD', { expiresOn: 'invalid' })
+  if (end <= now) return fail('validation', 'validation_failed', 'The expiry must be today or later', { expiresOn: 'past' })
+  return ok(end)
 }

@@ -26,7 +26,7 @@ import { resumeProduct } from '#partner-access/suspensions/resume-product.ts'
 import { suspendPartner } from '#partner-access/suspensions/suspend-partner.ts'
 import { resumePartner } from '#partner-access/suspensions/resume-partner.ts'
 import { hashSubject } from '#gateway/limits/distinct-subjects.ts'
-import { shanghaiNextDayStart, shanghaiNextMonthStart } from '#gateway/limits/shanghai-calendar.ts'
+import { formatDay, HOUR_MS, startOfNextDay, startOfNextMonth } from '#platform/calendar/shanghai-calendar.ts'
 import { cliActor, type Actor } from '#platform/audit/record-audit.ts'
 import { checkResponseAgainstSpec } from '#test/support/openapi.ts'
 import { demoApiKey } from '#test/support/gateway-server.ts'
@@ -39,8 +39,8 @@ const SUBJECT_KEY = 'pipeline-test-subject-key'
 const cli = cliActor()
 const bureau: Actor = { id: null, label: 'bureau', role: 'bureau' }
 // Future instants on the Shanghai calendar (the seeded authorizations start when the test database was made).
-const aMonthEnd = shanghaiNextMonthStart(shanghaiNextMonthStart(Date.now()))
-const aNoon = shanghaiNextDayStart(Date.now()) + 12 * 3_600_000
+const aMonthEnd = startOfNextMonth(startOfNextMonth(Date.now()))
+const aNoon = startOfNextDay(Date.now()) + 12 * HOUR_MS
 
 /** A test operation on the real product that declares its subject (the body's `subject`), for the distinct-subjects limit. */
 const subjectProbe: ProductOperation = {
@@ -151,7 +151,7 @@ describe('the call pipeline: keys, subscriptions, suspensions, authorizations, I
     return { res, json, status: res.status, code: json.error?.code as string | undefined }
   }
 
-  async function newKey(opts: { partner?: string; ipAllowlist?: string; expiresAt?: number } = {}) {
+  async function newKey(opts: { partner?: string; ipAllowlist?: string; expiresOn?: string } = {}) {
     const id = opts.partner
       ? (await t.db.select({ id: partners.id }).from(partners).where(eq(partners.code, opts.partner)))[0]!.id
       : partnerId
@@ -160,7 +160,7 @@ describe('the call pipeline: keys, subscriptions, suspensions, authorizations, I
       name: 'test',
       actor: cli,
       ipAllowlist: opts.ipAllowlist,
-      expiresAt: opts.expiresAt,
+      expiresOn: opts.expiresOn,
     })
     if (!created.ok) throw new Error(created.error.message)
     return created.value
@@ -222,9 +222,10 @@ describe('the call pipeline: keys, subscriptions, suspensions, authorizations, I
   })
 
   it('refuses an expired key with key_expired', async () => {
-    const key = await newKey({ expiresAt: Date.now() + 60_000 })
+    // A key through tomorrow (Shanghai) works until the end of that day: the clock moves just past it.
+    const key = await newKey({ expiresOn: formatDay(startOfNextDay(Date.now())) })
     expect((await call(key.key)).status).toBe(200)
-    clockOffset = 61_000
+    clockOffset = key.expiresAt! + 1000 - Date.now()
     const refused = await call(key.key)
     expect([refused.status, refused.code]).toEqual([401, 'key_expired'])
   })
