@@ -23,7 +23,8 @@ export function invalidForm(error: ZodError, opts: { target?: string | null } = 
  * A domain operation that refused: the status of its kind (one mapping, platform/result.ts), its field errors when it
  * names fields, else its code as the form's error. `shownFields`: the fields this form has an input for, when the
  * operation may name others (a product's datasets on a page that only reviews it); a failure naming none of them
- * reads as the form's error, so it is never lost.
+ * reads as the form's error, so it is never lost. `codeAlso`: the code is the form's error even when fields are named
+ * (a refusal without its legal basis says so above the form and marks each missing part beside its field).
  */
 export function failedForm(
   error: DomainError,
@@ -31,6 +32,7 @@ export function failedForm(
     target?: string | null
     vars?: Record<string, string>
     shownFields?: readonly string[]
+    codeAlso?: boolean
     headers?: HeadersInit
   } = {},
 ): Response {
@@ -40,7 +42,7 @@ export function failedForm(
   const reply: FormReply = {
     target: opts.target ?? null,
     fields,
-    formError: Object.keys(fields).length ? null : error.code,
+    formError: opts.codeAlso || !Object.keys(fields).length ? error.code : null,
     ...(opts.vars ? { vars: opts.vars } : {}),
   }
   return formReply(reply, HTTP_STATUS_OF_KIND[error.kind], opts.headers)
