@@ -5,6 +5,8 @@ export { signIn } from '#platform/identity/sign-in.ts'
 export { signOut } from '#platform/identity/sign-out.ts'
 export { listAuditEntries } from '#platform/audit/list-audit-entries.ts'
 export { verifyAuditChain } from '#platform/audit/verify-audit-chain.ts'
+// The city's calendar, for dates shown and read on forms.
+export { addCalendarMonths, formatDay, parseDay, parseDayEnd } from '#platform/calendar/shanghai-calendar.ts'
 export * from './domain/catalog.server.ts'
 export * from './domain/gateway.server.ts'
 export * from './domain/billing.server.ts'

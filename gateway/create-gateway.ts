@@ -30,7 +30,7 @@ import { loadOpenApiJson } from './openapi-document.ts'
 import { SlidingWindowLimiter } from './limits/sliding-window-limiter.ts'
 import { MonthlyQuotaCounter } from './limits/monthly-quota.ts'
 import { DistinctSubjectCounter, hashSubject } from './limits/distinct-subjects.ts'
-import { secondsUntil } from './limits/shanghai-calendar.ts'
+import { secondsUntil } from './limits/seconds-until.ts'
 
 export const GATEWAY_BASE_PATH = '/api/v1'
 /** How long any access state (key, product, subscription, authorization, suspension) is trusted: under the 1 s promise. */

@@ -1,4 +1,5 @@
 import type { Role } from '#db/schema/index.ts'
+import { formatIso, fromLocal } from '#platform/calendar/shanghai-calendar.ts'
 
 // The seeded city's organisations, accounts and the skeleton product. Same data every time, except the demo
 // accounts' passwords and the demo API key: random per install (demo-credentials.ts), never in the code.
@@ -233,8 +234,17 @@ export const PRODUCTS = [
     domain: 'transport',
     apiPath: 'GET /api/v1/services/traffic-flow/{segment}',
     exampleRequest: '{"segment":"SY-210102-001","from":"2026-10-29","to":"2026-10-31","granularity":"day"}',
-    exampleResponse:
-      '{"segment":{"code":"SY-210102-001","name":"和平大街（北段）","districtCode":"210102","lanes":10},"granularity":"day","from":"2026-10-29T00:00:00+08:00","to":"2026-10-31T00:00:00+08:00","timeZone":"Asia/Shanghai","points":[{"start":"2026-10-29T00:00:00+08:00","vehicles":89645,"avgSpeedKmh":39.5,"hours":24},{"start":"2026-10-30T00:00:00+08:00","vehicles":93746,"avgSpeedKmh":38.1,"hours":24}]}',
+    exampleResponse: JSON.stringify({
+      segment: { code: 'SY-210102-001', name: '和平大街（北段）', districtCode: '210102', lanes: 10 },
+      granularity: 'day',
+      from: formatIso(fromLocal(2026, 10, 29)),
+      to: formatIso(fromLocal(2026, 10, 31)),
+      timeZone: 'Asia/Shanghai',
+      points: [
+        { start: formatIso(fromLocal(2026, 10, 29)), vehicles: 89645, avgSpeedKmh: 39.5, hours: 24 },
+        { start: formatIso(fromLocal(2026, 10, 30)), vehicles: 93746, avgSpeedKmh: 38.1, hours: 24 },
+      ],
+    }),
     datasets: ['DS-JT-0001'],
   },
   {

@@ -21,7 +21,8 @@ import { decidePriceBook } from '#billing/price-books/decide-price-book.ts'
 import { recordCostEntry } from '#billing/costs/record-cost-entry.ts'
 import { setVatRate } from '#billing/vat/set-vat-rate.ts'
 import { Decimal } from '#billing/money/decimal.ts'
-import { nextPeriod, periodOf, previousPeriod, shanghaiDayStart, shanghaiYear } from '#billing/periods/billing-period.ts'
+import { nextPeriod, periodOf, previousPeriod } from '#billing/periods/billing-period.ts'
+import { calendarYear, parseDay } from '#platform/calendar/shanghai-calendar.ts'
 import { setCompensationFormula } from '#billing/compensation/set-compensation-formula.ts'
 import { setRevenueCapSetting } from '#billing/revenue/set-revenue-cap-setting.ts'
 
@@ -80,7 +81,7 @@ export async function seedBillingDemo(db: Db, opts: { now?: number } = {}): Prom
     must(
       await setVatRate(db, {
         rate: '0.06',
-        effectiveFrom: shanghaiDayStart('2016-05-01')!,
+        effectiveFrom: parseDay('2016-05-01')!,
         note: '现代服务业增值税税率 6%',
         // Whoever installs the platform sets it up: a machine operator, as through the CLI (permissions.ts).
         actor: cliActor('seed'),
@@ -233,7 +234,7 @@ export async function seedBillingDemo(db: Db, opts: { now?: number } = {}): Prom
           sharePerCall: '0.5',
           frequencyWeights: { realtime: '0.5', hourly: '0.4', daily: '0.3', weekly: '0.15', monthly: '0.1' },
           qualityWeight: '0.2',
-          effectiveFrom: shanghaiDayStart('2025-01-01')!,
+          effectiveFrom: parseDay('2025-01-01')!,
           note: '每次调用 0.5 分，按更新频率与质量加权（演示）',
         },
         actor: bureau,
@@ -246,7 +247,7 @@ export async function seedBillingDemo(db: Db, opts: { now?: number } = {}): Prom
     must(
       await setRevenueCapSetting(db, {
         input: {
-          year: shanghaiYear(now),
+          year: calendarYear(now),
           profitRate: '0.0785',
           taxRate: '0.05',
           note: '十年期国债收益率 1.85% + 6 个百分点（演示）',

@@ -5,7 +5,7 @@ import { CHARGE_UNITS, priceCeilings, products, type ChargeUnit } from '#db/sche
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { DECIMAL_TEXT, Decimal } from '../money/decimal.ts'
-import { startOfShanghaiDay } from '../periods/billing-period.ts'
+import { startOfDay } from '#platform/calendar/shanghai-calendar.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 export interface SetPriceCeilingInput {
@@ -36,7 +36,7 @@ export async function setPriceCeiling(
   const price = input.maxUnitPrice.trim()
   if (!DECIMAL_TEXT.test(price)) fields.maxUnitPrice = 'decimal'
   if (!Number.isSafeInteger(input.effectiveFrom)) fields.effectiveFrom = 'invalid'
-  else if (input.effectiveFrom < startOfShanghaiDay(now)) fields.effectiveFrom = 'past'
+  else if (input.effectiveFrom < startOfDay(now)) fields.effectiveFrom = 'past'
   const basis = (input.basis ?? '').trim()
   if (basis.length > 200) fields.basis = 'too_long'
   if (Object.keys(fields).length > 0) return fail('validation', 'validation_failed', 'The ceiling is not valid', fields)

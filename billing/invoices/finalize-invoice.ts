@@ -3,7 +3,7 @@ import type { Db } from '#db/client.ts'
 import { invoices, partners } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
-import { shanghaiYear } from '../periods/billing-period.ts'
+import { calendarYear } from '#platform/calendar/shanghai-calendar.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 export const INVOICE_NUMBER_PREFIX = 'SYGD'
@@ -34,7 +34,7 @@ export async function finalizeInvoice(
   if (!invoice) return fail('not_found', 'invoice_not_found', 'No such invoice')
   if (invoice.state !== 'draft')
     return fail('conflict', 'invoice_not_draft', `The invoice is ${invoice.state}; only a draft can be finalized`)
-  const year = shanghaiYear(now)
+  const year = calendarYear(now)
   const nextSeq = sql`(SELECT coalesce(max(i2.number_seq), 0) + 1 FROM invoices AS i2 WHERE i2.number_year = ${year})`
   await recordAudit(
     db,

@@ -4,7 +4,7 @@ import type { Db } from '#db/client.ts'
 import { creditNotes, invoices, partners } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
-import { shanghaiYear } from '../periods/billing-period.ts'
+import { calendarYear } from '#platform/calendar/shanghai-calendar.ts'
 import { INVOICE_NUMBER_PREFIX } from './finalize-invoice.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
@@ -42,7 +42,7 @@ export async function issueCreditNote(
     return fail('conflict', 'invoice_already_voided', 'The invoice was already voided by a credit note')
 
   const id = randomUUID()
-  const year = shanghaiYear(now)
+  const year = calendarYear(now)
   const nextSeq = sql`(SELECT coalesce(max(c2.number_seq), 0) + 1 FROM credit_notes AS c2 WHERE c2.number_year = ${year})`
   await recordAudit(
     db,

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import PDFDocument from 'pdfkit'
 import { Decimal } from '../money/decimal.ts'
 import { formatFenText } from '../money/format.ts'
-import { shanghaiDay } from '../periods/billing-period.ts'
+import { formatDay } from '#platform/calendar/shanghai-calendar.ts'
 import type { InvoiceView } from './invoice-view.ts'
 import { CHARGE_UNIT_LABELS, LINE_KIND_LABELS, PURPOSE_LABELS } from './labels.ts'
 
@@ -53,7 +53,7 @@ export function renderInvoicePdf(invoice: InvoiceView, opts: { issuer?: string }
     ['账期 Period', `${invoice.period}（Asia/Shanghai）`],
     ['合作方 Partner', `${invoice.partner.name}（${invoice.partner.code}）`],
     ['统一社会信用代码 USCC', invoice.partner.uscc ?? '—'],
-    ['开具日期 Issued', invoice.finalizedAt ? shanghaiDay(invoice.finalizedAt) : '—'],
+    ['开具日期 Issued', invoice.finalizedAt ? formatDay(invoice.finalizedAt) : '—'],
     ['开票方 Issuer', opts.issuer ?? '沈阳市公共数据授权运营单位 Authorized operator'],
   ]
   doc.fontSize(10)

@@ -1,21 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import {
-  monthsBetween,
-  nextPeriod,
-  parsePeriod,
-  periodOf,
-  previousPeriod,
-  shanghaiDay,
-  shanghaiDayStart,
-} from './billing-period.ts'
+import fc from 'fast-check'
+import { fromLocal } from '#platform/calendar/shanghai-calendar.ts'
+import { isPeriodText, monthsBetween, nextPeriod, parsePeriod, periodOf, previousPeriod } from './billing-period.ts'
 import { yuanToFen } from '../money/yuan.ts'
 import { roundFen, Decimal } from '../money/decimal.ts'
 
 describe('billing periods on the Shanghai calendar', () => {
-  it('bounds a month at 00:00 +08:00', () => {
+  it('bounds a month at Shanghai midnight', () => {
     const jan = parsePeriod('2027-01')!
-    expect(jan.start).toBe(Date.parse('2027-01-01T00:00:00+08:00'))
-    expect(jan.end).toBe(Date.parse('2027-02-01T00:00:00+08:00'))
+    expect(jan.start).toBe(fromLocal(2027, 1, 1))
+    expect(jan.end).toBe(fromLocal(2027, 2, 1))
     // 31 December 16:00 UTC is already 1 January in Shenyang.
     expect(periodOf(Date.parse('2026-12-31T16:00:00Z')).period).toBe('2027-01')
     expect(periodOf(Date.parse('2026-12-31T15:59:59.999Z')).period).toBe('2026-12')
@@ -28,10 +22,27 @@ describe('billing periods on the Shanghai calendar', () => {
     expect(monthsBetween(parsePeriod('2026-03')!, parsePeriod('2027-03')!)).toBe(12)
   })
 
-  it('refuses what is not YYYY-MM or a real day', () => {
-    for (const bad of ['2026-13', '2026-1', '26-01', '2026-00', '']) expect(parsePeriod(bad)).toBeNull()
-    expect(shanghaiDayStart('2026-02-30')).toBeNull()
-    expect(shanghaiDay(shanghaiDayStart('2026-11-28')!)).toBe('2026-11-28')
+  it('refuses what is not YYYY-MM', () => {
+    for (const bad of ['2026-13', '2026-1', '26-01', '2026-00', '']) {
+      expect(parsePeriod(bad)).toBeNull()
+      expect(isPeriodText(bad)).toBe(false)
+    }
+    expect(isPeriodText('2026-12')).toBe(true)
+  })
+
+  it('puts every instant in its period, next to the ones before and after (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: fromLocal(1000, 2, 1), max: fromLocal(9999, 11, 1) }), (at) => {
+        const p = periodOf(at)
+        expect(p.start).toBeLessThanOrEqual(at)
+        expect(at).toBeLessThan(p.end)
+        expect(parsePeriod(p.period)).toEqual(p)
+        expect(nextPeriod(p).start).toBe(p.end)
+        expect(previousPeriod(p).end).toBe(p.start)
+        expect(monthsBetween(p, nextPeriod(p))).toBe(1)
+        expect(monthsBetween(nextPeriod(p), previousPeriod(p))).toBe(-2)
+      }),
+    )
   })
 })
 

@@ -2,7 +2,7 @@ import { and, desc, inArray, isNotNull, sql } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { costEntries, invoices, revenueCapSettings } from '#db/schema/index.ts'
 import { Decimal, roundFen } from '../money/decimal.ts'
-import { shanghaiYear } from '../periods/billing-period.ts'
+import { calendarYear } from '#platform/calendar/shanghai-calendar.ts'
 
 export interface RevenueCapYear {
   year: number
@@ -35,7 +35,7 @@ export interface RevenueCapYear {
  * invoices up to `toYear`, each rounded half-up once per component.
  */
 export async function getRevenueCap(db: Db, opts: { now: number; toYear?: number }): Promise<RevenueCapYear[]> {
-  const toYear = opts.toYear ?? shanghaiYear(opts.now)
+  const toYear = opts.toYear ?? calendarYear(opts.now)
   const costs = await db.all<{ year: number; net: number }>(sql`
     SELECT CAST(substr(period, 1, 4) AS INTEGER) AS year, sum(net_fen) AS net FROM (
       SELECT period, category, net_fen, row_number() OVER (PARTITION BY period, category ORDER BY rowid DESC) AS rn

@@ -2,20 +2,14 @@ import { like, sql } from 'drizzle-orm'
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
 import type { Db } from '#db/client.ts'
 import { errorText } from '#platform/error-text.ts'
+import { calendarYear } from '#platform/calendar/shanghai-calendar.ts'
 
 // Registration and workflow codes are `<PREFIX>-<YYYY>-<NNNN>` (docs/decisions/0008-catalog-authorization-lifecycle.md):
 // the year is the Asia/Shanghai calendar year, the number the next one free for that prefix and year.
 
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000
-
-/** The Asia/Shanghai calendar year of an instant (no DST since 1991: UTC+8). */
-export function shanghaiYear(ms: number): number {
-  return new Date(ms + SHANGHAI_OFFSET_MS).getUTCFullYear()
-}
-
 /** The next free `<prefix>-<year>-<NNNN>` in `column` (a unique text column). */
 export async function nextSequenceCode(db: Db, column: SQLiteColumn, prefix: string, now = Date.now()): Promise<string> {
-  return nextNumberedCode(db, column, `${prefix}-${shanghaiYear(now)}-`)
+  return nextNumberedCode(db, column, `${prefix}-${calendarYear(now)}-`)
 }
 
 /** The next free `<head><NNNN>` in `column`. */

@@ -5,7 +5,7 @@ import { closeBillingPeriod } from '#billing/invoices/close-billing-period.ts'
 import { previewBillingPeriod } from '#billing/invoices/preview-billing-period.ts'
 import type { InvoiceView } from '#billing/invoices/invoice-view.ts'
 import { formatFenText } from '#billing/money/format.ts'
-import { shanghaiDayStart } from '#billing/periods/billing-period.ts'
+import { parseDay } from '#platform/calendar/shanghai-calendar.ts'
 import { lagoConfigFromEnv } from '#billing/lago/lago-config.ts'
 import { markInvoicePaid } from '#billing/invoices/mark-invoice-paid.ts'
 import { syncLagoOutbox } from '#billing/lago/sync-lago-outbox.ts'
@@ -88,7 +88,7 @@ export const billingCommands: Record<string, CliCommand> = {
     run: async (d, flags, io) => {
       let at = Date.now()
       if (typeof flags.at === 'string') {
-        const parsed = shanghaiDayStart(flags.at)
+        const parsed = parseDay(flags.at.trim())
         if (parsed === null) {
           io.err('--at must be a date YYYY-MM-DD')
           return 2

@@ -11,9 +11,10 @@ import type { LoadOutcome } from '#catalog/datasets/load-target.ts'
 import { listAuthorizations } from '#catalog/authorizations/list-authorizations.ts'
 import { expireAuthorizations } from '#catalog/authorizations/expire-authorizations.ts'
 import type { Result } from '#platform/result.ts'
+import { formatDay } from '#platform/calendar/shanghai-calendar.ts'
 import { print, type CliCommand, type Flags, type Io } from './command.ts'
 
-const day = (ms: number | null) => (ms ? new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10) : '—')
+const day = (ms: number | null) => (ms ? formatDay(ms) : '—')
 
 function reportLoad(io: Io, flags: Flags, result: Result<LoadOutcome>): number {
   if (!result.ok) {

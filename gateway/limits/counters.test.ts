@@ -3,10 +3,9 @@ import { randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { apiKeys, subscriptions, usageEvents } from '#db/schema/index.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
+import { fromLocal } from '#platform/calendar/shanghai-calendar.ts'
 import { MonthlyQuotaCounter } from './monthly-quota.ts'
 import { DistinctSubjectCounter, hashSubject } from './distinct-subjects.ts'
-
-const shanghai = (iso: string) => Date.parse(`${iso}+08:00`)
 
 describe('quota and distinct-subject counters (seeded from usage_events)', () => {
   let t: TestDatabase
@@ -39,19 +38,19 @@ describe('quota and distinct-subject counters (seeded from usage_events)', () =>
   }
 
   it('counts this Shanghai month’s events, not last month’s, and refuses past the quota', async () => {
-    const now = shanghai('2026-05-01T00:30:00')
-    await insertEvents(3, shanghai('2026-04-30T23:59:59')) // last month
-    await insertEvents(2, shanghai('2026-05-01T00:00:00'))
+    const now = fromLocal(2026, 5, 1, 0, 30)
+    await insertEvents(3, fromLocal(2026, 4, 30, 23, 59, 59)) // last month
+    await insertEvents(2, fromLocal(2026, 5, 1))
     const quotas = new MonthlyQuotaCounter(t.db)
     const first = await quotas.take(sub.id, 3, now)
-    expect(first).toMatchObject({ allowed: true, used: 3, remaining: 0, resetsAt: shanghai('2026-06-01T00:00:00') })
+    expect(first).toMatchObject({ allowed: true, used: 3, remaining: 0, resetsAt: fromLocal(2026, 6, 1) })
     expect(await quotas.take(sub.id, 3, now)).toMatchObject({ allowed: false, used: 3 })
     // A call that ended unanswered hands its unit back.
     first.release()
     first.release()
     expect(await quotas.take(sub.id, 3, now)).toMatchObject({ allowed: true, used: 3 })
     // Next month starts from the database again.
-    expect(await quotas.take(sub.id, 3, shanghai('2026-06-01T00:00:00'))).toMatchObject({ allowed: true, used: 1 })
+    expect(await quotas.take(sub.id, 3, fromLocal(2026, 6, 1))).toMatchObject({ allowed: true, used: 1 })
   })
 
   it('folds in calls another process recorded, on sync', async () => {
@@ -64,15 +63,15 @@ describe('quota and distinct-subject counters (seeded from usage_events)', () =>
   })
 
   it('counts distinct subjects per subscription per day (any of its keys); a repeated subject is free; restarts keep the count', async () => {
-    const now = shanghai('2026-05-02T10:00:00')
+    const now = fromLocal(2026, 5, 2, 10)
     const h = (s: string) => hashSubject('secret', s)
-    await insertEvents(2, shanghai('2026-05-02T01:00:00'), h('A'))
-    await insertEvents(1, shanghai('2026-05-01T23:00:00'), h('B')) // yesterday
+    await insertEvents(2, fromLocal(2026, 5, 2, 1), h('A'))
+    await insertEvents(1, fromLocal(2026, 5, 1, 23), h('B')) // yesterday
     const subjects = new DistinctSubjectCounter(t.db)
     expect(await subjects.admit(sub.id, h('A'), 2, now)).toMatchObject({ allowed: true, used: 1 })
     expect(await subjects.admit(sub.id, h('B'), 2, now)).toMatchObject({ allowed: true, used: 2 })
     const refused = await subjects.admit(sub.id, h('C'), 2, now)
-    expect(refused).toMatchObject({ allowed: false, used: 2, resetsAt: shanghai('2026-05-03T00:00:00') })
+    expect(refused).toMatchObject({ allowed: false, used: 2, resetsAt: fromLocal(2026, 5, 3) })
     expect((await subjects.admit(sub.id, h('A'), 2, now)).allowed).toBe(true)
     // Released subjects are forgotten; tomorrow starts afresh.
     const fresh = new DistinctSubjectCounter(t.db)
@@ -80,7 +79,7 @@ describe('quota and distinct-subject counters (seeded from usage_events)', () =>
     expect(c).toMatchObject({ allowed: true, used: 2 })
     c.release()
     expect((await fresh.admit(sub.id, h('D'), 2, now)).allowed).toBe(true)
-    expect(await fresh.admit(sub.id, h('E'), 2, shanghai('2026-05-03T00:00:01'))).toMatchObject({ allowed: true, used: 1 })
+    expect(await fresh.admit(sub.id, h('E'), 2, fromLocal(2026, 5, 3, 0, 0, 1))).toMatchObject({ allowed: true, used: 1 })
   })
 
   it('uses a keyed hash: the same subject under another secret does not match', () => {

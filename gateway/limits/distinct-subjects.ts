@@ -2,7 +2,7 @@ import { createHmac, type KeyObject } from 'node:crypto'
 import { and, eq, gte, isNotNull, lt } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { usageEvents } from '#db/schema/index.ts'
-import { shanghaiDayStart, shanghaiNextDayStart } from './shanghai-calendar.ts'
+import { startOfDay, startOfNextDay } from '#platform/calendar/shanghai-calendar.ts'
 
 /**
  * Keyed hash of a verified subject (e.g. a USCC): HMAC-SHA-256 under a secret
@@ -66,8 +66,8 @@ export class DistinctSubjectCounter {
   async admit(subscriptionId: string, subjectHash: string, limit: number, now: number): Promise<SubjectDecision> {
     let entry = this.#entries.get(subscriptionId)
     if (!entry || now >= entry.nextDayStart || now < entry.dayStart) {
-      const dayStart = shanghaiDayStart(now)
-      const nextDayStart = shanghaiNextDayStart(now)
+      const dayStart = startOfDay(now)
+      const nextDayStart = startOfNextDay(now)
       const fresh: Entry = { dayStart, nextDayStart, hashes: new Set(), ready: null, touched: true, syncedAt: now }
       fresh.ready = loadSubjectHashes(this.db, subscriptionId, dayStart, nextDayStart).then(
         (hashes) => {

@@ -1,7 +1,7 @@
 import { and, count, eq, gte, lt } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { usageEvents } from '#db/schema/index.ts'
-import { shanghaiMonthStart, shanghaiNextMonthStart } from './shanghai-calendar.ts'
+import { startOfMonth, startOfNextMonth } from '#platform/calendar/shanghai-calendar.ts'
 
 interface Entry {
   monthStart: number
@@ -44,8 +44,8 @@ export class MonthlyQuotaCounter {
   async take(subscriptionId: string, quota: number, now: number): Promise<QuotaDecision> {
     let entry = this.#entries.get(subscriptionId)
     if (!entry || now >= entry.nextMonthStart || now < entry.monthStart) {
-      const monthStart = shanghaiMonthStart(now)
-      const nextMonthStart = shanghaiNextMonthStart(now)
+      const monthStart = startOfMonth(now)
+      const nextMonthStart = startOfNextMonth(now)
       const fresh: Entry = { monthStart, nextMonthStart, used: 0, ready: null, touched: true }
       fresh.ready = countSubscriptionCalls(this.db, subscriptionId, monthStart, nextMonthStart).then(
         (n) => {

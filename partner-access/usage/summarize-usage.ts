@@ -1,7 +1,8 @@
 import { and, count, desc, eq, gte, sql, sum, type SQL } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { apiKeys, partners, plans, products, rejectedCalls, subscriptions, usageEvents } from '#db/schema/index.ts'
-import { shanghaiMonthStart, shanghaiNextMonthStart } from '#gateway/limits/shanghai-calendar.ts'
+import { startOfMonth, startOfNextMonth } from '#platform/calendar/shanghai-calendar.ts'
+import { sqlDay } from '#platform/calendar/calendar-sql.ts'
 
 /** One live subscription's monthly quota, as the gateway counts it (answered calls this Shanghai month). */
 export interface QuotaStatus {
@@ -33,8 +34,8 @@ export interface UsageSummary {
   quotas: QuotaStatus[]
 }
 
-// Days are counted on the city's calendar (UTC+8, no DST).
-const shanghaiDay = sql<string>`strftime('%Y-%m-%d', ${usageEvents.at} / 1000 + 8 * 3600, 'unixepoch')`
+// Days are counted on the city's calendar.
+const eventDay = sqlDay(usageEvents.at)
 
 /**
  * Answered calls over the last `days` days, for one partner (the partner's own
@@ -57,11 +58,11 @@ export async function summarizeUsage(
     .from(usageEvents)
     .where(where)
   const byDay = await db
-    .select({ day: shanghaiDay, calls: count() })
+    .select({ day: eventDay, calls: count() })
     .from(usageEvents)
     .where(where)
-    .groupBy(shanghaiDay)
-    .orderBy(desc(shanghaiDay))
+    .groupBy(eventDay)
+    .orderBy(desc(eventDay))
   const byProduct = await db
     .select({
       productCode: products.code,
@@ -119,8 +120,8 @@ export async function summarizeUsage(
 
   let quotas: QuotaStatus[] = []
   if (opts.partnerId) {
-    const monthStart = shanghaiMonthStart(now)
-    const nextMonthStart = shanghaiNextMonthStart(now)
+    const monthStart = startOfMonth(now)
+    const nextMonthStart = startOfNextMonth(now)
     const rows = await db
       .select({
         subscriptionId: subscriptions.id,

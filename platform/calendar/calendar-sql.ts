@@ -3,7 +3,9 @@ import { OFFSET_SECONDS } from './shanghai-calendar.ts'
 
 // The calendar in SQL: buckets of epoch-millisecond columns by Shanghai day, month or hour, computed by SQLite.
 
-const local = (column: SQLWrapper) => sql`${column} / 1000 + ${sql.raw(String(OFFSET_SECONDS))}`
+// Real division: SQLite's integer division truncates toward zero, which moves an instant before 1970 up to a second
+// later (into the next day from its last second); strftime reads fractional epoch seconds to the millisecond.
+const local = (column: SQLWrapper) => sql`${column} / 1000.0 + ${sql.raw(String(OFFSET_SECONDS))}`
 
 /** `YYYY-MM-DD`, the Shanghai day of an epoch-ms column. */
 export function sqlDay(column: SQLWrapper): SQL<string> {

@@ -1,13 +1,13 @@
 // The city's calendar. Every day, month and year boundary, every local date shown or parsed, every SQL bucket by
 // day is Asia/Shanghai, and this module is the only place that knows how: Shanghai has kept UTC+8 all year since
 // 1991 (no daylight saving), so boundaries are exact arithmetic on one offset, with no time-zone database on the
-// metered call's path (ADR 0022). A lint rule forbids the offset anywhere else.
+// metered call's path (ADR 0022). A test (`offset-only-here.test.ts`) forbids the offset anywhere else.
 
 /** UTC+8, the only place it is written. */
 const OFFSET_MS = 8 * 3_600_000
 export const HOUR_MS = 3_600_000
 export const DAY_MS = 24 * HOUR_MS
-/** The offset in seconds, for SQL that buckets epoch seconds (`calendar-sql.ts`). */
+/** The offset in seconds: for SQL that buckets epoch seconds (`calendar-sql.ts`), and to read a wall-clock time given at another offset. */
 export const OFFSET_SECONDS = OFFSET_MS / 1000
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n))
@@ -44,6 +44,12 @@ export function localParts(ms: number): LocalParts {
 
 /** The instant of a Shanghai wall-clock time (`month` 1–12; out-of-range parts roll over as in `Date.UTC`). */
 export function fromLocal(year: number, month: number, day = 1, hour = 0, minute = 0, second = 0, millisecond = 0): number {
+  if (year >= 0 && year < 100) {
+    // Date.UTC reads the years 0–99 as 1900–1999; setUTCFullYear takes them as they are.
+    const d = new Date(0)
+    d.setUTCFullYear(year, month - 1, day)
+    return d.setUTCHours(hour, minute, second, millisecond) - OFFSET_MS
+  }
   return Date.UTC(year, month - 1, day, hour, minute, second, millisecond) - OFFSET_MS
 }
 
@@ -87,19 +93,26 @@ export function addCalendarMonths(ms: number, months: number): number {
 
 // --- Text ----------------------------------------------------------------------------------------------------------
 
+// The local time as an ISO string ending in `THH:MM:SS.sssZ` (14 characters). Cutting from the end keeps the years
+// before 0000 and after 9999 whole, which toISOString writes with a sign and six digits (`+010000-01-01`).
+const localIso = (ms: number) => new Date(ms + OFFSET_MS).toISOString()
+
 /** `2026-11-28`: the Shanghai date of an instant. */
 export function formatDay(ms: number): string {
-  return new Date(ms + OFFSET_MS).toISOString().slice(0, 10)
+  const iso = localIso(ms)
+  return iso.slice(0, iso.length - 14)
 }
 
 /** `2026-11`: the Shanghai month of an instant. */
 export function formatMonth(ms: number): string {
-  return formatDay(ms).slice(0, 7)
+  const iso = localIso(ms)
+  return iso.slice(0, iso.length - 17)
 }
 
 /** `2026-10-30T08:00:00+08:00`: an instant in Shanghai time with its offset (the metered API's timestamps). */
 export function formatIso(ms: number): string {
-  return new Date(ms + OFFSET_MS).toISOString().slice(0, 19) + '+08:00'
+  const iso = localIso(ms)
+  return iso.slice(0, iso.length - 5) + '+08:00'
 }
 
 /** `YYYY-MM-DD` → the instant of that Shanghai day's midnight; null unless it is a real date (no 2026-02-31). */
@@ -129,7 +142,8 @@ export function parseMonth(text: string): { start: number; end: number } | null 
 /** A date (its Shanghai midnight) or a date-time with an explicit offset; null when it is neither or no real instant. */
 export function parseInstant(text: string): number | null {
   if (DAY_TEXT.test(text)) return parseDay(text)
-  if (!DATE_TIME_TEXT.test(text)) return null
+  // Date.parse rolls 2026-02-31T10:00Z over into March: the date part must be a real day first.
+  if (!DATE_TIME_TEXT.test(text) || parseDay(text.slice(0, 10)) === null) return null
   const ms = Date.parse(text)
   return Number.isFinite(ms) ? ms : null
 }
@@ -138,5 +152,5 @@ export function parseInstant(text: string): number | null {
 export function shiftMonth(month: string, delta: number): string {
   const y = Number(month.slice(0, 4))
   const m = Number(month.slice(5, 7)) - 1 + delta
-  return `${y + Math.floor(m / 12)}-${pad2((((m % 12) + 12) % 12) + 1)}`
+  return `${String(y + Math.floor(m / 12)).padStart(4, '0')}-${pad2((((m % 12) + 12) % 12) + 1)}`
 }

@@ -17,12 +17,12 @@ import {
   type TrafficFlowRow,
 } from './generate-city.ts'
 import { createRng } from './random.ts'
-import { shiftMonth as addMonths } from '#platform/calendar/shanghai-calendar.ts'
+import { localParts, shiftMonth } from '#platform/calendar/shanghai-calendar.ts'
 import { DISTRICT_CODES, INDUSTRY_BY_CODE, MOBILE_RE, isShenyangDistrict } from '#platform/reference-data/shenyang.ts'
 
 const digest = (data: unknown) => createHash('sha256').update(JSON.stringify(data)).digest('hex')
-const localHour = (ms: number) => new Date(ms + 8 * 3600_000).getUTCHours()
-const localDow = (ms: number) => new Date(ms + 8 * 3600_000).getUTCDay()
+const localHour = (ms: number) => localParts(ms).hour
+const localDow = (ms: number) => localParts(ms).weekday
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
 
 // One small city shared by the read-only checks below.
@@ -248,10 +248,10 @@ describe('health statistics', () => {
       expect(m.claims).toBeLessThan(m.insuredPersons)
     }
   })
-  it('addMonths crosses year boundaries both ways', () => {
-    expect(addMonths('2026-10', -10)).toBe('2025-12')
-    expect(addMonths('2025-12', 1)).toBe('2026-01')
-    expect(addMonths('2026-01', -13)).toBe('2024-12')
+  it('shiftMonth crosses year boundaries both ways', () => {
+    expect(shiftMonth('2026-10', -10)).toBe('2025-12')
+    expect(shiftMonth('2025-12', 1)).toBe('2026-01')
+    expect(shiftMonth('2026-01', -13)).toBe('2024-12')
   })
 })
 

@@ -6,7 +6,15 @@
 // does not reshuffle another table's rows.
 
 import { makeIdCard } from '#platform/codes/id-card.ts'
-import { shiftMonth as addMonths } from '#platform/calendar/shanghai-calendar.ts'
+import {
+  calendarYear,
+  DAY_MS,
+  fromLocal,
+  HOUR_MS,
+  localParts,
+  shiftMonth,
+  type LocalParts,
+} from '#platform/calendar/shanghai-calendar.ts'
 import { USCC_CHARSET, makeUscc } from '#platform/codes/uscc.ts'
 import type {
   cityEnterprises,
@@ -50,16 +58,12 @@ export type InsuranceType = SocialSecurityRow['insuranceType']
 // ---------------------------------------------------------------------------
 // Fixed reference time (never the clock): the data is "as of" 2026-11-01 00:00 Asia/Shanghai.
 
-/** 2026-11-01T00:00+08:00 as epoch ms; traffic hours end just before it. */
-export const REFERENCE_END_MS = Date.UTC(2026, 9, 31, 16, 0, 0)
+/** 2026-11-01 00:00 in Shenyang, as epoch ms; traffic hours end just before it. */
+export const REFERENCE_END_MS = fromLocal(2026, 11, 1)
 /** The last month with statistics. */
 export const REFERENCE_MONTH = '2026-10'
 /** The last year with a published tax credit rating (ratings for year N are published in spring N+1). */
 export const LAST_RATED_YEAR = 2025
-/** Asia/Shanghai has had no DST since 1991: local time = UTC + 8 h. */
-const SHANGHAI_OFFSET_MS = 8 * 3600_000
-const HOUR_MS = 3600_000
-const DAY_MS = 24 * HOUR_MS
 
 export const DEFAULT_SEED = 'shenyang-2026'
 
@@ -122,7 +126,7 @@ const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n))
 /** The `count` months ending at (and including) `last`, oldest first. */
 export function monthsEndingAt(last: string, count: number): string[] {
   const out: string[] = []
-  for (let i = count - 1; i >= 0; i--) out.push(addMonths(last, -i))
+  for (let i = count - 1; i >= 0; i--) out.push(shiftMonth(last, -i))
   return out
 }
 
@@ -197,8 +201,7 @@ export interface EnterpriseOptions {
 export function* generateEnterprises(rng: Rng, opts: EnterpriseOptions): Generator<EnterpriseRow> {
   const names = new Set<string>()
   const usccs = new Set<string>()
-  const lastDay = new Date(REFERENCE_END_MS + SHANGHAI_OFFSET_MS) // 2026-11-01 local
-  const lastYear = lastDay.getUTCFullYear()
+  const lastYear = calendarYear(REFERENCE_END_MS)
   // Registrations grow ~9% a year; the current year is counted only up to the reference date.
   const years: number[] = []
   const yearWeights: number[] = []
@@ -412,8 +415,8 @@ const WEEKEND_PROFILE = [
 ]
 
 /** National Day golden week (Oct 1–7 local): flows like a quiet weekend. */
-function isGoldenWeek(localDay: Date): boolean {
-  return localDay.getUTCMonth() === 9 && localDay.getUTCDate() <= 7
+function isGoldenWeek(local: LocalParts): boolean {
+  return local.month === 10 && local.day <= 7
 }
 
 /**
@@ -430,10 +433,10 @@ export function* generateTrafficFlows(rng: Rng, segments: readonly RoadSegmentRo
     let drift = 1 // slowly wandering day-level factor (events, weather)
     for (let h = 0; h < days * 24; h++) {
       const hourStart = start + h * HOUR_MS
-      const local = new Date(hourStart + SHANGHAI_OFFSET_MS)
-      const localHour = local.getUTCHours()
+      const local = localParts(hourStart)
+      const localHour = local.hour
       if (localHour === 0) drift = Math.min(1.15, Math.max(0.85, drift + r.normal(0, 0.04)))
-      const dow = local.getUTCDay()
+      const dow = local.weekday
       const holiday = isGoldenWeek(local)
       const weekend = dow === 0 || dow === 6
       const profile = (weekend || holiday ? WEEKEND_PROFILE : WEEKDAY_PROFILE)[localHour] ?? 0.5

@@ -6,6 +6,7 @@ import { setCompensationFormula } from '#billing/compensation/set-compensation-f
 import { computeCompensationStatements } from '#billing/compensation/compute-compensation-statements.ts'
 import { listCompensationStatements } from '#billing/compensation/list-compensation-statements.ts'
 import { nextPeriod, periodOf } from '#billing/periods/billing-period.ts'
+import { fromLocal } from '#platform/calendar/shanghai-calendar.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
 
 const bureau: Actor = { id: null, label: 'bureau-test', role: 'bureau' }
@@ -115,7 +116,7 @@ describe('source-unit compensation (Art. 23)', () => {
 
   it('refuses a period without a formula, and a malformed formula beside its field', async () => {
     // The demo seed's formula is in force from 2025: a month before it has none.
-    await events(3, 'COMP-DAILY', Date.parse('2024-06-10T00:00:00+08:00'))
+    await events(3, 'COMP-DAILY', fromLocal(2024, 6, 10))
     const none = await computeCompensationStatements(t.db, { period: '2024-06', now: M.end + 1, actor: operator })
     expect(!none.ok && none.error.code).toBe('no_formula')
     const bad = await setCompensationFormula(t.db, {

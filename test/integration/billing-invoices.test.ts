@@ -15,7 +15,8 @@ import { estimatePartnerCharges } from '#billing/invoices/estimate-partner-charg
 import { renderInvoicePdf } from '#billing/invoices/render-invoice-pdf.ts'
 import { renderInvoiceCsv } from '#billing/invoices/render-invoice-csv.ts'
 import { recordModelRelease } from '#billing/releases/record-model-release.ts'
-import { nextPeriod, periodOf, shanghaiYear, type BillingPeriod } from '#billing/periods/billing-period.ts'
+import { nextPeriod, periodOf, type BillingPeriod } from '#billing/periods/billing-period.ts'
+import { calendarYear } from '#platform/calendar/shanghai-calendar.ts'
 import { addPartner, addProduct, insertEvents, type ScenarioPartner } from '#test/support/billing-harness.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
 
@@ -198,7 +199,7 @@ describe('closing periods and invoices', () => {
     const ids = [industrial, publicInterest, ...extra].map((p) => mine(closed, p)!.id!)
     const now = day(N, 2)
     const results = await Promise.all(ids.map((invoiceId) => finalizeInvoice(t.db, { invoiceId, actor: operator, now })))
-    const year = shanghaiYear(now)
+    const year = calendarYear(now)
     const numbers = results.map((r) => (r.ok ? r.value.number : r.error.code)).sort()
     expect(numbers).toEqual([1, 2, 3, 4, 5].map((n) => `SYGD-${year}-${String(n).padStart(6, '0')}`))
     const again = await finalizeInvoice(t.db, { invoiceId: ids[0]!, actor: operator, now })
@@ -223,9 +224,9 @@ describe('closing periods and invoices', () => {
     const noReason = await issueCreditNote(t.db, { invoiceId, reason: ' ', actor: operator })
     expect(!noReason.ok && noReason.error.fields).toEqual({ reason: 'required' })
     const credit = await issueCreditNote(t.db, { invoiceId, reason: '价格适用错误，重新出具', actor: operator, now: day(N, 3) })
-    expect(credit.ok && credit.value.number).toBe(`SYGD-CN-${shanghaiYear(day(N, 3))}-000001`)
+    expect(credit.ok && credit.value.number).toBe(`SYGD-CN-${calendarYear(day(N, 3))}-000001`)
     const voided = await getInvoice(t.db, { invoiceId })
-    expect(voided).toMatchObject({ state: 'voided', creditNote: { number: `SYGD-CN-${shanghaiYear(day(N, 3))}-000001` } })
+    expect(voided).toMatchObject({ state: 'voided', creditNote: { number: `SYGD-CN-${calendarYear(day(N, 3))}-000001` } })
     const twice = await issueCreditNote(t.db, { invoiceId, reason: '再次', actor: operator })
     expect(!twice.ok && twice.error.code).toBe('invoice_already_voided')
     expect(await refusal(t.db.run(sql`UPDATE invoices SET state = 'finalized' WHERE id = ${invoiceId}`))).toContain(

@@ -6,12 +6,13 @@ import { recordCostEntry } from '#billing/costs/record-cost-entry.ts'
 import { setRevenueCapSetting } from '#billing/revenue/set-revenue-cap-setting.ts'
 import { getRevenueCap } from '#billing/revenue/get-revenue-cap.ts'
 import { markInvoicePaid } from '#billing/invoices/mark-invoice-paid.ts'
+import { fromLocal, parseMonth } from '#platform/calendar/shanghai-calendar.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
 
 const bureau: Actor = { id: null, label: 'bureau-test', role: 'bureau' }
 const operator: Actor = { id: null, label: 'operator-test', role: 'operator' }
 const Y = 2031
-const NOW = Date.parse('2033-01-15T00:00:00+08:00')
+const NOW = fromLocal(2033, 1, 15)
 
 describe('maximum allowed revenue (65号)', () => {
   let t: TestDatabase
@@ -31,8 +32,8 @@ describe('maximum allowed revenue (65号)', () => {
     await t.db.insert(billingCloses).values({
       id: closeId,
       period,
-      periodStart: Date.parse(`${period}-01T00:00:00+08:00`),
-      periodEnd: Date.parse(`${period}-01T00:00:00+08:00`) + 1,
+      periodStart: parseMonth(period)!.start,
+      periodEnd: parseMonth(period)!.start + 1,
       watermark: 0,
       eventsRated: 0,
       lateEvents: 0,

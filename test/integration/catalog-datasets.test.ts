@@ -18,13 +18,15 @@ import {
   SOURCE_UNIT_API,
   sourceUnitInterface,
 } from '#test/mocks/source-unit-interface.ts'
+import { formatIso } from '#platform/calendar/shanghai-calendar.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
 import { openRecord } from '#test/support/open-sealed.ts'
 import { actorOf, authorizeThroughDemand, PEOPLE_FIELDS, registerTestDataset, unitId, unwrap } from './catalog-fixtures.ts'
 
 const GOOD_CSV = [
   'id_card,name,age,score,verified,born_on,seen_at',
-  '210102199001011234,张伟,36,88.5,true,1990-01-01,2026-10-31T08:00:00+08:00',
+  // seen_at in Shanghai time with its offset: 2026-10-31T08:00 local.
+  `210102199001011234,张伟,36,88.5,true,1990-01-01,${formatIso(Date.UTC(2026, 9, 31, 0))}`,
   '210102198502022345,李娜,41,,0,1985-02-02,1761868800000',
   '',
 ].join('\n')

@@ -3,6 +3,7 @@ import { desc, eq } from 'drizzle-orm'
 import { runCli } from '#cli/platform.ts'
 import { apiKeys, auditLog, partners, products, subscriptions } from '#db/schema/index.ts'
 import { hashApiKey, isWellFormedApiKey } from '#platform/api-keys/api-key-format.ts'
+import { parseDayEnd } from '#platform/calendar/shanghai-calendar.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
 
 const PRODUCT = 'verify-enterprise-identity'
@@ -142,7 +143,7 @@ describe('gateway CLI: subscriptions, keys, suspensions', () => {
       subscriptionId: sub!.id,
       partner: 'shengjing-tech',
       ipAllowlist: '10.1.2.0/24',
-      expiresAt: Date.parse('2099-01-31T23:59:59+08:00'),
+      expiresAt: parseDayEnd('2099-01-31'),
     })
     const [row] = await t.db.select().from(apiKeys).where(eq(apiKeys.id, k.id))
     expect(row!.keyHash).toBe(hashApiKey(k.key))

@@ -9,6 +9,7 @@ import {
   usageEvents,
 } from '#db/schema/index.ts'
 import { REFERENCE_END_MS } from '#source-systems/simulated/generate-city.ts'
+import { formatDay, formatIso } from '#platform/calendar/shanghai-calendar.ts'
 import { callGateway, expectConformsToSpec } from '#test/support/openapi.ts'
 import { plainEnterprise } from '#test/support/plain-city.ts'
 import { demoApiKey, startGateway, type GatewayHarness } from '#test/support/gateway-server.ts'
@@ -125,9 +126,6 @@ describe('service products', () => {
   })
 
   describe('GET /api/v1/services/traffic-flow/{segment}', () => {
-    const iso = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19) + '+08:00'
-    const date = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10)
-
     async function segment() {
       const [row] = await h.database.db.select().from(cityRoadSegments).limit(1)
       return row!
@@ -138,7 +136,7 @@ describe('service products', () => {
       const from = REFERENCE_END_MS - DAY
       const to = REFERENCE_END_MS - DAY + 6 * 3_600_000
       const { data, response } = await h.client.GET('/api/v1/services/traffic-flow/{segment}', {
-        params: { path: { segment: s.code }, query: { from: date(from), to: iso(to) } },
+        params: { path: { segment: s.code }, query: { from: formatDay(from), to: formatIso(to) } },
         headers: { authorization: `Bearer ${demoApiKey}` },
       })
       expect(response.status).toBe(200)
@@ -158,11 +156,11 @@ describe('service products', () => {
       expect(data).toMatchObject({
         segment: { code: s.code, name: s.name, lanes: s.lanes },
         granularity: 'hour',
-        from: iso(from),
-        to: iso(to),
+        from: formatIso(from),
+        to: formatIso(to),
       })
       expect(data!.points).toEqual(
-        rows.map((r) => ({ start: iso(r.hourStart), vehicles: r.vehicles, avgSpeedKmh: r.avgSpeedKmh, hours: 1 })),
+        rows.map((r) => ({ start: formatIso(r.hourStart), vehicles: r.vehicles, avgSpeedKmh: r.avgSpeedKmh, hours: 1 })),
       )
       expect((await eventFor(response))!.records).toBe(6)
     })
@@ -171,7 +169,7 @@ describe('service products', () => {
       const s = await segment()
       const to = REFERENCE_END_MS
       const from = to - 3 * DAY
-      const { body } = await get(`${TRAFFIC}/${s.code}?from=${date(from)}&to=${date(to)}&granularity=day`)
+      const { body } = await get(`${TRAFFIC}/${s.code}?from=${formatDay(from)}&to=${formatDay(to)}&granularity=day`)
       expect(body.points).toHaveLength(3)
       for (const [i, point] of body.points.entries()) {
         const dayStart = from + i * DAY
@@ -185,7 +183,7 @@ describe('service products', () => {
               lt(cityTrafficFlows.hourStart, dayStart + DAY),
             ),
           )
-        expect(point).toMatchObject({ start: iso(dayStart), vehicles: sum!.vehicles, hours: 24 })
+        expect(point).toMatchObject({ start: formatIso(dayStart), vehicles: sum!.vehicles, hours: 24 })
       }
     })
 

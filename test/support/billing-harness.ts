@@ -7,15 +7,8 @@ import { apiKeys, cityEnterprises, partners, products, subscriptions, usageEvent
 import { createGateway, type Gateway } from '#gateway/create-gateway.ts'
 import { generateApiKey } from '#platform/api-keys/api-key-format.ts'
 import { VERIFY_ENTERPRISE_PRODUCT } from '#gateway/products/verify-enterprise.ts'
+import { fromLocal } from '#platform/calendar/shanghai-calendar.ts'
 import { createTestDatabase, type TestDatabase } from './test-database.ts'
-
-/** Epoch ms of a wall-clock time in Shanghai: `shanghai('2027-01-05 10:00')`. */
-export function shanghai(text: string): number {
-  const [day, time = '00:00'] = text.split(' ')
-  const ms = Date.parse(`${day}T${time.length === 5 ? `${time}:00` : time}+08:00`)
-  if (!Number.isFinite(ms)) throw new Error(`bad time: ${text}`)
-  return ms
-}
 
 export interface ScenarioPartner {
   partnerId: string
@@ -64,7 +57,7 @@ export async function addPartner(
   const partnerId = randomUUID()
   const subscriptionId = randomUUID()
   const { key, hash, displayPrefix } = generateApiKey()
-  const at = opts.subscribedAt ?? shanghai('2026-06-01')
+  const at = opts.subscribedAt ?? fromLocal(2026, 6, 1)
   await db.batch([
     db
       .insert(partners)
