@@ -4,13 +4,12 @@ import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import { createApiKey, listApiKeys, revokeApiKey, rollApiKey } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
-import { messages, type MessageKey } from '#app/i18n/messages.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
-import { requireStepUp, requireUser } from '#app/session.server.ts'
-import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { requireActor, requireStepUp, requireUser } from '#app/session.server.ts'
+import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
+import { Field, FormError, replyFor } from '#app/forms/field.tsx'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -27,7 +26,8 @@ const schema = z.discriminatedUnion('intent', [
   z.object({
     intent: z.literal('create'),
     name: z.string().trim().min(1, 'required').max(60, 'length'),
-    expiresOn: z.union([z.literal(''), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'invalid')]).optional(),
+    // The day itself is read and checked by createApiKey (a real Shanghai day, today or later).
+    expiresOn: z.string().max(40, 'invalid').optional(),
     ipAllowlist: z.string().max(2000, 'length').optional(),
   }),
   z.object({
@@ -42,56 +42,45 @@ const schema = z.discriminatedUnion('intent', [
   }),
 ])
 
-type ActionData =
-  | { done: 'created' | 'rolled'; key: string; displayPrefix: string; oldKeyValidUntil: number | null }
-  | { done: null; target: string | null; fields: Record<string, string>; formError: string | null; detail: string | null }
+/** What a successful create or roll answers: the new key, shown once. */
+interface NewKeyReply {
+  done: 'created' | 'rolled'
+  key: string
+  displayPrefix: string
+  oldKeyValidUntil: number | null
+}
 
 // The answer that carries a new key (shown once) must not be kept by any cache.
 const NO_STORE = { headers: { 'cache-control': 'no-store' } }
 
+/** The create form's target; a row's roll and revoke forms are targeted by their key's id. */
+const CREATE = 'create'
+
+/** What an error sentence may quote from the refusal: the part after "…: " (the addresses that are not CIDRs). */
+const detailOf = (message: string) => ({ detail: message.replace(/^[^:]*:\s*/, '') })
+
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ROLES)
+  const { user, actor } = await requireActor(request, context, ROLES)
   const form = Object.fromEntries(await readForm(request, context))
-  const target = typeof form.keyId === 'string' ? form.keyId : null
+  const target = typeof form.keyId === 'string' ? form.keyId : CREATE
   const parsed = schema.safeParse(form)
-  if (!parsed.success) {
-    const fields = formFieldErrors(parsed.error)
-    return Response.json({ done: null, target, fields, formError: null, detail: null } satisfies ActionData, { status: 400 })
-  }
+  if (!parsed.success) return invalidForm(parsed.error, { target })
   const { db, requestId } = context.platform
-  const actor = userActor(user)
   const input = parsed.data
   // A new key (created or rolled) is a credential to the partner's data: step-up first.
   if (input.intent !== 'revoke') requireStepUp(request, user)
   if (input.intent === 'create') {
-    const expiresAt = input.expiresOn ? Date.parse(`${input.expiresOn}T23:59:59+08:00`) : null
     const result = await createApiKey(db, {
       partnerId: user.partnerId!,
       name: input.name,
-      expiresAt,
+      expiresOn: input.expiresOn,
       ipAllowlist: input.ipAllowlist,
       actor,
       requestId,
     })
-    if (!result.ok) {
-      const data: ActionData = {
-        done: null,
-        target: null,
-        fields: result.error.fields ?? {},
-        formError: result.error.fields ? null : result.error.code,
-        detail: result.error.message,
-      }
-      return Response.json(data, { status: 400 })
-    }
-    return Response.json(
-      {
-        done: 'created',
-        key: result.value.key,
-        displayPrefix: result.value.displayPrefix,
-        oldKeyValidUntil: null,
-      } satisfies ActionData,
-      NO_STORE,
-    )
+    if (!result.ok) return failedForm(result.error, { target, vars: detailOf(result.error.message) })
+    const { key, displayPrefix } = result.value
+    return Response.json({ done: 'created', key, displayPrefix, oldKeyValidUntil: null } satisfies NewKeyReply, NO_STORE)
   }
   if (input.intent === 'roll') {
     const result = await rollApiKey(db, {
@@ -101,28 +90,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       actor,
       requestId,
     })
-    if (!result.ok) {
-      return Response.json(
-        {
-          done: null,
-          target,
-          fields: result.error.fields ?? {},
-          formError: result.error.code,
-          detail: result.error.message,
-        } satisfies ActionData,
-        { status: 400 },
-      )
-    }
-    const k = result.value
-    return Response.json(
-      {
-        done: 'rolled',
-        key: k.key,
-        displayPrefix: k.displayPrefix,
-        oldKeyValidUntil: k.oldKeyValidUntil,
-      } satisfies ActionData,
-      NO_STORE,
-    )
+    // A row's form has no field to mark: its failure reads above the table.
+    if (!result.ok) return failedForm(result.error, { target, shownFields: [], vars: detailOf(result.error.message) })
+    const { key, displayPrefix, oldKeyValidUntil } = result.value
+    return Response.json({ done: 'rolled', key, displayPrefix, oldKeyValidUntil } satisfies NewKeyReply, NO_STORE)
   }
   const result = await revokeApiKey(db, {
     keyId: input.keyId,
@@ -131,41 +102,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
     actor,
     requestId,
   })
-  if (!result.ok) {
-    return Response.json(
-      {
-        done: null,
-        target,
-        fields: result.error.fields ?? {},
-        formError: result.error.code,
-        detail: result.error.message,
-      } satisfies ActionData,
-      { status: 400 },
-    )
-  }
+  if (!result.ok) return failedForm(result.error, { target, shownFields: [], vars: detailOf(result.error.message) })
   return redirect(`/developer/keys?revoked=${encodeURIComponent(result.value.displayPrefix)}`)
-}
-
-/** The message for a field or domain error code, with the domain's own message as the fallback detail. */
-function useErrorText() {
-  const t = useT()
-  return (code: string, detail?: string | null) => {
-    const key = `gateway.error.${code}`
-    if (key in messages.zh) return t(key as MessageKey, { detail: detail?.replace(/^[^:]*:\s*/, '') ?? '' })
-    return t('gateway.error.generic', { detail: detail ?? code })
-  }
 }
 
 export default function DeveloperKeys() {
   const { keys } = useLoaderData<typeof loader>()
-  const data = useActionData<ActionData>()
+  const data = useActionData<NewKeyReply | FormReply>()
   const [params] = useSearchParams()
   const t = useT()
   const lang = useLang()
-  const errorText = useErrorText()
   const busy = useNavigation().state !== 'idle'
-  const failure = data && data.done === null ? data : null
-  const createFailure = failure && failure.target === null ? failure : null
+  const failure = data && 'target' in data ? data : null
+  const createFailure = replyFor(failure, CREATE)
+  const rowFailure = failure && failure.target !== CREATE ? failure : null
   return (
     <>
       <h1>{t('gateway.keys.title')}</h1>
@@ -175,7 +125,7 @@ export default function DeveloperKeys() {
           {t('gateway.keys.revoked', { prefix: params.get('revoked')! })}
         </p>
       )}
-      {data?.done && (
+      {data && 'done' in data && (
         <div className="panel new-key" data-testid="new-key-panel">
           <h2>{t(data.done === 'created' ? 'gateway.keys.createdTitle' : 'gateway.keys.rolledTitle')}</h2>
           <pre data-testid="new-key">{data.key}</pre>
@@ -185,11 +135,7 @@ export default function DeveloperKeys() {
           )}
         </div>
       )}
-      {failure?.formError && failure.target !== null && (
-        <p className="form-error" role="alert" data-testid="key-error">
-          {errorText(failure.formError, failure.detail)}
-        </p>
-      )}
+      <FormError code={rowFailure?.formError} area="gateway" vars={rowFailure?.vars} testId="key-error" />
 
       <table data-testid="keys-table">
         <thead>
@@ -281,39 +227,25 @@ export default function DeveloperKeys() {
       </table>
 
       <h2>{t('gateway.keys.create')}</h2>
-      {createFailure?.formError && (
-        <p className="form-error" role="alert">
-          {errorText(createFailure.formError, createFailure.detail)}
-        </p>
-      )}
+      <FormError code={createFailure?.formError} area="gateway" vars={createFailure?.vars} />
       <Form method="post" className="stack" noValidate data-testid="create-key-form">
         <input type="hidden" name="intent" value="create" />
-        <label>
-          {t('gateway.keys.name')}
-          <input name="name" maxLength={60} aria-invalid={createFailure?.fields.name ? true : undefined} />
-          {createFailure?.fields.name && <span className="field-error">{errorText(createFailure.fields.name)}</span>}
-        </label>
-        <label>
-          {t('gateway.keys.expiresOn')}
-          <input
-            name="expiresOn"
-            type="date"
-            aria-invalid={createFailure?.fields.expiresAt || createFailure?.fields.expiresOn ? true : undefined}
-          />
-          {(createFailure?.fields.expiresAt || createFailure?.fields.expiresOn) && (
-            <span className="field-error">{errorText(createFailure.fields.expiresAt ?? createFailure.fields.expiresOn!)}</span>
-          )}
-        </label>
-        <label>
-          {t('gateway.keys.ipAllowlist')}
-          <textarea name="ipAllowlist" rows={3} aria-invalid={createFailure?.fields.ipAllowlist ? true : undefined} />
-          <span className="muted">{t('gateway.keys.ipAllowlistHint')}</span>
-          {createFailure?.fields.ipAllowlist && (
-            <span className="field-error" data-testid="allowlist-error">
-              {errorText(createFailure.fields.ipAllowlist, createFailure.detail)}
-            </span>
-          )}
-        </label>
+        <Field label={t('gateway.keys.name')} error={createFailure?.fields.name} area="gateway">
+          <input name="name" maxLength={60} />
+        </Field>
+        <Field label={t('gateway.keys.expiresOn')} error={createFailure?.fields.expiresOn} area="gateway">
+          <input name="expiresOn" type="date" />
+        </Field>
+        <Field
+          label={t('gateway.keys.ipAllowlist')}
+          error={createFailure?.fields.ipAllowlist}
+          hint={t('gateway.keys.ipAllowlistHint')}
+          area="gateway"
+          vars={createFailure?.vars}
+          errorTestId="allowlist-error"
+        >
+          <textarea name="ipAllowlist" rows={3} />
+        </Field>
         <button type="submit" className="primary" disabled={busy}>
           {t('gateway.keys.submit')}
         </button>

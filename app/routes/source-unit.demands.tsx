@@ -3,29 +3,21 @@ import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@r
 import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import {
-  addCalendarMonths,
   DELIVERY_MODES,
+  formatDay,
   grantAuthorization,
   listDatasets,
   listDemandItems,
   MAX_TERM_MONTHS,
   refuseDemandItem,
-  shanghaiDate,
-  shanghaiMidnight,
 } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
-import {
-  DemandItemSummary,
-  Field,
-  FormError,
-  useOptionLabel,
-  type CatalogActionData,
-} from '#app/components/catalog/catalog-ui.tsx'
+import { DemandItemSummary, useOptionLabel } from '#app/components/catalog/catalog-ui.tsx'
+import { Field, FormError, replyFor } from '#app/forms/field.tsx'
+import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
-import { requireUser } from '#app/session.server.ts'
-import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { requireActor, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -46,20 +38,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     datasets: datasets.map((d) => ({ code: d.code, nameZh: d.nameZh, nameEn: d.nameEn, level: d.level })),
     deliveryModes: [...DELIVERY_MODES],
     maxTerm: MAX_TERM_MONTHS,
-    today: shanghaiDate(Date.now()),
+    today: formatDay(Date.now()),
   }
 }
 
+// The form is read here; the term's rules (a real day, not past, 1 to 36 months) are grantAuthorization's.
 const grantSchema = z.object({
   intent: z.literal('grant'),
   itemId: z.string().min(1),
   deliveryMode: z.enum(DELIVERY_MODES, { errorMap: () => ({ message: 'required' }) }),
-  startDate: z
-    .string()
-    .trim()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'invalid_date'),
-  // More than 36 is let through to the domain, which refuses it with term_too_long (Art. 17).
-  termMonths: z.coerce.number({ message: 'term_range' }).int('term_range').min(1, 'term_range').max(1200, 'term_range'),
+  startsOn: z.string().max(40, 'invalid_date'),
+  termMonths: z.coerce.number({ message: 'term_range' }),
   datasetCode: z.string().trim().max(40).optional(),
 })
 
@@ -71,73 +60,47 @@ const refuseSchema = z.object({
 })
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['source_unit'])
+  const { actor } = await requireActor(request, context, ['source_unit'])
   const form = Object.fromEntries(await readForm(request, context))
   const target = `${String(form.intent ?? '')}:${String(form.itemId ?? '')}`
   const parsed = z.discriminatedUnion('intent', [grantSchema, refuseSchema]).safeParse(form)
-  if (!parsed.success) {
-    const fields = formFieldErrors(parsed.error)
-    return Response.json({ target, fields, formError: null } satisfies CatalogActionData, { status: 400 })
-  }
+  if (!parsed.success) return invalidForm(parsed.error, { target })
   const { db, requestId } = context.platform
-  const actor = userActor(user)
   const v = parsed.data
-  let result
   if (v.intent === 'grant') {
-    const now = Date.now()
-    const midnight = shanghaiMidnight(v.startDate)
-    if (midnight === null)
-      return Response.json({ target, fields: { startDate: 'invalid_date' }, formError: null } satisfies CatalogActionData, {
-        status: 400,
-      })
-    if (v.startDate < shanghaiDate(now))
-      return Response.json({ target, fields: { startDate: 'start_in_past' }, formError: null } satisfies CatalogActionData, {
-        status: 400,
-      })
-    // Starting today means starting now, so the data may enter the platform at once.
-    const startsAt = v.startDate === shanghaiDate(now) ? now : midnight
-    result = await grantAuthorization(db, {
+    const result = await grantAuthorization(db, {
       actor,
       requestId,
       itemId: v.itemId,
       deliveryMode: v.deliveryMode,
-      startsAt,
-      endsAt: addCalendarMonths(startsAt, v.termMonths),
+      startsOn: v.startsOn,
+      termMonths: v.termMonths,
       datasetCode: v.datasetCode || null,
-      now,
     })
+    if (!result.ok) return failedForm(result.error, { target })
   } else {
-    result = await refuseDemandItem(db, {
+    const result = await refuseDemandItem(db, {
       actor,
       requestId,
       itemId: v.itemId,
       citation: v.citation,
       explanation: v.explanation,
     })
-  }
-  if (!result.ok) {
-    if (result.error.code === 'demand_item_not_found') throw new Response('Not found', { status: 404 })
-    // The domain speaks of the term's end; the form asks for its length.
-    const fields = Object.fromEntries(
-      Object.entries(result.error.fields ?? {}).map(([k, c]) => [k === 'endsAt' ? 'termMonths' : k, c]),
-    )
     // A refusal without its legal basis says so above the form, and marks each missing part next to its field.
-    const formError = result.error.code === 'legal_basis_required' || Object.keys(fields).length === 0 ? result.error.code : null
-    return Response.json({ target, fields, formError } satisfies CatalogActionData, { status: 400 })
+    if (!result.ok) return failedForm(result.error, { target, codeAlso: result.error.code === 'legal_basis_required' })
   }
   return redirect(`/source-unit/demands?done=${v.intent}`)
 }
 
 export default function SourceUnitDemands() {
   const data = useLoaderData<typeof loader>()
-  const action = useActionData<CatalogActionData>()
+  const action = useActionData<FormReply>()
   const [params] = useSearchParams()
   const t = useT()
   const lang = useLang()
   const label = useOptionLabel()
   const busy = useNavigation().state !== 'idle'
   const done = params.get('done')
-  const failureFor = (intent: string, id: string) => (action?.target === `${intent}:${id}` ? action : null)
   return (
     <>
       <h1>{t('catalog.unitDemands.title')}</h1>
@@ -153,19 +116,19 @@ export default function SourceUnitDemands() {
       <div data-testid="unit-queue">
         {data.queue.length === 0 && <p className="muted">{t('catalog.queue.empty')}</p>}
         {data.queue.map((item) => {
-          const grantFailure = failureFor('grant', item.id)
-          const refuseFailure = failureFor('refuse', item.id)
+          const grantFailure = replyFor(action, `grant:${item.id}`)
+          const refuseFailure = replyFor(action, `refuse:${item.id}`)
           return (
             <div className="panel" key={item.id} data-testid="demand-item" data-item-id={item.id}>
               <DemandItemSummary item={item} />
               <div className="catalog-decision">
                 <Form method="post" className="stack" noValidate data-testid="grant-form">
                   <h3>{t('catalog.unitDemands.grant')}</h3>
-                  <FormError code={grantFailure?.formError} />
+                  <FormError code={grantFailure?.formError} area="catalog" />
                   <input type="hidden" name="intent" value="grant" />
                   <input type="hidden" name="itemId" value={item.id} />
                   {!item.datasetCode && (
-                    <Field label={t('catalog.item.dataset')} error={grantFailure?.fields.datasetCode}>
+                    <Field label={t('catalog.item.dataset')} error={grantFailure?.fields.datasetCode} area="catalog">
                       <select name="datasetCode" defaultValue="">
                         <option value="">{t('catalog.choose')}</option>
                         {data.datasets.map((d) => (
@@ -176,7 +139,7 @@ export default function SourceUnitDemands() {
                       </select>
                     </Field>
                   )}
-                  <Field label={t('catalog.unitDemands.deliveryMode')} error={grantFailure?.fields.deliveryMode}>
+                  <Field label={t('catalog.unitDemands.deliveryMode')} error={grantFailure?.fields.deliveryMode} area="catalog">
                     <select name="deliveryMode" defaultValue={item.retrievalMethod}>
                       {data.deliveryModes.map((m) => (
                         <option key={m} value={m}>
@@ -185,12 +148,13 @@ export default function SourceUnitDemands() {
                       ))}
                     </select>
                   </Field>
-                  <Field label={t('catalog.unitDemands.startDate')} error={grantFailure?.fields.startDate}>
-                    <input name="startDate" type="date" defaultValue={data.today} min={data.today} />
+                  <Field label={t('catalog.unitDemands.startDate')} error={grantFailure?.fields.startsOn} area="catalog">
+                    <input name="startsOn" type="date" defaultValue={data.today} min={data.today} />
                   </Field>
                   <Field
                     label={t('catalog.unitDemands.termMonths')}
                     error={grantFailure?.fields.termMonths}
+                    area="catalog"
                     hint={t('catalog.item.termHint', { n: data.maxTerm })}
                   >
                     <input
@@ -198,7 +162,6 @@ export default function SourceUnitDemands() {
                       type="number"
                       min={1}
                       defaultValue={Math.min(item.requestedTermMonths, data.maxTerm)}
-                      aria-invalid={grantFailure?.fields.termMonths ? true : undefined}
                     />
                   </Field>
                   <button type="submit" className="primary" disabled={busy} data-testid="grant">
@@ -207,29 +170,19 @@ export default function SourceUnitDemands() {
                 </Form>
                 <Form method="post" className="stack" noValidate data-testid="refuse-form">
                   <h3>{t('catalog.unitDemands.refuse')}</h3>
-                  <FormError code={refuseFailure?.formError} />
+                  <FormError code={refuseFailure?.formError} area="catalog" />
                   <input type="hidden" name="intent" value="refuse" />
                   <input type="hidden" name="itemId" value={item.id} />
                   <Field
                     label={t('catalog.unitDemands.citation')}
                     error={refuseFailure?.fields.citation}
+                    area="catalog"
                     hint={t('catalog.unitDemands.citationHint')}
                   >
-                    <input
-                      name="citation"
-                      maxLength={500}
-                      aria-invalid={refuseFailure?.fields.citation ? true : undefined}
-                      data-testid="citation"
-                    />
+                    <input name="citation" maxLength={500} data-testid="citation" />
                   </Field>
-                  <Field label={t('catalog.unitDemands.explanation')} error={refuseFailure?.fields.explanation}>
-                    <textarea
-                      name="explanation"
-                      rows={3}
-                      maxLength={2000}
-                      aria-invalid={refuseFailure?.fields.explanation ? true : undefined}
-                      data-testid="explanation"
-                    />
+                  <Field label={t('catalog.unitDemands.explanation')} error={refuseFailure?.fields.explanation} area="catalog">
+                    <textarea name="explanation" rows={3} maxLength={2000} data-testid="explanation" />
                   </Field>
                   <button type="submit" disabled={busy} data-testid="refuse">
                     {t('catalog.unitDemands.refuseSubmit')}
