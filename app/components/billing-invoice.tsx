@@ -3,6 +3,7 @@ import type { Charge } from '#billing/charge-models/index.ts'
 import type { InvoiceView } from '#billing/invoices/invoice-view.ts'
 import type { InvoiceSummary } from '#billing/invoices/list-invoices.ts'
 import { Link } from '@remix-run/react'
+import type { ReactNode } from 'react'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatFen, formatTime } from '#app/lib/format.ts'
 
@@ -189,6 +190,67 @@ export function InvoiceStateBadge({ state }: { state: InvoiceView['state'] }) {
     <span className={cls} data-testid="invoice-state">
       {t(`billing.state.${state}`)}
     </span>
+  )
+}
+
+/**
+ * One invoice: what the operator (drafts included, with the partner named) and the partner (its own, issued ones) both
+ * see. `notice`: what the page says above it (an action's outcome or refusal); `children`: the operator's actions.
+ */
+export function InvoiceDetail({
+  invoice,
+  audience,
+  notice,
+  children,
+}: {
+  invoice: InvoiceView
+  audience: 'operator' | 'partner'
+  notice?: ReactNode
+  children?: ReactNode
+}) {
+  const t = useT()
+  const lang = useLang()
+  const base = `/${audience}/invoices`
+  const href = `${base}/${invoice.id}`
+  const isOperator = audience === 'operator'
+  const facts = [
+    ...(isOperator
+      ? [
+          invoice.partner.code,
+          invoice.partner.uscc ?? '—',
+          `${t('billing.invoice.created')} ${formatTime(invoice.createdAt, lang)}`,
+        ]
+      : []),
+    invoice.finalizedAt || !isOperator ? `${t('billing.invoice.issued')} ${formatTime(invoice.finalizedAt, lang)}` : null,
+    invoice.creditNote
+      ? t('billing.invoice.creditNote', { number: invoice.creditNote.number, reason: invoice.creditNote.reason })
+      : null,
+  ]
+  return (
+    <>
+      <p>
+        <Link to={base}>← {t(isOperator ? 'billing.invoices.title' : 'billing.partner.title')}</Link>
+      </p>
+      <h1 data-testid="invoice-title">
+        {[invoice.number ?? t('billing.state.draft'), ...(isOperator ? [invoice.partner.name] : []), invoice.period].join(' · ')}{' '}
+        <InvoiceStateBadge state={invoice.state} />
+      </h1>
+      {notice}
+      <p className="muted">{facts.filter((f) => f !== null).join(' · ')}</p>
+      <InvoiceTotals invoice={invoice} />
+      <h2>{t('billing.invoice.lines')}</h2>
+      <InvoiceLinesTable invoice={invoice} />
+      <p>
+        <a href={`${href}/pdf`} download data-testid="download-pdf">
+          {t('billing.invoice.downloadPdf')}
+        </a>{' '}
+        ·{' '}
+        <a href={`${href}/csv`} download data-testid="download-csv">
+          {t('billing.invoice.downloadCsv')}
+        </a>
+      </p>
+      {children}
+    </>
   )
 }
 

@@ -1,13 +1,36 @@
+import { Link } from '@remix-run/react'
 import type { UsageSummary } from '#partner-access/usage/summarize-usage.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatTime } from '#app/lib/format.ts'
 
-/** The usage page body shared by partner, developer and operator views. */
+/** The calls of the last 30 days on a home page (operator, partner), with the way to the usage page. */
+export function UsageTotalStat({ totalCalls, href, testId }: { totalCalls: number; href: string; testId?: string }) {
+  const t = useT()
+  const lang = useLang()
+  return (
+    <div className="stats">
+      <div className="stat">
+        <div className="value" data-testid={testId}>
+          {formatCount(totalCalls, lang)}
+        </div>
+        <div className="label">
+          {t('usage.total')} (30d) · <Link to={href}>{t('nav.usage')}</Link>
+        </div>
+      </div>
+    </div>
+  )
+}
+
+/**
+ * The usage page of the partner's administrator, its developers (their partner's calls) and the operator (every
+ * partner's, `showPartners`).
+ */
 export function UsageView({ usage, showPartners }: { usage: UsageSummary; showPartners: boolean }) {
   const t = useT()
   const lang = useLang()
   return (
     <>
+      <h1>{t('usage.title')}</h1>
       <div className="stats">
         <div className="stat">
           <div className="value" data-testid="usage-total">

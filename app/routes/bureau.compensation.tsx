@@ -3,19 +3,21 @@ import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@r
 import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import {
+  formatDay,
   listCompensationFormulas,
   listCompensationStatements,
+  parseDay,
   setCompensationFormula,
-  shanghaiDay,
-  shanghaiDayStart,
 } from '#app/domain.server.ts'
+import { CompensationStatementsTable } from '#app/components/compensation-statements.tsx'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
-import { messages, type MessageKey } from '#app/i18n/messages.ts'
+import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
+import { Field, FormError } from '#app/forms/field.tsx'
+import type { MessageKey } from '#app/i18n/messages.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
-import { formatCount, formatFen, formatTime } from '#app/lib/format.ts'
-import { requireUser } from '#app/session.server.ts'
+import { formatTime } from '#app/lib/format.ts'
+import { requireActor, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -25,80 +27,59 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, ['bureau'])
   const { db } = context.platform
   const [formulas, statements] = await Promise.all([listCompensationFormulas(db), listCompensationStatements(db, { limit: 300 })])
-  return { formulas, statements, today: shanghaiDay(Date.now()) }
+  return { formulas, statements, today: formatDay(Date.now()) }
 }
 
+// The form's names are the operation's (`frequencyWeights.daily`), so its field errors land next to their inputs.
 const formSchema = z.object({
   sharePerCall: z.string().trim().min(1, 'required'),
   qualityWeight: z.string().trim().min(1, 'required'),
   effectiveFrom: z
     .string()
     .trim()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'invalid'),
-  note: z.string().trim().max(500).default(''),
-  ...Object.fromEntries(FREQUENCIES.map((f) => [`w_${f}`, z.string().trim().default('0')])),
+    .transform((day, ctx) => {
+      const start = parseDay(day)
+      if (start === null) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'invalid_date' })
+      return start ?? z.NEVER
+    }),
+  note: z.string().trim().max(500, 'too_long').default(''),
+  // A weight left empty is no weight.
+  frequencyWeights: z.record(
+    z.enum(FREQUENCIES),
+    z
+      .string()
+      .trim()
+      .optional()
+      .transform((w) => w || '0'),
+  ),
 })
 
-interface ActionData {
-  fields: Record<string, string>
-  formError: string | null
-}
-
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['bureau'])
-  const parsed = formSchema.safeParse(Object.fromEntries(await readForm(request, context)))
-  if (!parsed.success) {
-    const fields = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]))
-    return Response.json({ fields, formError: null } satisfies ActionData, { status: 400 })
-  }
-  const data = parsed.data as Record<string, string>
-  const effectiveFrom = shanghaiDayStart(data.effectiveFrom!)
-  if (effectiveFrom === null)
-    return Response.json({ fields: { effectiveFrom: 'invalid' }, formError: null } satisfies ActionData, { status: 400 })
+  const { actor } = await requireActor(request, context, ['bureau'])
+  const form = await readForm(request, context)
+  const parsed = formSchema.safeParse({
+    ...Object.fromEntries(form),
+    frequencyWeights: Object.fromEntries(FREQUENCIES.map((f) => [f, form.get(`frequencyWeights.${f}`) ?? undefined])),
+  })
+  if (!parsed.success) return invalidForm(parsed.error)
   const result = await setCompensationFormula(context.platform.db, {
-    input: {
-      sharePerCall: data.sharePerCall!,
-      qualityWeight: data.qualityWeight!,
-      effectiveFrom,
-      note: data.note ?? '',
-      frequencyWeights: Object.fromEntries(FREQUENCIES.map((f) => [f, data[`w_${f}`] || '0'])),
-    },
-    actor: userActor(user),
+    input: parsed.data,
+    actor,
     requestId: context.platform.requestId,
   })
-  if (!result.ok) {
-    const fields = Object.fromEntries(
-      Object.entries(result.error.fields ?? {}).map(([k, v]) => [
-        k.startsWith('frequencyWeights.') ? `w_${k.split('.')[1]}` : k,
-        v,
-      ]),
-    )
-    return Response.json({ fields, formError: Object.keys(fields).length ? null : result.error.code } satisfies ActionData, {
-      status: 400,
-    })
-  }
+  if (!result.ok) return failedForm(result.error)
   return redirect('/bureau/compensation?saved=1')
 }
 
 export default function BureauCompensation() {
   const { formulas, statements, today } = useLoaderData<typeof loader>()
-  const data = useActionData<ActionData>()
+  const reply = useActionData<FormReply>() ?? null
   const t = useT()
   const lang = useLang()
   const busy = useNavigation().state !== 'idle'
   const [params] = useSearchParams()
   const current = formulas[0]
-  const err = (code: string | undefined) => {
-    if (!code) return null
-    const key = `billing.error.${code}`
-    return t(key in messages.zh ? (key as MessageKey) : 'billing.error.invalid')
-  }
-  const fieldError = (name: string) =>
-    data?.fields[name] ? (
-      <span className="field-error" data-testid={`error-${name}`}>
-        {err(data.fields[name])}
-      </span>
-    ) : null
+  const field = (name: string) => ({ error: reply?.fields[name], area: 'billing', errorTestId: `error-${name}` }) as const
   return (
     <>
       <h1>{t('billing.comp.title')}</h1>
@@ -112,56 +93,27 @@ export default function BureauCompensation() {
         <h2>{t('billing.comp.formula')}</h2>
         <p className="muted">{t('billing.comp.formulaText')}</p>
         <Form method="post" className="stack" noValidate data-testid="formula-form">
-          {data?.formError && <p className="form-error">{err(data.formError)}</p>}
-          <label>
-            {t('billing.comp.sharePerCall')}
-            <input
-              name="sharePerCall"
-              inputMode="decimal"
-              defaultValue={current?.sharePerCall ?? '1'}
-              aria-invalid={data?.fields.sharePerCall ? true : undefined}
-            />
-            {fieldError('sharePerCall')}
-          </label>
-          <label>
-            {t('billing.comp.qualityWeight')}
-            <input
-              name="qualityWeight"
-              inputMode="decimal"
-              defaultValue={current?.qualityWeight ?? '0.2'}
-              aria-invalid={data?.fields.qualityWeight ? true : undefined}
-            />
-            {fieldError('qualityWeight')}
-          </label>
+          <FormError code={reply?.formError} area="billing" />
+          <Field label={t('billing.comp.sharePerCall')} {...field('sharePerCall')}>
+            <input name="sharePerCall" inputMode="decimal" defaultValue={current?.sharePerCall ?? '1'} />
+          </Field>
+          <Field label={t('billing.comp.qualityWeight')} {...field('qualityWeight')}>
+            <input name="qualityWeight" inputMode="decimal" defaultValue={current?.qualityWeight ?? '0.2'} />
+          </Field>
           <fieldset>
             <legend>{t('billing.comp.frequencyWeights')}</legend>
             {FREQUENCIES.map((f) => (
-              <label key={f}>
-                {t(`billing.comp.freq.${f}` as MessageKey)}
-                <input
-                  name={`w_${f}`}
-                  inputMode="decimal"
-                  defaultValue={current?.frequencyWeights[f] ?? '0'}
-                  aria-invalid={data?.fields[`w_${f}`] ? true : undefined}
-                />
-                {fieldError(`w_${f}`)}
-              </label>
+              <Field key={f} label={t(`billing.comp.freq.${f}` as MessageKey)} {...field(`frequencyWeights.${f}`)}>
+                <input name={`frequencyWeights.${f}`} inputMode="decimal" defaultValue={current?.frequencyWeights[f] ?? '0'} />
+              </Field>
             ))}
           </fieldset>
-          <label>
-            {t('billing.comp.effectiveFrom')}
-            <input
-              name="effectiveFrom"
-              type="date"
-              defaultValue={today}
-              aria-invalid={data?.fields.effectiveFrom ? true : undefined}
-            />
-            {fieldError('effectiveFrom')}
-          </label>
-          <label>
-            {t('billing.comp.note')}
+          <Field label={t('billing.comp.effectiveFrom')} {...field('effectiveFrom')}>
+            <input name="effectiveFrom" type="date" defaultValue={today} />
+          </Field>
+          <Field label={t('billing.comp.note')} {...field('note')}>
             <input name="note" maxLength={500} />
-          </label>
+          </Field>
           <button type="submit" className="primary" disabled={busy} data-testid="formula-save">
             {t('billing.comp.save')}
           </button>
@@ -207,33 +159,7 @@ export default function BureauCompensation() {
       </table>
 
       <h2>{t('billing.comp.statements')}</h2>
-      <table data-testid="comp-statements">
-        <thead>
-          <tr>
-            <th>{t('billing.col.period')}</th>
-            <th>{t('billing.comp.unit')}</th>
-            <th className="num">{t('billing.comp.calls')}</th>
-            <th className="num">{t('billing.comp.amount')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {statements.length === 0 && (
-            <tr>
-              <td colSpan={4} className="muted">
-                {t('billing.comp.noStatements')}
-              </td>
-            </tr>
-          )}
-          {statements.map((s) => (
-            <tr key={s.id}>
-              <td>{s.period}</td>
-              <td>{lang === 'zh' ? s.sourceUnitNameZh : s.sourceUnitNameEn}</td>
-              <td className="num">{formatCount(s.calls, lang)}</td>
-              <td className="num">{formatFen(s.amountFen)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <CompensationStatementsTable statements={statements} />
     </>
   )
 }

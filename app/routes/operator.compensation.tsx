@@ -3,13 +3,13 @@ import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@r
 import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import { computeCompensationStatements, listCompensationStatements, periodOf } from '#app/domain.server.ts'
+import { CompensationStatementsTable } from '#app/components/compensation-statements.tsx'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
-import { messages, type MessageKey } from '#app/i18n/messages.ts'
-import { useLang, useT } from '#app/i18n/use-t.ts'
-import { formatCount, formatFen } from '#app/lib/format.ts'
-import { requireUser } from '#app/session.server.ts'
+import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
+import { Field, FormError } from '#app/forms/field.tsx'
+import { useT } from '#app/i18n/use-t.ts'
+import { requireActor, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -28,44 +28,27 @@ const schema = z.object({
     .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'invalid_period'),
 })
 
-interface ActionData {
-  fields: Record<string, string>
-  formError: string | null
-}
-
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['operator'])
+  const { actor } = await requireActor(request, context, ['operator'])
   const parsed = schema.safeParse(Object.fromEntries(await readForm(request, context)))
-  if (!parsed.success)
-    return Response.json({ fields: { period: 'invalid_period' }, formError: null } satisfies ActionData, { status: 400 })
+  if (!parsed.success) return invalidForm(parsed.error)
   const result = await computeCompensationStatements(context.platform.db, {
     period: parsed.data.period,
     now: Date.now(),
-    actor: userActor(user),
+    actor,
     requestId: context.platform.requestId,
   })
-  if (!result.ok)
-    return Response.json(
-      { fields: { period: result.error.fields?.period ?? result.error.code }, formError: null } satisfies ActionData,
-      {
-        status: 400,
-      },
-    )
+  if (!result.ok) return failedForm(result.error)
   return redirect(`/operator/compensation?computed=${parsed.data.period}`)
 }
 
 export default function OperatorCompensation() {
   const { statements, last } = useLoaderData<typeof loader>()
-  const data = useActionData<ActionData>()
+  const reply = useActionData<FormReply>() ?? null
   const t = useT()
-  const lang = useLang()
   const busy = useNavigation().state !== 'idle'
   const [params] = useSearchParams()
   const computed = params.get('computed')
-  const err = (code: string) => {
-    const key = `billing.error.${code}`
-    return key in messages.zh ? t(key as MessageKey) : t('billing.error.generic', { code })
-  }
   return (
     <>
       <h1>{t('billing.comp.title')}</h1>
@@ -78,50 +61,17 @@ export default function OperatorCompensation() {
       <section className="panel">
         <h2>{t('billing.comp.compute')}</h2>
         <Form method="post" className="stack" noValidate data-testid="compute-form">
-          <label>
-            {t('billing.col.period')}
-            <input name="period" type="month" defaultValue={last} aria-invalid={data?.fields.period ? true : undefined} />
-            {data?.fields.period && (
-              <span className="field-error" data-testid="period-error">
-                {err(data.fields.period)}
-              </span>
-            )}
-          </label>
+          <FormError code={reply?.formError} area="billing" />
+          <Field label={t('billing.col.period')} error={reply?.fields.period} area="billing" errorTestId="period-error">
+            <input name="period" type="month" defaultValue={last} />
+          </Field>
           <button type="submit" className="primary" disabled={busy}>
             {t('billing.comp.computeSubmit')}
           </button>
         </Form>
       </section>
       <h2>{t('billing.comp.statements')}</h2>
-      <table data-testid="comp-statements">
-        <thead>
-          <tr>
-            <th>{t('billing.col.period')}</th>
-            <th>{t('billing.comp.unit')}</th>
-            <th className="num">{t('billing.comp.calls')}</th>
-            <th className="num">{t('billing.comp.amount')}</th>
-            <th>{t('billing.comp.datasets')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {statements.length === 0 && (
-            <tr>
-              <td colSpan={5} className="muted">
-                {t('billing.comp.noStatements')}
-              </td>
-            </tr>
-          )}
-          {statements.map((s) => (
-            <tr key={s.id}>
-              <td>{s.period}</td>
-              <td>{lang === 'zh' ? s.sourceUnitNameZh : s.sourceUnitNameEn}</td>
-              <td className="num">{formatCount(s.calls, lang)}</td>
-              <td className="num">{formatFen(s.amountFen)}</td>
-              <td className="muted">{s.lines.map((l) => `${l.dataset} ${l.calls}`).join('，')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <CompensationStatementsTable statements={statements} showDatasets />
     </>
   )
 }

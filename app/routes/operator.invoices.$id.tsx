@@ -1,17 +1,16 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import { finalizeInvoice, getInvoice, issueCreditNote, markInvoicePaid } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
-import { InvoiceLinesTable, InvoiceStateBadge, InvoiceTotals } from '#app/components/billing-invoice.tsx'
-import { messages, type MessageKey } from '#app/i18n/messages.ts'
+import { InvoiceDetail } from '#app/components/billing-invoice.tsx'
+import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
+import { Field, FormError } from '#app/forms/field.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
-import { requireUser } from '#app/session.server.ts'
-import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { requireActor, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -28,19 +27,10 @@ const schema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('credit'), reason: z.string().trim().min(2, 'required').max(500, 'too_long') }),
 ])
 
-interface ActionData {
-  fields: Record<string, string>
-  formError: string | null
-}
-
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['operator'])
+  const { actor } = await requireActor(request, context, ['operator'])
   const parsed = schema.safeParse(Object.fromEntries(await readForm(request, context)))
-  if (!parsed.success) {
-    const fields = formFieldErrors(parsed.error)
-    return Response.json({ fields, formError: null } satisfies ActionData, { status: 400 })
-  }
-  const actor = userActor(user)
+  if (!parsed.success) return invalidForm(parsed.error)
   const invoiceId = params.id ?? ''
   const { db, requestId } = context.platform
   const result =
@@ -48,72 +38,34 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       ? await finalizeInvoice(db, { invoiceId, actor, requestId })
       : parsed.data.intent === 'paid'
         ? await markInvoicePaid(db, { invoiceId, paidAt: Date.now(), actor, requestId })
-        : await issueCreditNote(context.platform.db, {
-            invoiceId,
-            reason: parsed.data.reason,
-            actor,
-            requestId: context.platform.requestId,
-          })
-  if (!result.ok) {
-    if (result.error.code === 'invoice_not_found') throw new Response('Not found', { status: 404 })
-    return Response.json(
-      { fields: result.error.fields ?? {}, formError: result.error.fields ? null : result.error.code } satisfies ActionData,
-      { status: 400 },
-    )
-  }
+        : await issueCreditNote(db, { invoiceId, reason: parsed.data.reason, actor, requestId })
+  if (!result.ok) return failedForm(result.error)
   return redirect(`/operator/invoices/${encodeURIComponent(invoiceId)}?done=${parsed.data.intent}`)
 }
 
 export default function OperatorInvoice() {
   const { invoice } = useLoaderData<typeof loader>()
-  const data = useActionData<ActionData>()
+  const reply = useActionData<FormReply>() ?? null
   const [params] = useSearchParams()
   const t = useT()
   const lang = useLang()
   const busy = useNavigation().state !== 'idle'
-  const errorText = (code: string) => {
-    const key = `billing.error.${code}`
-    return key in messages.zh ? t(key as MessageKey) : t('billing.error.generic', { code })
-  }
   const done = params.get('done')
   return (
-    <>
-      <p>
-        <Link to="/operator/invoices">← {t('billing.invoices.title')}</Link>
-      </p>
-      <h1 data-testid="invoice-title">
-        {invoice.number ?? t('billing.state.draft')} · {invoice.partner.name} · {invoice.period}{' '}
-        <InvoiceStateBadge state={invoice.state} />
-      </h1>
-      {(done === 'finalize' || done === 'credit') && !data && (
-        <p className="notice" role="status" data-testid="invoice-done">
-          {t(done === 'finalize' ? 'billing.invoice.finalized' : 'billing.invoice.credited')}
-        </p>
-      )}
-      {data?.formError && (
-        <p className="form-error" role="alert">
-          {errorText(data.formError)}
-        </p>
-      )}
-      <p className="muted">
-        {invoice.partner.code} · {invoice.partner.uscc ?? '—'} · {t('billing.invoice.created')}{' '}
-        {formatTime(invoice.createdAt, lang)}
-        {invoice.finalizedAt && ` · ${t('billing.invoice.issued')} ${formatTime(invoice.finalizedAt, lang)}`}
-        {invoice.creditNote &&
-          ` · ${t('billing.invoice.creditNote', { number: invoice.creditNote.number, reason: invoice.creditNote.reason })}`}
-      </p>
-      <InvoiceTotals invoice={invoice} />
-      <h2>{t('billing.invoice.lines')}</h2>
-      <InvoiceLinesTable invoice={invoice} />
-      <p>
-        <a href={`/operator/invoices/${invoice.id}/pdf`} download data-testid="download-pdf">
-          {t('billing.invoice.downloadPdf')}
-        </a>{' '}
-        ·{' '}
-        <a href={`/operator/invoices/${invoice.id}/csv`} download data-testid="download-csv">
-          {t('billing.invoice.downloadCsv')}
-        </a>
-      </p>
+    <InvoiceDetail
+      invoice={invoice}
+      audience="operator"
+      notice={
+        <>
+          {(done === 'finalize' || done === 'credit') && !reply && (
+            <p className="notice" role="status" data-testid="invoice-done">
+              {t(done === 'finalize' ? 'billing.invoice.finalized' : 'billing.invoice.credited')}
+            </p>
+          )}
+          <FormError code={reply?.formError} area="billing" />
+        </>
+      }
+    >
       {invoice.state === 'draft' && (
         <Form method="post" className="stack">
           <input type="hidden" name="intent" value="finalize" />
@@ -139,20 +91,14 @@ export default function OperatorInvoice() {
       {invoice.state === 'finalized' && (
         <Form method="post" className="stack" noValidate>
           <input type="hidden" name="intent" value="credit" />
-          <label>
-            {t('billing.invoice.creditReason')}
-            <textarea name="reason" rows={2} maxLength={500} aria-invalid={data?.fields.reason ? true : undefined} />
-            {data?.fields.reason && (
-              <span className="field-error" data-testid="reason-error">
-                {errorText(data.fields.reason)}
-              </span>
-            )}
-          </label>
+          <Field label={t('billing.invoice.creditReason')} error={reply?.fields.reason} area="billing" errorTestId="reason-error">
+            <textarea name="reason" rows={2} maxLength={500} />
+          </Field>
           <button type="submit" disabled={busy} data-testid="credit">
             {t('billing.invoice.credit')}
           </button>
         </Form>
       )}
-    </>
+    </InvoiceDetail>
   )
 }

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { getInvoice, renderInvoicePdf } from '#app/domain.server.ts'
+import { getInvoice } from '#app/domain.server.ts'
+import { invoiceDownload } from '#app/lib/invoice-download.server.ts'
 import { requireUser } from '#app/session.server.ts'
 
 // Resource route: an invoice as PDF (drafts included) for the operator.
@@ -7,12 +8,5 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   await requireUser(request, context, ['operator'])
   const invoice = await getInvoice(context.platform.db, { invoiceId: params.id ?? '' })
   if (!invoice) throw new Response('Not found', { status: 404 })
-  const name = `${invoice.number ?? `draft-${invoice.partner.code}-${invoice.period}`}.pdf`
-  return new Response(new Uint8Array(await renderInvoicePdf(invoice)), {
-    headers: {
-      'content-type': 'application/pdf',
-      'content-disposition': `attachment; filename="${name}"`,
-      'cache-control': 'private, no-store',
-    },
-  })
+  return invoiceDownload(invoice, 'pdf')
 }

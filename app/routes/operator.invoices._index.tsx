@@ -15,12 +15,12 @@ import {
 } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { InvoiceTable } from '#app/components/billing-invoice.tsx'
-import { messages, type MessageKey } from '#app/i18n/messages.ts'
+import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
+import { Field, FormError } from '#app/forms/field.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatFen, formatTime } from '#app/lib/format.ts'
-import { requireUser } from '#app/session.server.ts'
+import { requireActor, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -65,43 +65,26 @@ const closeSchema = z.object({
     .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'invalid_period'),
 })
 
-interface ActionData {
-  fields: Record<string, string>
-  formError: string | null
-  expected: string | null
-}
-
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['operator'])
+  const { actor } = await requireActor(request, context, ['operator'])
   const parsed = closeSchema.safeParse(Object.fromEntries(await readForm(request, context)))
-  if (!parsed.success)
-    return Response.json({ fields: { period: 'invalid_period' }, formError: null, expected: null } satisfies ActionData, {
-      status: 400,
-    })
+  if (!parsed.success) return invalidForm(parsed.error)
   const result = await startBillingClose(context.platform.db, {
     period: parsed.data.period,
-    actor: userActor(user),
+    actor,
     requestId: context.platform.requestId,
   })
   if (!result.ok) {
-    const fields = result.error.fields ?? {}
-    return Response.json(
-      {
-        fields: { period: fields.period ?? result.error.code },
-        formError: null,
-        expected: fields.expected ?? null,
-      } satisfies ActionData,
-      {
-        status: 400,
-      },
-    )
+    // Periods close in order: the one to close first is no field's error but part of the message.
+    const { expected, ...fields } = result.error.fields ?? {}
+    return failedForm({ ...result.error, fields }, { vars: expected ? { expected } : undefined })
   }
   return redirect(`/operator/invoices?closing=${parsed.data.period}`)
 }
 
 export default function OperatorInvoices() {
   const { next, closes, invoices, progress, estimate } = useLoaderData<typeof loader>()
-  const data = useActionData<ActionData>()
+  const reply = useActionData<FormReply>() ?? null
   const t = useT()
   const lang = useLang()
   const busy = useNavigation().state !== 'idle'
@@ -114,10 +97,6 @@ export default function OperatorInvoices() {
     }, 500)
     return () => clearInterval(timer)
   }, [running, revalidator])
-  const errorText = (code: string, vars: Record<string, string> = {}) => {
-    const key = `billing.error.${code}`
-    return key in messages.zh ? t(key as MessageKey, vars) : t('billing.error.generic', { code })
-  }
   const percent = progress
     ? progress.total > 0
       ? Math.floor((progress.done * 100) / progress.total)
@@ -174,20 +153,21 @@ export default function OperatorInvoices() {
           <span className="muted">
             {percent}% · {formatCount(progress.done, lang)} / {formatCount(progress.total, lang)}
           </span>
-          {progress.error && <p className="form-error">{errorText(progress.error.code)}</p>}
+          <FormError code={progress.error?.code} area="billing" testId="close-error" />
         </div>
       )}
       <Form method="post" className="stack" noValidate data-testid="close-form">
-        <label>
-          {t('billing.col.period')}
-          <input name="period" type="month" defaultValue={next.period} aria-invalid={data?.fields.period ? true : undefined} />
-          {data?.fields.period && (
-            <span className="field-error" data-testid="period-error">
-              {errorText(data.fields.period, { expected: data.expected ?? '' })}
-            </span>
-          )}
-          {!next.ended && <span className="muted">{t('billing.invoices.notEnded', { period: next.period })}</span>}
-        </label>
+        <FormError code={reply?.formError} area="billing" />
+        <Field
+          label={t('billing.col.period')}
+          error={reply?.fields.period}
+          area="billing"
+          vars={reply?.vars}
+          errorTestId="period-error"
+          hint={next.ended ? null : t('billing.invoices.notEnded', { period: next.period })}
+        >
+          <input name="period" type="month" defaultValue={next.period} />
+        </Field>
         <button type="submit" className="primary" disabled={busy || running} data-testid="close-submit">
           {t('billing.invoices.closeSubmit')}
         </button>

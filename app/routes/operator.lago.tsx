@@ -1,15 +1,16 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { useLoaderData, useNavigation } from '@remix-run/react'
+import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import { getLagoOutboxState, syncLagoOutbox } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
+import { formError, type FormReply } from '#app/forms/action-reply.server.ts'
+import { FormError } from '#app/forms/field.tsx'
 import type { MessageKey } from '#app/i18n/messages.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatTime } from '#app/lib/format.ts'
-import { requireUser } from '#app/session.server.ts'
+import { requireActor, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -24,19 +25,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const syncSchema = z.object({ intent: z.literal('sync') })
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['operator'])
+  const { actor } = await requireActor(request, context, ['operator'])
   const parsed = syncSchema.safeParse(Object.fromEntries(await readForm(request, context)))
-  if (!parsed.success) return Response.json({ fields: {}, formError: 'validation_failed' }, { status: 400 })
-  const report = await syncLagoOutbox(context.platform.db, {
-    now: Date.now(),
-    actor: userActor(user),
-  })
+  // The form has no field to show a problem next to: a bad intent is the form's error.
+  if (!parsed.success) return formError('validation_failed')
+  const report = await syncLagoOutbox(context.platform.db, { now: Date.now(), actor })
   const d = report.delivery
   return redirect(`/operator/lago?synced=${d?.delivered ?? 0}-${d?.duplicates ?? 0}-${d?.failed ?? 0}`)
 }
 
 export default function OperatorLago() {
   const { state, now, synced } = useLoaderData<typeof loader>()
+  const reply = useActionData<FormReply>() ?? null
   const t = useT()
   const lang = useLang()
   const busy = useNavigation().state !== 'idle'
@@ -93,6 +93,7 @@ export default function OperatorLago() {
         {state.enabled && (
           <Form method="post">
             <input type="hidden" name="intent" value="sync" />
+            <FormError code={reply?.formError} area="billing" />
             <button type="submit" className="primary" disabled={busy} data-testid="lago-sync">
               {t('billing.lago.syncNow')}
             </button>

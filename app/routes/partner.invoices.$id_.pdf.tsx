@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { getInvoice, renderInvoicePdf } from '#app/domain.server.ts'
+import { getInvoice } from '#app/domain.server.ts'
+import { invoiceDownload } from '#app/lib/invoice-download.server.ts'
 import { requireUser } from '#app/session.server.ts'
 
 // Resource route: the partner's own invoice as PDF (never a draft, never another partner's).
@@ -7,12 +8,5 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, ['partner_admin'])
   const invoice = await getInvoice(context.platform.db, { invoiceId: params.id ?? '', partnerId: user.partnerId ?? '-' })
   if (!invoice) throw new Response('Not found', { status: 404 })
-  const name = `${invoice.number ?? `draft-${invoice.partner.code}-${invoice.period}`}.pdf`
-  return new Response(new Uint8Array(await renderInvoicePdf(invoice)), {
-    headers: {
-      'content-type': 'application/pdf',
-      'content-disposition': `attachment; filename="${name}"`,
-      'cache-control': 'private, no-store',
-    },
-  })
+  return invoiceDownload(invoice, 'pdf')
 }

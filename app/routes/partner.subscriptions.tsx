@@ -5,13 +5,12 @@ import { useState } from 'react'
 import { z } from 'zod'
 import { createSubscription, listPlans, listSubscribableProducts, listSubscriptions } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
-import { messages, type MessageKey } from '#app/i18n/messages.ts'
+import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
+import { Field, FieldError, FormError } from '#app/forms/field.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatTime } from '#app/lib/format.ts'
-import { requireUser } from '#app/session.server.ts'
-import { formFieldErrors } from '#app/lib/form-errors.ts'
+import { requireActor, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -39,57 +38,37 @@ const schema = z
     }
   })
 
-interface ActionData {
-  fields: Record<string, string>
-  formError: string | null
-  detail: string | null
-}
-
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['partner_admin'])
+  const { user, actor } = await requireActor(request, context, ['partner_admin'])
   const parsed = schema.safeParse(Object.fromEntries(await readForm(request, context)))
-  if (!parsed.success) {
-    const fields = formFieldErrors(parsed.error)
-    return Response.json({ fields, formError: null, detail: null } satisfies ActionData, { status: 400 })
-  }
+  if (!parsed.success) return invalidForm(parsed.error)
   const result = await createSubscription(context.platform.db, {
     partner: { id: user.partnerId! },
     productCode: parsed.data.productCode,
     purpose: parsed.data.purpose,
     statement: parsed.data.statement,
     planCode: parsed.data.planCode,
-    actor: userActor(user),
+    actor,
     requestId: context.platform.requestId,
   })
-  if (!result.ok) {
-    const data: ActionData = {
-      fields: result.error.fields ?? {},
-      formError: result.error.fields ? null : result.error.code,
-      detail: result.error.message,
-    }
-    return Response.json(data, { status: 400 })
-  }
+  if (!result.ok) return failedForm(result.error)
   return redirect(`/partner/subscriptions?created=${result.value.state}`)
 }
 
 export default function PartnerSubscriptions() {
   const { subscriptions, products, plans } = useLoaderData<typeof loader>()
-  const data = useActionData<ActionData>()
+  const reply = useActionData<FormReply>() ?? null
   const [params] = useSearchParams()
   const t = useT()
   const lang = useLang()
   const busy = useNavigation().state !== 'idle'
   const [purpose, setPurpose] = useState<'industrial' | 'public_interest'>('industrial')
-  const errorText = (code: string) => {
-    const key = `gateway.error.${code}`
-    return key in messages.zh ? t(key as MessageKey, { detail: '' }) : t('gateway.error.generic', { detail: code })
-  }
   const created = params.get('created')
   return (
     <>
       <h1>{t('gateway.subs.title')}</h1>
       <p className="lead">{t('gateway.subs.intro')}</p>
-      {created && !data && (
+      {created && !reply && (
         <p className="notice" role="status" data-testid="subscription-created">
           {t(created === 'pending' ? 'gateway.subs.created.pending' : 'gateway.subs.created.active')}
         </p>
@@ -144,15 +123,10 @@ export default function PartnerSubscriptions() {
       </p>
 
       <h2>{t('gateway.subs.new')}</h2>
-      {data?.formError && (
-        <p className="form-error" role="alert">
-          {errorText(data.formError)}
-        </p>
-      )}
+      <FormError code={reply?.formError} area="gateway" />
       <Form key={created ?? 'new'} method="post" className="stack" noValidate data-testid="subscribe-form">
-        <label>
-          {t('gateway.subs.product')}
-          <select name="productCode" defaultValue="" aria-invalid={data?.fields.productCode ? true : undefined}>
+        <Field label={t('gateway.subs.product')} error={reply?.fields.productCode} area="gateway">
+          <select name="productCode" defaultValue="">
             <option value="">{t('gateway.subs.choose')}</option>
             {products.map((p) => (
               <option key={p.code} value={p.code}>
@@ -160,8 +134,7 @@ export default function PartnerSubscriptions() {
               </option>
             ))}
           </select>
-          {data?.fields.productCode && <span className="field-error">{errorText(data.fields.productCode)}</span>}
-        </label>
+        </Field>
         <fieldset className="purpose">
           <legend>{t('gateway.subs.purpose')}</legend>
           {(['industrial', 'public_interest'] as const).map((p) => (
@@ -170,21 +143,19 @@ export default function PartnerSubscriptions() {
               {t(p === 'industrial' ? 'purpose.industrial' : 'purpose.public_interest')}
             </label>
           ))}
-          {data?.fields.purpose && <span className="field-error">{errorText(data.fields.purpose)}</span>}
+          <FieldError code={reply?.fields.purpose} area="gateway" />
         </fieldset>
-        <label>
-          {t('gateway.subs.statement')}
-          <textarea name="statement" rows={3} maxLength={2000} aria-invalid={data?.fields.statement ? true : undefined} />
-          <span className="muted">{t('gateway.subs.statementHint')}</span>
-          {data?.fields.statement && (
-            <span className="field-error" data-testid="statement-error">
-              {errorText(data.fields.statement)}
-            </span>
-          )}
-        </label>
-        <label>
-          {t('gateway.subs.plan')}
-          <select name="planCode" defaultValue="standard" aria-invalid={data?.fields.planCode ? true : undefined}>
+        <Field
+          label={t('gateway.subs.statement')}
+          error={reply?.fields.statement}
+          area="gateway"
+          hint={t('gateway.subs.statementHint')}
+          errorTestId="statement-error"
+        >
+          <textarea name="statement" rows={3} maxLength={2000} />
+        </Field>
+        <Field label={t('gateway.subs.plan')} error={reply?.fields.planCode} area="gateway">
+          <select name="planCode" defaultValue="standard">
             {plans.map((p) => (
               <option key={p.code} value={p.code}>
                 {t('gateway.subs.planLine', {
@@ -195,8 +166,7 @@ export default function PartnerSubscriptions() {
               </option>
             ))}
           </select>
-          {data?.fields.planCode && <span className="field-error">{errorText(data.fields.planCode)}</span>}
-        </label>
+        </Field>
         <button type="submit" className="primary" disabled={busy}>
           {t('gateway.subs.submit')}
         </button>

@@ -1,10 +1,9 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { summarizeUsage } from '#app/domain.server.ts'
-import { UsageView } from '#app/components/usage-view.tsx'
-import { useT } from '#app/i18n/use-t.ts'
-import { requireUser } from '#app/session.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
+import { UsageView } from '#app/components/usage-view.tsx'
+import { requireUser } from '#app/session.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -15,11 +14,5 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export default function PartnerUsage() {
   const { usage } = useLoaderData<typeof loader>()
-  const t = useT()
-  return (
-    <>
-      <h1>{t('usage.title')}</h1>
-      <UsageView usage={usage} showPartners={false} />
-    </>
-  )
+  return <UsageView usage={usage} showPartners={false} />
 }
