@@ -6,6 +6,7 @@ import {
   type ProductAuthorizationState,
 } from '#catalog/authorizations/find-product-authorization-state.ts'
 import { TtlCache } from './access/ttl-cache.ts'
+import { decideAccess, type AccessGrant, type AccessState } from './access/decide-access.ts'
 import {
   loadKeyByHash,
   loadProductByCode,
@@ -26,6 +27,7 @@ import type { ProductOperation } from './products/product-operation.ts'
 import { RouteTable } from './http/route-table.ts'
 import { settleReportExports } from './reports/report-jobs.ts'
 import { createProductOperations } from './products/index.ts'
+import { createDatasetRules } from './products/dataset-rules.ts'
 import { loadOpenApiJson } from './openapi-document.ts'
 import { SlidingWindowLimiter } from './limits/sliding-window-limiter.ts'
 import { MonthlyQuotaCounter } from './limits/monthly-quota.ts'
@@ -79,8 +81,8 @@ const CLIENT_CLOSED_STATUS = 499
  * The metered API (docs: ARCHITECTURE.md "One metered call"; ADR 0009). Plain
  * node:http, nothing from Remix: the hot path pays for no UI framework work.
  *
- * key → checksum → hash lookup → key state → product published → subscription →
- * product/partner suspension → authorization → IP → rate limit → monthly quota →
+ * key → checksum → hash lookup → access policy (access/decide-access.ts: key state → product published →
+ * subscription → product/partner suspension → authorization → IP) → rate limit → monthly quota →
  * body → distinct subjects → handler → usage event (committed) → response.
  * Every state is cached for at most 500 ms; in the steady state a call costs no
  * query beyond the handler's own and its share of the group-committed event.
@@ -99,7 +101,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const limiter = new SlidingWindowLimiter()
   const quotas = new MonthlyQuotaCounter(db)
   const subjects = new DistinctSubjectCounter(db)
-  const routes = new RouteTable(opts.operations ?? createProductOperations(db))
+  const datasetRules = createDatasetRules(db)
+  const routes = new RouteTable(opts.operations ?? createProductOperations(db, datasetRules))
   const openApiJson = loadOpenApiJson()
   const specRequests = new SpecRequestValidator(JSON.parse(openApiJson) as Record<string, unknown>)
 
@@ -139,7 +142,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     send(res, error.status, JSON.stringify(body), requestId, { ...extra, ...error.headers })
   }
 
-  async function authenticate(req: IncomingMessage, at: number, state: CallState): Promise<KeyAccess> {
+  async function authenticate(req: IncomingMessage, state: CallState): Promise<KeyAccess> {
     const key = bearerKeyOf(req.headers.authorization)
     if (!key) throw new GatewayError('invalid_key', 'Missing API key: send Authorization: Bearer <key>')
     if (!isWellFormedApiKey(key)) throw new GatewayError('invalid_key', 'Malformed API key')
@@ -149,10 +152,33 @@ export function createGateway(opts: GatewayOptions): Gateway {
     if (!access) throw new GatewayError('invalid_key', 'Unknown API key')
     // A real key, even revoked or expired: its refusals belong to its partner's log.
     state.apiKeyId = access.id
-    if (access.revokedAt !== null && access.revokedAt <= at) throw new GatewayError('key_revoked', 'This API key was revoked')
-    // A rolled key stays valid until its expiresAt (the grace period chosen at the roll).
-    if (access.expiresAt !== null && access.expiresAt <= at) throw new GatewayError('key_expired', 'This API key has expired')
     return access
+  }
+
+  /** Asks the access policy, loading (through the caches) only the state its next rule needs, until it decides. */
+  async function grantAccess(
+    op: ProductOperation,
+    key: KeyAccess,
+    at: number,
+    clientAddress: string | undefined,
+  ): Promise<AccessGrant> {
+    const access: AccessState = { key }
+    for (;;) {
+      const decision = decideAccess(access, { at, clientAddress })
+      if (decision.kind === 'granted') return decision
+      if (decision.kind === 'refused') throw new GatewayError(decision.code, decision.message)
+      if (decision.part === 'product') {
+        access.product = await productsByCode.get(op.productCode, () => loadProductByCode(db, op.productCode))
+      } else if (decision.part === 'subscription') {
+        const { partnerId, productId } = decision
+        access.subscription = await subs.get(`${partnerId}:${productId}`, () => loadSubscription(db, partnerId, productId))
+      } else {
+        const { productId } = decision
+        access.authorization = await authorizations.get(productId, () =>
+          findProductAuthorizationState(db, { productId, now: at }),
+        )
+      }
+    }
   }
 
   async function handleOperation(
@@ -165,38 +191,10 @@ export function createGateway(opts: GatewayOptions): Gateway {
     state: CallState,
   ) {
     const at = now()
-    const key = await authenticate(req, at, state)
+    const key = await authenticate(req, state)
+    const { product, subscription: sub, authorizationCodes } = await grantAccess(op, key, at, req.socket.remoteAddress)
 
-    const product = await productsByCode.get(op.productCode, () => loadProductByCode(db, op.productCode))
-    if (!product || product.state === 'draft' || product.state === 'under_review') {
-      throw new GatewayError('not_found', 'This product is not published')
-    }
-    const sub = await subs.get(`${key.partnerId}:${product.id}`, () => loadSubscription(db, key.partnerId, product.id))
-    if (!sub || sub.state === 'rejected' || sub.state === 'ended' || key.partnerState === 'exited') {
-      throw new GatewayError('not_subscribed', `No active subscription to ${product.code}`)
-    }
-    if (sub.state === 'pending') throw new GatewayError('subscription_pending', 'The subscription awaits the bureau’s approval')
-    if (product.state === 'retired') throw new GatewayError('product_suspended', 'This product is retired')
-    if (product.suspendedAt !== null && product.suspendedAt <= at) {
-      throw new GatewayError('product_suspended', 'The data bureau has suspended this product')
-    }
-    if (key.partnerState === 'suspended')
-      throw new GatewayError('partner_suspended', 'The data bureau has suspended this partner’s access')
-    const authorization = await authorizations.get(product.id, () =>
-      findProductAuthorizationState(db, { productId: product.id, now: at }),
-    )
-    if (!authorization.ok) {
-      throw new GatewayError(
-        'authorization_ended',
-        `The authorization of ${authorization.endedDatasetCodes.join(', ')} is not in force (Art. 17)`,
-      )
-    }
-
-    if (key.ipAllowlist && !key.ipAllowlist.allows(req.socket.remoteAddress)) {
-      throw new GatewayError('ip_not_allowed', 'This API key may not be used from this address')
-    }
-
-    // Per subscription, shared by all of the partner's keys: a second key does not double the plan (issue 9).
+    // Per subscription, shared by all of the partner's keys: a second key does not double the plan.
     const rate = limiter.take(sub.id, sub.rateLimitPerMinute, at)
     state.rateHeaders = {
       'ratelimit-limit': String(rate.limit),
@@ -246,14 +244,14 @@ export function createGateway(opts: GatewayOptions): Gateway {
     }
 
     const started = process.hrtime.bigint()
+    const datasets = await datasetRules(product.id)
     const answer = await op.handle({
-      db,
       body,
       params,
       query,
       requestId,
       caller: { apiKeyId: key.id, partnerId: key.partnerId, subscriptionId: sub.id, purpose: sub.purpose },
-      level: product.level as 'L1' | 'L2' | 'L3' | 'L4',
+      datasets,
       now: at,
     })
     const computeMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6)
@@ -273,7 +271,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       status: answer.status,
       datasetCodes: product.datasetCodes,
       sourceUnitCodes: product.sourceUnitCodes,
-      authorizationCodes: authorization.authorizationCodes.join(','),
+      authorizationCodes: authorizationCodes.join(','),
       subjectHash,
       calls: 1,
       records: answer.meters?.records ?? 0,

@@ -7,7 +7,6 @@ export interface KeyAccess {
   id: string
   partnerId: string
   partnerState: 'active' | 'suspended' | 'exited'
-  displayPrefix: string
   expiresAt: number | null
   revokedAt: number | null
   /** Compiled CIDR list; null = any address. */
@@ -20,7 +19,6 @@ export async function loadKeyByHash(db: Db, keyHash: string): Promise<KeyAccess 
       id: apiKeys.id,
       partnerId: apiKeys.partnerId,
       partnerState: partners.state,
-      displayPrefix: apiKeys.displayPrefix,
       expiresAt: apiKeys.expiresAt,
       revokedAt: apiKeys.revokedAt,
       ipAllowlist: apiKeys.ipAllowlist,
@@ -36,7 +34,6 @@ export interface ProductAccess {
   id: string
   code: string
   state: 'draft' | 'under_review' | 'published' | 'retired'
-  level: string
   suspendedAt: number | null
   datasetCodes: string
   sourceUnitCodes: string
@@ -48,7 +45,6 @@ export async function loadProductByCode(db: Db, code: string): Promise<ProductAc
       id: products.id,
       code: products.code,
       state: products.state,
-      level: products.level,
       suspendedAt: products.suspendedAt,
       datasetCodes: sql<string>`coalesce(group_concat(distinct ${datasets.code}), '')`,
       sourceUnitCodes: sql<string>`coalesce(group_concat(distinct ${sourceUnits.code}), '')`,
@@ -66,7 +62,6 @@ export interface SubscriptionAccess {
   id: string
   purpose: 'industrial' | 'public_interest'
   state: 'pending' | 'active' | 'rejected' | 'ended'
-  planCode: string
   rateLimitPerMinute: number
   /** null = unlimited. */
   monthlyQuota: number | null
@@ -83,7 +78,6 @@ export async function loadSubscription(db: Db, partnerId: string, productId: str
       id: subscriptions.id,
       purpose: subscriptions.purpose,
       state: subscriptions.state,
-      planCode: subscriptions.planCode,
       rateLimitPerMinute: plans.rateLimitPerMinute,
       monthlyQuota: plans.monthlyQuota,
       distinctSubjectsPerDay: plans.distinctSubjectsPerDay,

@@ -1,17 +1,18 @@
-import { sql, type SQL } from 'drizzle-orm'
+import { sql, type SQL, type Table } from 'drizzle-orm'
+import { cityEnterprises, cityHospitalVisits, cityMedicalInsurance, citySocialSecurity } from '#db/schema/index.ts'
 import type { components } from '#api-specs/generated/openapi.d.ts'
 
 export type AggregateView = components['schemas']['AggregateView']
 export type Dimension = 'district' | 'industry' | 'month'
 
 /**
- * A view the aggregate component may query: which dataset it reads (its level decides the output rule), the SQL
+ * A view the aggregate component may query: the table it reads (its dataset's level decides the output rule), the SQL
  * of its dimensions and numeric fields, and how the units a group describes are counted (for k-suppression).
  * Every identifier here is fixed; callers' field names are only ever looked up in `fields`.
  */
 export interface AggregateViewDef {
   view: AggregateView
-  datasetCode: string
+  table: Table
   unit: string
   from: SQL
   dimensions: Partial<Record<Dimension, SQL>>
@@ -22,7 +23,7 @@ export interface AggregateViewDef {
 export const AGGREGATE_VIEWS: Readonly<Record<AggregateView, AggregateViewDef>> = {
   enterprises: {
     view: 'enterprises',
-    datasetCode: 'DS-SCJG-0001',
+    table: cityEnterprises,
     unit: 'enterprises',
     from: sql.raw('city_enterprises e'),
     dimensions: {
@@ -35,7 +36,7 @@ export const AGGREGATE_VIEWS: Readonly<Record<AggregateView, AggregateViewDef>> 
   },
   'hospital-visits': {
     view: 'hospital-visits',
-    datasetCode: 'DS-WJ-0001',
+    table: cityHospitalVisits,
     unit: 'visits',
     from: sql.raw('city_hospital_visits h'),
     dimensions: { district: sql.raw('h.district_code'), month: sql.raw('h.month') },
@@ -48,7 +49,7 @@ export const AGGREGATE_VIEWS: Readonly<Record<AggregateView, AggregateViewDef>> 
   },
   'medical-insurance': {
     view: 'medical-insurance',
-    datasetCode: 'DS-YB-0001',
+    table: cityMedicalInsurance,
     unit: 'claims',
     from: sql.raw('city_medical_insurance m'),
     dimensions: { district: sql.raw('m.district_code'), month: sql.raw('m.month') },
@@ -62,7 +63,7 @@ export const AGGREGATE_VIEWS: Readonly<Record<AggregateView, AggregateViewDef>> 
   },
   'social-security': {
     view: 'social-security',
-    datasetCode: 'DS-RS-0001',
+    table: citySocialSecurity,
     unit: 'persons',
     from: sql.raw('city_social_security s join city_enterprises e on e.uscc = s.employer_uscc'),
     dimensions: { district: sql.raw('e.district_code'), industry: sql.raw('e.industry'), month: sql.raw('s.month') },

@@ -10,13 +10,13 @@ import { createReportExport } from '../reports/create-report-export.ts'
 import { downloadReportExport } from '../reports/download-report-export.ts'
 import { getReportExport } from '../reports/get-report-export.ts'
 import { apiKeyActor, DISTRICT_ECONOMY_EXPORTS_PATH } from '../reports/report-export-view.ts'
-import type { LoadDatasetRules } from './dataset-rules.ts'
+import type { LoadProductDatasets } from './dataset-rules.ts'
 import { parseInput } from './parse-input.ts'
 import type { ProductOperation } from './product-operation.ts'
 
 type ExportRequest = components['schemas']['ReportExportRequest']
 
-export const DISTRICT_ECONOMY_REPORT_PRODUCT = 'district-economy-report'
+const DISTRICT_ECONOMY_REPORT_PRODUCT = 'district-economy-report'
 
 const bodySchema: z.ZodType<ExportRequest> = z
   .object({
@@ -40,7 +40,7 @@ function toGatewayError(error: DomainError): GatewayError {
  * 数据报告 (report): the district economic report, exported through a job — create (202), poll, download. The
  * download is metered as `export_bytes`. A job belongs to the partner whose key created it.
  */
-export function districtEconomyExportOperations(db: Db, datasetRules: LoadDatasetRules): ProductOperation[] {
+export function districtEconomyExportOperations(db: Db, datasetRules: LoadProductDatasets): ProductOperation[] {
   const productIds = new TtlCache<string, string>(60_000)
   const productId = () =>
     productIds.get(DISTRICT_ECONOMY_REPORT_PRODUCT, async () => {

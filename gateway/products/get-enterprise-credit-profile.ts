@@ -1,7 +1,7 @@
 import { eq, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { nativeStoreOf } from '#db/native.ts'
-import { cityEnterprises } from '#db/schema/index.ts'
+import { cityEnterprises, cityTaxCreditRatings } from '#db/schema/index.ts'
 import { sealedColumnsOf } from '#db/sealed-columns.ts'
 import { DISTRICT_BY_CODE, INDUSTRY_BY_CODE } from '#platform/reference-data/shenyang.ts'
 import type { components } from '#api-specs/generated/openapi.d.ts'
@@ -11,16 +11,14 @@ import { DEFAULT_MASKING_POLICY } from '#catalog/desensitization/masking-policy.
 import { getDataKeyring } from '#platform/crypto/data-keyring.ts'
 import { openValue } from '#platform/crypto/sealed-value.ts'
 import { GatewayError } from '../http/gateway-error.ts'
-import { requireOutput, type DatasetRules, type LoadDatasetRules } from './dataset-rules.ts'
+import { requireOutput, type DatasetRules } from './dataset-rules.ts'
 import { parseUscc } from './parse-input.ts'
 import type { ProductOperation } from './product-operation.ts'
 
 type CreditProfile = components['schemas']['EnterpriseCreditProfile']
 type TaxBand = CreditProfile['taxCredit']['band']
 
-export const ENTERPRISE_CREDIT_PROFILE_PRODUCT = 'enterprise-credit-profile'
-const REGISTRY = 'DS-SCJG-0001'
-const TAX = 'DS-SW-0001'
+const ENTERPRISE_CREDIT_PROFILE_PRODUCT = 'enterprise-credit-profile'
 
 const BAND_OF_RATING: Record<string, TaxBand> = { A: 'high', B: 'high', M: 'medium', C: 'low', D: 'low' }
 
@@ -62,7 +60,7 @@ const findEnterprise = (db: Db) =>
  * verdict over the tax credit ratings (L3 → a band and good standing, never the ratings). The levels are read from
  * the catalog on every call (cached 500 ms), so a re-grading changes the answer at once.
  */
-export function getEnterpriseCreditProfileOperation(db: Db, datasetRules: LoadDatasetRules): ProductOperation {
+export function getEnterpriseCreditProfileOperation(db: Db): ProductOperation {
   const enterpriseQuery = findEnterprise(db).prepare()
   // On the embedded file the lookup runs through a statement prepared once (ADR 0011); the columns come back under
   // the registry's own names. Elsewhere drizzle's row is renamed to the same shape.
@@ -102,9 +100,10 @@ export function getEnterpriseCreditProfileOperation(db: Db, datasetRules: LoadDa
     path: '/api/v1/services/enterprise-credit-profile/{uscc}',
     productCode: ENTERPRISE_CREDIT_PROFILE_PRODUCT,
     readsBody: false,
-    async handle({ params }) {
+    async handle({ params, datasets }) {
       const uscc = parseUscc(params.uscc ?? '')
-      const [registry, tax] = await Promise.all([datasetRules(REGISTRY), datasetRules(TAX)])
+      const registry = datasets.require(cityEnterprises)
+      const tax = datasets.require(cityTaxCreditRatings)
       requireOutput(tax.level, 'verdict')
       const found = await loadEnterprise(uscc)
       if (!found) throw new GatewayError('not_found', 'No enterprise with this code')

@@ -3,20 +3,19 @@ import { z } from 'zod'
 import type { Db } from '#db/client.ts'
 import { cityRoadSegments, cityTrafficFlows } from '#db/schema/index.ts'
 import type { components } from '#api-specs/generated/openapi.d.ts'
+import { DAY_MS, formatIso, parseInstant, startOfDay } from '#platform/calendar/shanghai-calendar.ts'
 import { GatewayError } from '../http/gateway-error.ts'
-import { requireOutput, type LoadDatasetRules } from './dataset-rules.ts'
+import { requireOutput } from './dataset-rules.ts'
 import { parseInput } from './parse-input.ts'
 import type { ProductOperation } from './product-operation.ts'
-import { DAY_MS, parseInstant, startOfShanghaiDay, toShanghaiIso } from './shanghai-time.ts'
 
 type TrafficFlow = components['schemas']['TrafficFlow']
 type TrafficFlowPoint = components['schemas']['TrafficFlowPoint']
 
-export const ROAD_TRAFFIC_FLOW_PRODUCT = 'road-traffic-flow'
-const FLOWS = 'DS-JT-0001'
+const ROAD_TRAFFIC_FLOW_PRODUCT = 'road-traffic-flow'
 
 /** The longest range one call may ask for, per granularity. */
-export const MAX_RANGE_MS = { hour: 7 * DAY_MS, day: 92 * DAY_MS } as const
+const MAX_RANGE_MS = { hour: 7 * DAY_MS, day: 92 * DAY_MS } as const
 
 const querySchema = z.object({
   from: z.string(),
@@ -52,7 +51,7 @@ const findFlows = (db: Db) =>
  * 路段交通流量 (service): vehicles and mean speed of one road segment per hour or per local day over [from, to).
  * The hourly flows are L1 (records as they are); daily points are aggregates. The range is capped per granularity.
  */
-export function getTrafficFlowOperation(db: Db, datasetRules: LoadDatasetRules): ProductOperation {
+export function getTrafficFlowOperation(db: Db): ProductOperation {
   const segmentQuery = findSegment(db).prepare()
   const flowsQuery = findFlows(db).prepare()
   return {
@@ -61,7 +60,7 @@ export function getTrafficFlowOperation(db: Db, datasetRules: LoadDatasetRules):
     path: '/api/v1/services/traffic-flow/{segment}',
     productCode: ROAD_TRAFFIC_FLOW_PRODUCT,
     readsBody: false,
-    async handle({ params, query }) {
+    async handle({ params, query, datasets }) {
       const input = parseInput(
         querySchema,
         Object.fromEntries(query),
@@ -84,7 +83,7 @@ export function getTrafficFlowOperation(db: Db, datasetRules: LoadDatasetRules):
           fields,
         )
       }
-      const level = (await datasetRules(FLOWS)).level
+      const level = datasets.require(cityTrafficFlows).level
       requireOutput(level, input.granularity === 'hour' ? 'record' : 'aggregate', 'granularity')
 
       const code = params.segment ?? ''
@@ -95,7 +94,7 @@ export function getTrafficFlowOperation(db: Db, datasetRules: LoadDatasetRules):
       let points: TrafficFlowPoint[]
       if (input.granularity === 'hour') {
         points = rows.map((r) => ({
-          start: toShanghaiIso(r.hourStart),
+          start: formatIso(r.hourStart),
           vehicles: r.vehicles,
           avgSpeedKmh: r.avgSpeedKmh,
           hours: 1,
@@ -103,7 +102,7 @@ export function getTrafficFlowOperation(db: Db, datasetRules: LoadDatasetRules):
       } else {
         const days = new Map<number, { vehicles: number; speedTimesVehicles: number; speedSum: number; hours: number }>()
         for (const r of rows) {
-          const day = startOfShanghaiDay(r.hourStart)
+          const day = startOfDay(r.hourStart)
           const d = days.get(day) ?? { vehicles: 0, speedTimesVehicles: 0, speedSum: 0, hours: 0 }
           d.vehicles += r.vehicles
           d.speedTimesVehicles += r.avgSpeedKmh * r.vehicles
@@ -112,7 +111,7 @@ export function getTrafficFlowOperation(db: Db, datasetRules: LoadDatasetRules):
           days.set(day, d)
         }
         points = [...days.entries()].map(([day, d]) => ({
-          start: toShanghaiIso(day),
+          start: formatIso(day),
           vehicles: d.vehicles,
           avgSpeedKmh: round1(d.vehicles > 0 ? d.speedTimesVehicles / d.vehicles : d.speedSum / d.hours),
           hours: d.hours,
@@ -121,8 +120,8 @@ export function getTrafficFlowOperation(db: Db, datasetRules: LoadDatasetRules):
       const result: TrafficFlow = {
         segment: { code: segment.code, name: segment.name, districtCode: segment.districtCode, lanes: segment.lanes },
         granularity: input.granularity,
-        from: toShanghaiIso(from),
-        to: toShanghaiIso(to),
+        from: formatIso(from),
+        to: formatIso(to),
         timeZone: 'Asia/Shanghai',
         points,
       }

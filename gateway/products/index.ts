@@ -1,5 +1,5 @@
 import type { Db } from '#db/client.ts'
-import { createDatasetRules } from './dataset-rules.ts'
+import { createDatasetRules, type LoadProductDatasets } from './dataset-rules.ts'
 import { districtEconomyExportOperations } from './district-economy-export-operations.ts'
 import { getEnterpriseCreditProfileOperation } from './get-enterprise-credit-profile.ts'
 import { getTrafficFlowOperation } from './get-traffic-flow.ts'
@@ -13,17 +13,18 @@ import { verifyLegalRepresentativeOperation } from './verify-legal-representativ
 
 /**
  * Every metered operation the gateway serves, one or more per product; each is declared in api-specs/openapi.yaml
- * with the same method, path, operationId and x-product-code (test/integration/openapi-spec.test.ts).
+ * with the same method, path, operationId and x-product-code (test/integration/openapi-spec.test.ts). A call's
+ * handler gets its product's dataset rules from the pipeline; report jobs, which outlive the call, load them with
+ * `datasetRules` when they run.
  */
-export function createProductOperations(db: Db): ProductOperation[] {
-  const datasetRules = createDatasetRules(db)
+export function createProductOperations(db: Db, datasetRules: LoadProductDatasets = createDatasetRules(db)): ProductOperation[] {
   return [
-    verifyEnterpriseOperation(db, datasetRules),
-    verifyLegalRepresentativeOperation(db, datasetRules),
-    getEnterpriseCreditProfileOperation(db, datasetRules),
-    getTrafficFlowOperation(db, datasetRules),
-    scoreEnterpriseCreditOperation(db, datasetRules),
-    queryAggregateOperation(db, datasetRules),
+    verifyEnterpriseOperation(db),
+    verifyLegalRepresentativeOperation(db),
+    getEnterpriseCreditProfileOperation(db),
+    getTrafficFlowOperation(db),
+    scoreEnterpriseCreditOperation(db),
+    queryAggregateOperation(db),
     standardizeAddressOperation(),
     validateUsccOperation(),
     ...districtEconomyExportOperations(db, datasetRules),

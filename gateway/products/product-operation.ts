@@ -1,4 +1,4 @@
-import type { Db } from '#db/client.ts'
+import type { ProductDatasets } from './dataset-rules.ts'
 
 /** The Art. 22 meters a call can report; `calls` is always 1 for an answered call. */
 export interface CallMeters {
@@ -17,7 +17,6 @@ export interface Caller {
 }
 
 export interface OperationContext {
-  db: Db
   /** Parsed JSON body (operations with readsBody), else undefined. */
   body: unknown
   /** Path parameters from `{name}` segments of the operation's path. */
@@ -25,8 +24,8 @@ export interface OperationContext {
   query: URLSearchParams
   requestId: string
   caller: Caller
-  /** The product's sensitivity level: decides the output rules (masking, aggregates only, verdicts only). */
-  level: 'L1' | 'L2' | 'L3' | 'L4'
+  /** The product's own datasets with their current levels and field tags: they decide what may leave (Art. 4, 13). */
+  datasets: ProductDatasets
   now: number
 }
 

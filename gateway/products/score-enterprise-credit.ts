@@ -7,17 +7,18 @@ import { strictestLevel } from '#catalog/output-rules/output-rules.ts'
 import { TtlCache } from '../access/ttl-cache.ts'
 import { GatewayError } from '../http/gateway-error.ts'
 import { CREDIT_SCORE_MODEL_VERSION, scoreCredit } from './credit-score-model.ts'
-import { requireOutput, type LoadDatasetRules } from './dataset-rules.ts'
+import { requireOutput } from './dataset-rules.ts'
 import { parseInput, parseUscc } from './parse-input.ts'
 import type { ProductOperation } from './product-operation.ts'
 
 type ScoreRequest = components['schemas']['CreditScoreRequest']
 type ScoreResult = components['schemas']['CreditScoreResult']
 
-export const ENTERPRISE_CREDIT_SCORE_PRODUCT = 'enterprise-credit-score'
-const DATASETS = ['DS-SCJG-0001', 'DS-SW-0001', 'DS-RS-0001'] as const
+const ENTERPRISE_CREDIT_SCORE_PRODUCT = 'enterprise-credit-score'
+/** The tables the model reads: the strictest level of their datasets decides whether a score may leave. */
+const INPUTS = [cityEnterprises, cityTaxCreditRatings, citySocialSecurity] as const
 /** Months of social-security data the model looks at (the latest ones present). */
-export const SOCIAL_SECURITY_WINDOW_MONTHS = 3
+const SOCIAL_SECURITY_WINDOW_MONTHS = 3
 
 const bodySchema: z.ZodType<ScoreRequest> = z.object({ uscc: z.string() }).strict()
 
@@ -57,7 +58,7 @@ const findContributions = (db: Db) =>
  * credit ratings (L3) and social-security contributions (L4). Only the score leaves the platform (scores are allowed
  * at every level); the inputs never do.
  */
-export function scoreEnterpriseCreditOperation(db: Db, datasetRules: LoadDatasetRules): ProductOperation {
+export function scoreEnterpriseCreditOperation(db: Db): ProductOperation {
   const enterpriseQuery = findEnterprise(db).prepare()
   const ratingsQuery = findRatings(db).prepare()
   const contributionsQuery = findContributions(db).prepare()
@@ -79,11 +80,10 @@ export function scoreEnterpriseCreditOperation(db: Db, datasetRules: LoadDataset
     path: '/api/v1/models/enterprise-credit-score/score',
     productCode: ENTERPRISE_CREDIT_SCORE_PRODUCT,
     readsBody: true,
-    async handle({ body, now }) {
+    async handle({ body, datasets, now }) {
       const input = parseInput(bodySchema, body, 'Body must be { "uscc": string }')
       const uscc = parseUscc(input.uscc)
-      const levels = await Promise.all(DATASETS.map(async (code) => (await datasetRules(code)).level))
-      requireOutput(strictestLevel(levels), 'score')
+      requireOutput(strictestLevel(INPUTS.map((table) => datasets.require(table).level)), 'score')
       const [enterprise] = await enterpriseQuery.execute({ uscc })
       if (!enterprise) throw new GatewayError('not_found', 'No enterprise with this code')
       const [ratings, window] = await Promise.all([ratingsQuery.execute({ uscc }), loadWindow()])

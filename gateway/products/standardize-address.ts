@@ -8,7 +8,7 @@ import { standardizeShenyangAddress } from './shenyang-address.ts'
 type StandardizeRequest = components['schemas']['AddressStandardizeRequest']
 type StandardizeResult = components['schemas']['AddressStandardizeResult']
 
-export const ADDRESS_STANDARDIZE_PRODUCT = 'address-standardize'
+const ADDRESS_STANDARDIZE_PRODUCT = 'address-standardize'
 
 const bodySchema: z.ZodType<StandardizeRequest> = z.object({ address: z.string().trim().min(1).max(200) }).strict()
 

@@ -8,7 +8,7 @@ import type { ProductOperation } from './product-operation.ts'
 type ValidateRequest = components['schemas']['UsccValidateRequest']
 type ValidateResult = components['schemas']['UsccValidateResult']
 
-export const USCC_VALIDATE_PRODUCT = 'uscc-validate'
+const USCC_VALIDATE_PRODUCT = 'uscc-validate'
 
 const bodySchema: z.ZodType<ValidateRequest> = z.object({ uscc: z.string().min(1).max(64) }).strict()
 

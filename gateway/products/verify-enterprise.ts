@@ -4,7 +4,7 @@ import type { Db } from '#db/client.ts'
 import { nativeStoreOf } from '#db/native.ts'
 import { cityEnterprises } from '#db/schema/index.ts'
 import type { components } from '#api-specs/generated/openapi.d.ts'
-import { requireOutput, type LoadDatasetRules } from './dataset-rules.ts'
+import { requireOutput } from './dataset-rules.ts'
 import { parseInput, parseUscc, usccSubjectOf } from './parse-input.ts'
 import type { ProductOperation } from './product-operation.ts'
 
@@ -12,7 +12,6 @@ type VerificationRequest = components['schemas']['EnterpriseVerificationRequest'
 type VerificationResult = components['schemas']['VerificationResult']
 
 export const VERIFY_ENTERPRISE_PRODUCT = 'verify-enterprise-identity'
-const REGISTRY = 'DS-SCJG-0001'
 
 const bodySchema: z.ZodType<VerificationRequest> = z.object({
   uscc: z.string(),
@@ -20,7 +19,7 @@ const bodySchema: z.ZodType<VerificationRequest> = z.object({
 })
 
 /** Half- and full-width brackets are both in use in registered names; compare them as one. */
-export function normalizeEnterpriseName(name: string): string {
+function normalizeEnterpriseName(name: string): string {
   return name.trim().replace(/\(/g, '（').replace(/\)/g, '）').replace(/\s+/g, '')
 }
 
@@ -35,7 +34,7 @@ const findName = (db: Db) =>
  * 数据核验 (verification): does this unified social credit code belong to an
  * enterprise of this name? Answers only a verdict, never the record (Art. 4, 13).
  */
-export function verifyEnterpriseOperation(db: Db, datasetRules: LoadDatasetRules): ProductOperation {
+export function verifyEnterpriseOperation(db: Db): ProductOperation {
   const query = findName(db).prepare()
   // The verification is the busiest product: on the embedded file it reads through a statement prepared once (ADR 0011).
   const native = nativeStoreOf(db)
@@ -53,10 +52,10 @@ export function verifyEnterpriseOperation(db: Db, datasetRules: LoadDatasetRules
     productCode: VERIFY_ENTERPRISE_PRODUCT,
     readsBody: true,
     subjectOf: usccSubjectOf,
-    async handle({ body }) {
+    async handle({ body, datasets }) {
       const input = parseInput(bodySchema, body, 'Body must be { "uscc": string, "name": string }')
       const uscc = parseUscc(input.uscc)
-      requireOutput((await datasetRules(REGISTRY)).level, 'verdict')
+      requireOutput(datasets.require(cityEnterprises).level, 'verdict')
       const [row] = await lookup(uscc)
       const match = !!row && normalizeEnterpriseName(row.name) === normalizeEnterpriseName(input.name)
       const result: VerificationResult = { match }

@@ -8,15 +8,14 @@ import { isValidIdCard } from '#platform/codes/id-card.ts'
 import { matchesBlindIndex } from '#platform/crypto/blind-index.ts'
 import { getDataKeyring } from '#platform/crypto/data-keyring.ts'
 import { GatewayError } from '../http/gateway-error.ts'
-import { requireOutput, type LoadDatasetRules } from './dataset-rules.ts'
+import { requireOutput } from './dataset-rules.ts'
 import { parseInput, parseUscc, usccSubjectOf } from './parse-input.ts'
 import type { ProductOperation } from './product-operation.ts'
 
 type CheckRequest = components['schemas']['LegalRepresentativeCheckRequest']
 type VerificationResult = components['schemas']['VerificationResult']
 
-export const VERIFY_LEGAL_REPRESENTATIVE_PRODUCT = 'verify-legal-representative'
-const REGISTRY = 'DS-SCJG-0001'
+const VERIFY_LEGAL_REPRESENTATIVE_PRODUCT = 'verify-legal-representative'
 
 const bodySchema: z.ZodType<CheckRequest> = z
   .object({
@@ -42,7 +41,7 @@ const findRepresentative = (db: Db) =>
  * 法定代表人核验 (verification): is this person (name + resident ID number) the registered legal representative of
  * the enterprise? Only the verdict leaves the platform — not which item failed, nor the registered values.
  */
-export function verifyLegalRepresentativeOperation(db: Db, datasetRules: LoadDatasetRules): ProductOperation {
+export function verifyLegalRepresentativeOperation(db: Db): ProductOperation {
   const query = findRepresentative(db).prepare()
   // A verification on the hot path: on the embedded file it reads through a statement prepared once (ADR 0011).
   const native = nativeStoreOf(db)
@@ -63,7 +62,7 @@ export function verifyLegalRepresentativeOperation(db: Db, datasetRules: LoadDat
     productCode: VERIFY_LEGAL_REPRESENTATIVE_PRODUCT,
     readsBody: true,
     subjectOf: usccSubjectOf,
-    async handle({ body }) {
+    async handle({ body, datasets }) {
       const input = parseInput(bodySchema, body, 'Body must be { "uscc": string, "personName": string, "idNumber": string }')
       const uscc = parseUscc(input.uscc)
       const idNumber = input.idNumber.toUpperCase()
@@ -76,7 +75,7 @@ export function verifyLegalRepresentativeOperation(db: Db, datasetRules: LoadDat
           },
         )
       }
-      requireOutput((await datasetRules(REGISTRY)).level, 'verdict')
+      requireOutput(datasets.require(cityEnterprises).level, 'verdict')
       const [row] = await lookup(uscc)
       const keyring = getDataKeyring()
       // Both compared whatever the first gave: the answer's timing says no more than the verdict which item failed.

@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm'
+import { and, eq, gte, inArray, lt, sql, type Table } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import {
   cityEnterprises,
@@ -12,7 +12,7 @@ import {
 import { DISTRICT_BY_CODE, INDUSTRY_BY_CODE, type District } from '#platform/reference-data/shenyang.ts'
 import { checkOutput, MIN_GROUP_SIZE } from '#catalog/output-rules/output-rules.ts'
 import { suppressSmallGroups } from '#catalog/output-rules/suppress-small-groups.ts'
-import type { LoadDatasetRules } from '../products/dataset-rules.ts'
+import type { ProductDatasets } from '../products/dataset-rules.ts'
 import type { ReportPeriod } from './report-period.ts'
 
 /** One figure of the report. `value` null = withheld (it describes fewer than k units). */
@@ -45,12 +45,13 @@ export interface DistrictEconomyReport {
 }
 
 type SectionKey = ReportSection['key']
-const SECTIONS: { key: SectionKey; datasetCode: string; titleZh: string; titleEn: string }[] = [
-  { key: 'enterprises', datasetCode: 'DS-SCJG-0001', titleZh: '市场主体', titleEn: 'Enterprises' },
-  { key: 'tax_credit', datasetCode: 'DS-SW-0001', titleZh: '纳税信用', titleEn: 'Tax credit' },
-  { key: 'hospital_visits', datasetCode: 'DS-WJ-0001', titleZh: '医疗服务', titleEn: 'Hospital visits' },
-  { key: 'medical_insurance', datasetCode: 'DS-YB-0001', titleZh: '医保结算', titleEn: 'Medical insurance' },
-  { key: 'traffic', datasetCode: 'DS-JT-0001', titleZh: '道路交通', titleEn: 'Road traffic' },
+/** Each section is shaped by the level of the report product's dataset stored in the table its figures count. */
+const SECTIONS: { key: SectionKey; table: Table; titleZh: string; titleEn: string }[] = [
+  { key: 'enterprises', table: cityEnterprises, titleZh: '市场主体', titleEn: 'Enterprises' },
+  { key: 'tax_credit', table: cityTaxCreditRatings, titleZh: '纳税信用', titleEn: 'Tax credit' },
+  { key: 'hospital_visits', table: cityHospitalVisits, titleZh: '医疗服务', titleEn: 'Hospital visits' },
+  { key: 'medical_insurance', table: cityMedicalInsurance, titleZh: '医保结算', titleEn: 'Medical insurance' },
+  { key: 'traffic', table: cityTrafficFlows, titleZh: '道路交通', titleEn: 'Road traffic' },
 ]
 export const REPORT_SECTION_COUNT = SECTIONS.length
 
@@ -69,7 +70,8 @@ export async function collectDistrictEconomy(
   opts: {
     district: District
     period: ReportPeriod
-    datasetRules: LoadDatasetRules
+    /** The report product's datasets (product_datasets), with their current levels. */
+    datasets: ProductDatasets
     now: number
     onSection?: (done: number) => Promise<void>
   },
@@ -77,8 +79,9 @@ export async function collectDistrictEconomy(
   const { district, period } = opts
   const sections: ReportSection[] = []
   for (const [i, s] of SECTIONS.entries()) {
-    const level = (await opts.datasetRules(s.datasetCode)).level
-    const base = { key: s.key, titleZh: s.titleZh, titleEn: s.titleEn, datasetCode: s.datasetCode, level }
+    const dataset = opts.datasets.require(s.table)
+    const level = dataset.level
+    const base = { key: s.key, titleZh: s.titleZh, titleEn: s.titleEn, datasetCode: dataset.code, level }
     const allowed = checkOutput(level, 'aggregate')
     if (!allowed.ok) {
       sections.push({

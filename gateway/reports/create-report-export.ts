@@ -5,7 +5,7 @@ import { reportExports } from '#db/schema/index.ts'
 import { recordAudit } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import type { Caller } from '../products/product-operation.ts'
-import type { LoadDatasetRules } from '../products/dataset-rules.ts'
+import type { LoadProductDatasets } from '../products/dataset-rules.ts'
 import { districtOrNull } from './collect-district-economy.ts'
 import { scheduleReportExport } from './report-jobs.ts'
 import { apiKeyActor, toReportExportJob, type ReportExportJob } from './report-export-view.ts'
@@ -31,7 +31,7 @@ export interface CreateReportExportInput {
  */
 export async function createReportExport(
   db: Db,
-  opts: CreateReportExportInput & { datasetRules: LoadDatasetRules },
+  opts: CreateReportExportInput & { datasetRules: LoadProductDatasets },
 ): Promise<Result<ReportExportJob>> {
   // The calling key acts for its own partner only (the export is created under caller.partnerId).
   const denied = refuseUnlessPermitted(apiKeyActor(opts.caller), 'report_export.create')

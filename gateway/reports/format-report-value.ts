@@ -3,7 +3,7 @@ import type { ReportRow } from './collect-district-economy.ts'
 const grouped = (digits: string) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
 
 /** ¥1,234.56 from integer fen, with integer arithmetic only (ADR 0003). */
-export function formatFenAsYuan(fen: number): string {
+function formatFenAsYuan(fen: number): string {
   const sign = fen < 0 ? '-' : ''
   const abs = BigInt(Math.round(Math.abs(fen)))
   return `${sign}¥${grouped(String(abs / 100n))}.${String(abs % 100n).padStart(2, '0')}`

@@ -6,7 +6,7 @@ import type { DistrictEconomyReport } from './collect-district-economy.ts'
 import { formatReportValue } from './format-report-value.ts'
 
 /** Noto Sans SC from the npm package (never a system font path): embedded, subset, so the PDF renders Chinese anywhere. */
-export const REPORT_FONT_PATH = join(
+const REPORT_FONT_PATH = join(
   dirname(createRequire(import.meta.url).resolve('@expo-google-fonts/noto-sans-sc/package.json')),
   '400Regular',
   'NotoSansSC_400Regular.ttf',

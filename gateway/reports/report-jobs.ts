@@ -1,5 +1,5 @@
 import type { Db } from '#db/client.ts'
-import type { LoadDatasetRules } from '../products/dataset-rules.ts'
+import type { LoadProductDatasets } from '../products/dataset-rules.ts'
 import { runReportExport } from './run-report-export.ts'
 
 /**
@@ -32,7 +32,7 @@ function pump() {
   }
 }
 
-export function scheduleReportExport(db: Db, id: string, deps: { datasetRules: LoadDatasetRules; now?: () => number }): void {
+export function scheduleReportExport(db: Db, id: string, deps: { datasetRules: LoadProductDatasets; now?: () => number }): void {
   if (known.has(id)) return
   let finish!: () => void
   const done = new Promise<void>((resolve) => (finish = resolve))

@@ -1,5 +1,4 @@
-import { shiftMonth as addMonths } from '#platform/calendar/shanghai-calendar.ts'
-import { shanghaiMidnight } from '../products/shanghai-time.ts'
+import { fromLocal, shiftMonth as addMonths } from '#platform/calendar/shanghai-calendar.ts'
 
 /** A report period: a year `2026`, a quarter `2026-Q3` or a month `2026-10`, in Asia/Shanghai. */
 export interface ReportPeriod {
@@ -17,14 +16,15 @@ export interface ReportPeriod {
   endMs: number
 }
 
-export const REPORT_PERIOD_PATTERN = /^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?$/
+const REPORT_PERIOD_PATTERN = /^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?$/
 
 export function parseReportPeriod(text: string): ReportPeriod | null {
   const m = REPORT_PERIOD_PATTERN.exec(text)
   if (!m) return null
   const year = Number(m[1])
   if (year < 1990 || year > 2100) return null
-  const first = m[2] ? `${m[1]}-${m[2]}` : m[3] ? `${m[1]}-${String((Number(m[3]) - 1) * 3 + 1).padStart(2, '0')}` : `${m[1]}-01`
+  const firstMonth = m[2] ? Number(m[2]) : m[3] ? (Number(m[3]) - 1) * 3 + 1 : 1
+  const first = `${m[1]}-${String(firstMonth).padStart(2, '0')}`
   const count = m[2] ? 1 : m[3] ? 3 : 12
   const months = Array.from({ length: count }, (_, i) => addMonths(first, i))
   const startDate = `${first}-01`
@@ -39,7 +39,8 @@ export function parseReportPeriod(text: string): ReportPeriod | null {
     months,
     startDate,
     endDate,
-    startMs: shanghaiMidnight(startDate),
-    endMs: shanghaiMidnight(endDate),
+    startMs: fromLocal(year, firstMonth),
+    // Month 13 rolls over to January of the next year.
+    endMs: fromLocal(year, firstMonth + count),
   }
 }

@@ -4,7 +4,7 @@ import { reportExports } from '#db/schema/index.ts'
 import { recordAudit, systemActor } from '#platform/audit/record-audit.ts'
 import { errorText } from '#platform/error-text.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
-import type { LoadDatasetRules } from '../products/dataset-rules.ts'
+import type { LoadProductDatasets } from '../products/dataset-rules.ts'
 import { collectDistrictEconomy, districtOrNull, REPORT_SECTION_COUNT } from './collect-district-economy.ts'
 import { renderReportCsv } from './render-report-csv.ts'
 import { renderReportPdf } from './render-report-pdf.ts'
@@ -24,7 +24,7 @@ const progressAfter = (sections: number) => 5 + Math.round((sections / REPORT_SE
 export async function runReportExport(
   db: Db,
   id: string,
-  deps: { datasetRules: LoadDatasetRules; now?: () => number },
+  deps: { datasetRules: LoadProductDatasets; now?: () => number },
 ): Promise<Result<{ bytes: number }>> {
   const now = deps.now ?? Date.now
   const [job] = await db.select().from(reportExports).where(eq(reportExports.id, id)).limit(1)
@@ -45,7 +45,8 @@ export async function runReportExport(
     const report = await collectDistrictEconomy(db, {
       district,
       period,
-      datasetRules: deps.datasetRules,
+      // The rules as they are when the job runs (also after a restart), not when it was created.
+      datasets: await deps.datasetRules(job.productId),
       now: now(),
       onSection: async (done) => {
         await audit('report_export.progress', { progress: progressAfter(done) }, { sections: done })

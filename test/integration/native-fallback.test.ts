@@ -6,6 +6,7 @@ import { nativeStoreOf } from '#db/native.ts'
 import type { Db } from '#db/client.ts'
 import { createProductOperations } from '#gateway/products/index.ts'
 import type { OperationContext } from '#gateway/products/product-operation.ts'
+import { createDatasetRules } from '#gateway/products/dataset-rules.ts'
 import { UsageRecorder } from '#gateway/metering/usage-recorder.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
 import { plainEnterprise } from '#test/support/plain-city.ts'
@@ -33,17 +34,24 @@ describe('native hot path and its client fallback', () => {
       .where(eq(schema.cityEnterprises.status, 'active'))
       .orderBy(asc(schema.cityEnterprises.uscc))
       .limit(1)
-    const ctx = (db: Db, over: Partial<OperationContext>): OperationContext => ({
-      db,
-      body: undefined,
-      params: {},
-      query: new URLSearchParams(),
-      requestId: 'req_test',
-      caller: { apiKeyId: 'k', partnerId: 'p', subscriptionId: 's', purpose: 'industrial' },
-      level: 'L2',
-      now: Date.now(),
-      ...over,
-    })
+    const datasetRules = createDatasetRules(t.db)
+    // The rules of the operation's product, as the pipeline passes them.
+    const ctx = async (productCode: string, over: Partial<OperationContext>): Promise<OperationContext> => {
+      const [product] = await t.db
+        .select({ id: schema.products.id })
+        .from(schema.products)
+        .where(eq(schema.products.code, productCode))
+      return {
+        body: undefined,
+        params: {},
+        query: new URLSearchParams(),
+        requestId: 'req_test',
+        caller: { apiKeyId: 'k', partnerId: 'p', subscriptionId: 's', purpose: 'industrial' },
+        datasets: await datasetRules(product!.id),
+        now: Date.now(),
+        ...over,
+      }
+    }
     // The representative as generated (the store holds them sealed): one true and one false check.
     const rep = plainEnterprise(enterprise!.uscc)
     const representative = { uscc: rep.uscc, personName: rep.legalRepName, idNumber: rep.legalRepIdCard }
@@ -57,8 +65,8 @@ describe('native hot path and its client fallback', () => {
     ] as const) {
       const nativeOp = createProductOperations(t.db).find((o) => o.operationId === operationId)!
       const clientOp = createProductOperations(plain).find((o) => o.operationId === operationId)!
-      const a = await nativeOp.handle(ctx(t.db, over))
-      const b = await clientOp.handle(ctx(plain, over))
+      const a = await nativeOp.handle(await ctx(nativeOp.productCode, over))
+      const b = await clientOp.handle(await ctx(clientOp.productCode, over))
       expect(a.body).toEqual(b.body)
       expect(a.meters).toEqual(b.meters)
       answers.push(a.body)
