@@ -19,8 +19,4 @@ export class TtlCache<K, V> {
     value.catch(() => this.#entries.delete(key))
     return value
   }
-
-  clear() {
-    this.#entries.clear()
-  }
 }
