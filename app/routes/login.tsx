@@ -3,6 +3,7 @@ import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@r
 import { z } from 'zod'
 import { AuthFormError } from '#app/components/auth-form.tsx'
 import { Form } from '#app/components/form.tsx'
+import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { signIn } from '#app/domain.server.ts'
 import { invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
 import { Field } from '#app/forms/field.tsx'
@@ -10,6 +11,8 @@ import { useT } from '#app/i18n/use-t.ts'
 import { refusedAuthStep } from '#app/lib/auth-refusal.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
 import { getOptionalUser, landingPath, ROLE_HOME, sessionCookie } from '#app/session.server.ts'
+
+export { GeneralErrorBoundary as ErrorBoundary }
 
 const loginSchema = z.object({
   username: z.string().trim().min(1, 'required').max(64, 'too_long'),
