@@ -4,13 +4,6 @@ import { formatTime } from '#app/lib/format.ts'
 
 // Small pieces the catalog pages share (issue 3).
 
-/** What a catalog action answers on failure: per-field codes, a form-level code, and which of several forms it was. */
-export interface CatalogActionData {
-  target?: string | null
-  fields: Record<string, string>
-  formError: string | null
-}
-
 /** `catalog.<group>.<value>` when it exists, else the raw value. */
 export function useOptionLabel() {
   const t = useT()
