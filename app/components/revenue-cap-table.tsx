@@ -1,6 +1,7 @@
 import type { RevenueCapYear } from '#billing/revenue/get-revenue-cap.ts'
 import { useT } from '#app/i18n/use-t.ts'
 import { formatFen } from '#app/lib/format.ts'
+import { ratePercent } from './billing-invoice.tsx'
 
 /** 65号: the maximum allowed revenue per year against paid revenue (operator dashboard and bureau pricing page). */
 export function RevenueCapTable({ years }: { years: RevenueCapYear[] }) {
@@ -40,7 +41,7 @@ export function RevenueCapTable({ years }: { years: RevenueCapYear[] }) {
             </td>
             <td className="num">
               {formatFen(y.paidRevenueFen)}
-              {y.usedShare && <span className="muted"> ({(Number(y.usedShare) * 100).toFixed(1)}%)</span>}
+              {y.usedShare && <span className="muted"> ({ratePercent(y.usedShare)}%)</span>}
             </td>
             <td className="num">
               {y.excessFen > 0 ? <span className="badge bad">{formatFen(y.excessFen)}</span> : formatFen(0)}
