@@ -1,4 +1,4 @@
-import { calendarYear, formatDay, formatMonth, parseDay, parseMonth, startOfDay } from '#platform/calendar/shanghai-calendar.ts'
+import { formatDay, formatMonth, parseDay, parseMonth, startOfDay } from '#platform/calendar/shanghai-calendar.ts'
 
 // A billing period is a calendar month of the city (Asia/Shanghai): [its first day's midnight, the next month's
 // first midnight), in epoch milliseconds.
@@ -40,8 +40,8 @@ export function monthsBetween(a: BillingPeriod, b: BillingPeriod): number {
   return (by - ay) * 12 + (bm - am)
 }
 
-// TEMPORARY (removed once no caller is left): the old day helpers, on the calendar module.
+// TEMPORARY, until billing/price-books/propose-price-book.ts and the operator and bureau pricing routes use the
+// calendar's startOfDay, formatDay and parseDay: then these three go, with their re-export in app/domain/billing.server.ts.
 export const shanghaiDayStart = (text: string) => parseDay(text.trim())
 export const shanghaiDay = formatDay
-export const shanghaiYear = calendarYear
 export const startOfShanghaiDay = startOfDay
