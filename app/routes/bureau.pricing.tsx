@@ -3,30 +3,28 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@rem
 import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
-import type { ChargeUnit } from '#db/schema/billing.ts'
 import {
   decidePriceBook,
+  formatDay,
   getRevenueCap,
-  setRevenueCapSetting,
   listPriceBooks,
   listPriceCeilings,
   listPricesInForce,
+  parsePriceCeiling,
   setPriceCeiling,
-  shanghaiDay,
-  shanghaiDayStart,
+  setRevenueCapSetting,
 } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { usePriceText } from '#app/components/billing-invoice.tsx'
-import { messages, type MessageKey } from '#app/i18n/messages.ts'
+import { BookStateBadge, BookVersion, ChargeLines, ChargeUnitOptions, ProductOptions } from '#app/components/price-book.tsx'
+import { failedForm, formError, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
+import { Field, FormError, replyFor } from '#app/forms/field.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatFen, formatTime } from '#app/lib/format.ts'
-import { requireStepUp, requireUser } from '#app/session.server.ts'
+import { requireActor, requireStepUp, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
-
-const CHARGE_UNITS = ['call', 'record', 'masked_field', 'mb_exported', 'model_release', 'service_month', 'service_year'] as const
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, ['bureau'])
@@ -40,7 +38,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     getRevenueCap(db, { now }),
   ])
   return {
-    today: shanghaiDay(now),
+    today: formatDay(now),
     ceilings,
     products: products.map((p) => ({ id: p.productId, code: p.productCode, nameZh: p.nameZh, nameEn: p.nameEn })),
     pending,
@@ -49,32 +47,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
 }
 
-const ceilingSchema = z.object({
-  intent: z.literal('ceiling'),
-  productId: z.string().min(1, 'required'),
-  chargeUnit: z.enum(CHARGE_UNITS, { errorMap: () => ({ message: 'required' }) }),
-  maxUnitPrice: z
-    .string()
-    .trim()
-    .regex(/^(0|[1-9]\d{0,12})(\.\d{1,6})?$/, 'decimal'),
-  effectiveFrom: z
-    .string()
-    .trim()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'invalid_date'),
-  basis: z.string().trim().max(200, 'too_long').optional(),
-})
+// The page's forms, told apart by their `intent`; a decision's reply is targeted at its price book.
+const CEILING = 'ceiling'
+const REVENUE_CAP = 'revenue_cap'
 
-const decideSchema = z
-  .object({
-    intent: z.literal('decide'),
-    priceBookId: z.string().min(1, 'required'),
-    decision: z.enum(['approve', 'return'], { errorMap: () => ({ message: 'required' }) }),
-    comment: z.string().trim().max(500, 'too_long').optional(),
-  })
-  .superRefine((v, ctx) => {
-    if (v.decision === 'return' && !v.comment)
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['comment'], message: 'required' })
-  })
+// A decision is read here; whether a return has its comment (and how long it may be) is decidePriceBook's rule.
+const decideSchema = z.object({
+  intent: z.literal('decide'),
+  priceBookId: z.string().min(1, 'required'),
+  decision: z.enum(['approve', 'return'], { errorMap: () => ({ message: 'required' }) }),
+  comment: z.string().optional(),
+})
 
 const revenueCapSchema = z.object({
   intent: z.literal('revenue_cap'),
@@ -84,127 +67,50 @@ const revenueCapSchema = z.object({
   note: z.string().trim().max(500).default(''),
 })
 
-interface ActionData {
-  intent: 'ceiling' | 'decide' | 'revenue_cap'
-  target: string | null
-  fields: Record<string, string>
-  formError: string | null
-}
-
-function fieldsOf(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {}
-  for (const issue of error.issues) fields[String(issue.path[0])] = /^[a-z_]+$/.test(issue.message) ? issue.message : 'invalid'
-  return fields
-}
-
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['bureau'])
-  const actor = userActor(user)
+  const { user, actor } = await requireActor(request, context, ['bureau'])
   const form = Object.fromEntries(await readForm(request, context))
-  if (form.intent === 'revenue_cap') {
+  const { db, requestId } = context.platform
+  if (form.intent === REVENUE_CAP) {
     // Maximum allowed revenue (65号): the year's allowed profit rate and tax rate.
     const parsed = revenueCapSchema.safeParse(form)
-    if (!parsed.success)
-      return Response.json(
-        { intent: 'revenue_cap', target: null, fields: fieldsOf(parsed.error), formError: null } satisfies ActionData,
-        {
-          status: 400,
-        },
-      )
-    const result = await setRevenueCapSetting(context.platform.db, {
-      input: { year: parsed.data.year, profitRate: parsed.data.profitRate, taxRate: parsed.data.taxRate, note: parsed.data.note },
-      actor,
-      requestId: context.platform.requestId,
-    })
-    if (!result.ok)
-      return Response.json(
-        {
-          intent: 'revenue_cap',
-          target: null,
-          fields: result.error.fields ?? {},
-          formError: result.error.fields ? null : result.error.code,
-        } satisfies ActionData,
-        { status: 400 },
-      )
-    return redirect(`/bureau/pricing?cap=${parsed.data.year}`)
+    if (!parsed.success) return invalidForm(parsed.error, { target: REVENUE_CAP })
+    const { year, profitRate, taxRate, note } = parsed.data
+    const result = await setRevenueCapSetting(db, { input: { year, profitRate, taxRate, note }, actor, requestId })
+    if (!result.ok) return failedForm(result.error, { target: REVENUE_CAP })
+    return redirect(`/bureau/pricing?cap=${year}`)
   }
   if (form.intent === 'decide') {
     const target = typeof form.priceBookId === 'string' ? form.priceBookId : null
     const parsed = decideSchema.safeParse(form)
-    if (!parsed.success)
-      return Response.json({ intent: 'decide', target, fields: fieldsOf(parsed.error), formError: null } satisfies ActionData, {
-        status: 400,
-      })
+    if (!parsed.success) return invalidForm(parsed.error, { target })
+    const { priceBookId, decision, comment } = parsed.data
     // Step-up (issue 9): approving a price wants a code checked within 5 minutes.
-    if (parsed.data.decision === 'approve') requireStepUp(request, user)
-    const result = await decidePriceBook(context.platform.db, {
-      priceBookId: parsed.data.priceBookId,
-      decision: parsed.data.decision,
-      comment: parsed.data.comment,
-      actor,
-      requestId: context.platform.requestId,
-    })
-    if (!result.ok) {
-      if (result.error.code === 'price_book_not_found') throw new Response('Not found', { status: 404 })
-      return Response.json({ intent: 'decide', target, fields: {}, formError: result.error.code } satisfies ActionData, {
-        status: 400,
-      })
-    }
-    return redirect(`/bureau/pricing?decided=${parsed.data.decision}`)
+    if (decision === 'approve') requireStepUp(request, user)
+    const result = await decidePriceBook(db, { priceBookId, decision, comment, actor, requestId })
+    if (!result.ok) return failedForm(result.error, { target })
+    return redirect(`/bureau/pricing?decided=${decision}`)
   }
-  const parsed = ceilingSchema.safeParse(form)
-  if (!parsed.success)
-    return Response.json(
-      { intent: 'ceiling', target: null, fields: fieldsOf(parsed.error), formError: null } satisfies ActionData,
-      { status: 400 },
-    )
-  const effectiveFrom = shanghaiDayStart(parsed.data.effectiveFrom)
-  if (effectiveFrom === null) {
-    return Response.json(
-      { intent: 'ceiling', target: null, fields: { effectiveFrom: 'invalid_date' }, formError: null } satisfies ActionData,
-      { status: 400 },
-    )
-  }
+  if (form.intent !== CEILING) return formError('invalid')
+  // The ceiling form is read and checked in billing/ (parse-price-ceiling): a Shanghai day, a decimal fen price.
+  const input = parsePriceCeiling(form)
+  if (!input.ok) return failedForm(input.error, { target: CEILING })
   requireStepUp(request, user)
-  const result = await setPriceCeiling(context.platform.db, {
-    input: {
-      productId: parsed.data.productId,
-      chargeUnit: parsed.data.chargeUnit,
-      maxUnitPrice: parsed.data.maxUnitPrice,
-      effectiveFrom,
-      basis: parsed.data.basis,
-    },
-    actor,
-    requestId: context.platform.requestId,
-  })
-  if (!result.ok) {
-    return Response.json(
-      {
-        intent: 'ceiling',
-        target: null,
-        fields: result.error.fields ?? {},
-        formError: result.error.fields ? null : result.error.code,
-      } satisfies ActionData,
-      { status: 400 },
-    )
-  }
+  const result = await setPriceCeiling(db, { input: input.value, actor, requestId })
+  if (!result.ok) return failedForm(result.error, { target: CEILING })
   return redirect('/bureau/pricing?ceiling=set')
 }
 
 export default function BureauPricing() {
   const { ceilings, products, pending, decided, today, cap } = useLoaderData<typeof loader>()
-  const data = useActionData<ActionData>()
+  const data = useActionData<FormReply>()
   const [params] = useSearchParams()
   const t = useT()
   const lang = useLang()
   const busy = useNavigation().state !== 'idle'
   const { describe, perUnit } = usePriceText()
-  const errorText = (code: string) => {
-    const key = `billing.error.${code}`
-    return key in messages.zh ? t(key as MessageKey) : t('billing.error.generic', { code })
-  }
-  const ceilingErrors = data?.intent === 'ceiling' ? data.fields : {}
-  const capErrors = data?.intent === 'revenue_cap' ? data.fields : {}
+  const ceilingFailure = replyFor(data, CEILING)
+  const capFailure = replyFor(data, REVENUE_CAP)
   const current = ceilings.filter((c) => c.status !== 'superseded')
   const superseded = ceilings.filter((c) => c.status === 'superseded')
   return (
@@ -225,7 +131,7 @@ export default function BureauPricing() {
       <h2>{t('billing.bureau.queue')}</h2>
       {pending.length === 0 && <p className="muted">{t('billing.bureau.queueEmpty')}</p>}
       {pending.map((book) => {
-        const failure = data?.intent === 'decide' && data.target === book.id ? data : null
+        const failure = replyFor(data, book.id)
         const basis = book.costBasis
         return (
           <div className="panel" key={book.id} data-testid={`proposal-${book.productCode}-v${book.version}`}>
@@ -278,23 +184,18 @@ export default function BureauPricing() {
                 })}
               </p>
             )}
-            {failure?.formError && (
-              <p className="form-error" role="alert">
-                {errorText(failure.formError)}
-              </p>
-            )}
+            <FormError code={failure?.formError} area="billing" />
             <Form method="post" className="stack" noValidate>
               <input type="hidden" name="intent" value="decide" />
               <input type="hidden" name="priceBookId" value={book.id} />
-              <label>
-                {t('billing.bureau.comment')}
-                <textarea name="comment" rows={2} maxLength={500} aria-invalid={failure?.fields.comment ? true : undefined} />
-                {failure?.fields.comment && (
-                  <span className="field-error" data-testid="comment-error">
-                    {errorText(failure.fields.comment)}
-                  </span>
-                )}
-              </label>
+              <Field
+                label={t('billing.bureau.comment')}
+                error={failure?.fields.comment}
+                area="billing"
+                errorTestId="comment-error"
+              >
+                <textarea name="comment" rows={2} maxLength={500} />
+              </Field>
               <div>
                 <button type="submit" name="decision" value="approve" className="primary" disabled={busy} data-testid="approve">
                   {t('billing.bureau.approve')}
@@ -346,65 +247,33 @@ export default function BureauPricing() {
       </table>
 
       <h2>{t('billing.bureau.setCeiling')}</h2>
-      {data?.intent === 'ceiling' && data.formError && (
-        <p className="form-error" role="alert">
-          {errorText(data.formError)}
-        </p>
-      )}
+      <FormError code={ceilingFailure?.formError} area="billing" />
       <Form method="post" className="stack" noValidate data-testid="ceiling-form">
         <input type="hidden" name="intent" value="ceiling" />
-        <label>
-          {t('col.product')}
-          <select name="productId" aria-invalid={ceilingErrors.productId ? true : undefined}>
-            {products.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.code} · {lang === 'zh' ? p.nameZh : p.nameEn}
-              </option>
-            ))}
+        <Field label={t('col.product')} error={ceilingFailure?.fields.productId} area="billing">
+          <select name="productId">
+            <ProductOptions products={products} />
           </select>
-          {ceilingErrors.productId && <span className="field-error">{errorText(ceilingErrors.productId)}</span>}
-        </label>
-        <label>
-          {t('billing.col.charge')}
+        </Field>
+        <Field label={t('billing.col.charge')} error={ceilingFailure?.fields.chargeUnit} area="billing">
           <select name="chargeUnit">
-            {CHARGE_UNITS.map((u: ChargeUnit) => (
-              <option key={u} value={u}>
-                {t(`billing.charge.${u}`)}
-              </option>
-            ))}
+            <ChargeUnitOptions />
           </select>
-          {ceilingErrors.chargeUnit && <span className="field-error">{errorText(ceilingErrors.chargeUnit)}</span>}
-        </label>
-        <label>
-          {t('billing.bureau.maxUnitPrice')}
-          <input
-            name="maxUnitPrice"
-            inputMode="decimal"
-            placeholder="5"
-            aria-invalid={ceilingErrors.maxUnitPrice ? true : undefined}
-          />
-          {ceilingErrors.maxUnitPrice && (
-            <span className="field-error" data-testid="max-price-error">
-              {errorText(ceilingErrors.maxUnitPrice)}
-            </span>
-          )}
-        </label>
-        <label>
-          {t('billing.effectiveFrom')}
-          <input
-            name="effectiveFrom"
-            type="date"
-            defaultValue={today}
-            min={today}
-            aria-invalid={ceilingErrors.effectiveFrom ? true : undefined}
-          />
-          {ceilingErrors.effectiveFrom && <span className="field-error">{errorText(ceilingErrors.effectiveFrom)}</span>}
-        </label>
-        <label>
-          {t('billing.col.basis')}
+        </Field>
+        <Field
+          label={t('billing.bureau.maxUnitPrice')}
+          error={ceilingFailure?.fields.maxUnitPrice}
+          area="billing"
+          errorTestId="max-price-error"
+        >
+          <input name="maxUnitPrice" inputMode="decimal" placeholder="5" />
+        </Field>
+        <Field label={t('billing.effectiveFrom')} error={ceilingFailure?.fields.effectiveFrom} area="billing">
+          <input name="effectiveFrom" type="date" defaultValue={today} min={today} />
+        </Field>
+        <Field label={t('billing.col.basis')} error={ceilingFailure?.fields.basis} area="billing">
           <input name="basis" maxLength={200} placeholder="沈发改价格〔2026〕X号" />
-          {ceilingErrors.basis && <span className="field-error">{errorText(ceilingErrors.basis)}</span>}
-        </label>
+        </Field>
         <button type="submit" className="primary" disabled={busy}>
           {t('billing.bureau.setCeiling')}
         </button>
@@ -430,18 +299,13 @@ export default function BureauPricing() {
                 <code>{b.productCode}</code>
               </td>
               <td>
-                v{b.version}
-                {b.isTrial && <span className="badge"> {t('billing.trial')}</span>}
+                <BookVersion book={b} />
               </td>
               <td>
-                <span className={`badge ${b.state === 'approved' ? 'ok' : 'bad'}`}>{t(`billing.bookState.${b.state}`)}</span>
+                <BookStateBadge state={b.state} />
               </td>
               <td>
-                {b.charges.map((c) => (
-                  <div key={c.chargeUnit}>
-                    {t(`billing.charge.${c.chargeUnit}`)}：{describe(c.chargeUnit, c.charge)}
-                  </div>
-                ))}
+                <ChargeLines charges={b.charges} />
               </td>
               <td>{formatTime(b.inForceFrom, lang)}</td>
               <td>
@@ -464,28 +328,21 @@ export default function BureauPricing() {
         <RevenueCapTable years={cap} />
         <Form method="post" className="stack" noValidate data-testid="cap-form">
           <input type="hidden" name="intent" value="revenue_cap" />
-          {data?.intent === 'revenue_cap' && data.formError && <p className="form-error">{errorText(data.formError)}</p>}
-          <label>
-            {t('billing.cap.year')}
-            <input name="year" type="number" defaultValue={today.slice(0, 4)} aria-invalid={capErrors.year ? true : undefined} />
-            {capErrors.year && <span className="field-error">{errorText(capErrors.year)}</span>}
-          </label>
-          <label>
-            {t('billing.cap.profitRate')}
-            <input
-              name="profitRate"
-              inputMode="decimal"
-              placeholder="0.0785"
-              aria-invalid={capErrors.profitRate ? true : undefined}
-            />
-            <span className="muted">{t('billing.cap.profitRateHint')}</span>
-            {capErrors.profitRate && <span className="field-error">{errorText(capErrors.profitRate)}</span>}
-          </label>
-          <label>
-            {t('billing.cap.taxRate')}
-            <input name="taxRate" inputMode="decimal" defaultValue="0" aria-invalid={capErrors.taxRate ? true : undefined} />
-            {capErrors.taxRate && <span className="field-error">{errorText(capErrors.taxRate)}</span>}
-          </label>
+          <FormError code={capFailure?.formError} area="billing" />
+          <Field label={t('billing.cap.year')} error={capFailure?.fields.year} area="billing">
+            <input name="year" type="number" defaultValue={today.slice(0, 4)} />
+          </Field>
+          <Field
+            label={t('billing.cap.profitRate')}
+            error={capFailure?.fields.profitRate}
+            hint={t('billing.cap.profitRateHint')}
+            area="billing"
+          >
+            <input name="profitRate" inputMode="decimal" placeholder="0.0785" />
+          </Field>
+          <Field label={t('billing.cap.taxRate')} error={capFailure?.fields.taxRate} area="billing">
+            <input name="taxRate" inputMode="decimal" defaultValue="0" />
+          </Field>
           <button type="submit" className="primary" disabled={busy}>
             {t('billing.cap.set')}
           </button>

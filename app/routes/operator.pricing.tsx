@@ -2,35 +2,31 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@rem
 import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { Form } from '#app/components/form.tsx'
 import { useState } from 'react'
-import { z } from 'zod'
 import type { ChargeUnit } from '#db/schema/billing.ts'
 import {
   costBasisPeriods,
   deriveUnitCosts,
+  formatDay,
   listCostEntries,
   listPriceBooks,
   listPricesInForce,
-  proposePriceBook,
-  recordCostEntry,
-  shanghaiDay,
-  shanghaiDayStart,
-  yuanToFen,
+  proposePriceBookFromForm,
+  recordCostEntryFromForm,
 } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { usePriceText } from '#app/components/billing-invoice.tsx'
-import { messages, type MessageKey } from '#app/i18n/messages.ts'
+import { BookStateBadge, BookVersion, ChargeLines, ChargeUnitOptions, ProductOptions } from '#app/components/price-book.tsx'
+import { failedForm, formError, type FormReply } from '#app/forms/action-reply.server.ts'
+import { Field, FormError, replyFor } from '#app/forms/field.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatFen, formatTime } from '#app/lib/format.ts'
-import { requireUser } from '#app/session.server.ts'
+import { requireActor, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { userActor } from '#platform/identity/permissions.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
 const COST_CATEGORIES = ['compute', 'storage', 'bandwidth', 'desensitization', 'model_release', 'result_export'] as const
-const USAGE_UNITS = ['call', 'record', 'masked_field', 'mb_exported', 'model_release', 'service_month', 'service_year'] as const
 const MODELS = ['standard', 'graduated', 'package', 'fixed_fee'] as const
-const DECIMAL = /^(0|[1-9]\d{0,12})(\.\d{1,6})?$/
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, ['operator'])
@@ -43,7 +39,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     deriveUnitCosts(db, { periods: costBasisPeriods(now) }),
   ])
   return {
-    today: shanghaiDay(now),
+    today: formatDay(now),
     lastPeriod: costBasisPeriods(now)[2]!,
     prices,
     books,
@@ -52,165 +48,30 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
 }
 
-const costSchema = z.object({
-  intent: z.literal('cost'),
-  period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'invalid_period'),
-  category: z.enum(COST_CATEGORIES, { errorMap: () => ({ message: 'required' }) }),
-  gross: z.string().trim().min(1, 'required'),
-  subsidy: z.string().trim().optional(),
-  note: z.string().trim().max(200, 'too_long').optional(),
-})
+// The page's two forms, told apart by their `intent`, which is also the target of their replies.
+const PROPOSE = 'propose'
+const COST = 'cost'
 
-const proposalSchema = z.object({
-  intent: z.literal('propose'),
-  productId: z.string().min(1, 'required'),
-  effectiveFrom: z
-    .string()
-    .trim()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'invalid_date'),
-  isTrial: z.literal('on').optional(),
-  note: z.string().trim().max(500, 'too_long').optional(),
-  chargeUnit: z.enum(USAGE_UNITS, { errorMap: () => ({ message: 'required' }) }),
-  model: z.enum(MODELS, { errorMap: () => ({ message: 'required' }) }),
-  unitPrice: z.string().trim().optional(),
-  tiers: z.string().trim().optional(),
-  packageSize: z.string().trim().optional(),
-  packagePrice: z.string().trim().optional(),
-  freeUnits: z.string().trim().optional(),
-  fixedAmount: z.string().trim().optional(),
-  baseFee: z.string().trim().optional(),
-})
-
-interface ActionData {
-  intent: 'cost' | 'propose'
-  fields: Record<string, string>
-  /** The ceiling named by a price_above_ceiling refusal, per form field. */
-  ceilings: Record<string, string>
-  formError: string | null
-}
-
-const bad = (
-  intent: ActionData['intent'],
-  fields: Record<string, string>,
-  ceilings: Record<string, string> = {},
-  formError: string | null = null,
-) => Response.json({ intent, fields, ceilings, formError } satisfies ActionData, { status: 400 })
-
-function fieldsOf(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {}
-  for (const issue of error.issues) fields[String(issue.path[0])] = /^[a-z_]+$/.test(issue.message) ? issue.message : 'invalid'
-  return fields
-}
-
-/** "10000:4, 100000:3, *:2" (up-to:fen per unit; the last tier's bound is * or empty) → tiers. */
-function parseTiers(text: string): { upTo: number | null; unitPrice: string }[] | null {
-  const parts = text
-    .split(/[,，;；\n]+/)
-    .map((p) => p.trim())
-    .filter(Boolean)
-  if (parts.length === 0) return null
-  const tiers: { upTo: number | null; unitPrice: string }[] = []
-  for (const part of parts) {
-    const match = /^(\d+|\*)?\s*[:：]\s*(\S+)$/.exec(part)
-    if (!match || !DECIMAL.test(match[2]!)) return null
-    tiers.push({ upTo: match[1] && match[1] !== '*' ? Number(match[1]) : null, unitPrice: match[2]! })
-  }
-  return tiers
-}
-
+// The forms are read and checked in billing/ (parse-price-proposal, record-cost-entry-from-form): the route reads
+// the posted fields, calls one operation and answers.
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['operator'])
-  const actor = userActor(user)
+  const { actor } = await requireActor(request, context, ['operator'])
   const form = Object.fromEntries(await readForm(request, context))
-  if (form.intent === 'cost') {
-    const parsed = costSchema.safeParse(form)
-    if (!parsed.success) return bad('cost', fieldsOf(parsed.error))
-    const grossFen = yuanToFen(parsed.data.gross)
-    const subsidyFen = parsed.data.subsidy ? yuanToFen(parsed.data.subsidy) : 0
-    if (grossFen === null || subsidyFen === null)
-      return bad('cost', {
-        ...(grossFen === null ? { gross: 'invalid_amount' } : {}),
-        ...(subsidyFen === null ? { subsidy: 'invalid_amount' } : {}),
-      })
-    const result = await recordCostEntry(context.platform.db, {
-      input: { period: parsed.data.period, category: parsed.data.category, grossFen, subsidyFen, note: parsed.data.note },
-      actor,
-      requestId: context.platform.requestId,
-    })
-    if (!result.ok) {
-      const f = result.error.fields ?? {}
-      return bad(
-        'cost',
-        { ...f, ...(f.grossFen ? { gross: f.grossFen } : {}), ...(f.subsidyFen ? { subsidy: f.subsidyFen } : {}) },
-        {},
-        result.error.fields ? null : result.error.code,
-      )
-    }
+  const { db, requestId } = context.platform
+  if (form.intent === COST) {
+    const result = await recordCostEntryFromForm(db, { form, actor, requestId })
+    if (!result.ok) return failedForm(result.error, { target: COST })
     return redirect('/operator/pricing?cost=recorded')
   }
-
-  const parsed = proposalSchema.safeParse(form)
-  if (!parsed.success) return bad('propose', fieldsOf(parsed.error))
-  const p = parsed.data
-  const effectiveFrom = shanghaiDayStart(p.effectiveFrom)
-  if (effectiveFrom === null) return bad('propose', { effectiveFrom: 'invalid_date' })
-  let properties: unknown
-  if (p.model === 'standard') {
-    if (!p.unitPrice || !DECIMAL.test(p.unitPrice)) return bad('propose', { price: 'decimal' })
-    properties = { unitPrice: p.unitPrice }
-  } else if (p.model === 'graduated') {
-    const tiers = parseTiers(p.tiers ?? '')
-    if (!tiers) return bad('propose', { price: 'invalid_tiers' })
-    properties = { tiers }
-  } else if (p.model === 'package') {
-    const size = Number(p.packageSize)
-    const free = p.freeUnits ? Number(p.freeUnits) : 0
-    if (
-      !Number.isInteger(size) ||
-      size < 1 ||
-      !Number.isInteger(free) ||
-      free < 0 ||
-      !p.packagePrice ||
-      !DECIMAL.test(p.packagePrice)
-    ) {
-      return bad('propose', { price: 'invalid_package' })
-    }
-    properties = { packageSize: size, packagePrice: p.packagePrice, freeUnits: free }
-  } else {
-    if (!p.fixedAmount || !DECIMAL.test(p.fixedAmount)) return bad('propose', { price: 'decimal' })
-    properties = { amount: p.fixedAmount }
-  }
-  const charges = [{ chargeUnit: p.chargeUnit, model: p.model, properties }]
-  if (p.baseFee) {
-    if (!DECIMAL.test(p.baseFee)) return bad('propose', { baseFee: 'decimal' })
-    charges.push({ chargeUnit: 'service_month', model: 'fixed_fee', properties: { amount: p.baseFee } })
-  }
-  const result = await proposePriceBook(context.platform.db, {
-    input: { productId: p.productId, effectiveFrom, isTrial: p.isTrial === 'on', note: p.note, charges },
-    actor,
-    requestId: context.platform.requestId,
-  })
-  if (!result.ok) {
-    // The domain keys fields by charge (`charges.0` is the usage charge, `charges.1` the base fee): show each beside its input.
-    const fields: Record<string, string> = {}
-    const ceilings: Record<string, string> = {}
-    for (const [key, value] of Object.entries(result.error.fields ?? {})) {
-      const [head, index, sub] = key.split('.')
-      if (head !== 'charges') fields[key] = value
-      else {
-        const target = index === '1' ? 'baseFee' : sub === 'model' ? 'model' : sub === 'chargeUnit' ? 'chargeUnit' : 'price'
-        if (sub === 'ceiling') ceilings[target] = value
-        else fields[target] ??= value
-      }
-    }
-    return bad('propose', fields, ceilings, Object.keys(fields).length ? null : result.error.code)
-  }
+  if (form.intent !== PROPOSE) return formError('invalid')
+  const result = await proposePriceBookFromForm(db, { form, actor, requestId })
+  if (!result.ok) return failedForm(result.error, { target: PROPOSE })
   return redirect(`/operator/pricing?proposed=${result.value.version}`)
 }
 
 export default function OperatorPricing() {
   const { prices, books, costs, basis, today, lastPeriod } = useLoaderData<typeof loader>()
-  const data = useActionData<ActionData>()
+  const data = useActionData<FormReply>()
   const [params] = useSearchParams()
   const t = useT()
   const lang = useLang()
@@ -218,19 +79,19 @@ export default function OperatorPricing() {
   const { describe, perUnit, unit } = usePriceText()
   const [model, setModel] = useState<(typeof MODELS)[number]>('standard')
   const [chargeUnit, setChargeUnit] = useState<ChargeUnit>('call')
-  const errorText = (code: string, vars: Record<string, string> = {}) => {
-    const key = `billing.error.${code}`
-    return key in messages.zh ? t(key as MessageKey, vars) : t('billing.error.generic', { code })
+  const cost = replyFor(data, COST)
+  const proposal = replyFor(data, PROPOSE)
+  const pErrors = proposal?.fields ?? {}
+  // A price above the ceiling names the ceiling (fen per unit) beside the input it concerns: `<input>.ceiling`.
+  const ceilingVars = (field: 'price' | 'baseFee', u: ChargeUnit) => {
+    const ceiling = pErrors[`${field}.ceiling`]
+    return { ceiling: ceiling ? perUnit(ceiling, u) : '' }
   }
-  const costErrors = data?.intent === 'cost' ? data.fields : {}
-  const pErrors = data?.intent === 'propose' ? data.fields : {}
-  const pCeilings = data?.intent === 'propose' ? data.ceilings : {}
-  const priceError = (field: 'price' | 'baseFee', u: ChargeUnit) =>
-    pErrors[field] && (
-      <span className="field-error" data-testid={`${field}-error`}>
-        {errorText(pErrors[field]!, { ceiling: pCeilings[field] ? perUnit(pCeilings[field]!, u) : '' })}
-      </span>
-    )
+  const priceField = (label: string, input: JSX.Element) => (
+    <Field label={label} error={pErrors.price} area="billing" vars={ceilingVars('price', chargeUnit)} errorTestId="price-error">
+      {input}
+    </Field>
+  )
   return (
     <>
       <h1>{t('billing.operator.title')}</h1>
@@ -261,8 +122,7 @@ export default function OperatorPricing() {
             p.charges.map((c) => (
               <tr key={`${p.productCode}-${c.chargeUnit}`}>
                 <td>
-                  <code>{p.productCode}</code> {p.priceBook ? `v${p.priceBook.version}` : ''}
-                  {p.priceBook?.isTrial && <span className="badge"> {t('billing.trial')}</span>}
+                  <code>{p.productCode}</code> {p.priceBook && <BookVersion book={p.priceBook} />}
                 </td>
                 <td>{t(`billing.charge.${c.chargeUnit}`)}</td>
                 <td>{c.ceiling ? perUnit(c.ceiling.maxUnitPrice, c.chargeUnit) : t('billing.fees.noCeiling')}</td>
@@ -275,48 +135,25 @@ export default function OperatorPricing() {
 
       <h2>{t('billing.operator.propose')}</h2>
       <p className="muted">{t('billing.operator.proposeHint')}</p>
-      {data?.intent === 'propose' && data.formError && (
-        <p className="form-error" role="alert">
-          {errorText(data.formError)}
-        </p>
-      )}
+      <FormError code={proposal?.formError} area="billing" />
       <Form method="post" className="stack" noValidate data-testid="proposal-form">
         <input type="hidden" name="intent" value="propose" />
-        <label>
-          {t('col.product')}
-          <select name="productId" aria-invalid={pErrors.productId ? true : undefined}>
-            {prices.map((p) => (
-              <option key={p.productId} value={p.productId}>
-                {p.productCode} · {lang === 'zh' ? p.nameZh : p.nameEn}
-              </option>
-            ))}
+        <Field label={t('col.product')} error={pErrors.productId} area="billing">
+          <select name="productId">
+            <ProductOptions
+              products={prices.map((p) => ({ id: p.productId, code: p.productCode, nameZh: p.nameZh, nameEn: p.nameEn }))}
+            />
           </select>
-          {pErrors.productId && <span className="field-error">{errorText(pErrors.productId)}</span>}
-        </label>
-        <label>
-          {t('billing.effectiveFrom')}
-          <input
-            name="effectiveFrom"
-            type="date"
-            defaultValue={today}
-            min={today}
-            aria-invalid={pErrors.effectiveFrom ? true : undefined}
-          />
-          {pErrors.effectiveFrom && <span className="field-error">{errorText(pErrors.effectiveFrom)}</span>}
-        </label>
-        <label>
-          {t('billing.col.charge')}
+        </Field>
+        <Field label={t('billing.effectiveFrom')} error={pErrors.effectiveFrom} area="billing">
+          <input name="effectiveFrom" type="date" defaultValue={today} min={today} />
+        </Field>
+        <Field label={t('billing.col.charge')} error={pErrors.chargeUnit} area="billing">
           <select name="chargeUnit" value={chargeUnit} onChange={(e) => setChargeUnit(e.target.value as ChargeUnit)}>
-            {USAGE_UNITS.map((u) => (
-              <option key={u} value={u}>
-                {t(`billing.charge.${u}`)}
-              </option>
-            ))}
+            <ChargeUnitOptions />
           </select>
-          {pErrors.chargeUnit && <span className="field-error">{errorText(pErrors.chargeUnit)}</span>}
-        </label>
-        <label>
-          {t('billing.col.model')}
+        </Field>
+        <Field label={t('billing.col.model')} error={pErrors.model} area="billing">
           <select name="model" value={model} onChange={(e) => setModel(e.target.value as (typeof MODELS)[number])}>
             {MODELS.map((m) => (
               <option key={m} value={m}>
@@ -324,64 +161,50 @@ export default function OperatorPricing() {
               </option>
             ))}
           </select>
-          {pErrors.model && <span className="field-error">{errorText(pErrors.model)}</span>}
-        </label>
-        {model === 'standard' && (
-          <label>
-            {t('billing.operator.unitPrice', { unit: unit(chargeUnit) })}
-            <input name="unitPrice" inputMode="decimal" placeholder="2.5" aria-invalid={pErrors.price ? true : undefined} />
-            {priceError('price', chargeUnit)}
-          </label>
-        )}
-        {model === 'graduated' && (
-          <label>
-            {t('billing.operator.tiers', { unit: unit(chargeUnit) })}
-            <textarea
-              name="tiers"
-              rows={3}
-              placeholder={'10000:4\n100000:3\n*:2'}
-              aria-invalid={pErrors.price ? true : undefined}
-            />
-            {priceError('price', chargeUnit)}
-          </label>
-        )}
+        </Field>
+        {model === 'standard' &&
+          priceField(
+            t('billing.operator.unitPrice', { unit: unit(chargeUnit) }),
+            <input name="unitPrice" inputMode="decimal" placeholder="2.5" />,
+          )}
+        {model === 'graduated' &&
+          priceField(
+            t('billing.operator.tiers', { unit: unit(chargeUnit) }),
+            <textarea name="tiers" rows={3} placeholder={'10000:4\n100000:3\n*:2'} />,
+          )}
         {model === 'package' && (
           <>
             <label>
               {t('billing.operator.packageSize', { unit: unit(chargeUnit) })}
               <input name="packageSize" inputMode="numeric" placeholder="1000" />
             </label>
-            <label>
-              {t('billing.operator.packagePrice')}
-              <input name="packagePrice" inputMode="decimal" placeholder="4000" aria-invalid={pErrors.price ? true : undefined} />
-              {priceError('price', chargeUnit)}
-            </label>
+            {priceField(t('billing.operator.packagePrice'), <input name="packagePrice" inputMode="decimal" placeholder="4000" />)}
             <label>
               {t('billing.operator.freeUnits', { unit: unit(chargeUnit) })}
               <input name="freeUnits" inputMode="numeric" placeholder="0" />
             </label>
           </>
         )}
-        {model === 'fixed_fee' && (
-          <label>
-            {t('billing.operator.fixedAmount', { unit: unit(chargeUnit) })}
-            <input name="fixedAmount" inputMode="decimal" placeholder="50000" aria-invalid={pErrors.price ? true : undefined} />
-            {priceError('price', chargeUnit)}
-          </label>
-        )}
-        <label>
-          {t('billing.operator.baseFee')}
-          <input name="baseFee" inputMode="decimal" placeholder="50000" aria-invalid={pErrors.baseFee ? true : undefined} />
-          {priceError('baseFee', 'service_month')}
-        </label>
+        {model === 'fixed_fee' &&
+          priceField(
+            t('billing.operator.fixedAmount', { unit: unit(chargeUnit) }),
+            <input name="fixedAmount" inputMode="decimal" placeholder="50000" />,
+          )}
+        <Field
+          label={t('billing.operator.baseFee')}
+          error={pErrors.baseFee}
+          area="billing"
+          vars={ceilingVars('baseFee', 'service_month')}
+          errorTestId="baseFee-error"
+        >
+          <input name="baseFee" inputMode="decimal" placeholder="50000" />
+        </Field>
         <label className="billing-check">
           <input type="checkbox" name="isTrial" /> {t('billing.operator.isTrial')}
         </label>
-        <label>
-          {t('billing.operator.note')}
+        <Field label={t('billing.operator.note')} error={pErrors.note} area="billing">
           <textarea name="note" rows={2} maxLength={500} />
-          {pErrors.note && <span className="field-error">{errorText(pErrors.note)}</span>}
-        </label>
+        </Field>
         <button type="submit" className="primary" disabled={busy} data-testid="propose">
           {t('billing.operator.submitProposal')}
         </button>
@@ -406,24 +229,14 @@ export default function OperatorPricing() {
                 <code>{b.productCode}</code>
               </td>
               <td>
-                v{b.version}
-                {b.isTrial && <span className="badge"> {t('billing.trial')}</span>}
+                <BookVersion book={b} />
               </td>
               <td>
-                {b.charges.map((c) => (
-                  <div key={c.chargeUnit}>
-                    {t(`billing.charge.${c.chargeUnit}`)}：{describe(c.chargeUnit, c.charge)}
-                  </div>
-                ))}
+                <ChargeLines charges={b.charges} />
               </td>
               <td>{formatTime(b.effectiveFrom, lang)}</td>
               <td>
-                <span
-                  className={`badge ${b.state === 'approved' ? 'ok' : b.state === 'returned' ? 'bad' : ''}`}
-                  data-testid="book-state"
-                >
-                  {t(`billing.bookState.${b.state}`)}
-                </span>
+                <BookStateBadge state={b.state} testId="book-state" />
               </td>
               <td>{b.reviewComment ?? '—'}</td>
             </tr>
@@ -433,20 +246,13 @@ export default function OperatorPricing() {
 
       <h2>{t('billing.operator.costs')}</h2>
       <p className="muted">{t('billing.operator.costsHint')}</p>
-      {data?.intent === 'cost' && data.formError && (
-        <p className="form-error" role="alert">
-          {errorText(data.formError)}
-        </p>
-      )}
+      <FormError code={cost?.formError} area="billing" />
       <Form method="post" className="stack" noValidate data-testid="cost-form">
         <input type="hidden" name="intent" value="cost" />
-        <label>
-          {t('billing.col.period')}
-          <input name="period" type="month" defaultValue={lastPeriod} aria-invalid={costErrors.period ? true : undefined} />
-          {costErrors.period && <span className="field-error">{errorText(costErrors.period)}</span>}
-        </label>
-        <label>
-          {t('billing.col.category')}
+        <Field label={t('billing.col.period')} error={cost?.fields.period} area="billing">
+          <input name="period" type="month" defaultValue={lastPeriod} />
+        </Field>
+        <Field label={t('billing.col.category')} error={cost?.fields.category} area="billing">
           <select name="category">
             {COST_CATEGORIES.map((c) => (
               <option key={c} value={c}>
@@ -454,30 +260,16 @@ export default function OperatorPricing() {
               </option>
             ))}
           </select>
-          {costErrors.category && <span className="field-error">{errorText(costErrors.category)}</span>}
-        </label>
-        <label>
-          {t('billing.operator.gross')}
-          <input name="gross" inputMode="decimal" placeholder="12000.00" aria-invalid={costErrors.gross ? true : undefined} />
-          {costErrors.gross && (
-            <span className="field-error" data-testid="gross-error">
-              {errorText(costErrors.gross)}
-            </span>
-          )}
-        </label>
-        <label>
-          {t('billing.operator.subsidy')}
-          <input name="subsidy" inputMode="decimal" placeholder="0.00" aria-invalid={costErrors.subsidy ? true : undefined} />
-          {costErrors.subsidy && (
-            <span className="field-error" data-testid="subsidy-error">
-              {errorText(costErrors.subsidy)}
-            </span>
-          )}
-        </label>
-        <label>
-          {t('billing.operator.note')}
+        </Field>
+        <Field label={t('billing.operator.gross')} error={cost?.fields.gross} area="billing" errorTestId="gross-error">
+          <input name="gross" inputMode="decimal" placeholder="12000.00" />
+        </Field>
+        <Field label={t('billing.operator.subsidy')} error={cost?.fields.subsidy} area="billing" errorTestId="subsidy-error">
+          <input name="subsidy" inputMode="decimal" placeholder="0.00" />
+        </Field>
+        <Field label={t('billing.operator.note')} error={cost?.fields.note} area="billing">
           <input name="note" maxLength={200} />
-        </label>
+        </Field>
         <button type="submit" className="primary" disabled={busy}>
           {t('billing.operator.recordCost')}
         </button>

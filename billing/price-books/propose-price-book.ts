@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { CHARGE_UNITS, priceBookCharges, priceBooks, products, type ChargeUnit } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
+import { errorText } from '#platform/error-text.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { MODELS_FOR_UNIT, parseCharge, type Charge } from '../charge-models/index.ts'
 import { deriveUnitCosts } from '../costs/derive-unit-costs.ts'
@@ -90,11 +91,37 @@ export async function proposePriceBook(
   const refused = checkAgainstCeilings(timeline, product.id, input.effectiveFrom, charges)
   if (refused) return refused
 
+  const basis = await deriveUnitCosts(db, { periods: costBasisPeriods(now) })
+  // Two proposals for one product at once read the same next version: the loser's batch breaks the unique
+  // (product, version) and rolls back whole, then takes the version after the winner's.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return ok(await insertNextVersion(db, { ...opts, input, product, charges, note, basis, now }))
+    } catch (error) {
+      if (attempt >= 8 || !/UNIQUE constraint failed: price_books\.product_id, price_books\.version/.test(errorText(error)))
+        throw error
+    }
+  }
+}
+
+async function insertNextVersion(
+  db: Db,
+  opts: {
+    input: ProposePriceBookInput
+    actor: Actor
+    requestId?: string | null
+    product: { id: string; code: string }
+    charges: { chargeUnit: ChargeUnit; charge: Charge }[]
+    note: string
+    basis: unknown
+    now: number
+  },
+): Promise<{ id: string; version: number }> {
+  const { input, product, charges, note, basis, now } = opts
   const [{ next } = { next: 1 }] = await db
     .select({ next: sql<number>`coalesce(max(${priceBooks.version}), 0) + 1` })
     .from(priceBooks)
     .where(eq(priceBooks.productId, product.id))
-  const basis = await deriveUnitCosts(db, { periods: costBasisPeriods(now) })
   const id = randomUUID()
   await recordAudit(
     db,
@@ -135,5 +162,5 @@ export async function proposePriceBook(
       ),
     ],
   )
-  return ok({ id, version: next })
+  return { id, version: next }
 }

@@ -121,7 +121,7 @@ describe('grantAuthorization: startsOn + termMonths, the end computed on the Sha
       ['2026-02-30', 'invalid_date'],
       ['2026-6-1', 'invalid_date'],
       ['01/06/2026', 'invalid_date'],
-      ['2026-06-01T00:00:00+08:00', 'invalid_date'],
+      ['2026-06-01T00:00:00Z', 'invalid_date'],
       ['', 'invalid_date'],
       ['9'.repeat(100_000), 'invalid_date'],
       ['2026-05-31', 'start_in_past'],
