@@ -1,4 +1,4 @@
-import { formatDay, formatMonth, parseDay, parseMonth, startOfDay } from '#platform/calendar/shanghai-calendar.ts'
+import { formatMonth, parseMonth } from '#platform/calendar/shanghai-calendar.ts'
 
 // A billing period is a calendar month of the city (Asia/Shanghai): [its first day's midnight, the next month's
 // first midnight), in epoch milliseconds.
@@ -39,9 +39,3 @@ export function monthsBetween(a: BillingPeriod, b: BillingPeriod): number {
   const [by, bm] = b.period.split('-').map(Number) as [number, number]
   return (by - ay) * 12 + (bm - am)
 }
-
-// TEMPORARY, until billing/price-books/propose-price-book.ts and the operator and bureau pricing routes use the
-// calendar's startOfDay, formatDay and parseDay: then these three go, with their re-export in app/domain/billing.server.ts.
-export const shanghaiDayStart = (text: string) => parseDay(text.trim())
-export const shanghaiDay = formatDay
-export const startOfShanghaiDay = startOfDay

@@ -7,7 +7,8 @@ import { errorText } from '#platform/error-text.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { MODELS_FOR_UNIT, parseCharge, type Charge } from '../charge-models/index.ts'
 import { deriveUnitCosts } from '../costs/derive-unit-costs.ts'
-import { periodOf, previousPeriod, startOfShanghaiDay } from '../periods/billing-period.ts'
+import { periodOf, previousPeriod } from '../periods/billing-period.ts'
+import { startOfDay } from '#platform/calendar/shanghai-calendar.ts'
 import { loadPriceTimeline } from '../rating/price-timeline.ts'
 import { checkAgainstCeilings } from './check-against-ceilings.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
@@ -51,7 +52,7 @@ export async function proposePriceBook(
   const { input } = opts
   const fields: Record<string, string> = {}
   if (!Number.isSafeInteger(input.effectiveFrom)) fields.effectiveFrom = 'invalid'
-  else if (input.effectiveFrom < startOfShanghaiDay(now)) fields.effectiveFrom = 'past'
+  else if (input.effectiveFrom < startOfDay(now)) fields.effectiveFrom = 'past'
   const note = (input.note ?? '').trim()
   if (note.length > 500) fields.note = 'too_long'
   if (input.charges.length === 0) fields.charges = 'required'

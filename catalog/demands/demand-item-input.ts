@@ -30,7 +30,8 @@ export interface ResolvedDemandItem {
 /** Validates an item and resolves which source unit must decide it (the dataset's, or the one named). */
 export async function resolveDemandItem(db: Db, input: DemandItemInput): Promise<Result<ResolvedDemandItem>> {
   const parsed = demandItemInputSchema.safeParse(input)
-  if (!parsed.success) return fail('validation', 'invalid_demand_item', 'The demand item has errors', fieldErrors(parsed.error, { root: '_' }))
+  if (!parsed.success)
+    return fail('validation', 'invalid_demand_item', 'The demand item has errors', fieldErrors(parsed.error, { root: '_' }))
   const item = parsed.data
   if (item.datasetCode) {
     const [ds] = await db

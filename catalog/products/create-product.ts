@@ -69,7 +69,8 @@ export async function createProduct(
   const denied = refuseUnlessPermitted(opts.actor, 'product.create')
   if (denied) return denied
   const parsed = productInputSchema.safeParse(opts.input)
-  if (!parsed.success) return fail('validation', 'invalid_product', 'The product has errors', fieldErrors(parsed.error, { root: '_' }))
+  if (!parsed.success)
+    return fail('validation', 'invalid_product', 'The product has errors', fieldErrors(parsed.error, { root: '_' }))
   const input = parsed.data
   const [taken] = await db.select({ id: products.id }).from(products).where(eq(products.code, input.code))
   if (taken) return fail('conflict', 'code_taken', `Product code ${input.code} is taken`, { code: 'code_taken' })

@@ -40,7 +40,7 @@ async function* readLazily(path: string): AsyncGenerator<Uint8Array> {
   yield* createReadStream(path)
 }
 
-// Catalog commands (issue 3): datasets:list, datasets:load, authorizations:list, authorizations:expire.
+// Catalog commands: datasets:list, datasets:load, authorizations:list, authorizations:expire.
 export const catalogCommands: Record<string, CliCommand> = {
   'datasets:list': {
     usage: 'datasets:list                               list registered datasets and whether they are authorized now',

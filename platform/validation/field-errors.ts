@@ -27,6 +27,7 @@ function codeOf(issue: ZodIssue, codes: 'message' | 'issue'): string {
  */
 export function fieldErrors(error: ZodError, opts: FieldErrorOptions = {}): Record<string, string> {
   const fields: Record<string, string> = {}
-  for (const issue of error.issues) fields[issue.path.join('.') || (opts.root ?? 'form')] ??= codeOf(issue, opts.codes ?? 'message')
+  for (const issue of error.issues)
+    fields[issue.path.join('.') || (opts.root ?? 'form')] ??= codeOf(issue, opts.codes ?? 'message')
   return fields
 }
