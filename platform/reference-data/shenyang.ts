@@ -1,7 +1,6 @@
-// Reference data for the synthetic Shenyang: real divisions (GB/T 2260 codes),
-// road names, Chinese names, enterprise-name parts and GB/T 4754-2017 industry
-// sections. Weights and populations are round, approximate figures used only
-// to shape the synthetic distributions; they are not official statistics.
+// Shenyang's reference data: real divisions (GB/T 2260 codes) with their streets and roads, and GB/T 4754-2017
+// industry sections, read by the products, masking, reports and the simulated city. Weights and populations are
+// round, approximate figures used only to shape the simulated distributions; they are not official statistics.
 
 export interface District {
   /** GB/T 2260 six-digit code. */
@@ -164,107 +163,6 @@ export const DISTRICT_BY_CODE: ReadonlyMap<string, District> = new Map(DISTRICTS
 export function isShenyangDistrict(code: string): boolean {
   return DISTRICT_BY_CODE.has(code)
 }
-
-/** Common Chinese surnames with rough relative frequency (north-east flavour: 于, 孙, 关, 佟 …). */
-export const SURNAMES: readonly (readonly [string, number])[] = [
-  ['王', 72],
-  ['李', 70],
-  ['张', 68],
-  ['刘', 55],
-  ['陈', 40],
-  ['杨', 31],
-  ['赵', 24],
-  ['孙', 20],
-  ['于', 16],
-  ['周', 17],
-  ['吴', 16],
-  ['徐', 14],
-  ['马', 13],
-  ['高', 13],
-  ['黄', 12],
-  ['朱', 11],
-  ['郭', 11],
-  ['胡', 10],
-  ['林', 8],
-  ['何', 8],
-  ['罗', 6],
-  ['郑', 7],
-  ['梁', 7],
-  ['谢', 6],
-  ['宋', 7],
-  ['唐', 6],
-  ['许', 6],
-  ['韩', 7],
-  ['冯', 6],
-  ['邓', 5],
-  ['曹', 6],
-  ['彭', 4],
-  ['曾', 3],
-  ['肖', 5],
-  ['田', 6],
-  ['董', 6],
-  ['袁', 4],
-  ['潘', 4],
-  ['蒋', 4],
-  ['蔡', 3],
-  ['杜', 4],
-  ['程', 4],
-  ['苏', 4],
-  ['魏', 5],
-  ['吕', 4],
-  ['丁', 4],
-  ['任', 4],
-  ['沈', 3],
-  ['姚', 3],
-  ['卢', 3],
-  ['姜', 5],
-  ['崔', 5],
-  ['谭', 2],
-  ['陆', 2],
-  ['范', 3],
-  ['金', 4],
-  ['石', 3],
-  ['贾', 3],
-  ['夏', 2],
-  ['付', 4],
-  ['方', 2],
-  ['白', 3],
-  ['邹', 2],
-  ['孟', 4],
-  ['秦', 2],
-  ['尹', 3],
-  ['薛', 3],
-  ['闫', 3],
-  ['段', 2],
-  ['侯', 3],
-  ['史', 3],
-  ['郝', 3],
-  ['邵', 2],
-  ['钱', 1],
-  ['武', 3],
-  ['戴', 2],
-  ['孔', 2],
-  ['汤', 1],
-  ['关', 3],
-  ['佟', 2],
-  ['那', 1],
-  ['鲁', 2],
-  ['葛', 2],
-  ['常', 3],
-  ['齐', 2],
-  ['单', 1],
-  ['曲', 2],
-  ['隋', 1],
-]
-
-/** Given-name characters; a given name is one or two of these. */
-export const GIVEN_NAME_CHARS_MALE =
-  '伟刚勇军杰涛明超强磊洋鹏辉波斌宇浩凯健俊帆晨博文志国建华东峰龙亮成林海春立新宏德平旭阳鑫野威雷振宁'
-export const GIVEN_NAME_CHARS_FEMALE = '丽静敏燕艳娟霞芳娜丹玲萍红莉雪琳颖欣婷慧佳晶倩梅琴英兰洁悦月璐楠瑶蕾雯妍薇秀彤'
-
-/** Characters combined in pairs to form 字号 (trade names). */
-export const TRADE_NAME_CHARS =
-  '华盛鑫源泰恒达信诚德瑞祥兴隆宏远东北辽沈金铭博创智新天启安康和顺丰嘉通汇联众永星腾亿宇晟昊弘凯锦豪佳君伟易润泽海峰荣耀辰中大正元光明越卓立成欣悦尚优睿驰航瀚辉乾坤鼎益吉福美银利合同久万旺升汉骏奥阳松桦'
 
 export interface Industry {
   /** GB/T 4754-2017 section (门类) letter; stored as `city_enterprises.industry`. */
@@ -437,54 +335,3 @@ export const INDUSTRIES: readonly Industry[] = [
 ]
 
 export const INDUSTRY_BY_CODE: ReadonlyMap<string, Industry> = new Map(INDUSTRIES.map((i) => [i.code, i]))
-
-/** Company-form suffixes (公司法): most firms are 有限公司. */
-export const COMPANY_SUFFIXES = ['有限公司', '有限责任公司', '股份有限公司'] as const
-
-/** Chinese mobile number prefixes (China Mobile / Unicom / Telecom / Broadnet, 13x/15x/17x/18x/19x). */
-export const MOBILE_PREFIXES: readonly string[] = [
-  '130',
-  '131',
-  '132',
-  '133',
-  '134',
-  '135',
-  '136',
-  '137',
-  '138',
-  '139',
-  '150',
-  '151',
-  '152',
-  '153',
-  '155',
-  '156',
-  '157',
-  '158',
-  '159',
-  '166',
-  '173',
-  '175',
-  '176',
-  '177',
-  '178',
-  '180',
-  '181',
-  '182',
-  '183',
-  '184',
-  '185',
-  '186',
-  '187',
-  '188',
-  '189',
-  '191',
-  '193',
-  '195',
-  '196',
-  '198',
-  '199',
-]
-
-/** Shape of a valid-format mainland mobile number. */
-export const MOBILE_RE = /^1[3-9]\d{9}$/

@@ -18,7 +18,8 @@ import {
 } from './generate-city.ts'
 import { createRng } from './random.ts'
 import { localParts, shiftMonth } from '#platform/calendar/shanghai-calendar.ts'
-import { DISTRICT_CODES, INDUSTRY_BY_CODE, MOBILE_RE, isShenyangDistrict } from '#platform/reference-data/shenyang.ts'
+import { DISTRICT_CODES, INDUSTRY_BY_CODE, isShenyangDistrict } from '#platform/reference-data/shenyang.ts'
+import { MOBILE_RE } from './name-lists.ts'
 
 const digest = (data: unknown) => createHash('sha256').update(JSON.stringify(data)).digest('hex')
 const localHour = (ms: number) => localParts(ms).hour

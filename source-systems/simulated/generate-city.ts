@@ -26,18 +26,15 @@ import type {
   cityTrafficFlows,
 } from '#db/schema/city.ts'
 import { createRng, weightedPicker, type Rng } from './random.ts'
+import { DISTRICTS, INDUSTRIES, type District, type Industry } from '#platform/reference-data/shenyang.ts'
 import {
   COMPANY_SUFFIXES,
-  DISTRICTS,
   GIVEN_NAME_CHARS_FEMALE,
   GIVEN_NAME_CHARS_MALE,
-  INDUSTRIES,
   MOBILE_PREFIXES,
   SURNAMES,
   TRADE_NAME_CHARS,
-  type District,
-  type Industry,
-} from '#platform/reference-data/shenyang.ts'
+} from './name-lists.ts'
 
 // ---------------------------------------------------------------------------
 // Row shapes: the drizzle tables' rows, in clear, as the source units hold them. The store seals the personal
