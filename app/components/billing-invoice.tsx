@@ -7,7 +7,7 @@ import type { ReactNode } from 'react'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatFen, formatTime } from '#app/lib/format.ts'
 
-// Billing UI pieces shared by the operator, partner and public pages (issue 5).
+// Billing UI pieces shared by the operator, partner and public pages.
 
 /** "2.5" fen → "0.025" yuan, by moving the decimal point: no float touches the price. */
 export function fenDecimalToYuan(text: string): string {

@@ -85,7 +85,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const parsed = decideSchema.safeParse(form)
     if (!parsed.success) return invalidForm(parsed.error, { target })
     const { priceBookId, decision, comment } = parsed.data
-    // Step-up (issue 9): approving a price wants a code checked within 5 minutes.
+    // Step-up (ADR 0020): approving a price wants a code checked within 5 minutes.
     if (decision === 'approve') requireStepUp(request, user)
     const result = await decidePriceBook(db, { priceBookId, decision, comment, actor, requestId })
     if (!result.ok) return failedForm(result.error, { target })

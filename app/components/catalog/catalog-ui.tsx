@@ -2,7 +2,7 @@ import { messages, type MessageKey } from '#app/i18n/messages.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
 
-// Small pieces the catalog pages share (issue 3).
+// Small pieces the catalog pages share.
 
 /** `catalog.<group>.<value>` when it exists, else the raw value. */
 export function useOptionLabel() {
