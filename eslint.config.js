@@ -22,13 +22,13 @@ const noGateway = {
   message: 'Partner-access management does not depend on the call pipeline (gateway/).',
 }
 const noFrameworks = { group: ['@remix-run/*', 'express'], message: 'The gateway imports nothing from Remix or Express.' }
-const domainUpper = ['#catalog/', '#gateway/', '#partner-access/', '#billing/', '#source-systems/', '#server/', '#cli/']
+const domainUpper = ['#catalog/', '#gateway/', '#partner-access/', '#billing/', '#supervision/', '#source-systems/', '#server/', '#cli/']
 const noUpperLayers = {
   regex: `^(${domainUpper.join('|')})`,
   message: 'db/ is the ground floor: schema, client, column helpers and migrations only.',
 }
 const noDomainsInPlatform = {
-  regex: '^(#catalog/|#gateway/|#partner-access/|#billing/|#source-systems/|#server/|#cli/)',
+  regex: '^(#catalog/|#gateway/|#partner-access/|#billing/|#supervision/|#source-systems/|#server/|#cli/)',
   message: 'platform/ is cross-cutting and depends on no domain.',
 }
 
@@ -40,6 +40,7 @@ const layers = {
   gateway: [noApp, noSeed, noSimulated, noPartnerAccess, noFrameworks],
   'partner-access': [noApp, noSeed, noSimulated, noGateway],
   billing: [noApp, noSeed, noSimulated],
+  supervision: [noApp, noSeed, noSimulated],
   'source-systems': [noApp, noSeed],
   server: [noApp, noSeed, noSimulated],
   cli: [noApp, noSeed, noSimulated],
