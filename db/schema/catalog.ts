@@ -98,7 +98,11 @@ export const datasetLoads = sqliteTable(
     /** JSON: per-row problems ([{ row, field, problem }]) for a rejected file. */
     report: text('report'),
   },
-  (t) => [index('dataset_loads_dataset_idx').on(t.datasetId, t.startedAt)],
+  (t) => [
+    index('dataset_loads_dataset_idx').on(t.datasetId, t.startedAt),
+    // Log search by time (supervision/logs, ADR 0026).
+    index('dataset_loads_started_idx').on(t.startedAt),
+  ],
 )
 
 /** 授权运营需求清单 (Art. 14). */

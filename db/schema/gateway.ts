@@ -108,6 +108,8 @@ export const usageEvents = sqliteTable(
     index('usage_events_at_idx').on(t.at),
     // Quotas, billing and the distinct-subjects limit (per subscription: ADR 0009) read by subscription and time.
     index('usage_events_subscription_at_idx').on(t.subscriptionId, t.at, t.subjectHash),
+    // Log search by request id (supervision/logs, ADR 0026).
+    index('usage_events_request_idx').on(t.requestId),
   ],
 )
 
@@ -125,7 +127,12 @@ export const rejectedCalls = sqliteTable(
     code: text('code').notNull(),
     clientIp: text('client_ip'),
   },
-  (t) => [index('rejected_calls_at_idx').on(t.at)],
+  (t) => [
+    index('rejected_calls_at_idx').on(t.at),
+    // Log search (supervision/logs, ADR 0026): by request id, and a partner's refusals through its keys.
+    index('rejected_calls_request_idx').on(t.requestId),
+    index('rejected_calls_key_at_idx').on(t.apiKeyId, t.at),
+  ],
 )
 
 /**
@@ -167,5 +174,10 @@ export const reportExports = sqliteTable(
     completedAt: timestamp('completed_at'),
     downloads: integer('downloads').notNull().default(0),
   },
-  (t) => [index('report_exports_partner_idx').on(t.partnerId, t.createdAt)],
+  (t) => [
+    index('report_exports_partner_idx').on(t.partnerId, t.createdAt),
+    // Log search (supervision/logs, ADR 0026): by time, and by product.
+    index('report_exports_created_idx').on(t.createdAt),
+    index('report_exports_product_idx').on(t.productId, t.createdAt),
+  ],
 )

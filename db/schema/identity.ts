@@ -1,7 +1,8 @@
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import { createdAt, id, timestamp } from '../columns.ts'
 
-export const ROLES = ['bureau', 'operator', 'source_unit', 'partner_admin', 'partner_developer'] as const
+// `auditor`: a third party the bureau lets read every log for a fixed term, and change nothing (Art. 24; ADR 0026).
+export const ROLES = ['bureau', 'operator', 'source_unit', 'partner_admin', 'partner_developer', 'auditor'] as const
 export type Role = (typeof ROLES)[number]
 
 export const PARTNER_KINDS = ['natural_person', 'legal_person', 'unincorporated_org'] as const
@@ -49,6 +50,10 @@ export const users = sqliteTable('users', {
   totpPendingSecret: text('totp_pending_secret'),
   // The last TOTP time step accepted: a code is good once (RFC 6238 §5.2).
   totpLastTimeStep: integer('totp_last_time_step'),
+  // An account granted for a fixed term (auditors, ADR 0026): from this instant it can neither sign in nor use a session.
+  accessExpiresAt: timestamp('access_expires_at'),
+  // The organisation a third-party account acts for (an auditor's firm); null for the platform's own people.
+  organization: text('organization'),
   createdAt: createdAt(),
 })
 
