@@ -181,9 +181,14 @@ export const authorizations = sqliteTable(
     deliveryMode: text('delivery_mode', { enum: DELIVERY_MODES }).notNull(),
     startsAt: integer('starts_at').notNull(),
     endsAt: integer('ends_at').notNull(),
-    state: text('state', { enum: ['active', 'expired', 'terminated'] })
+    // 'suspended' (Art. 24, 27): the bureau paused data supply during a rectification; the data stays, the term runs on.
+    state: text('state', { enum: ['active', 'suspended', 'expired', 'terminated'] })
       .notNull()
       .default('active'),
+    suspendedAt: timestamp('suspended_at'),
+    suspendedReason: text('suspended_reason'),
+    /** The rectification case the suspension belongs to, if any (rectification_cases.id; no FK: that table is above). */
+    suspendedCaseId: text('suspended_case_id'),
     grantedByUserId: text('granted_by_user_id').references(() => users.id),
     endedAt: timestamp('ended_at'),
     endedReason: text('ended_reason'),
