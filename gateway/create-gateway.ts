@@ -15,6 +15,7 @@ import {
   type ProductAccess,
   type SubscriptionAccess,
 } from './access/load-access.ts'
+import { loadEmergencyStop, type EmergencyStopAccess } from './access/load-emergency-stop.ts'
 import { hashApiKey, isWellFormedApiKey } from '#platform/api-keys/api-key-format.ts'
 import { GatewayError } from './http/gateway-error.ts'
 import { ClientClosedError, readJsonBody } from './http/read-json-body.ts'
@@ -82,7 +83,7 @@ const CLIENT_CLOSED_STATUS = 499
  * node:http, nothing from Remix: the hot path pays for no UI framework work.
  *
  * key → checksum → hash lookup → access policy (access/decide-access.ts: key state → product published →
- * subscription → product/partner suspension → authorization → IP) → rate limit → monthly quota →
+ * emergency stop → subscription → product/partner suspension → authorization → IP) → rate limit → monthly quota →
  * body → distinct subjects → handler → usage event (committed) → response.
  * Every state is cached for at most 500 ms; in the steady state a call costs no
  * query beyond the handler's own and its share of the group-committed event.
@@ -98,6 +99,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const productsByCode = new TtlCache<string, ProductAccess | null>(ACCESS_TTL_MS)
   const subs = new TtlCache<string, SubscriptionAccess | null>(ACCESS_TTL_MS)
   const authorizations = new TtlCache<string, ProductAuthorizationState>(ACCESS_TTL_MS)
+  // The stops in force, one entry for the process: a stop or a resume anywhere is honoured here within 1 s.
+  const emergencyStops = new TtlCache<'stops', EmergencyStopAccess>(ACCESS_TTL_MS, 1)
   const limiter = new SlidingWindowLimiter()
   const quotas = new MonthlyQuotaCounter(db)
   const subjects = new DistinctSubjectCounter(db)
@@ -169,6 +172,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
       if (decision.kind === 'refused') throw new GatewayError(decision.code, decision.message)
       if (decision.part === 'product') {
         access.product = await productsByCode.get(op.productCode, () => loadProductByCode(db, op.productCode))
+      } else if (decision.part === 'emergency_stop') {
+        access.emergencyStop = await emergencyStops.get('stops', () => loadEmergencyStop(db))
       } else if (decision.part === 'subscription') {
         const { partnerId, productId } = decision
         access.subscription = await subs.get(`${partnerId}:${productId}`, () => loadSubscription(db, partnerId, productId))

@@ -520,7 +520,7 @@ export interface components {
          * @description Stable machine-readable error code.
          * @enum {string}
          */
-        ErrorCode: "invalid_key" | "key_expired" | "key_revoked" | "ip_not_allowed" | "not_subscribed" | "subscription_pending" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "product_suspended" | "partner_suspended" | "authorization_ended" | "rate_limited" | "quota_exhausted" | "internal_error" | "unavailable";
+        ErrorCode: "invalid_key" | "key_expired" | "key_revoked" | "ip_not_allowed" | "not_subscribed" | "subscription_pending" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "bad_request" | "request_timeout" | "headers_too_large" | "product_suspended" | "partner_suspended" | "authorization_ended" | "rate_limited" | "quota_exhausted" | "internal_error" | "unavailable" | "emergency_stop";
         Error: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -534,7 +534,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description `validation_failed`: the body, a parameter or a field is invalid; `fields` names each problem. */
+        /** @description `validation_failed`: the body, a parameter or a field is invalid (also: not UTF-8, not JSON, nested deeper than 32 levels, a number beyond ±2^53, a `__proto__`/`constructor`/`prototype` key, a property the schema does not declare); `fields` names each problem. `bad_request`: malformed HTTP — a malformed percent-escape, raw bytes or control characters in the path or query, a duplicated `Authorization`, `Content-Type` or `Content-Length` header. (Connection-level refusals answer the same error body: `headers_too_large` 431 for oversize headers, `request_timeout` 408 for a request not sent in time, `bad_request` 400 for what the HTTP parser refuses.) */
         ValidationFailed: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
@@ -637,6 +637,16 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description `emergency_stop`: the operator or the data bureau has halted this product, or every metered product, in an emergency (Art. 13). Nothing was billed; keys, subscriptions and data are untouched, and the product answers again as soon as the stop is lifted (seen by every gateway process within 1 s). */
+        EmergencyStop: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description `internal_error`: the platform could not answer; nothing was billed. */
         InternalError: {
             headers: {
@@ -716,6 +726,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             451: components["responses"]["UnavailableForLegalReasons"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EmergencyStop"];
         };
     };
     verifyLegalRepresentative: {
@@ -755,6 +766,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             451: components["responses"]["UnavailableForLegalReasons"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EmergencyStop"];
         };
     };
     getEnterpriseCreditProfile: {
@@ -794,6 +806,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             451: components["responses"]["UnavailableForLegalReasons"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EmergencyStop"];
         };
     };
     getTrafficFlow: {
@@ -846,6 +859,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             451: components["responses"]["UnavailableForLegalReasons"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EmergencyStop"];
         };
     };
     scoreEnterpriseCredit: {
@@ -885,6 +899,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             451: components["responses"]["UnavailableForLegalReasons"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EmergencyStop"];
         };
     };
     queryAggregate: {
@@ -927,6 +942,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             451: components["responses"]["UnavailableForLegalReasons"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EmergencyStop"];
         };
     };
     standardizeAddress: {
@@ -966,6 +982,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             451: components["responses"]["UnavailableForLegalReasons"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EmergencyStop"];
         };
     };
     validateUscc: {
@@ -1005,6 +1022,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             451: components["responses"]["UnavailableForLegalReasons"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EmergencyStop"];
         };
     };
     createDistrictEconomyExport: {
@@ -1046,6 +1064,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             451: components["responses"]["UnavailableForLegalReasons"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EmergencyStop"];
         };
     };
     getDistrictEconomyExport: {
@@ -1085,6 +1104,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             451: components["responses"]["UnavailableForLegalReasons"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EmergencyStop"];
         };
     };
     downloadDistrictEconomyExport: {
@@ -1127,6 +1147,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             451: components["responses"]["UnavailableForLegalReasons"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["EmergencyStop"];
         };
     };
     getOpenApiDocument: {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { compileIpAllowlist } from '#platform/api-keys/ip-allowlist.ts'
 import {
   decideAccess,
+  refuseEmergencyStop,
   refuseEndedAuthorization,
   refuseEndedSubscription,
   refuseExpiredKey,
@@ -15,6 +16,7 @@ import {
   type AccessState,
 } from './decide-access.ts'
 import type { KeyAccess, ProductAccess, SubscriptionAccess } from './load-access.ts'
+import { NO_EMERGENCY_STOP } from './load-emergency-stop.ts'
 
 const AT = Date.UTC(2026, 10, 28, 2)
 const LATER = AT + 1
@@ -46,7 +48,8 @@ const subscription: SubscriptionAccess = {
 }
 const inForce = { ok: true, endedDatasetCodes: [], authorizationCodes: ['AUTH-1'] }
 const ended = { ok: false, endedDatasetCodes: ['DS-A', 'DS-B'], authorizationCodes: [] }
-const loaded: AccessState = { key, product, subscription, authorization: inForce }
+const running = NO_EMERGENCY_STOP
+const loaded: AccessState = { key, product, emergencyStop: running, subscription, authorization: inForce }
 const request = { at: AT, clientAddress: '10.0.0.7' }
 
 const codeOf = (decision: AccessDecision) => (decision.kind === 'refused' ? decision.code : decision.kind)
@@ -147,13 +150,14 @@ describe('decideAccess', () => {
 
   it('asks for each part of the state only once every earlier rule has passed', () => {
     expect(decideAccess({ key }, request)).toEqual({ kind: 'load', part: 'product' })
-    expect(decideAccess({ key, product }, request)).toEqual({
+    expect(decideAccess({ key, product }, request)).toEqual({ kind: 'load', part: 'emergency_stop' })
+    expect(decideAccess({ key, product, emergencyStop: running }, request)).toEqual({
       kind: 'load',
       part: 'subscription',
       partnerId: 'partner-1',
       productId: 'product-1',
     })
-    expect(decideAccess({ key, product, subscription }, request)).toEqual({
+    expect(decideAccess({ key, product, emergencyStop: running, subscription }, request)).toEqual({
       kind: 'load',
       part: 'authorization',
       productId: 'product-1',
@@ -161,8 +165,10 @@ describe('decideAccess', () => {
     // A key refused on its own state costs no product lookup; a hidden product no subscription lookup, and so on.
     expect(codeOf(decideAccess({ key: { ...key, revokedAt: AT } }, request))).toBe('key_revoked')
     expect(codeOf(decideAccess({ key, product: null }, request))).toBe('not_found')
-    expect(codeOf(decideAccess({ key, product, subscription: null }, request))).toBe('not_subscribed')
-    expect(codeOf(decideAccess({ key: { ...key, partnerState: 'suspended' }, product, subscription }, request))).toBe(
+    expect(codeOf(decideAccess({ key, product, emergencyStop: running, subscription: null }, request))).toBe('not_subscribed')
+    expect(
+      codeOf(decideAccess({ key: { ...key, partnerState: 'suspended' }, product, emergencyStop: running, subscription }, request)),
+    ).toBe(
       'partner_suspended',
     )
   })
@@ -181,6 +187,7 @@ describe('decideAccess', () => {
     ['product_suspended', (s) => ({ ...s, product: { ...s.product!, suspendedAt: EARLIER } })],
     ['subscription_pending', (s) => ({ ...s, subscription: { ...s.subscription!, state: 'pending' } })],
     ['not_subscribed', (s) => ({ ...s, subscription: { ...s.subscription!, state: 'ended' } })],
+    ['emergency_stop', (s) => ({ ...s, emergencyStop: { isPlatformWide: true, productCodes: new Set<string>() } })],
     ['not_found', (s) => ({ ...s, product: { ...s.product!, state: 'under_review' } })],
     ['key_expired', (s) => ({ ...s, key: { ...s.key, expiresAt: EARLIER } })],
     ['key_revoked', (s) => ({ ...s, key: { ...s.key, revokedAt: EARLIER } })],
@@ -212,7 +219,9 @@ describe('decideAccess', () => {
     expect(codeOf(decideAccess({ ...loaded, key: exited, subscription: { ...subscription, state: 'pending' } }, request))).toBe(
       'not_subscribed',
     )
-    expect(codeOf(decideAccess({ key: exited, product, subscription: null }, request))).toBe('not_subscribed')
+    expect(codeOf(decideAccess({ key: exited, product, emergencyStop: running, subscription: null }, request))).toBe(
+      'not_subscribed',
+    )
   })
 
   it('judges time-bound states at the call’s instant', () => {
@@ -221,5 +230,24 @@ describe('decideAccess', () => {
     expect(codeOf(decideAccess(bound, { ...request, at: AT + 1000 }))).toBe('key_expired')
     const suspendedLater = { ...loaded, product: { ...product, suspendedAt: AT + 1000 } }
     expect(codeOf(decideAccess(suspendedLater, { ...request, at: AT + 1000 }))).toBe('product_suspended')
+  })
+})
+
+describe('the emergency stop (Art. 13; ADR 0029)', () => {
+  const stopOf = (codes: string[], isPlatformWide = false) => ({ isPlatformWide, productCodes: new Set(codes) })
+
+  it('halts every product with a platform-wide stop, and only the named ones otherwise', () => {
+    expect(refuseEmergencyStop(stopOf([], true), product)).toMatchObject({ code: 'emergency_stop' })
+    expect(refuseEmergencyStop(stopOf([product.code]), product)).toMatchObject({ code: 'emergency_stop' })
+    expect(refuseEmergencyStop(stopOf(['another-product']), product)).toBeNull()
+    expect(refuseEmergencyStop(running, product)).toBeNull()
+  })
+
+  it('comes before the subscription and everything after it, and after a hidden product and a dead key', () => {
+    const stopped = { ...loaded, emergencyStop: stopOf([product.code]) }
+    expect(codeOf(decideAccess(stopped, request))).toBe('emergency_stop')
+    expect(codeOf(decideAccess({ key, product, emergencyStop: stopOf([product.code]) }, request))).toBe('emergency_stop')
+    expect(codeOf(decideAccess({ ...stopped, product: { ...product, state: 'draft' } }, request))).toBe('not_found')
+    expect(codeOf(decideAccess({ ...stopped, key: { ...key, revokedAt: EARLIER } }, request))).toBe('key_revoked')
   })
 })

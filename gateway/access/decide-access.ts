@@ -1,6 +1,7 @@
 import type { ProductAuthorizationState } from '#catalog/authorizations/find-product-authorization-state.ts'
 import type { GatewayErrorCode } from '../http/gateway-error.ts'
 import type { KeyAccess, ProductAccess, SubscriptionAccess } from './load-access.ts'
+import type { EmergencyStopAccess } from './load-emergency-stop.ts'
 
 // The access policy of a metered call (ADR 0009), pure: no I/O, no clock. The rules need state that is loaded in
 // stages, and a call refused early must not pay for the loads a later rule needs: `decideAccess` answers with a
@@ -10,6 +11,8 @@ import type { KeyAccess, ProductAccess, SubscriptionAccess } from './load-access
 export interface AccessState {
   key: KeyAccess
   product?: ProductAccess | null
+  /** The emergency stops in force (Art. 13), loaded once the product is known. */
+  emergencyStop?: EmergencyStopAccess
   subscription?: SubscriptionAccess | null
   authorization?: ProductAuthorizationState
 }
@@ -31,6 +34,7 @@ export type AccessRefusalCode = Extract<
   | 'partner_suspended'
   | 'authorization_ended'
   | 'ip_not_allowed'
+  | 'emergency_stop'
 >
 
 export interface AccessRefusal {
@@ -42,6 +46,7 @@ export interface AccessRefusal {
 /** State a rule needs and the call has not loaded yet, with what names it. */
 export type AccessLoad =
   | { kind: 'load'; part: 'product' }
+  | { kind: 'load'; part: 'emergency_stop' }
   | { kind: 'load'; part: 'subscription'; partnerId: string; productId: string }
   | { kind: 'load'; part: 'authorization'; productId: string }
 
@@ -112,6 +117,17 @@ export function refuseEndedAuthorization(authorization: ProductAuthorizationStat
       )
 }
 
+/**
+ * An emergency stop (Art. 13; ADR 0029) of every metered product or of this one: 503, whoever calls. Checked right after
+ * the product is known to be published, before any subscription, authorization or limit is looked at: a stop halts
+ * the product whatever else is true, and a draft stays `not_found` (a stop reveals nothing).
+ */
+export function refuseEmergencyStop(stop: EmergencyStopAccess, product: ProductAccess): AccessRefusal | null {
+  return stop.isPlatformWide || stop.productCodes.has(product.code)
+    ? refuse('emergency_stop', 'This product is halted by an emergency stop (Art. 13); nothing was billed')
+    : null
+}
+
 /** A key without an allowlist may call from anywhere; a stored list that no longer parses admits nobody. */
 export function refuseForeignAddress(key: KeyAccess, clientAddress: string | undefined): AccessRefusal | null {
   return key.ipAllowlist && !key.ipAllowlist.allows(clientAddress)
@@ -121,6 +137,7 @@ export function refuseForeignAddress(key: KeyAccess, clientAddress: string | und
 
 /**
  * The rules in ADR 0009's order; the first that refuses decides. Key (revoked, expired) → product published →
+ * emergency stop (ADR 0029) →
  * subscription (missing, pending) → product retired or suspended → partner suspended → authorization → IP allowlist.
  */
 export function decideAccess(state: AccessState, request: AccessRequest): AccessDecision {
@@ -133,6 +150,11 @@ export function decideAccess(state: AccessState, request: AccessRequest): Access
   if (product === null) return NOT_PUBLISHED
   const unpublished = refuseUnpublishedProduct(product)
   if (unpublished) return unpublished
+
+  const { emergencyStop } = state
+  if (emergencyStop === undefined) return { kind: 'load', part: 'emergency_stop' }
+  const stopped = refuseEmergencyStop(emergencyStop, product)
+  if (stopped) return stopped
 
   const { subscription } = state
   if (subscription === undefined) return { kind: 'load', part: 'subscription', partnerId: key.partnerId, productId: product.id }

@@ -24,6 +24,8 @@ export const GATEWAY_ERRORS = {
   quota_exhausted: 429,
   internal_error: 500,
   unavailable: 503,
+  /** The operator or the bureau halted this product (or all) in an emergency (Art. 13; ADR 0029). */
+  emergency_stop: 503,
 } as const
 
 export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS

@@ -68,6 +68,19 @@ export const PERMISSIONS = {
   // Identity (ADR 0020): sign-in locks, a lost second factor
   'sign_in_lock.lift': ['bureau', 'operator', 'cli'],
   'two_factor.reset': ['bureau', 'operator', 'cli'],
+  // Credit records (Art. 28), incidents and the emergency stop (Art. 13; ADR 0029): the bureau records violations and
+  // withdraws them by a new record; operator and bureau run incidents, stop and resume (the CLI too: it is the tool at
+  // hand when the UI is the problem), drill; the operator keeps the emergency plans.
+  'credit_record.record': ['bureau'],
+  'credit_record.revoke': ['bureau'],
+  'incident.open': ['operator', 'bureau'],
+  'incident.add_entry': ['operator', 'bureau'],
+  'incident.close': ['operator', 'bureau'],
+  'emergency.stop': ['operator', 'bureau', 'cli'],
+  'emergency.resume': ['operator', 'bureau', 'cli'],
+  'emergency_plan.save': ['operator'],
+  'drill.record': ['operator', 'bureau'],
+  'drill.run': ['operator', 'bureau'],
 } as const satisfies Record<string, readonly ActorRole[]>
 
 export type Operation = keyof typeof PERMISSIONS
