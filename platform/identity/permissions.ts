@@ -68,6 +68,10 @@ export const PERMISSIONS = {
   // Identity (ADR 0020): sign-in locks, a lost second factor
   'sign_in_lock.lift': ['bureau', 'operator', 'cli'],
   'two_factor.reset': ['bureau', 'operator', 'cli'],
+  // Log retention (Art. 17; ADR 0027): the bureau sets how long each kind of log is kept (≥ 6 months); a purge under
+  // that policy is operations work (bureau page, CLI, a job); the triggers hold the legal minimum whoever runs it.
+  'log_retention_policy.set': ['bureau'],
+  'logs.purge': ['bureau', 'cli', 'system'],
   // Credit records (Art. 28), incidents and the emergency stop (Art. 13; ADR 0029): the bureau records violations and
   // withdraws them by a new record; operator and bureau run incidents, stop and resume (the CLI too: it is the tool at
   // hand when the UI is the problem), drill; the operator keeps the emergency plans.

@@ -149,7 +149,7 @@ describe('authorization end (Art. 17): access closes, data deleted, logs kept', 
       return { status: res.status, body: (await res.json()) as { match?: boolean; error?: { code: string } } }
     }
 
-    it('bureau termination closes the product at once, deletes city_enterprises, and keeps every log (younger than 180 days: undeletable)', async () => {
+    it('bureau termination closes the product at once, deletes city_enterprises, and keeps every log (within 6 months of the end: undeletable)', async () => {
       const db = h.database.db
       unwrap(await loadDatasetTable(db, { actor: await actorOf(db, 'operator'), datasetCode: 'DS-SCJG-0001' }))
       expect((await verify()).status).toBe(200)
@@ -202,7 +202,7 @@ describe('authorization end (Art. 17): access closes, data deleted, logs kept', 
         endedReason: '数源单位报告数据安全风险（第二十六条）',
       })
       expect(auth!.dataDeletedAt).not.toBeNull()
-      // …and nothing can delete a log younger than 180 days.
+      // …and nothing can delete a log within 6 months of its authorization's end (ADR 0027).
       await expect(db.delete(datasetLoads)).rejects.toSatisfy(retention)
       await expect(db.delete(usageEvents)).rejects.toSatisfy(retention)
       await expect(db.delete(demandItemTransitions)).rejects.toSatisfy(retention)
@@ -211,14 +211,14 @@ describe('authorization end (Art. 17): access closes, data deleted, logs kept', 
     })
   })
 
-  it('a load log older than 180 days may be deleted, a younger one not', async () => {
+  it('a load log goes 6 calendar months after its time when its dataset has no authorization, not before (ADR 0027)', async () => {
     const day = 86_400_000
-    const [ds] = await t.db.select({ id: datasetLoads.datasetId }).from(datasetLoads).limit(1)
-    const datasetId = ds?.id ?? (await registerTestDataset(t.db)).id
+    // A dataset of its own, with no authorization: the load's own time counts. 6 calendar months span 181–184 days.
+    const datasetId = (await registerTestDataset(t.db)).id
     const base = { datasetId, mode: 'file' as const, trigger: 'manual' as const, actorLabel: 't', state: 'succeeded' as const }
     await t.db.insert(datasetLoads).values([
-      { ...base, id: 'old', startedAt: Date.now() - 181 * day },
-      { ...base, id: 'young', startedAt: Date.now() - 179 * day },
+      { ...base, id: 'old', startedAt: Date.now() - 200 * day },
+      { ...base, id: 'young', startedAt: Date.now() - 175 * day },
     ])
     await expect(t.db.delete(datasetLoads).where(eq(datasetLoads.id, 'young'))).rejects.toSatisfy(retention)
     await t.db.delete(datasetLoads).where(eq(datasetLoads.id, 'old'))

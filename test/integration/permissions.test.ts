@@ -68,6 +68,8 @@ import { finalizeInvoice } from '#billing/invoices/finalize-invoice.ts'
 import { issueCreditNote } from '#billing/invoices/issue-credit-note.ts'
 import { markInvoicePaid } from '#billing/invoices/mark-invoice-paid.ts'
 import { syncLagoOutbox } from '#billing/lago/sync-lago-outbox.ts'
+import { setRetentionPolicy } from '#supervision/retention/set-retention-policy.ts'
+import { purgeLogs } from '#supervision/retention/purge-logs.ts'
 import { enqueueLagoEvents } from '#billing/lago/enqueue-lago-events.ts'
 import { periodOf, previousPeriod } from '#billing/periods/billing-period.ts'
 import { liftSignInLocks } from '#platform/identity/sign-in-locks.ts'
@@ -408,6 +410,15 @@ const CASES: Record<Operation, Case> = {
     changes: false,
   },
   'two_factor.reset': { run: (db, actor) => resetTwoFactor(db, { actor, username: 'partner.dev' }) },
+  'log_retention_policy.set': {
+    run: (db, actor) => setRetentionPolicy(db, { actor, kind: 'usage', keepMonths: 12 }),
+  },
+  'logs.purge': {
+    // Under a policy the bureau set; nothing is old enough in the seed, yet the purge is audited.
+    prepare: (db) =>
+      setRetentionPolicy(db, { actor: { id: null, label: 'bureau', role: 'bureau' }, kind: 'usage', keepMonths: 6 }),
+    run: (db, actor, f) => purgeLogs(db, { actor, kind: 'usage', now: f.now }),
+  },
   'lago.sync': {
     // Lago is not configured in tests: a permitted run does nothing; the refusal comes before that check.
     run: (db, actor, f) => syncLagoOutbox(db, { actor, now: f.now, config: null }),
