@@ -520,7 +520,7 @@ export interface components {
          * @description Stable machine-readable error code.
          * @enum {string}
          */
-        ErrorCode: "invalid_key" | "key_expired" | "key_revoked" | "ip_not_allowed" | "not_subscribed" | "subscription_pending" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "bad_request" | "request_timeout" | "headers_too_large" | "product_suspended" | "partner_suspended" | "authorization_ended" | "rate_limited" | "quota_exhausted" | "internal_error" | "unavailable" | "emergency_stop";
+        ErrorCode: "invalid_key" | "key_expired" | "key_revoked" | "ip_not_allowed" | "not_subscribed" | "subscription_pending" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "bad_request" | "request_timeout" | "headers_too_large" | "product_suspended" | "partner_suspended" | "authorization_ended" | "authorization_suspended" | "rate_limited" | "quota_exhausted" | "internal_error" | "unavailable" | "emergency_stop";
         Error: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -602,7 +602,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `product_suspended` (the bureau suspended the product, or it was retired) or `partner_suspended` (the bureau suspended the calling partner), Art. 24. */
+        /** @description `product_suspended` (the bureau suspended the product, or it was retired), `partner_suspended` (the bureau suspended the calling partner), Art. 24, or `authorization_suspended` (the bureau paused the authorization of a dataset the product draws on while a rectification is under way, Art. 24, 27: the data stays in place and service returns as soon as the bureau resumes it). */
         Locked: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];

@@ -61,7 +61,7 @@ export default function BureauAuthorizations() {
         now={now}
         showSourceUnit
         actions={(a) => {
-          if (a.state !== 'active') return null
+          if (a.state !== 'active' && a.state !== 'suspended') return null
           const failure = replyFor(data, a.code)
           return (
             <details open={Boolean(failure)}>

@@ -1,4 +1,4 @@
-import { and, eq, gt, lte, ne } from 'drizzle-orm'
+import { and, eq, gt, inArray, lte, ne } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Db } from '#db/client.ts'
 import { authorizations, datasets } from '#db/schema/index.ts'
@@ -33,7 +33,8 @@ export async function endAuthorizationStatements(
       and(
         eq(authorizations.datasetId, authorization.datasetId),
         ne(authorizations.id, authorization.id),
-        eq(authorizations.state, 'active'),
+        // A suspended one is still in force (ADR 0028): the platform may keep the data for it.
+        inArray(authorizations.state, ['active', 'suspended']),
         lte(authorizations.startsAt, now),
         gt(authorizations.endsAt, now),
       ),
@@ -51,7 +52,7 @@ export async function endAuthorizationStatements(
         dataDeletedAt: dataKept ? null : now,
         rowsDeleted,
       })
-      .where(and(eq(authorizations.id, authorization.id), eq(authorizations.state, 'active'))),
+      .where(and(eq(authorizations.id, authorization.id), inArray(authorizations.state, ['active', 'suspended']))),
   ]
   if (!dataKept) statements.push(deleteStoreRows(db, dataset!))
   return { statements, rowsDeleted, datasetCode: dataset!.code, dataKept }

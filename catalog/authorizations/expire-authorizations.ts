@@ -1,4 +1,4 @@
-import { and, asc, eq, lte } from 'drizzle-orm'
+import { and, asc, inArray, lte } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { authorizations } from '#db/schema/index.ts'
 import { recordAudit, systemActor, type Actor } from '#platform/audit/record-audit.ts'
@@ -14,7 +14,7 @@ export interface ExpiredAuthorization {
 }
 
 /**
- * The daily job (Art. 17): every active authorization whose term has ended
+ * The daily job (Art. 17): every active (or suspended) authorization whose term has ended
  * becomes `expired` and its dataset's data is deleted from the platform store
  * in the same batch (logs stay). Access closed already at `endsAt`: the gateway
  * checks the term itself (find-product-authorization-state.ts). Safe to run
@@ -32,7 +32,8 @@ export async function expireAuthorizations(db: Db, opts: { now?: number; actor?:
       endsAt: authorizations.endsAt,
     })
     .from(authorizations)
-    .where(and(eq(authorizations.state, 'active'), lte(authorizations.endsAt, now)))
+    // A suspended authorization still ends at its term (ADR 0028): the pause does not extend it.
+    .where(and(inArray(authorizations.state, ['active', 'suspended']), lte(authorizations.endsAt, now)))
     .orderBy(asc(authorizations.endsAt))
   const expired: ExpiredAuthorization[] = []
   for (const authorization of due) {

@@ -5,7 +5,7 @@ import { authorizations, datasets, sourceUnits } from '#db/schema/index.ts'
 /** Authorizations, all (bureau, CLI) or one source unit's (least privilege), newest first. */
 export async function listAuthorizations(
   db: Db,
-  opts: { sourceUnitId?: string | null; state?: 'active' | 'expired' | 'terminated' } = {},
+  opts: { sourceUnitId?: string | null; state?: 'active' | 'suspended' | 'expired' | 'terminated' } = {},
 ) {
   return db
     .select({

@@ -31,7 +31,8 @@ export async function terminateAuthorization(
     .from(authorizations)
     .where(eq(authorizations.code, opts.code))
   if (!authorization) return fail('not_found', 'authorization_not_found', `No authorization ${opts.code}`)
-  if (authorization.state !== 'active')
+  // A suspended authorization can be terminated too: that is where an escalated rectification ends (Art. 27).
+  if (authorization.state !== 'active' && authorization.state !== 'suspended')
     return fail('conflict', 'authorization_not_active', `Authorization ${opts.code} is already ${authorization.state}`)
   const end = await endAuthorizationStatements(db, { authorization, state: 'terminated', reason, now })
   await recordAudit(

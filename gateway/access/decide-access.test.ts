@@ -9,6 +9,7 @@ import {
   refuseForeignAddress,
   refusePendingSubscription,
   refuseRevokedKey,
+  refuseSuspendedAuthorization,
   refuseSuspendedPartner,
   refuseUnavailableProduct,
   refuseUnpublishedProduct,
@@ -46,8 +47,9 @@ const subscription: SubscriptionAccess = {
   monthlyQuota: null,
   distinctSubjectsPerDay: 100,
 }
-const inForce = { ok: true, endedDatasetCodes: [], authorizationCodes: ['AUTH-1'] }
-const ended = { ok: false, endedDatasetCodes: ['DS-A', 'DS-B'], authorizationCodes: [] }
+const inForce = { ok: true, endedDatasetCodes: [], suspendedDatasetCodes: [], authorizationCodes: ['AUTH-1'] }
+const ended = { ok: false, endedDatasetCodes: ['DS-A', 'DS-B'], suspendedDatasetCodes: [], authorizationCodes: [] }
+const suspended = { ok: false, endedDatasetCodes: [], suspendedDatasetCodes: ['DS-A'], authorizationCodes: ['AUTH-1'] }
 const running = NO_EMERGENCY_STOP
 const loaded: AccessState = { key, product, emergencyStop: running, subscription, authorization: inForce }
 const request = { at: AT, clientAddress: '10.0.0.7' }
@@ -126,6 +128,16 @@ describe('the access rules, one by one', () => {
     expect(refuseEndedAuthorization(inForce)).toBeNull()
   })
 
+  it('refuses a product one of whose authorizations in force the bureau suspended (ADR 0028), naming the dataset', () => {
+    expect(refuseSuspendedAuthorization(suspended)).toMatchObject({ kind: 'refused', code: 'authorization_suspended' })
+    expect(refuseSuspendedAuthorization(suspended)?.message).toContain('DS-A')
+    expect(refuseSuspendedAuthorization(inForce)).toBeNull()
+    expect(refuseEndedAuthorization(suspended)).toBeNull()
+    // Ended and suspended at once: the harder bar is answered.
+    const both = { ...ended, suspendedDatasetCodes: ['DS-A'] }
+    expect(codeOf(decideAccess({ ...loaded, authorization: both }, request))).toBe('authorization_ended')
+  })
+
   it('admits any address without an allowlist, only listed ones with one, none with a list that no longer parses', () => {
     expect(refuseForeignAddress(key, '203.0.113.9')).toBeNull()
     const listed = { ...key, ipAllowlist: compileIpAllowlist('10.0.0.0/24') }
@@ -167,10 +179,10 @@ describe('decideAccess', () => {
     expect(codeOf(decideAccess({ key, product: null }, request))).toBe('not_found')
     expect(codeOf(decideAccess({ key, product, emergencyStop: running, subscription: null }, request))).toBe('not_subscribed')
     expect(
-      codeOf(decideAccess({ key: { ...key, partnerState: 'suspended' }, product, emergencyStop: running, subscription }, request)),
-    ).toBe(
-      'partner_suspended',
-    )
+      codeOf(
+        decideAccess({ key: { ...key, partnerState: 'suspended' }, product, emergencyStop: running, subscription }, request),
+      ),
+    ).toBe('partner_suspended')
   })
 
   it('answers an unknown product as it answers an unpublished one', () => {
@@ -182,6 +194,7 @@ describe('decideAccess', () => {
   // Each case adds one more failing condition, each earlier in ADR 0009's order than the last: the earliest wins.
   const failures: [string, (s: AccessState) => AccessState][] = [
     ['ip_not_allowed', (s) => ({ ...s, key: { ...s.key, ipAllowlist: compileIpAllowlist('192.0.2.0/24') } })],
+    ['authorization_suspended', (s) => ({ ...s, authorization: suspended })],
     ['authorization_ended', (s) => ({ ...s, authorization: ended })],
     ['partner_suspended', (s) => ({ ...s, key: { ...s.key, partnerState: 'suspended' } })],
     ['product_suspended', (s) => ({ ...s, product: { ...s.product!, suspendedAt: EARLIER } })],

@@ -33,6 +33,7 @@ export type AccessRefusalCode = Extract<
   | 'product_suspended'
   | 'partner_suspended'
   | 'authorization_ended'
+  | 'authorization_suspended'
   | 'ip_not_allowed'
   | 'emergency_stop'
 >
@@ -109,11 +110,24 @@ export function refuseSuspendedPartner(key: KeyAccess): AccessRefusal | null {
 
 /** Every dataset the product draws on needs an authorization in force (Art. 17). */
 export function refuseEndedAuthorization(authorization: ProductAuthorizationState): AccessRefusal | null {
-  return authorization.ok
+  return authorization.endedDatasetCodes.length === 0
     ? null
     : refuse(
         'authorization_ended',
         `The authorization of ${authorization.endedDatasetCodes.join(', ')} is not in force (Art. 17)`,
+      )
+}
+
+/**
+ * None of them paused by the bureau during a rectification (Art. 24, 27; ADR 0028): the data stays in place, and the
+ * product answers again as soon as the authorization is resumed. An ended one is the harder bar and is answered first.
+ */
+export function refuseSuspendedAuthorization(authorization: ProductAuthorizationState): AccessRefusal | null {
+  return authorization.suspendedDatasetCodes.length === 0
+    ? null
+    : refuse(
+        'authorization_suspended',
+        `The data bureau has suspended the authorization of ${authorization.suspendedDatasetCodes.join(', ')} pending rectification (Art. 27)`,
       )
 }
 
@@ -138,7 +152,8 @@ export function refuseForeignAddress(key: KeyAccess, clientAddress: string | und
 /**
  * The rules in ADR 0009's order; the first that refuses decides. Key (revoked, expired) → product published →
  * emergency stop (ADR 0029) →
- * subscription (missing, pending) → product retired or suspended → partner suspended → authorization → IP allowlist.
+ * subscription (missing, pending) → product retired or suspended → partner suspended → authorization (ended, then
+ * suspended) → IP allowlist.
  */
 export function decideAccess(state: AccessState, request: AccessRequest): AccessDecision {
   const { key } = state
@@ -168,7 +183,10 @@ export function decideAccess(state: AccessState, request: AccessRequest): Access
 
   const { authorization } = state
   if (authorization === undefined) return { kind: 'load', part: 'authorization', productId: product.id }
-  const lastRefusal = refuseEndedAuthorization(authorization) ?? refuseForeignAddress(key, request.clientAddress)
+  const lastRefusal =
+    refuseEndedAuthorization(authorization) ??
+    refuseSuspendedAuthorization(authorization) ??
+    refuseForeignAddress(key, request.clientAddress)
   if (lastRefusal) return lastRefusal
 
   return { kind: 'granted', product, subscription, authorizationCodes: authorization.authorizationCodes }

@@ -20,6 +20,8 @@ export const GATEWAY_ERRORS = {
   partner_suspended: 423,
   /** An authorization of a dataset the product draws on has ended (Art. 17): a legal bar, hence 451 (ADR 0009). */
   authorization_ended: 451,
+  /** The bureau paused the authorization of a dataset the product draws on during a rectification (Art. 24, 27; ADR 0028). */
+  authorization_suspended: 423,
   rate_limited: 429,
   quota_exhausted: 429,
   internal_error: 500,

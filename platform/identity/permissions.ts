@@ -68,6 +68,25 @@ export const PERMISSIONS = {
   // Identity (ADR 0020): sign-in locks, a lost second factor
   'sign_in_lock.lift': ['bureau', 'operator', 'cli'],
   'two_factor.reset': ['bureau', 'operator', 'cli'],
+  // Supervision (Art. 24, ADR 0026): third-party auditors granted for a term; the logs they and the bureau read
+  'auditor.create': ['bureau', 'cli'],
+  'auditor.extend': ['bureau', 'cli'],
+  'auditor.end': ['bureau', 'cli'],
+  'logs.search': ['bureau', 'auditor', 'cli'],
+  'logs.export': ['bureau', 'auditor', 'cli'],
+  'audit_chain.verify': ['bureau', 'auditor', 'cli'],
+  // Supervision: the log feed to the city's exchange platform (Art. 24; ADR 0025): the job, the CLI, the bureau's "sync now"
+  'supervision_feed.sync': ['bureau', 'cli', 'system'],
+  // Rectification cases and authorization suspension (Art. 24, 26–27, 29; ADR 0028): a source unit reports, the bureau
+  // (also on a regulator's behalf) opens, suspends, verifies, terminates; the party answers with evidence.
+  'case.report': ['source_unit', 'bureau'],
+  'case.open': ['bureau'],
+  'case.submit_evidence': ['operator', 'partner_admin'],
+  'case.close': ['bureau'],
+  'case.escalate': ['system', 'cli', 'bureau'],
+  'case.terminate': ['bureau'],
+  'authorization.suspend': ['bureau'],
+  'authorization.resume': ['bureau'],
   // Log retention (Art. 17; ADR 0027): the bureau sets how long each kind of log is kept (≥ 6 months); a purge under
   // that policy is operations work (bureau page, CLI, a job); the triggers hold the legal minimum whoever runs it.
   'log_retention_policy.set': ['bureau'],
@@ -96,6 +115,7 @@ export const ACTOR_ROLES: readonly ActorRole[] = [
   'source_unit',
   'partner_admin',
   'partner_developer',
+  'auditor',
   'partner_api',
   'cli',
   'system',
