@@ -54,4 +54,29 @@ describe('readEnv', () => {
     // Under test and development the public development key seals when none is set (platform/crypto/data-keyring.ts).
     expect(readEnv({ ...base, NODE_ENV: 'test' }).DATA_ENCRYPTION_KEY).toBeUndefined()
   })
+  it('takes the supervision feed only as a URL with a key of at least 32 characters, in every mode', () => {
+    expect(readEnv({}).SUPERVISION_FEED_URL).toBeUndefined()
+    expect(() => readEnv({ SUPERVISION_FEED_URL: 'https://exchange.example/feed' })).toThrow(/SUPERVISION_FEED_KEY: must be set/)
+    expect(() =>
+      readEnv({ SUPERVISION_FEED_URL: 'https://exchange.example/feed', SUPERVISION_FEED_KEY: 'k'.repeat(31) }),
+    ).toThrow(/SUPERVISION_FEED_KEY: too short/)
+    expect(() => readEnv({ SUPERVISION_FEED_KEY: 'k'.repeat(40) })).toThrow(/SUPERVISION_FEED_URL: must be set/)
+    expect(() => readEnv({ SUPERVISION_FEED_URL: 'ftp://exchange.example/feed', SUPERVISION_FEED_KEY: 'k'.repeat(40) })).toThrow(
+      /SUPERVISION_FEED_URL/,
+    )
+    expect(() => readEnv({ SUPERVISION_FEED_URL: 'not a url', SUPERVISION_FEED_KEY: 'k'.repeat(40) })).toThrow(
+      /SUPERVISION_FEED_URL/,
+    )
+    // The key never appears in a message.
+    let message = ''
+    try {
+      readEnv({ SUPERVISION_FEED_URL: 'https://exchange.example/feed', SUPERVISION_FEED_KEY: 'secret-but-short' })
+    } catch (error) {
+      message = String(error)
+    }
+    expect(message).toMatch(/SUPERVISION_FEED_KEY: too short/)
+    expect(message).not.toContain('secret-but-short')
+    const env = readEnv({ SUPERVISION_FEED_URL: 'https://exchange.example/feed', SUPERVISION_FEED_KEY: 'k'.repeat(32) })
+    expect(env.SUPERVISION_FEED_KEY).toHaveLength(32)
+  })
 })

@@ -27,6 +27,14 @@ const envSchema = z.object({
   SEED_SCALE: z.enum(['small', 'city']).default('city'),
   LAGO_API_URL: z.string().url().optional(),
   LAGO_API_KEY: z.string().optional(),
+  // The log feed to the city's exchange platform (Art. 24; supervision/feed/, ADR 0025): where to POST the batches, and
+  // the shared key that signs them (HMAC-SM3). Both unset: the feed is off and nothing is queued.
+  SUPERVISION_FEED_URL: z
+    .string()
+    .url()
+    .refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL')
+    .optional(),
+  SUPERVISION_FEED_KEY: z.string().optional(),
   // TLS ends at a proxy in front of us: send HSTS and take the host from X-Forwarded-Host. Off, forwarded headers are
   // stripped (a client could forge them) and no HSTS is sent (it would be ignored over plain HTTP).
   TRUST_PROXY: z
@@ -68,6 +76,17 @@ function secretProblems(env: Env): string[] {
   return problems
 }
 
+/** The feed's key is required with its URL, at least MIN_SECRET_LENGTH long, and useless without it (never logged). */
+function supervisionFeedProblems(env: Env): string[] {
+  if (env.SUPERVISION_FEED_URL) {
+    if (env.SUPERVISION_FEED_KEY === undefined) return ['  SUPERVISION_FEED_KEY: must be set when SUPERVISION_FEED_URL is set']
+    if (env.SUPERVISION_FEED_KEY.length < MIN_SECRET_LENGTH)
+      return [`  SUPERVISION_FEED_KEY: too short (at least ${MIN_SECRET_LENGTH} characters)`]
+    return []
+  }
+  return env.SUPERVISION_FEED_KEY !== undefined ? ['  SUPERVISION_FEED_URL: must be set when SUPERVISION_FEED_KEY is set'] : []
+}
+
 export function readEnv(source: Record<string, string | undefined> = process.env): Env {
   // Empty strings mean "unset", so `PORT= npm start` falls back to the default.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''))
@@ -77,6 +96,9 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     throw new EnvError(`Invalid environment:\n${lines.join('\n')}`)
   }
   const env = parsed.data
+  // In every mode: a feed with no key, or a short one, would send batches anyone could forge.
+  const feedProblems = supervisionFeedProblems(env)
+  if (feedProblems.length > 0) throw new EnvError(`Invalid environment:\n${feedProblems.join('\n')}`)
   if (!env.DEMO_MODE) {
     const problems = secretProblems(env)
     if (problems.length > 0) throw new EnvError(`Invalid environment (demo mode is off):\n${problems.join('\n')}`)
