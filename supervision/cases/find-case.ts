@@ -1,4 +1,4 @@
-import { asc, eq, or } from 'drizzle-orm'
+import { asc, eq, or, sql } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { authorizations, caseEvents, caseEvidence, datasets, partners, products, sourceUnits } from '#db/schema/index.ts'
 import type { Actor } from '#platform/audit/record-audit.ts'
@@ -43,7 +43,8 @@ export async function findCase(db: Db, opts: { actor: Actor; code: string; now?:
     })
     .from(caseEvents)
     .where(eq(caseEvents.caseId, row.id))
-    .orderBy(asc(caseEvents.at), asc(caseEvents.id))
+    // Steps at the same instant keep their insertion order (rowid: the table is append-only).
+    .orderBy(asc(caseEvents.at), asc(sql`${caseEvents}.rowid`))
   const evidence = await db
     .select({
       id: caseEvidence.id,
