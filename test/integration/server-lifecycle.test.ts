@@ -44,7 +44,8 @@ function startServer(env: Record<string, string>): {
   return { child, output: () => out, listening, exited }
 }
 
-describe('server process', () => {
+// Each test spawns a whole server (and seeds a demo city): generous waits, so a loaded 2-core machine passes too.
+describe('server process', { timeout: 150_000 }, () => {
   it('stops with a message naming a bad environment variable', async () => {
     const { exited, output } = startServer({ PORT: 'not-a-port', DATABASE_URL: 'file:/nonexistent/x.db' })
     expect(await exited).toBe(1)
@@ -75,7 +76,7 @@ describe('server process', () => {
       for (const install of installs) {
         const { child, output, listening, exited } = startServer({ DATABASE_URL: `file:${install.path}` })
         await listening
-        await vi.waitFor(() => expect(printedKey(output())).toBeDefined(), { timeout: 10_000, interval: 20 })
+        await vi.waitFor(() => expect(printedKey(output())).toBeDefined(), { timeout: 60_000, interval: 20 })
         child.kill('SIGTERM')
         expect(await exited).toBe(0)
         outputs.push(output())
@@ -89,7 +90,7 @@ describe('server process', () => {
       // The second start of the same install prints where the secrets are, not the secrets.
       const again = startServer({ DATABASE_URL: `file:${installs[0]!.path}` })
       const url = await again.listening
-      await vi.waitFor(() => expect(again.output()).toContain(DEMO_STATE_FILE), { timeout: 10_000, interval: 20 })
+      await vi.waitFor(() => expect(again.output()).toContain(DEMO_STATE_FILE), { timeout: 60_000, interval: 20 })
       expect(again.output()).not.toContain(first!.key)
       expect(again.output()).not.toContain(first!.operator!)
       // …and the install still answers its own key.
@@ -113,7 +114,7 @@ describe('server process', () => {
       const { child, output, listening, exited } = startServer({ DATABASE_URL: `file:${path}` })
       const url = await listening
       // The demo banner is printed just after the listening line: wait for its last part.
-      await vi.waitFor(() => expect(printedKey(output())).toBeDefined(), { timeout: 10_000, interval: 20 })
+      await vi.waitFor(() => expect(printedKey(output())).toBeDefined(), { timeout: 60_000, interval: 20 })
       const demoApiKey = printedKey(output())!
       expect(output()).toContain('partner.admin')
 
@@ -157,14 +158,14 @@ describe('server process', () => {
   })
 })
 
-describe('durable metering across a crash', () => {
+describe('durable metering across a crash', { timeout: 150_000 }, () => {
   it('after kill -9 mid-load, every answered call has its usage event, and none is written twice', async () => {
     const install = freshInstall()
     const path = install.path
     try {
       const { child, listening, exited, output } = startServer({ DATABASE_URL: `file:${path}`, DEMO_MODE: 'true' })
       const url = await listening
-      await vi.waitFor(() => expect(printedKey(output())).toBeDefined(), { timeout: 10_000, interval: 20 })
+      await vi.waitFor(() => expect(printedKey(output())).toBeDefined(), { timeout: 60_000, interval: 20 })
       const demoApiKey = printedKey(output())!
       const db = await openDatabase(`file:${path}`)
       const [enterprise] = await db.db
@@ -190,7 +191,7 @@ describe('durable metering across a crash', () => {
       }
       const workers = Array.from({ length: 20 }, worker)
       // Killed mid-load once a good number of calls were answered, however long a loaded machine takes to get there.
-      await vi.waitFor(() => expect(answered.length).toBeGreaterThan(50), { timeout: 20_000, interval: 10 })
+      await vi.waitFor(() => expect(answered.length).toBeGreaterThan(50), { timeout: 60_000, interval: 10 })
       child.kill('SIGKILL')
       stop = true
       await Promise.all(workers)
