@@ -5,6 +5,8 @@ import { gatewayCommands } from './gateway.ts'
 import { billingCommands } from './billing.ts'
 import { identityCommands } from './identity.ts'
 import { cryptoCommands } from './crypto.ts'
+import { retentionCommands } from './retention.ts'
+import { casesCommands } from './cases.ts'
 
 /** Every command of `npm run platform`; each area adds its own in its own file. */
 export const COMMANDS: Record<string, CliCommand> = {
@@ -14,4 +16,6 @@ export const COMMANDS: Record<string, CliCommand> = {
   ...billingCommands,
   ...identityCommands,
   ...cryptoCommands,
+  ...retentionCommands,
+  ...casesCommands,
 }

@@ -22,6 +22,7 @@ import { deletableFrom, keepFrom } from '#supervision/retention/retention-horizo
 import { purgeLogs } from '#supervision/retention/purge-logs.ts'
 import { setRetentionPolicy } from '#supervision/retention/set-retention-policy.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
+import { runCli } from '#cli/platform.ts'
 
 // Art. 17 (ADR 0027): every log kept 6 calendar months (Asia/Shanghai) after the later of its event and the end of the
 // agreement or authorization it concerns; no log row updated. The dates are three years back from the real clock, so
@@ -339,6 +340,42 @@ describe('log retention (Art. 17, ADR 0027)', () => {
         { table: 'rejected_call_buckets', rows: 1 },
       ])
     })
+  })
+
+  it('CLI: logs:retention and logs:purge --kind … [--dry-run] --json, refusing without a policy or a kind', async () => {
+    const run = async (...argv: string[]) => {
+      const out: string[] = []
+      const err: string[] = []
+      const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, { DATABASE_URL: `file:${t.path}` })
+      return { code, out: out.join('\n'), err: err.join('\n') }
+    }
+    expect((await run('logs:purge', '--json')).code).toBe(2)
+    expect(await run('logs:purge', '--kind', 'usage', '--json')).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('no_retention_policy'),
+    })
+    expect(await run('logs:purge', '--kind', 'audit', '--json')).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('unknown_log_kind'),
+    })
+    await t.db.insert(rejectedCalls).values({ at: EVENT, requestId: 'req_a', operation: 'op', status: 401, code: 'invalid_key' })
+    expect((await setRetentionPolicy(t.db, { kind: 'refusals', keepMonths: 7, actor: bureau })).ok).toBe(true)
+    const listed = await run('logs:retention', '--json')
+    expect(listed.code).toBe(0)
+    expect(JSON.parse(listed.out)).toContainEqual(
+      expect.objectContaining({ kind: 'refusals', policy: expect.objectContaining({ keepMonths: 7 }) }),
+    )
+    const dry = await run('logs:purge', '--kind', 'refusals', '--dry-run', '--json')
+    expect(dry.code).toBe(0)
+    expect(JSON.parse(dry.out)).toMatchObject({ kind: 'refusals', dryRun: true, rows: 1 })
+    expect((await t.db.select({ n: count() }).from(rejectedCalls))[0]!.n).toBeGreaterThan(0)
+    const done = await run('logs:purge', '--kind', 'refusals', '--json')
+    expect(JSON.parse(done.out)).toMatchObject({ kind: 'refusals', dryRun: false, rows: 1 })
+    const actions = await t.db
+      .select({ action: auditLog.action, role: auditLog.role })
+      .from(auditLog)
+      .where(eq(auditLog.objectType, 'log_kind'))
+    expect(actions).toEqual([{ action: 'logs.purge.done', role: 'cli' }])
   })
 
   it('the seeded demand transitions are kept while their authorizations run', async () => {
