@@ -22,7 +22,16 @@ const noGateway = {
   message: 'Partner-access management does not depend on the call pipeline (gateway/).',
 }
 const noFrameworks = { group: ['@remix-run/*', 'express'], message: 'The gateway imports nothing from Remix or Express.' }
-const domainUpper = ['#catalog/', '#gateway/', '#partner-access/', '#billing/', '#supervision/', '#source-systems/', '#server/', '#cli/']
+const domainUpper = [
+  '#catalog/',
+  '#gateway/',
+  '#partner-access/',
+  '#billing/',
+  '#supervision/',
+  '#source-systems/',
+  '#server/',
+  '#cli/',
+]
 const noUpperLayers = {
   regex: `^(${domainUpper.join('|')})`,
   message: 'db/ is the ground floor: schema, client, column helpers and migrations only.',

@@ -12,6 +12,8 @@ export const ROLE_NAV: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: '/bureau/pricing', label: 'nav.pricing' },
     { to: '/bureau/compensation', label: 'nav.compensation' },
     { to: '/bureau/audit', label: 'nav.audit' },
+    { to: '/audit/logs', label: 'nav.logSearch' },
+    { to: '/bureau/auditors', label: 'nav.auditors' },
     { to: '/security/sign-in-locks', label: 'nav.signInLocks' },
   ],
   operator: [
@@ -39,4 +41,5 @@ export const ROLE_NAV: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: '/developer/docs', label: 'nav.apiDocs' },
     { to: '/developer/usage', label: 'nav.usage' },
   ],
+  auditor: [{ to: '/audit/logs', label: 'nav.logSearch' }],
 }

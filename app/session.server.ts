@@ -89,6 +89,11 @@ export async function requireUser(request: Request, context: AppLoadContext, rol
       headers: { 'set-cookie': await sessionCookie(context).serialize('', { maxAge: 0 }) },
     })
   }
+  if (found.state === 'access_expired') {
+    throw redirect('/login?reason=expired', {
+      headers: { 'set-cookie': await sessionCookie(context).serialize('', { maxAge: 0 }) },
+    })
+  }
   if (found.state === 'second_factor') throw redirect(`${SECOND_FACTOR_PATH}?redirectTo=${back}`)
   if (found.state === 'none') throw redirect(`/login?redirectTo=${back}`)
   const restricted = found.user.restriction ? RESTRICTION_PAGE[found.user.restriction] : null

@@ -347,6 +347,10 @@ export interface DemoUser {
   role: Role
   sourceUnit?: string
   partner?: string
+  /** A third party's organisation (the auditor's firm). */
+  organization?: string
+  /** A fixed-term account: its term ends this many calendar months after the seed ran (ADR 0026). */
+  termMonths?: number
 }
 
 export const DEMO_USERS: DemoUser[] = [
@@ -355,6 +359,13 @@ export const DEMO_USERS: DemoUser[] = [
   { username: 'scjg', displayName: '市场监管局 赵数据', role: 'source_unit', sourceUnit: 'market-regulation' },
   { username: 'partner.admin', displayName: '盛京智能 陈管理', role: 'partner_admin', partner: 'shengjing-tech' },
   { username: 'partner.dev', displayName: '盛京智能 刘开发', role: 'partner_developer', partner: 'shengjing-tech' },
+  {
+    username: 'auditor',
+    displayName: '致诚审计 孙审计',
+    role: 'auditor',
+    organization: '辽宁致诚会计师事务所',
+    termMonths: 12,
+  },
 ]
 
 /**

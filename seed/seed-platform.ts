@@ -15,6 +15,7 @@ import {
 } from '#db/schema/index.ts'
 import { recordAudit, systemActor } from '#platform/audit/record-audit.ts'
 import { createUser } from '#platform/identity/create-user.ts'
+import { addCalendarMonths, startOfNextDay } from '#platform/calendar/shanghai-calendar.ts'
 import { makeUscc } from '#platform/codes/uscc.ts'
 import { displayPrefixOf, hashApiKey } from '#platform/api-keys/api-key-format.ts'
 import { generateDemoCredentials, type DemoCredentials } from './demo-credentials.ts'
@@ -170,6 +171,9 @@ export async function seedPlatform(
         role: user.role,
         sourceUnitId: user.sourceUnit ? unitIds.get(user.sourceUnit) : null,
         partnerId: user.partner ? partnerIds.get(user.partner) : null,
+        organization: user.organization ?? null,
+        // Through the last day of the term (the next midnight), counted from the seed's run on the Shanghai calendar.
+        accessExpiresAt: user.termMonths ? startOfNextDay(addCalendarMonths(Date.now(), user.termMonths)) : null,
       },
     })
     if (!created.ok) throw new Error(`seed user ${user.username}: ${created.error.message}`)

@@ -2,6 +2,7 @@ import { catalogMessages } from './catalog-messages.ts'
 import { gatewayMessages } from './gateway-messages.ts'
 import { billingMessages } from './billing-messages.ts'
 import { identityMessages } from './identity-messages.ts'
+import { supervisionLogsMessages } from './supervision-logs-messages.ts'
 
 // UI strings. Simplified Chinese is the default; English is switchable and remembered in a cookie.
 // Each area keeps its strings in its own file (catalog-messages.ts, gateway-messages.ts, ...).
@@ -115,7 +116,7 @@ const coreZh = {
   'estimate.none': '—',
 } as const
 
-const zh = { ...coreZh, ...catalogMessages.zh, ...gatewayMessages.zh, ...billingMessages.zh, ...identityMessages.zh }
+const zh = { ...coreZh, ...catalogMessages.zh, ...gatewayMessages.zh, ...billingMessages.zh, ...identityMessages.zh, ...supervisionLogsMessages.zh }
 export type MessageKey = keyof typeof zh
 
 const en: Record<MessageKey, string> = {
@@ -123,6 +124,7 @@ const en: Record<MessageKey, string> = {
   ...gatewayMessages.en,
   ...billingMessages.en,
   ...identityMessages.en,
+  ...supervisionLogsMessages.en,
   'app.name': 'Shenyang Public Data Authorized Operation Platform',
   'app.tagline': 'Raw data stays in; data is usable, not visible',
   'nav.catalog': 'Product catalog',

@@ -57,6 +57,7 @@ export default function Login() {
       <h1>{t('login.title')}</h1>
       {reason === 'idle' && !reply && <p className="notice">{t('login.idle')}</p>}
       {reason === 'second_factor' && !reply && <p className="notice">{t('auth.error.second_factor_expired')}</p>}
+      {reason === 'expired' && !reply && <p className="notice">{t('login.expired')}</p>}
       <AuthFormError reply={reply} area="login" testId="login-error" />
       <Form method="post" className="stack" noValidate>
         <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />

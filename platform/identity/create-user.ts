@@ -15,6 +15,10 @@ export interface CreateUserInput {
   partnerId?: string | null
   /** An initial password someone else chose (the CLI): the user must change it at their first sign-in. */
   mustChangePassword?: boolean
+  /** A fixed-term account (an auditor's): from this instant it can neither sign in nor use a session (ADR 0026). */
+  accessExpiresAt?: number | null
+  /** The organisation a third-party account acts for. */
+  organization?: string | null
 }
 
 /** Creates a user bound to the scope its role requires (a source unit or a partner). */
@@ -35,6 +39,13 @@ export async function createUser(
   if ((input.role === 'partner_admin' || input.role === 'partner_developer') && !input.partnerId) {
     return fail('validation', 'validation_failed', 'A partner user needs a partner', { partnerId: 'required' })
   }
+  if (input.role === 'auditor' && (!input.accessExpiresAt || !input.organization)) {
+    // An auditor is a third party granted a term: never an open-ended account, never without its organisation.
+    return fail('validation', 'validation_failed', 'An auditor account needs a term and an organisation', {
+      ...(input.accessExpiresAt ? {} : { termEndsOn: 'required' }),
+      ...(input.organization ? {} : { organization: 'required' }),
+    })
+  }
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.username, input.username)).limit(1)
   if (existing) return fail('conflict', 'username_taken', 'Username already exists', { username: 'taken' })
   const id = randomUUID()
@@ -46,7 +57,13 @@ export async function createUser(
       objectType: 'user',
       objectId: id,
       requestId: opts.requestId,
-      detail: { username: input.username, role: input.role, mustChangePassword: input.mustChangePassword ?? false },
+      detail: {
+        username: input.username,
+        role: input.role,
+        mustChangePassword: input.mustChangePassword ?? false,
+        ...(input.accessExpiresAt ? { accessExpiresAt: input.accessExpiresAt } : {}),
+        ...(input.organization ? { organization: input.organization } : {}),
+      },
     },
     [
       db.insert(users).values({
@@ -59,6 +76,8 @@ export async function createUser(
         mustChangePassword: input.mustChangePassword ?? false,
         sourceUnitId: input.sourceUnitId ?? null,
         partnerId: input.partnerId ?? null,
+        accessExpiresAt: input.accessExpiresAt ?? null,
+        organization: input.organization ?? null,
       }),
     ],
   )

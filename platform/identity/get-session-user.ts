@@ -39,6 +39,8 @@ export type SessionLookup =
   | { state: 'second_factor'; user: SessionUser }
   | { state: 'none' }
   | { state: 'idle_expired' }
+  /** The account's fixed term ended (an auditor's, ADR 0026): the session is ended now. */
+  | { state: 'access_expired' }
 
 export function restrictionOf(
   user: { role: Role; mustChangePassword: boolean; passwordChangedAt: number | null; createdAt: number; hasTwoFactor: boolean },
@@ -77,6 +79,7 @@ export async function getSessionUser(db: Db, opts: { token: string; now?: number
       passwordChangedAt: users.passwordChangedAt,
       userCreatedAt: users.createdAt,
       totpEnabledAt: users.totpEnabledAt,
+      accessExpiresAt: users.accessExpiresAt,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -85,7 +88,17 @@ export async function getSessionUser(db: Db, opts: { token: string; now?: number
     .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.endedAt)))
     .limit(1)
   if (!row) return { state: 'none' }
-  const { createdAt, lastSeenAt, stage, mustChangePassword, passwordChangedAt, userCreatedAt, totpEnabledAt, ...rest } = row
+  const {
+    createdAt,
+    lastSeenAt,
+    stage,
+    mustChangePassword,
+    passwordChangedAt,
+    userCreatedAt,
+    totpEnabledAt,
+    accessExpiresAt,
+    ...rest
+  } = row
   const hasTwoFactor = totpEnabledAt !== null
   const user: SessionUser = {
     ...rest,
@@ -97,6 +110,13 @@ export async function getSessionUser(db: Db, opts: { token: string; now?: number
     ),
   }
   const actor = { id: user.id, label: user.username, role: user.role }
+  // An open session of an account whose term has ended is refused from that instant, not at its next sign-in.
+  if (accessExpiresAt !== null && now >= accessExpiresAt) {
+    await recordAudit(db, { actor, action: 'auth.session_access_expired', objectType: 'session', detail: { accessExpiresAt } }, [
+      db.update(sessions).set({ endedAt: now }).where(eq(sessions.tokenHash, tokenHash)),
+    ])
+    return { state: 'access_expired' }
+  }
   if (stage === 'second_factor') {
     if (now - createdAt <= SECOND_FACTOR_PENDING_MS) return { state: 'second_factor', user }
     await recordAudit(db, { actor, action: 'auth.second_factor_expired', objectType: 'session' }, [

@@ -37,8 +37,8 @@ export const MIN_PASSWORD_CLASSES = 3
 export const MAX_PASSWORD_LENGTH = 200
 export const DEFAULT_PASSWORD_MAX_AGE_DAYS = 90
 
-/** Roles that must have a second factor outside demo mode (and any auditor role added later). */
-export const TWO_FACTOR_REQUIRED_ROLES: readonly Role[] = ['bureau', 'operator']
+/** Roles that must have a second factor outside demo mode. */
+export const TWO_FACTOR_REQUIRED_ROLES: readonly Role[] = ['bureau', 'operator', 'auditor']
 
 /** What the environment decides about accounts (from DEMO_MODE and PASSWORD_MAX_AGE_DAYS; see authPolicyOf). */
 export interface AuthPolicy {
@@ -62,6 +62,7 @@ export const ROLE_HOME: Record<Role, string> = {
   source_unit: '/source-unit',
   partner_admin: '/partner',
   partner_developer: '/developer',
+  auditor: '/audit',
 }
 
 /** Pages of every signed-in user, whatever the role. */

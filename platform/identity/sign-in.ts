@@ -99,6 +99,12 @@ export async function signIn(
     return locks ? locked(pair.lockedUntil ?? now) : fail('unauthorized', 'invalid_credentials', 'Wrong username or password')
   }
 
+  // A fixed-term account (an auditor's, ADR 0026) past its term: refused after the password, so a guesser learns nothing.
+  if (user.accessExpiresAt !== null && now >= user.accessExpiresAt) {
+    await audit('auth.sign_in_refused_expired', { accessExpiresAt: user.accessExpiresAt })
+    return fail('forbidden', 'account_expired', 'The term of this account has ended')
+  }
+
   const token = newSessionToken()
   const stage = user.totpEnabledAt !== null && user.totpSecret !== null ? 'second_factor' : 'active'
   const session = db
