@@ -9,6 +9,7 @@ import { createPlatformServer, type PlatformServer } from './server/create-platf
 import { startScheduler, type Scheduler } from './server/scheduler.ts'
 import { waitForTurnToServe } from './server/supervisor.ts'
 import { expireAuthorizations } from '#catalog/authorizations/expire-authorizations.ts'
+import { escalateOverdueCases } from '#supervision/cases/escalate-overdue-cases.ts'
 import { runDuePulls } from '#catalog/datasets/run-due-pulls.ts'
 import { resumeReportExports } from '#gateway/reports/resume-report-exports.ts'
 import { createDatasetRules } from '#gateway/products/dataset-rules.ts'
@@ -155,6 +156,16 @@ async function main() {
       { name: 'datasets:pull', everyMs: 60_000, run: (now) => runDuePulls(database.db, { now }) },
       // Usage mirrored to Lago through the outbox; a no-op unless LAGO_API_URL and LAGO_API_KEY are set.
       { name: 'lago:sync', everyMs: LAGO_SYNC_INTERVAL_MS, run: (now) => syncLagoOutbox(database.db, { now }) },
+      // Art. 27: open rectification cases past their deadline day escalate (ADR 0028).
+      {
+        name: 'cases:escalate',
+        everyMs: 60 * 60_000,
+        runAtStart: true,
+        run: async (now) => {
+          const result = await escalateOverdueCases(database.db, { now })
+          if (!result.ok) throw new Error(result.error.message)
+        },
+      },
       // Sign-in counts idle for a day are forgotten (familiar addresses kept: ADR 0020).
       { name: 'sign-in:prune', everyMs: 60 * 60_000, run: (now) => pruneSignInThrottles(database.db, { now }) },
     ],
