@@ -53,41 +53,41 @@ function sourceSelect(source: FeedSource, from: number, to: number, now: number)
     }
     case 'rejected_calls': {
       const key = `'rejected_call:' || r.id`
-      return `SELECT 'rejected_call', ${key}, r."at", json_object(
+      return `SELECT 'rejected_call' AS kind, ${key} AS k, r."at" AS occurred, json_object(
           'id', r.id, 'requestId', r.request_id, 'apiKeyId', r.api_key_id, 'keyPrefix', r.key_prefix,
           'operation', r.operation, 'status', r.status, 'code', r.code, 'clientIp', r.client_ip
-        ), 2, r.rowid
+        ) AS payload, 2 AS src, r.rowid AS pos
         FROM rejected_calls r WHERE r.rowid > ${from} AND r.rowid <= ${to} AND ${notQueued(key)}`
     }
     case 'rejected_call_buckets': {
       const key = `'rejected_call_bucket:' || b.minute || ':' || b.code || ':' || b.address_prefix`
-      return `SELECT 'rejected_call_bucket', ${key}, b.minute, json_object(
+      return `SELECT 'rejected_call_bucket' AS kind, ${key} AS k, b.minute AS occurred, json_object(
           'minute', ${iso('b.minute')}, 'code', b.code, 'status', b.status, 'addressPrefix', b.address_prefix,
           'count', b.count
-        ), 3, b.minute
+        ) AS payload, 3 AS src, b.minute AS pos
         FROM rejected_call_buckets b
         WHERE b.minute > ${from} AND b.minute <= ${to} AND b.minute <= ${now - BUCKET_CLOSED_AFTER_MS} AND ${notQueued(key)}`
     }
     case 'audit_log': {
       // seq and hash: an entry re-written at the same seq after a deletion is a different record, not a duplicate.
       const key = `'audit_entry:' || a.seq || ':' || a.hash`
-      return `SELECT 'audit_entry', ${key}, a."at", json_object(
+      return `SELECT 'audit_entry' AS kind, ${key} AS k, a."at" AS occurred, json_object(
           'seq', a.seq, 'at', a."at", 'actorId', a.actor_id, 'actorLabel', a.actor_label, 'role', a.role,
           'action', a.action, 'objectType', a.object_type, 'objectId', a.object_id, 'requestId', a.request_id,
           'detail', a.detail, 'prevHash', a.prev_hash, 'hash', a.hash
-        ), 0, a.seq
+        ) AS payload, 0 AS src, a.seq AS pos
         FROM audit_log a WHERE a.seq > ${from} AND a.seq <= ${to} AND ${notQueued(key)}`
     }
     case 'dataset_loads': {
       const key = `'dataset_load:' || l.id`
-      return `SELECT 'dataset_load', ${key}, coalesce(l.finished_at, l.started_at), json_object(
+      return `SELECT 'dataset_load' AS kind, ${key} AS k, coalesce(l.finished_at, l.started_at) AS occurred, json_object(
           'id', l.id, 'dataset', json_object('id', l.dataset_id, 'code', d.code, 'sourceUnitCode', su.code),
           'mode', l.mode, 'trigger', l."trigger", 'actorLabel', l.actor_label,
           'startedAt', ${iso('l.started_at')},
           'finishedAt', CASE WHEN l.finished_at IS NULL THEN NULL ELSE ${iso('l.finished_at')} END,
           'state', l.state, 'rowsTotal', l.rows_total, 'rowsLoaded', l.rows_loaded, 'rowsRejected', l.rows_rejected,
           'checksum', l.checksum, 'fileName', l.file_name, 'attempts', l.attempts, 'error', l.error
-        ), 4, l.rowid
+        ) AS payload, 4 AS src, l.rowid AS pos
         FROM dataset_loads l LEFT JOIN datasets d ON d.id = l.dataset_id LEFT JOIN source_units su ON su.id = d.source_unit_id
         WHERE l.rowid > ${from} AND l.rowid <= ${to} AND ${notQueued(key)}`
     }

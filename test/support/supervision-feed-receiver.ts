@@ -71,6 +71,8 @@ export interface FeedReceiver {
   badAuditEntries: number[]
   /** Rewrite each request body before it is checked (a proxy tampering in transit); null: none. */
   tamper: ((body: Buffer, signature: string) => { body: Buffer; signature: string }) | null
+  /** Forgets the newest `n` stored records (an old backup restored): the next batch finds a gap. */
+  loseLast(n: number): void
   stop(): Promise<void>
 }
 
@@ -90,6 +92,9 @@ export async function startFeedReceiver(key: string): Promise<FeedReceiver> {
     heads: [],
     badAuditEntries: [],
     tamper: null,
+    loseLast(n) {
+      for (const r of receiver.records.splice(receiver.records.length - n)) stored.delete(r.idempotencyKey)
+    },
     stop: async () => undefined,
   }
 
