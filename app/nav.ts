@@ -12,6 +12,7 @@ export const ROLE_NAV: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: '/bureau/pricing', label: 'nav.pricing' },
     { to: '/bureau/compensation', label: 'nav.compensation' },
     { to: '/bureau/audit', label: 'nav.audit' },
+    { to: '/bureau/retention', label: 'nav.retention' },
     { to: '/audit/logs', label: 'nav.logSearch' },
     { to: '/bureau/auditors', label: 'nav.auditors' },
     { to: '/security/sign-in-locks', label: 'nav.signInLocks' },

@@ -2,6 +2,7 @@ import { catalogMessages } from './catalog-messages.ts'
 import { gatewayMessages } from './gateway-messages.ts'
 import { billingMessages } from './billing-messages.ts'
 import { identityMessages } from './identity-messages.ts'
+import { supervisionRetentionMessages } from './supervision-retention-messages.ts'
 import { supervisionLogsMessages } from './supervision-logs-messages.ts'
 
 // UI strings. Simplified Chinese is the default; English is switchable and remembered in a cookie.
@@ -116,7 +117,7 @@ const coreZh = {
   'estimate.none': '—',
 } as const
 
-const zh = { ...coreZh, ...catalogMessages.zh, ...gatewayMessages.zh, ...billingMessages.zh, ...identityMessages.zh, ...supervisionLogsMessages.zh }
+const zh = { ...coreZh, ...catalogMessages.zh, ...gatewayMessages.zh, ...billingMessages.zh, ...identityMessages.zh, ...supervisionLogsMessages.zh, ...supervisionRetentionMessages.zh }
 export type MessageKey = keyof typeof zh
 
 const en: Record<MessageKey, string> = {
@@ -124,6 +125,7 @@ const en: Record<MessageKey, string> = {
   ...gatewayMessages.en,
   ...billingMessages.en,
   ...identityMessages.en,
+  ...supervisionRetentionMessages.en,
   ...supervisionLogsMessages.en,
   'app.name': 'Shenyang Public Data Authorized Operation Platform',
   'app.tagline': 'Raw data stays in; data is usable, not visible',

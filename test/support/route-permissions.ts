@@ -53,6 +53,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
   'bureau.products.tsx': { get: BUREAU, post: BUREAU },
   'bureau.subscriptions.tsx': { get: BUREAU, post: BUREAU },
   'bureau.suspensions.tsx': { get: BUREAU, post: BUREAU },
+  'bureau.retention.tsx': { get: BUREAU, post: BUREAU },
   // The operator: datasets, demands, products, pricing proposals, invoices
   'operator._index.tsx': { get: OPERATOR, post: null },
   'operator.compensation.tsx': { get: OPERATOR, post: OPERATOR },
