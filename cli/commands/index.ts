@@ -5,6 +5,8 @@ import { gatewayCommands } from './gateway.ts'
 import { billingCommands } from './billing.ts'
 import { identityCommands } from './identity.ts'
 import { cryptoCommands } from './crypto.ts'
+import { emergencyCommands } from './emergency.ts'
+import { creditCommands } from './credit.ts'
 import { retentionCommands } from './retention.ts'
 import { casesCommands } from './cases.ts'
 
@@ -16,6 +18,8 @@ export const COMMANDS: Record<string, CliCommand> = {
   ...billingCommands,
   ...identityCommands,
   ...cryptoCommands,
+  ...emergencyCommands,
+  ...creditCommands,
   ...retentionCommands,
   ...casesCommands,
 }
