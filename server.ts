@@ -14,6 +14,7 @@ import { runDuePulls } from '#catalog/datasets/run-due-pulls.ts'
 import { resumeReportExports } from '#gateway/reports/resume-report-exports.ts'
 import { createDatasetRules } from '#gateway/products/dataset-rules.ts'
 import { LAGO_SYNC_INTERVAL_MS, syncLagoOutbox } from '#billing/lago/sync-lago-outbox.ts'
+import { SUPERVISION_FEED_INTERVAL_MS, syncSupervisionFeed } from '#supervision/feed/sync-supervision-feed.ts'
 import { pruneSignInThrottles } from '#platform/identity/sign-in-locks.ts'
 import type { ServerBuild } from '@remix-run/node'
 
@@ -156,6 +157,12 @@ async function main() {
       { name: 'datasets:pull', everyMs: 60_000, run: (now) => runDuePulls(database.db, { now }) },
       // Usage mirrored to Lago through the outbox; a no-op unless LAGO_API_URL and LAGO_API_KEY are set.
       { name: 'lago:sync', everyMs: LAGO_SYNC_INTERVAL_MS, run: (now) => syncLagoOutbox(database.db, { now }) },
+      // Art. 24: the logs go to the city's exchange platform (ADR 0025); a no-op unless SUPERVISION_FEED_URL is set.
+      {
+        name: 'supervision:feed',
+        everyMs: SUPERVISION_FEED_INTERVAL_MS,
+        run: (now) => syncSupervisionFeed(database.db, { now }),
+      },
       // Art. 27: open rectification cases past their deadline day escalate (ADR 0028).
       {
         name: 'cases:escalate',

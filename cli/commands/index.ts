@@ -9,6 +9,7 @@ import { emergencyCommands } from './emergency.ts'
 import { creditCommands } from './credit.ts'
 import { retentionCommands } from './retention.ts'
 import { casesCommands } from './cases.ts'
+import { supervisionFeedCommands } from './supervision-feed.ts'
 
 /** Every command of `npm run platform`; each area adds its own in its own file. */
 export const COMMANDS: Record<string, CliCommand> = {
@@ -22,4 +23,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   ...creditCommands,
   ...retentionCommands,
   ...casesCommands,
+  ...supervisionFeedCommands,
 }
