@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { eq, sql } from 'drizzle-orm'
 import {
   auditLog,
@@ -18,6 +18,7 @@ import { getSupervisionFeedState } from '#supervision/feed/get-supervision-feed-
 import { requestSupervisionFeedSync } from '#supervision/feed/request-supervision-feed-sync.ts'
 import { enqueueFeedRecords } from '#supervision/feed/enqueue-feed-records.ts'
 import { PermissionError } from '#platform/identity/permissions.ts'
+import { runCli } from '#cli/platform.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
 import { startFeedReceiver, type FeedReceiver } from '#test/support/supervision-feed-receiver.ts'
 
@@ -388,5 +389,39 @@ describe('the supervision feed', () => {
       .where(sql`${auditLog.action} = 'supervision_feed.sync_requested'`)
     expect(entry).toMatchObject({ actorLabel: 'bureau-test', role: 'bureau' })
     await expectCompleteAndOrdered()
+  })
+  it('CLI: supervision:status --json and supervision:sync, configured by the environment; the key is never printed', async () => {
+    const run = async (...argv: string[]) => {
+      const out: string[] = []
+      const err: string[] = []
+      const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, { DATABASE_URL: `file:${t.path}` })
+      return { code, out: out.join('\n'), err: err.join('\n') }
+    }
+    const off = await run('supervision:status', '--json')
+    expect(off.code).toBe(0)
+    expect(JSON.parse(off.out)).toMatchObject({ enabled: false, deliveredSeq: 0 })
+    expect((await run('supervision:sync')).code).toBe(1)
+
+    vi.stubEnv('SUPERVISION_FEED_URL', receiver.url)
+    vi.stubEnv('SUPERVISION_FEED_KEY', KEY)
+    try {
+      const synced = await run('supervision:sync', '--json')
+      expect(synced.code).toBe(0)
+      const report = JSON.parse(synced.out)
+      expect(report.delivery).toMatchObject({ failed: false })
+      expect(report.state).toMatchObject({ enabled: true, consecutiveFailures: 0, lastError: null })
+      const status = await run('supervision:status', '--json')
+      const state = JSON.parse(status.out)
+      expect(state).toMatchObject({ enabled: true, deliveredSeq: report.state.deliveredSeq, url: receiver.url })
+      expect(Object.keys(state)).toEqual(
+        expect.arrayContaining(['lag', 'deliveredSeq', 'lastSuccessAt', 'consecutiveFailures', 'lastError', 'nextAttemptAt']),
+      )
+      const human = await run('supervision:status')
+      expect(human.out).toContain('last delivered seq')
+      for (const text of [synced.out, status.out, human.out]) expect(text).not.toContain(KEY)
+      await expectCompleteAndOrdered()
+    } finally {
+      vi.unstubAllEnvs()
+    }
   })
 })
