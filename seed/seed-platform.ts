@@ -21,6 +21,8 @@ import { displayPrefixOf, hashApiKey } from '#platform/api-keys/api-key-format.t
 import { generateDemoCredentials, type DemoCredentials } from './demo-credentials.ts'
 import { seedCatalogDemo } from './seed-catalog-demo.ts'
 import { seedBillingDemo } from './seed-billing-demo.ts'
+import { seedRetentionDemo } from './seed-retention-demo.ts'
+import { seedCasesDemo } from './seed-cases-demo.ts'
 import {
   DATASET_FIELDS,
   DATASETS,
@@ -232,5 +234,7 @@ export async function seedPlatform(
   }
   await seedCatalogDemo(db)
   await seedBillingDemo(db)
+  await seedRetentionDemo(db)
+  await seedCasesDemo(db)
   return { demoApiKey: demo.key, credentials }
 }
