@@ -22,6 +22,7 @@ import { generateDemoCredentials, type DemoCredentials } from './demo-credential
 import { seedCatalogDemo } from './seed-catalog-demo.ts'
 import { seedBillingDemo } from './seed-billing-demo.ts'
 import { seedRetentionDemo } from './seed-retention-demo.ts'
+import { seedRetentionDemo } from './seed-retention-demo.ts'
 import { seedCasesDemo } from './seed-cases-demo.ts'
 import {
   DATASET_FIELDS,
@@ -234,6 +235,7 @@ export async function seedPlatform(
   }
   await seedCatalogDemo(db)
   await seedBillingDemo(db)
+  await seedRetentionDemo(db)
   await seedRetentionDemo(db)
   await seedCasesDemo(db)
   return { demoApiKey: demo.key, credentials }

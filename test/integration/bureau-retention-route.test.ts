@@ -30,6 +30,9 @@ describe('/bureau/retention', () => {
     for (const kind of ['usage', 'refusals', 'loads', 'demand_transitions', 'feed'])
       expect(html).toContain(`data-testid="retention-${kind}"`)
     expect(html).toContain('日志留存')
+    // The demo's policies (seed/seed-retention-demo.ts): usage 36 months, refusals 12; loads none.
+    expect(html).toMatch(/data-testid="retention-usage".*?data-testid="keep-months">36</s)
+    expect(html).toMatch(/data-testid="retention-loads".*?data-testid="keep-months">未设定/s)
   })
 
   it('refuses a policy under 6 months, a fraction, a foreign kind — with the field error, changing nothing', async () => {

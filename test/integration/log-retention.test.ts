@@ -264,9 +264,9 @@ describe('log retention (Art. 17, ADR 0027)', () => {
         .map((r) => r.id)
         .sort()
 
-    it('deletes nothing without a policy; refuses a policy under 6 months; unknown kinds', async () => {
+    it('deletes nothing without a policy (loads: none in the demo); refuses a policy under 6 months; unknown kinds', async () => {
       await threeEvents()
-      expect(await purgeLogs(t.db, { kind: 'usage', actor: cli })).toMatchObject({
+      expect(await purgeLogs(t.db, { kind: 'loads', actor: cli })).toMatchObject({
         ok: false,
         error: { code: 'no_retention_policy' },
       })
@@ -350,7 +350,7 @@ describe('log retention (Art. 17, ADR 0027)', () => {
       return { code, out: out.join('\n'), err: err.join('\n') }
     }
     expect((await run('logs:purge', '--json')).code).toBe(2)
-    expect(await run('logs:purge', '--kind', 'usage', '--json')).toMatchObject({
+    expect(await run('logs:purge', '--kind', 'loads', '--json')).toMatchObject({
       code: 1,
       err: expect.stringContaining('no_retention_policy'),
     })
