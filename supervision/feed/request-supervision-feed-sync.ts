@@ -7,7 +7,7 @@ import { syncSupervisionFeed, type SupervisionFeedSyncReport } from './sync-supe
 
 /**
  * The bureau's "sync now" (and the CLI's `supervision:sync`): audited as asked, then the feed's job runs at once,
- * backoff or not (a person asked: the wait of a failure is not theirs). `unavailable` / `supervision_feed_off` when
+ * backoff or not (a person asked: the wait of a failure is not theirs). `conflict` / `supervision_feed_off` when
  * SUPERVISION_FEED_URL is unset.
  */
 export async function requestSupervisionFeedSync(
@@ -17,7 +17,7 @@ export async function requestSupervisionFeedSync(
   const refused = refuseUnlessPermitted(opts.actor, 'supervision_feed.sync')
   if (refused) return refused
   const config = opts.config === undefined ? supervisionFeedConfigFromEnv() : opts.config
-  if (!config) return fail('unavailable', 'supervision_feed_off', 'The supervision feed is off: SUPERVISION_FEED_URL is not set')
+  if (!config) return fail('conflict', 'supervision_feed_off', 'The supervision feed is off: SUPERVISION_FEED_URL is not set')
   await recordAudit(db, {
     actor: opts.actor,
     action: 'supervision_feed.sync_requested',

@@ -17,6 +17,7 @@ import { syncSupervisionFeed } from '#supervision/feed/sync-supervision-feed.ts'
 import { getSupervisionFeedState } from '#supervision/feed/get-supervision-feed-state.ts'
 import { requestSupervisionFeedSync } from '#supervision/feed/request-supervision-feed-sync.ts'
 import { enqueueFeedRecords } from '#supervision/feed/enqueue-feed-records.ts'
+import { viewSupervisionFeedState } from '#supervision/feed/view-supervision-feed-state.ts'
 import { PermissionError } from '#platform/identity/permissions.ts'
 import { runCli } from '#cli/platform.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
@@ -98,7 +99,7 @@ describe('the supervision feed', () => {
     expect(await syncSupervisionFeed(t.db, { now, config: null })).toMatchObject({ enabled: false })
     expect(await outboxKeys()).toEqual([])
     const refused = await requestSupervisionFeedSync(t.db, { actor: bureau, now })
-    expect(refused).toMatchObject({ ok: false, error: { kind: 'unavailable', code: 'supervision_feed_off' } })
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'conflict', code: 'supervision_feed_off' } })
     const state = await getSupervisionFeedState(t.db, { now })
     expect(state).toMatchObject({ enabled: false, url: null, deliveredSeq: 0, lastQueuedSeq: 0 })
     // What would go once it is switched on: the retained logs from the beginning.
@@ -423,5 +424,26 @@ describe('the supervision feed', () => {
     } finally {
       vi.unstubAllEnvs()
     }
+  })
+  it("the state page's read: the bureau's is not audited, a third-party auditor's is; others are refused", async () => {
+    const tail = async () => Number((await t.client.execute('SELECT max(seq) AS s FROM audit_log')).rows[0]!.s)
+    const before = await tail()
+    expect(await viewSupervisionFeedState(t.db, { actor: bureau, now, config: config() })).toMatchObject({
+      ok: true,
+      value: { enabled: true },
+    })
+    expect(await tail()).toBe(before)
+    const auditor: Actor = { id: null, label: 'auditor-test', role: 'auditor' }
+    expect((await viewSupervisionFeedState(t.db, { actor: auditor, now, config: config() })).ok).toBe(true)
+    const [entry] = await t.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.seq, before + 1))
+    expect(entry).toMatchObject({ action: 'supervision_feed.viewed', role: 'auditor', actorLabel: 'auditor-test' })
+    const partner: Actor = { id: null, label: 'p', role: 'partner_admin', partnerId: 'x' }
+    expect(await viewSupervisionFeedState(t.db, { actor: partner, now })).toMatchObject({
+      ok: false,
+      error: { kind: 'forbidden' },
+    })
   })
 })
