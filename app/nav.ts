@@ -15,6 +15,7 @@ export const ROLE_NAV: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: '/bureau/retention', label: 'nav.retention' },
     { to: '/audit/logs', label: 'nav.logSearch' },
     { to: '/bureau/auditors', label: 'nav.auditors' },
+    { to: '/bureau/supervision-feed', label: 'nav.supervisionFeed' },
     { to: '/security/sign-in-locks', label: 'nav.signInLocks' },
   ],
   operator: [
@@ -42,5 +43,8 @@ export const ROLE_NAV: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: '/developer/docs', label: 'nav.apiDocs' },
     { to: '/developer/usage', label: 'nav.usage' },
   ],
-  auditor: [{ to: '/audit/logs', label: 'nav.logSearch' }],
+  auditor: [
+    { to: '/audit/logs', label: 'nav.logSearch' },
+    { to: '/bureau/supervision-feed', label: 'nav.supervisionFeed' },
+  ],
 }

@@ -4,6 +4,7 @@ import { billingMessages } from './billing-messages.ts'
 import { identityMessages } from './identity-messages.ts'
 import { supervisionRetentionMessages } from './supervision-retention-messages.ts'
 import { supervisionLogsMessages } from './supervision-logs-messages.ts'
+import { supervisionFeedMessages } from './supervision-feed-messages.ts'
 
 // UI strings. Simplified Chinese is the default; English is switchable and remembered in a cookie.
 // Each area keeps its strings in its own file (catalog-messages.ts, gateway-messages.ts, ...).
@@ -117,7 +118,7 @@ const coreZh = {
   'estimate.none': '—',
 } as const
 
-const zh = { ...coreZh, ...catalogMessages.zh, ...gatewayMessages.zh, ...billingMessages.zh, ...identityMessages.zh, ...supervisionLogsMessages.zh, ...supervisionRetentionMessages.zh }
+const zh = { ...coreZh, ...catalogMessages.zh, ...gatewayMessages.zh, ...billingMessages.zh, ...identityMessages.zh, ...supervisionLogsMessages.zh, ...supervisionRetentionMessages.zh , ...supervisionFeedMessages.zh }
 export type MessageKey = keyof typeof zh
 
 const en: Record<MessageKey, string> = {
@@ -127,6 +128,7 @@ const en: Record<MessageKey, string> = {
   ...identityMessages.en,
   ...supervisionRetentionMessages.en,
   ...supervisionLogsMessages.en,
+  ...supervisionFeedMessages.en,
   'app.name': 'Shenyang Public Data Authorized Operation Platform',
   'app.tagline': 'Raw data stays in; data is usable, not visible',
   'nav.catalog': 'Product catalog',

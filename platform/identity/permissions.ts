@@ -75,8 +75,10 @@ export const PERMISSIONS = {
   'logs.search': ['bureau', 'auditor', 'cli'],
   'logs.export': ['bureau', 'auditor', 'cli'],
   'audit_chain.verify': ['bureau', 'auditor', 'cli'],
-  // Supervision: the log feed to the city's exchange platform (Art. 24; ADR 0025): the job, the CLI, the bureau's "sync now"
+  // Supervision: the log feed to the city's exchange platform (Art. 24; ADR 0025): the job, the CLI, the bureau's "sync now";
+  // its state page (an auditor's view of it is an audited read)
   'supervision_feed.sync': ['bureau', 'cli', 'system'],
+  'supervision_feed.view': ['bureau', 'auditor', 'cli'],
   // Rectification cases and authorization suspension (Art. 24, 26–27, 29; ADR 0028): a source unit reports, the bureau
   // (also on a regulator's behalf) opens, suspends, verifies, terminates; the party answers with evidence.
   'case.report': ['source_unit', 'bureau'],

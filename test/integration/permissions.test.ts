@@ -68,6 +68,8 @@ import { finalizeInvoice } from '#billing/invoices/finalize-invoice.ts'
 import { issueCreditNote } from '#billing/invoices/issue-credit-note.ts'
 import { markInvoicePaid } from '#billing/invoices/mark-invoice-paid.ts'
 import { syncLagoOutbox } from '#billing/lago/sync-lago-outbox.ts'
+import { syncSupervisionFeed } from '#supervision/feed/sync-supervision-feed.ts'
+import { viewSupervisionFeedState } from '#supervision/feed/view-supervision-feed-state.ts'
 import { setRetentionPolicy } from '#supervision/retention/set-retention-policy.ts'
 import { purgeLogs } from '#supervision/retention/purge-logs.ts'
 import { enqueueLagoEvents } from '#billing/lago/enqueue-lago-events.ts'
@@ -422,6 +424,16 @@ const CASES: Record<Operation, Case> = {
   'lago.sync': {
     // Lago is not configured in tests: a permitted run does nothing; the refusal comes before that check.
     run: (db, actor, f) => syncLagoOutbox(db, { actor, now: f.now, config: null }),
+    changes: false,
+  },
+  'supervision_feed.sync': {
+    // The feed is off in tests: a permitted run does nothing; the refusal comes before that check.
+    run: (db, actor, f) => syncSupervisionFeed(db, { actor, now: f.now, config: null }),
+    changes: false,
+  },
+  'supervision_feed.view': {
+    // A read; the bureau's changes nothing (an auditor's is audited: test/integration/supervision-feed.test.ts).
+    run: (db, actor, f) => viewSupervisionFeedState(db, { actor, now: f.now, config: null }),
     changes: false,
   },
 }

@@ -54,6 +54,8 @@ export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
   'bureau.subscriptions.tsx': { get: BUREAU, post: BUREAU },
   'bureau.suspensions.tsx': { get: BUREAU, post: BUREAU },
   'bureau.retention.tsx': { get: BUREAU, post: BUREAU },
+  // The log feed to the exchange platform (ADR 0025): the auditor reads its state (an audited read); only the bureau sends now
+  'bureau.supervision-feed.tsx': { get: ['bureau', 'auditor'], post: BUREAU },
   // The operator: datasets, demands, products, pricing proposals, invoices
   'operator._index.tsx': { get: OPERATOR, post: null },
   'operator.compensation.tsx': { get: OPERATOR, post: OPERATOR },
