@@ -92,7 +92,22 @@ export async function createPlatformServer(opts: {
         const cspNonce = createCspNonce()
         res.setHeader('x-request-id', requestId)
         res.setHeader('content-security-policy', pageContentSecurityPolicy(cspNonce))
-        return { platform: { db: database.db, env, requestId, cspNonce, clientAddress: clientAddressOf(req, env.TRUST_PROXY) } }
+        // Backpressure for streamed downloads (the log export): Remix writes each chunk without waiting for `drain`.
+        const drained = () =>
+          res.writableNeedDrain && !res.destroyed
+            ? new Promise<void>((resolve) => {
+                const done = () => {
+                  res.off('drain', done)
+                  res.off('close', done)
+                  resolve()
+                }
+                res.on('drain', done)
+                res.on('close', done)
+              })
+            : Promise.resolve()
+        return {
+          platform: { db: database.db, env, requestId, cspNonce, clientAddress: clientAddressOf(req, env.TRUST_PROXY), drained },
+        }
       },
     }),
   )

@@ -18,7 +18,8 @@ export { GeneralErrorBoundary as ErrorBoundary }
 // Every user changes their own password here; a first sign-in with an initial password, or a password older than
 // PASSWORD_MAX_AGE_DAYS, is sent here before anything else (app/session.server.ts).
 
-const ROLES = ['bureau', 'operator', 'source_unit', 'partner_admin', 'partner_developer'] as const
+// The auditor too: its own password and second factor are the only things it changes (ADR 0026).
+const ROLES = ['bureau', 'operator', 'source_unit', 'partner_admin', 'partner_developer', 'auditor'] as const
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, ROLES)

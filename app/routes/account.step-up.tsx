@@ -15,7 +15,8 @@ export { GeneralErrorBoundary as ErrorBoundary }
 
 // Step-up: a fresh code before a consequential action (app/session.server.ts requireStepUp sends here and back).
 
-const ROLES = ['bureau', 'operator', 'source_unit', 'partner_admin', 'partner_developer'] as const
+// The auditor too: its own password and second factor are the only things it changes (ADR 0026).
+const ROLES = ['bureau', 'operator', 'source_unit', 'partner_admin', 'partner_developer', 'auditor'] as const
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, ROLES)

@@ -19,7 +19,8 @@ export { GeneralErrorBoundary as ErrorBoundary }
 // TOTP enrolment and re-enrolment: required for the bureau and the operator outside demo mode (they are sent here
 // before anything else), optional for the other roles.
 
-const ROLES = ['bureau', 'operator', 'source_unit', 'partner_admin', 'partner_developer'] as const
+// The auditor too: its own password and second factor are the only things it changes (ADR 0026).
+const ROLES = ['bureau', 'operator', 'source_unit', 'partner_admin', 'partner_developer', 'auditor'] as const
 // The page carries the secret being enrolled, and the answer of a confirmation the recovery codes: never cached.
 const NO_STORE = { 'cache-control': 'no-store' }
 

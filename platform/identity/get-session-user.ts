@@ -32,6 +32,10 @@ export interface SessionUser {
   /** When this session last checked a TOTP or recovery code (null: never). */
   twoFactorVerifiedAt: number | null
   restriction: SessionRestriction | null
+  /** A fixed-term account's end (an auditor's), else null. */
+  accessExpiresAt: number | null
+  /** A third party's organisation (an auditor's firm), else null. */
+  organization: string | null
 }
 
 export type SessionLookup =
@@ -80,6 +84,7 @@ export async function getSessionUser(db: Db, opts: { token: string; now?: number
       userCreatedAt: users.createdAt,
       totpEnabledAt: users.totpEnabledAt,
       accessExpiresAt: users.accessExpiresAt,
+      organization: users.organization,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -103,6 +108,7 @@ export async function getSessionUser(db: Db, opts: { token: string; now?: number
   const user: SessionUser = {
     ...rest,
     hasTwoFactor,
+    accessExpiresAt,
     restriction: restrictionOf(
       { role: rest.role, mustChangePassword, passwordChangedAt, createdAt: userCreatedAt, hasTwoFactor },
       policy,

@@ -50,6 +50,10 @@ export async function exportLogs(
     pageSize?: number
     /** Called after each page read (tests observe that reading follows consumption). */
     onPage?: (pagesRead: number) => void
+    /** Resolves when the consumer can take more (an HTTP response's drain): awaited before each page is read. */
+    beforePage?: () => Promise<void>
+    /** The client went away: stop reading. */
+    signal?: AbortSignal
   },
 ): Promise<Result<LogExport>> {
   const refused = refuseUnlessPermitted(opts.actor, 'logs.export')
@@ -90,6 +94,11 @@ export async function exportLogs(
         }
         if (done) {
           controller.close()
+          return
+        }
+        await opts.beforePage?.()
+        if (opts.signal?.aborted) {
+          controller.error(new Error('The client went away'))
           return
         }
         const page = await readLogPage(db, { query, cursor, limit: pageSize, labels })

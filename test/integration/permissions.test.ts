@@ -68,13 +68,17 @@ import { finalizeInvoice } from '#billing/invoices/finalize-invoice.ts'
 import { issueCreditNote } from '#billing/invoices/issue-credit-note.ts'
 import { markInvoicePaid } from '#billing/invoices/mark-invoice-paid.ts'
 import { syncLagoOutbox } from '#billing/lago/sync-lago-outbox.ts'
-import { syncSupervisionFeed } from '#supervision/feed/sync-supervision-feed.ts'
-import { viewSupervisionFeedState } from '#supervision/feed/view-supervision-feed-state.ts'
 import { setRetentionPolicy } from '#supervision/retention/set-retention-policy.ts'
 import { purgeLogs } from '#supervision/retention/purge-logs.ts'
+import { syncSupervisionFeed } from '#supervision/feed/sync-supervision-feed.ts'
+import { viewSupervisionFeedState } from '#supervision/feed/view-supervision-feed-state.ts'
 import { enqueueLagoEvents } from '#billing/lago/enqueue-lago-events.ts'
 import { periodOf, previousPeriod } from '#billing/periods/billing-period.ts'
 import { liftSignInLocks } from '#platform/identity/sign-in-locks.ts'
+import { createAuditor, endAuditorAccess, extendAuditorTerm } from '#platform/identity/auditor-accounts.ts'
+import { searchLogs } from '#supervision/logs/search-logs.ts'
+import { exportLogs } from '#supervision/logs/export-logs.ts'
+import { verifyAuditChainFor } from '#supervision/logs/verify-chain.ts'
 import { resetTwoFactor } from '#platform/identity/two-factor-enrolment.ts'
 import { insertEvents } from '#test/support/billing-harness.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
@@ -176,6 +180,7 @@ async function actorsFor(db: Db): Promise<Record<ActorRole, Actor>> {
     cli,
     system: { id: null, label: 'scheduler', role: 'system' },
     anonymous: { id: null, label: 'nobody', role: 'anonymous' },
+    auditor: { id: null, label: 'auditor', role: 'auditor' },
   }
 }
 
@@ -412,6 +417,27 @@ const CASES: Record<Operation, Case> = {
     changes: false,
   },
   'two_factor.reset': { run: (db, actor) => resetTwoFactor(db, { actor, username: 'partner.dev' }) },
+  // Auditors and the logs (ADR 0026): reads are audited, so a permitted read adds an audit entry too.
+  'auditor.create': {
+    run: (db, actor, f) =>
+      createAuditor(db, {
+        actor,
+        now: f.now,
+        input: {
+          username: 'auditor.perm',
+          displayName: '审计 测试',
+          organization: '某会计师事务所',
+          termEndsOn: formatDay(f.now),
+        },
+      }),
+  },
+  'auditor.extend': {
+    run: (db, actor, f) => extendAuditorTerm(db, { actor, now: f.now, username: 'auditor', termEndsOn: formatDay(f.now) }),
+  },
+  'auditor.end': { run: (db, actor, f) => endAuditorAccess(db, { actor, now: f.now, username: 'auditor' }) },
+  'logs.search': { run: (db, actor) => searchLogs(db, { actor, input: { kind: 'audit' } }) },
+  'logs.export': { run: (db, actor) => exportLogs(db, { actor, input: { kind: 'usage' } }) },
+  'audit_chain.verify': { run: (db, actor) => verifyAuditChainFor(db, { actor }) },
   'log_retention_policy.set': {
     run: (db, actor) => setRetentionPolicy(db, { actor, kind: 'usage', keepMonths: 12 }),
   },

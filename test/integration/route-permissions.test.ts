@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { and, eq } from 'drizzle-orm'
-import { partners, products, subscriptions } from '#db/schema/index.ts'
+import { partners, products, rectificationCases, subscriptions, users } from '#db/schema/index.ts'
 import { ROLES, type Role } from '#db/schema/identity.ts'
 import { DEMO_USERS } from '#seed/platform-fixtures.ts'
 import { cliActor } from '#platform/audit/record-audit.ts'
@@ -15,6 +15,12 @@ import { startPlatform, type PlatformHarness } from '#test/support/platform-serv
 import { discoverActionRoutes, discoverLoaderRoutes, routeShape } from '#test/support/remix-action-routes.ts'
 import { PARTNER_OWNED_ROUTES, ROUTE_PERMISSIONS, type Access } from '#test/support/route-permissions.ts'
 import { openUiSession, postForm, signInUi, type UiSession } from '#test/support/ui-session.ts'
+import { DAY_MS, formatDay } from '#platform/calendar/shanghai-calendar.ts'
+import { userActor } from '#platform/identity/permissions.ts'
+import { reportProblem } from '#supervision/cases/report-problem.ts'
+import { openCase } from '#supervision/cases/open-case.ts'
+import { submitCaseEvidence } from '#supervision/cases/submit-case-evidence.ts'
+import { evidenceDirectoryOf } from '#supervision/cases/evidence-store.ts'
 
 /**
  * The role × route × method matrix (issue 9), generated from the route files and the decisions in
@@ -42,6 +48,8 @@ describe('role × route × method matrix', () => {
   const sessions = {} as Record<Identity, UiSession>
   /** Invoices of the demo partner (shengjing-tech, whose admin signs in) and of another partner. */
   const invoice = { own: '', other: '' }
+  /** Rectification cases (ADR 0028): the seeded open one (the operator's) and a partner case, each with evidence. */
+  const cases = { operator: '', operatorEvidence: '', partner: '', partnerEvidence: '' }
 
   beforeAll(async () => {
     platform = await startPlatform()
@@ -82,6 +90,8 @@ describe('role × route × method matrix', () => {
       if (!finalized.ok) throw new Error(finalized.error.code)
     }
 
+    await prepareCases(db)
+
     sessions.anonymous = await openUiSession(platform.url)
     for (const role of ROLES) {
       const user = DEMO_USERS.find((u) => u.role === role)!
@@ -89,6 +99,50 @@ describe('role × route × method matrix', () => {
     }
   }, 120_000)
   afterAll(async () => platform?.stop())
+
+  async function prepareCases(db: typeof platform.database.db) {
+    const actorOf = async (username: string) => userActor((await db.select().from(users).where(eq(users.username, username)))[0]!)
+    const [bureau, operator, admin] = [await actorOf('bureau'), await actorOf('operator'), await actorOf('partner.admin')]
+    const [open] = await db.select().from(rectificationCases).where(eq(rectificationCases.state, 'open'))
+    cases.operator = open!.code
+    const pdf = async function* () {
+      yield new TextEncoder().encode('%PDF-1.4\n%%EOF\n')
+    }
+    const directory = evidenceDirectoryOf(platform.database.url)
+    const own = await submitCaseEvidence(db, {
+      actor: operator,
+      code: cases.operator,
+      fileName: 'a.pdf',
+      content: pdf(),
+      declaredBytes: null,
+      directory,
+    })
+    if (!own.ok) throw new Error(own.error.code)
+    cases.operatorEvidence = own.value.id
+    const reported = await reportProblem(db, { actor: bureau, report: '路由矩阵', regulatorName: '监管部门' })
+    if (!reported.ok) throw new Error(reported.error.code)
+    cases.partner = reported.value.code
+    const opened = await openCase(db, {
+      actor: bureau,
+      code: cases.partner,
+      targetKind: 'partner',
+      targetCode: 'shengjing-tech',
+      finding: '路由矩阵',
+      ruleBreached: '第十三条',
+      deadlineOn: formatDay(Date.now() + 30 * DAY_MS),
+    })
+    if (!opened.ok) throw new Error(opened.error.code)
+    const theirs = await submitCaseEvidence(db, {
+      actor: admin,
+      code: cases.partner,
+      fileName: 'b.pdf',
+      content: pdf(),
+      declaredBytes: null,
+      directory,
+    })
+    if (!theirs.ok) throw new Error(theirs.error.code)
+    cases.partnerEvidence = theirs.value.id
+  }
 
   /** A real value for each path param of a route, so an allowed role reaches its page. */
   const PARAMS: Record<string, () => Record<string, string>> = {
@@ -102,6 +156,13 @@ describe('role × route × method matrix', () => {
     'partner.invoices.$id.tsx': () => ({ id: invoice.own }),
     'partner.invoices.$id_.csv.tsx': () => ({ id: invoice.own }),
     'partner.invoices.$id_.pdf.tsx': () => ({ id: invoice.own }),
+    'bureau.cases.$code.tsx': () => ({ code: cases.operator }),
+    'bureau.cases.$code_.evidence.$id.tsx': () => ({ code: cases.operator, id: cases.operatorEvidence }),
+    'operator.cases.$code.tsx': () => ({ code: cases.operator }),
+    'operator.cases.$code_.evidence.$id.tsx': () => ({ code: cases.operator, id: cases.operatorEvidence }),
+    'partner.cases.$code.tsx': () => ({ code: cases.partner }),
+    'partner.cases.$code_.evidence.$id.tsx': () => ({ code: cases.partner, id: cases.partnerEvidence }),
+    'cases.$code.evidence.tsx': () => ({ code: cases.operator }),
   }
 
   function pathOf(file: string, values: Record<string, string> = PARAMS[file]?.() ?? {}): string {
@@ -199,6 +260,31 @@ describe('role × route × method matrix', () => {
       }
     })
   }
+
+  it('the auditor changes nothing: 403 on every POST route but signing in and out, the language and its own account', async () => {
+    // Its own credentials (an initial password to change, a second factor to enrol) are all it may post (ADR 0026).
+    const OWN = new Set([
+      'login.tsx',
+      'login_.two-factor.tsx',
+      'logout.tsx',
+      'lang.tsx',
+      'account.password.tsx',
+      'account.two-factor.tsx',
+      'account.step-up.tsx',
+    ])
+    const actions = discoverActionRoutes()
+    expect(actions.length).toBeGreaterThan(10)
+    for (const route of actions) {
+      if (OWN.has(route.file)) continue
+      // A route without a decision yet fails the coverage test above; its answer is checked here all the same.
+      const decision = ROUTE_PERMISSIONS[route.file]
+      if (decision) expect(allows(decision.post, 'auditor'), `${route.file} admits the auditor`).toBe(false)
+      const before = await auditTail()
+      const answer = await post(pathOf(route.file), 'auditor')
+      expect(answer.status, `POST ${route.file} as auditor`).toBe(403)
+      expect(await auditTail(), `POST ${route.file} as auditor changed something`).toBe(before)
+    }
+  })
 
   it("a partner's objects asked for by another partner are not found (404), not forbidden", async () => {
     for (const file of PARTNER_OWNED_ROUTES) {

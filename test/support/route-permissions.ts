@@ -19,6 +19,11 @@ export interface RouteDecision {
 }
 
 const EVERYONE: readonly Role[] = ['bureau', 'operator', 'source_unit', 'partner_admin', 'partner_developer']
+/** Every signed-in person, the third-party auditor included: their own account pages (password, second factor). */
+const SIGNED_IN: readonly Role[] = [...EVERYONE, 'auditor']
+const AUDITOR: readonly Role[] = ['auditor']
+/** The log search and its export (ADR 0026): the auditor and the bureau. */
+const LOG_READERS: readonly Role[] = ['auditor', 'bureau']
 const BUREAU: readonly Role[] = ['bureau']
 const OPERATOR: readonly Role[] = ['operator']
 const SOURCE_UNIT: readonly Role[] = ['source_unit']
@@ -38,14 +43,19 @@ export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
   'lang.tsx': { get: 'public', post: 'public' },
   'logout.tsx': { get: 'public', post: 'public' },
   // Every signed-in user's own account
-  'account.password.tsx': { get: EVERYONE, post: EVERYONE },
-  'account.two-factor.tsx': { get: EVERYONE, post: EVERYONE },
-  'account.step-up.tsx': { get: EVERYONE, post: EVERYONE },
+  'account.password.tsx': { get: SIGNED_IN, post: SIGNED_IN },
+  'account.two-factor.tsx': { get: SIGNED_IN, post: SIGNED_IN },
+  'account.step-up.tsx': { get: SIGNED_IN, post: SIGNED_IN },
   // Administrators: sign-in locks (ADR 0020)
   'security.sign-in-locks.tsx': { get: ADMINISTRATORS, post: ADMINISTRATORS },
   // The data bureau: supervision, reviews, prices and ceilings
   'bureau._index.tsx': { get: BUREAU, post: null },
   'bureau.audit.tsx': { get: BUREAU, post: null },
+  'bureau.auditors.tsx': { get: BUREAU, post: BUREAU },
+  // The third-party auditor (ADR 0026): read-only; the log search and its export are the bureau's too
+  'audit._index.tsx': { get: AUDITOR, post: null },
+  'audit.logs.tsx': { get: LOG_READERS, post: null },
+  'audit.logs_.export.tsx': { get: LOG_READERS, post: null },
   'bureau.authorizations.tsx': { get: BUREAU, post: BUREAU },
   'bureau.compensation.tsx': { get: BUREAU, post: BUREAU },
   'bureau.demands.tsx': { get: BUREAU, post: BUREAU },
@@ -91,6 +101,19 @@ export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
   'developer.docs.tsx': { get: PARTNER_PEOPLE, post: null },
   'developer.keys.tsx': { get: PARTNER_PEOPLE, post: PARTNER_PEOPLE },
   'developer.usage.tsx': { get: PARTNER_DEVELOPER, post: null },
+  // Rectification cases, evidence and the inbox (ADR 0028)
+  'bureau.cases._index.tsx': { get: BUREAU, post: BUREAU },
+  'bureau.cases.$code.tsx': { get: BUREAU, post: BUREAU },
+  'bureau.cases.$code_.evidence.$id.tsx': { get: BUREAU, post: null },
+  'operator.cases._index.tsx': { get: OPERATOR, post: null },
+  'operator.cases.$code.tsx': { get: OPERATOR, post: null },
+  'operator.cases.$code_.evidence.$id.tsx': { get: OPERATOR, post: null },
+  'partner.cases._index.tsx': { get: PARTNER_ADMIN, post: null },
+  'partner.cases.$code.tsx': { get: PARTNER_ADMIN, post: null },
+  'partner.cases.$code_.evidence.$id.tsx': { get: PARTNER_ADMIN, post: null },
+  'cases.$code.evidence.tsx': { get: null, post: ['operator', 'partner_admin'] },
+  'source-unit.cases.tsx': { get: SOURCE_UNIT, post: SOURCE_UNIT },
+  'inbox.tsx': { get: EVERYONE, post: EVERYONE },
 }
 
 /**
