@@ -19,6 +19,9 @@ import { useNonce } from '#app/components/nonce.tsx'
 import { translate, type Lang } from '#app/i18n/messages.ts'
 import { getLang, getOptionalUser, RESTRICTION_PAGE, ROLE_HOME } from '#app/session.server.ts'
 import { ROLE_NAV } from '#app/nav.ts'
+import { getEmergencyState } from '#app/domain.server.ts'
+import { EmergencyBanner } from '#app/components/supervision/emergency-banner.tsx'
+import { countUnreadNotifications } from '#app/domain.server.ts'
 
 export const links: LinksFunction = () => [
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
@@ -47,6 +50,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           home: ROLE_HOME[user.role],
           restricted: restrictedTo !== null,
           scope: user.partnerName ?? user.sourceUnitName,
+          // The emergency stops in force, as a banner on every page of the operator and the bureau (ADR 0029).
+          emergency:
+            !restrictedTo && (user.role === 'operator' || user.role === 'bureau')
+              ? (await getEmergencyState(context.platform.db, { historyLimit: 1 })).active.map((s) => ({
+                  productCode: s.productCode,
+                  reason: s.reason,
+                }))
+              : [],
+          // The inbox badge (ADR 0028): a restricted session sees only its one page, so no count.
+          unread: restrictedTo ? 0 : await countUnreadNotifications(context.platform.db, { userId: user.id }),
         }
       : null,
   }
@@ -105,6 +118,16 @@ export function Layout({ children }: { children: ReactNode }) {
                 {data.user.displayName} · {translate(lang, `role.${data.user.role}`)}
                 {data.user.scope ? ` · ${data.user.scope}` : ''}
               </span>
+              {!data.user.restricted && (
+                <Link to="/inbox" data-testid="inbox-link" aria-label={translate(lang, 'cases.inbox.badge', { n: data.user.unread })}>
+                  {t('cases.nav.inbox')}
+                  {data.user.unread > 0 && (
+                    <span className="badge bad" data-testid="inbox-unread">
+                      {data.user.unread}
+                    </span>
+                  )}
+                </Link>
+              )}
               <Link to="/account/password" data-testid="account-link">
                 {t('nav.account')}
               </Link>
@@ -116,6 +139,9 @@ export function Layout({ children }: { children: ReactNode }) {
             <Link to="/login">{t('nav.signIn')}</Link>
           )}
         </header>
+        {data?.user && data.user.emergency.length > 0 && (
+          <EmergencyBanner stops={data.user.emergency} lang={lang} home={data.user.home} />
+        )}
         <main>{children}</main>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />

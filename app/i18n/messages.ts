@@ -2,8 +2,10 @@ import { catalogMessages } from './catalog-messages.ts'
 import { gatewayMessages } from './gateway-messages.ts'
 import { billingMessages } from './billing-messages.ts'
 import { identityMessages } from './identity-messages.ts'
+import { supervisionEmergencyMessages } from './supervision-emergency-messages.ts'
 import { supervisionRetentionMessages } from './supervision-retention-messages.ts'
 import { supervisionLogsMessages } from './supervision-logs-messages.ts'
+import { supervisionCasesMessages } from './supervision-cases-messages.ts'
 import { supervisionFeedMessages } from './supervision-feed-messages.ts'
 
 // UI strings. Simplified Chinese is the default; English is switchable and remembered in a cookie.
@@ -118,7 +120,7 @@ const coreZh = {
   'estimate.none': '—',
 } as const
 
-const zh = { ...coreZh, ...catalogMessages.zh, ...gatewayMessages.zh, ...billingMessages.zh, ...identityMessages.zh, ...supervisionLogsMessages.zh, ...supervisionRetentionMessages.zh , ...supervisionFeedMessages.zh }
+const zh = { ...coreZh, ...catalogMessages.zh, ...gatewayMessages.zh, ...billingMessages.zh, ...identityMessages.zh, ...supervisionEmergencyMessages.zh, ...supervisionLogsMessages.zh, ...supervisionCasesMessages.zh, ...supervisionRetentionMessages.zh, ...supervisionFeedMessages.zh }
 export type MessageKey = keyof typeof zh
 
 const en: Record<MessageKey, string> = {
@@ -126,8 +128,10 @@ const en: Record<MessageKey, string> = {
   ...gatewayMessages.en,
   ...billingMessages.en,
   ...identityMessages.en,
+  ...supervisionEmergencyMessages.en,
   ...supervisionRetentionMessages.en,
   ...supervisionLogsMessages.en,
+  ...supervisionCasesMessages.en,
   ...supervisionFeedMessages.en,
   'app.name': 'Shenyang Public Data Authorized Operation Platform',
   'app.tagline': 'Raw data stays in; data is usable, not visible',

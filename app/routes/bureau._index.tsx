@@ -1,17 +1,19 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { listDatasets, summarizeUsage, verifyAuditChain } from '#app/domain.server.ts'
+import { findQueueDeadlines, listDatasets, summarizeUsage, verifyAuditChain } from '#app/domain.server.ts'
+import { QueueDeadlinesPanel } from '#app/components/case-view.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount } from '#app/lib/format.ts'
-import { requireUser } from '#app/session.server.ts'
+import { requireActor } from '#app/session.server.ts'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, ['bureau'])
+  const { user, actor } = await requireActor(request, context, ['bureau'])
   const { db } = context.platform
-  const [usage, chain, datasets] = await Promise.all([
+  const [usage, chain, datasets, queue] = await Promise.all([
     summarizeUsage(db, { days: 30, recentLimit: 0 }),
     verifyAuditChain(db),
     listDatasets(db),
+    findQueueDeadlines(db, { actor }),
   ])
   return {
     user: { displayName: user.displayName },
@@ -19,6 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     rejected: usage.rejected.length,
     chain,
     datasetCount: datasets.length,
+    queue,
   }
 }
 
@@ -40,6 +43,7 @@ export default function BureauHome() {
           <div className="label">{t('datasets.title')}</div>
         </div>
       </div>
+      <QueueDeadlinesPanel queue={data.queue} kind="bureau" />
       <div className="panel" style={{ marginTop: '1rem' }}>
         {data.chain.ok ? (
           <span className="badge ok">{t('audit.chainOk', { n: data.chain.entries })}</span>

@@ -1,29 +1,32 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { listAuthorizations, listDatasets, listDemandItems } from '#app/domain.server.ts'
+import { findQueueDeadlines, listAuthorizations, listDatasets, listDemandItems } from '#app/domain.server.ts'
+import { QueueDeadlinesPanel } from '#app/components/case-view.tsx'
 import { DatasetTable } from '#app/components/dataset-table.tsx'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { useFormatDay } from '#app/components/catalog/catalog-ui.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount } from '#app/lib/format.ts'
-import { requireUser } from '#app/session.server.ts'
+import { requireActor } from '#app/session.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
 const EXPIRING_DAYS = 90
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, ['source_unit'])
+  const { user, actor } = await requireActor(request, context, ['source_unit'])
   const { db } = context.platform
   const sourceUnitId = user.sourceUnitId ?? '-'
-  const [datasets, awaiting, authorizations] = await Promise.all([
+  const [datasets, awaiting, authorizations, queue] = await Promise.all([
     listDatasets(db, { sourceUnitId }),
     listDemandItems(db, { states: ['approved'], sourceUnitId }),
     listAuthorizations(db, { sourceUnitId, state: 'active' }),
+    findQueueDeadlines(db, { actor }),
   ])
   const now = Date.now()
   return {
     unitName: user.sourceUnitName,
+    queue,
     datasets,
     awaiting: awaiting.length,
     active: authorizations.length,
@@ -44,6 +47,7 @@ export default function SourceUnitHome() {
       <p className="lead">
         {data.unitName} · {t('sourceUnit.intro')}
       </p>
+      <QueueDeadlinesPanel queue={data.queue} kind="sourceUnit" />
       <div className="stats">
         <div className="stat">
           <div className="value" data-testid="awaiting-count">

@@ -43,7 +43,8 @@ export async function startPlatform(
   try {
     platform = await createPlatformServer({
       database,
-      env: testEnv(opts.env),
+      // The server's files beside its database (rectification evidence: ADR 0028), not in the working copy's data/.
+      env: testEnv({ DATABASE_URL: database.url, ...opts.env }),
       build: opts.build,
       log: opts.log ?? (() => undefined),
     })
