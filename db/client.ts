@@ -35,6 +35,9 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
     await client.execute('PRAGMA synchronous = NORMAL')
     await client.execute('PRAGMA busy_timeout = 5000')
     await client.execute('PRAGMA foreign_keys = ON')
+    // A REPLACE that deletes a conflicting row fires the delete triggers only with this on: without it, INSERT OR
+    // REPLACE would rewrite a log row past its retention triggers (ADR 0027).
+    await client.execute('PRAGMA recursive_triggers = ON')
   }
   const db = drizzle(client, { schema })
   const filePath = url.startsWith('file:') ? url.slice('file:'.length) : null

@@ -207,6 +207,26 @@ describe('log retention (Art. 17, ADR 0027)', () => {
     }
   })
 
+  it('refuses an INSERT OR REPLACE that would rewrite a kept log row (recursive triggers on)', async () => {
+    await event('e1', await subscription(Date.now() - 2 * DAY_MS), { at: Date.now() - DAY_MS })
+    const replace = t.client.execute({
+      sql: `INSERT OR REPLACE INTO usage_events (id, at, request_id, api_key_id, subscription_id, partner_id, product_id, purpose, operation, status)
+            SELECT id, at, request_id, api_key_id, subscription_id, partner_id, product_id, purpose, operation, 500 FROM usage_events WHERE id = 'e1'`,
+    })
+    await expect(replace).rejects.toSatisfy(retention)
+    expect((await t.db.select().from(usageEvents).where(eq(usageEvents.id, 'e1')))[0]!.status).toBe(200)
+    const minute = Date.now() - (Date.now() % 60_000)
+    await t.db
+      .insert(rejectedCallBuckets)
+      .values({ minute, code: 'invalid_key', status: 401, addressPrefix: 'unknown', count: 9 })
+    await expect(
+      t.client.execute({
+        sql: "INSERT OR REPLACE INTO rejected_call_buckets VALUES (?, 'invalid_key', 401, 'unknown', 1)",
+        args: [minute],
+      }),
+    ).rejects.toSatisfy(retention)
+  })
+
   it('has a BEFORE UPDATE and a BEFORE DELETE trigger that raise on every table of LOG_TABLES', async () => {
     const triggers = await t.client.execute("SELECT tbl_name AS t, sql FROM sqlite_master WHERE type = 'trigger'")
     const missing: string[] = []
