@@ -14,9 +14,24 @@ function usageText(): string {
   return `Usage: npm run platform -- <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nOptions: --json (machine-readable output), --help`
 }
 
+/** Writes to stdout and waits for `drain` when the pipe is full, so a streamed export never piles up in memory. */
+function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error)
+    process.stdout.once('error', onError)
+    const flushed = process.stdout.write(text)
+    const done = () => {
+      process.stdout.off('error', onError)
+      resolve()
+    }
+    if (flushed) done()
+    else process.stdout.once('drain', done)
+  })
+}
+
 export async function runCli(
   argv: string[],
-  io: Io = { out: console.log, err: console.error },
+  io: Io = { out: console.log, err: console.error, write: writeStdout },
   env: Record<string, string | undefined> = process.env,
 ): Promise<number> {
   const [command, ...rest] = argv

@@ -3,6 +3,8 @@ import type { Database } from '#db/client.ts'
 export interface Io {
   out: (line: string) => void
   err: (line: string) => void
+  /** Raw text to stdout, resolved once the pipe has taken it (streamed output: logs:export). Absent: use `out`. */
+  write?: (text: string) => Promise<void>
 }
 
 export type Flags = Record<string, string | boolean | undefined>

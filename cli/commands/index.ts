@@ -5,6 +5,7 @@ import { gatewayCommands } from './gateway.ts'
 import { billingCommands } from './billing.ts'
 import { identityCommands } from './identity.ts'
 import { cryptoCommands } from './crypto.ts'
+import { logsCommands } from './logs.ts'
 import { emergencyCommands } from './emergency.ts'
 import { creditCommands } from './credit.ts'
 import { retentionCommands } from './retention.ts'
@@ -19,6 +20,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   ...billingCommands,
   ...identityCommands,
   ...cryptoCommands,
+  ...logsCommands,
   ...emergencyCommands,
   ...creditCommands,
   ...retentionCommands,
