@@ -1,15 +1,18 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { tmpdir } from 'node:os'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { and, eq } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import {
   apiKeys,
+  authorizations as authorizationRows,
   demandItems,
   invoices,
   partners,
   priceBooks,
   products,
+  rectificationCases,
   sourceUnits,
   subscriptions,
   users,
@@ -38,7 +41,7 @@ import { refuseDemandItem } from '#catalog/demands/refuse-demand-item.ts'
 import { grantAuthorization } from '#catalog/authorizations/grant-authorization.ts'
 import { terminateAuthorization } from '#catalog/authorizations/terminate-authorization.ts'
 import { expireAuthorizations } from '#catalog/authorizations/expire-authorizations.ts'
-import { formatDay } from '#platform/calendar/shanghai-calendar.ts'
+import { DAY_MS, formatDay } from '#platform/calendar/shanghai-calendar.ts'
 import { createProduct } from '#catalog/products/create-product.ts'
 import { submitProduct } from '#catalog/products/submit-product.ts'
 import { reviewProduct } from '#catalog/products/review-product.ts'
@@ -77,6 +80,14 @@ import { periodOf, previousPeriod } from '#billing/periods/billing-period.ts'
 import { liftSignInLocks } from '#platform/identity/sign-in-locks.ts'
 import { createAuditor, endAuditorAccess, extendAuditorTerm } from '#platform/identity/auditor-accounts.ts'
 import { searchLogs } from '#supervision/logs/search-logs.ts'
+import { reportProblem } from '#supervision/cases/report-problem.ts'
+import { openCase } from '#supervision/cases/open-case.ts'
+import { submitCaseEvidence } from '#supervision/cases/submit-case-evidence.ts'
+import { closeCase } from '#supervision/cases/close-case.ts'
+import { escalateOverdueCases } from '#supervision/cases/escalate-overdue-cases.ts'
+import { terminateCase } from '#supervision/cases/terminate-case.ts'
+import { suspendAuthorization } from '#catalog/authorizations/suspend-authorization.ts'
+import { resumeAuthorization } from '#catalog/authorizations/resume-authorization.ts'
 import { exportLogs } from '#supervision/logs/export-logs.ts'
 import { verifyAuditChainFor } from '#supervision/logs/verify-chain.ts'
 import { resetTwoFactor } from '#platform/identity/two-factor-enrolment.ts'
@@ -462,6 +473,83 @@ const CASES: Record<Operation, Case> = {
     run: (db, actor, f) => viewSupervisionFeedState(db, { actor, now: f.now, config: null }),
     changes: false,
   },
+  // Rectification cases (ADR 0028): the seeded open case (against the transport authorization) is the object.
+  'case.report': { run: (db, actor) => reportProblem(db, { actor, report: '权限测试', regulatorName: '监管部门' }) },
+  'case.open': {
+    prepare: async (db) => (reportedCaseCode = await reportedCase(db)),
+    run: (db, actor) =>
+      openCase(db, {
+        actor,
+        code: reportedCaseCode,
+        targetKind: 'operator',
+        finding: '权限测试',
+        ruleBreached: '第十三条',
+        deadlineOn: formatDay(Date.now() + 10 * DAY_MS),
+      }),
+  },
+  'case.submit_evidence': {
+    run: async (db, actor) =>
+      submitCaseEvidence(db, {
+        actor,
+        code: await openCaseCode(db),
+        fileName: 'a.pdf',
+        content: (async function* () {
+          yield new TextEncoder().encode('%PDF-1.4\n')
+        })(),
+        declaredBytes: null,
+        directory: join(tmpdir(), 'sdp-permissions-evidence'),
+      }),
+  },
+  'case.close': { run: async (db, actor) => closeCase(db, { actor, code: await openCaseCode(db), resolution: '已核实' }) },
+  'case.escalate': { run: (db, actor) => escalateOverdueCases(db, { actor, now: Date.now() + 400 * DAY_MS }) },
+  'case.terminate': {
+    prepare: (db) => escalateOverdueCases(db, { now: Date.now() + 400 * DAY_MS }),
+    run: async (db, actor) => terminateCase(db, { actor, code: (await caseCodeIn(db, 'escalated'))!, reason: '逾期未整改' }),
+  },
+  'authorization.suspend': {
+    run: async (db, actor) => suspendAuthorization(db, { actor, code: await activeAuthorizationCode(db), reason: '监督检查' }),
+  },
+  'authorization.resume': {
+    prepare: async (db) =>
+      suspendAuthorization(db, {
+        actor: { id: null, label: 'bureau', role: 'bureau' },
+        code: (suspendedCode = await activeAuthorizationCode(db)),
+        reason: '监督检查',
+      }),
+    run: (db, actor) => resumeAuthorization(db, { actor, code: suspendedCode }),
+  },
+}
+
+let reportedCaseCode = ''
+let suspendedCode = ''
+
+async function reportedCase(db: Db): Promise<string> {
+  const r = await reportProblem(db, {
+    actor: { id: null, label: 'bureau', role: 'bureau' },
+    report: '权限测试',
+    regulatorName: '监管部门',
+  })
+  if (!r.ok) throw new Error(r.error.code)
+  return r.value.code
+}
+
+async function caseCodeIn(db: Db, state: 'open' | 'escalated'): Promise<string | undefined> {
+  const [row] = await db
+    .select({ code: rectificationCases.code })
+    .from(rectificationCases)
+    .where(eq(rectificationCases.state, state))
+  return row?.code
+}
+
+const openCaseCode = async (db: Db) => (await caseCodeIn(db, 'open'))!
+
+async function activeAuthorizationCode(db: Db): Promise<string> {
+  const [row] = await db
+    .select({ code: authorizationRows.code })
+    .from(authorizationRows)
+    .where(eq(authorizationRows.state, 'active'))
+    .limit(1)
+  return row!.code
 }
 
 /** The store's state as far as a refusal could touch it: the audit tail and every table's row count. */
