@@ -14,7 +14,7 @@ export const BUCKET_CLOSED_AFTER_MS = 120_000
 /** A dataset load still running holds the later loads back (its outcome is not known yet), at most this long. */
 export const LOAD_HOLD_BACK_MS = 24 * 60 * 60_000
 /** Rows copied per source and step: a backlog of millions is copied in steps that each hold the write lock briefly. */
-export const ENQUEUE_STEP_ROWS = 5_000
+export const ENQUEUE_STEP_ROWS = 2_000
 
 export interface EnqueueReport {
   /** Records put into the outbox by this step, per kind. */

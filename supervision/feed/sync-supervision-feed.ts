@@ -7,12 +7,24 @@ import { supervisionFeedConfigFromEnv, type SupervisionFeedConfig } from './feed
 
 /** How often the server's scheduler runs syncSupervisionFeed. */
 export const SUPERVISION_FEED_INTERVAL_MS = 10_000
+/** Enqueue steps (each ≤ ENQUEUE_STEP_ROWS per source) between two drains of one run. */
+export const ENQUEUE_STEPS_PER_ROUND = 25
 
 export interface SupervisionFeedSyncReport {
   enabled: boolean
   /** Records put into the outbox by this run, per kind. */
   enqueued: Record<string, number>
   delivery: FeedDeliveryReport | null
+}
+
+/** Two rounds' deliveries as one report (counts added; the last round's position and error). */
+function mergeDelivery(a: FeedDeliveryReport, b: FeedDeliveryReport): FeedDeliveryReport {
+  return {
+    ...b,
+    batches: a.batches + b.batches,
+    delivered: a.delivered + b.delivered,
+    duplicates: a.duplicates + b.duplicates,
+  }
 }
 
 const running = new WeakMap<Db, Promise<SupervisionFeedSyncReport>>()
@@ -44,21 +56,35 @@ export async function syncSupervisionFeed(
   if (previous) await previous.catch(() => undefined)
   const run = (async (): Promise<SupervisionFeedSyncReport> => {
     const enqueued: Record<string, number> = {}
+    let delivery: FeedDeliveryReport | null = null
+    // Rounds of at most ENQUEUE_STEPS_PER_ROUND steps, each followed by a drain: a backlog of millions (the feed just
+    // switched on) starts going out at once instead of after all of it was copied.
     for (;;) {
-      const step = await enqueueFeedRecords(db, { now: opts.now, actor: opts.actor })
-      for (const [kind, n] of Object.entries(step.enqueued)) enqueued[kind] = (enqueued[kind] ?? 0) + n
-      if (step.total === 0) break
+      let capped = false
+      for (let steps = 0; ; steps++) {
+        if (steps === ENQUEUE_STEPS_PER_ROUND) {
+          capped = true
+          break
+        }
+        const step = await enqueueFeedRecords(db, { now: opts.now, actor: opts.actor })
+        for (const [kind, n] of Object.entries(step.enqueued)) enqueued[kind] = (enqueued[kind] ?? 0) + n
+        if (step.total === 0) break
+      }
+      if (opts.drain === false) {
+        if (capped) continue
+        return { enabled: true, enqueued, delivery: null }
+      }
+      const round = await deliverFeedBatches(db, {
+        config,
+        now: opts.now,
+        actor: opts.actor,
+        batchSize: opts.batchSize,
+        timeoutMs: opts.timeoutMs,
+        force: opts.force,
+      })
+      delivery = delivery ? mergeDelivery(delivery, round) : round
+      if (!capped || round.failed || round.deferredUntil !== null) return { enabled: true, enqueued, delivery }
     }
-    if (opts.drain === false) return { enabled: true, enqueued, delivery: null }
-    const delivery = await deliverFeedBatches(db, {
-      config,
-      now: opts.now,
-      actor: opts.actor,
-      batchSize: opts.batchSize,
-      timeoutMs: opts.timeoutMs,
-      force: opts.force,
-    })
-    return { enabled: true, enqueued, delivery }
   })()
   running.set(db, run)
   try {
