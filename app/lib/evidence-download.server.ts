@@ -32,7 +32,6 @@ export async function evidenceDownload(
       'content-type': mediaType,
       'content-length': String(size),
       'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
-      'x-content-type-options': 'nosniff',
       'content-security-policy': "sandbox; default-src 'none'",
       'cache-control': 'private, no-store',
     },
