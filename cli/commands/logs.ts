@@ -73,7 +73,7 @@ export const logsCommands: Record<string, CliCommand> = {
       const result = await exportLogs(d.db, { actor, input, format: format === 'json' ? 'ndjson' : 'csv' })
       if (!result.ok) return failed(io, flags, result.error)
       const reader = result.value.stream.getReader()
-      const decoder = new TextDecoder()
+      const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
       let rest = ''
       for (;;) {
         const { done, value } = await reader.read()
