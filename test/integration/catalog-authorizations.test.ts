@@ -73,12 +73,14 @@ describe('authorization end (Art. 17): access closes, data deleted, logs kept', 
     expect(await findProductAuthorizationState(t.db, { productId, now: auth!.endsAt - 1 })).toEqual({
       ok: true,
       endedDatasetCodes: [],
+      suspendedDatasetCodes: [],
       authorizationCodes: [grant.code],
     })
     // At the end of the term access closes even before the job has run.
     expect(await findProductAuthorizationState(t.db, { productId, now: auth!.endsAt })).toEqual({
       ok: false,
       endedDatasetCodes: [ds.code],
+      suspendedDatasetCodes: [],
       authorizationCodes: [],
     })
 
