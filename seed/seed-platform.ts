@@ -21,6 +21,7 @@ import { displayPrefixOf, hashApiKey } from '#platform/api-keys/api-key-format.t
 import { generateDemoCredentials, type DemoCredentials } from './demo-credentials.ts'
 import { seedCatalogDemo } from './seed-catalog-demo.ts'
 import { seedBillingDemo } from './seed-billing-demo.ts'
+import { seedEmergencyDemo } from './seed-emergency-demo.ts'
 import { seedRetentionDemo } from './seed-retention-demo.ts'
 import { seedRetentionDemo } from './seed-retention-demo.ts'
 import { seedCasesDemo } from './seed-cases-demo.ts'
@@ -238,5 +239,6 @@ export async function seedPlatform(
   await seedRetentionDemo(db)
   await seedRetentionDemo(db)
   await seedCasesDemo(db)
+  await seedEmergencyDemo(db)
   return { demoApiKey: demo.key, credentials }
 }

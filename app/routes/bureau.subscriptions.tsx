@@ -2,7 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@rem
 import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
-import { decideSubscription, listSubscriptions } from '#app/domain.server.ts'
+import { decideSubscription, listActiveCreditRecords, listSubscriptions } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { Field, FormError, replyFor } from '#app/forms/field.tsx'
 import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
@@ -15,8 +15,15 @@ export { GeneralErrorBoundary as ErrorBoundary }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, ['bureau'])
+  const { db } = context.platform
   // Public-interest subscriptions are the ones the bureau decides on (Art. 21).
-  return { subscriptions: await listSubscriptions(context.platform.db, { purpose: 'public_interest' }) }
+  const subscriptions = await listSubscriptions(db, { purpose: 'public_interest' })
+  // Beside each request, the partner's credit records in force (Art. 28; ADR 0029).
+  const pendingPartners = [...new Set(subscriptions.filter((s) => s.state === 'pending').map((s) => s.partnerId))]
+  const credit = Object.fromEntries(
+    await Promise.all(pendingPartners.map(async (id) => [id, await listActiveCreditRecords(db, { partnerId: id })] as const)),
+  )
+  return { subscriptions, credit }
 }
 
 const schema = z
@@ -48,7 +55,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function BureauSubscriptions() {
-  const { subscriptions } = useLoaderData<typeof loader>()
+  const { subscriptions, credit } = useLoaderData<typeof loader>()
   const data = useActionData<FormReply>()
   const [params] = useSearchParams()
   const t = useT()
@@ -77,6 +84,19 @@ export default function BureauSubscriptions() {
               · {t('purpose.public_interest')} · {formatTime(s.createdAt, lang)}
             </p>
             <p data-testid="statement">{s.purposeStatement}</p>
+            <p data-testid="partner-credit">
+              {t('emergency.credit.activeForPartner')}:{' '}
+              {(credit[s.partnerId]?.records.length ?? 0) === 0
+                ? t('emergency.credit.noneForPartner')
+                : credit[s.partnerId]!.records.map((r) => (
+                    <span key={r.code} className={`badge ${r.severity === 'serious' ? 'bad' : ''}`}>
+                      {r.code} {t(`emergency.credit.severity.${r.severity}`)}: {r.description}{' '}
+                    </span>
+                  ))}
+              {credit[s.partnerId]?.isBadCreditExitCandidate && (
+                <strong data-testid="exit-candidate"> · {t('emergency.credit.exitCandidate')}</strong>
+              )}
+            </p>
             <FormError code={failure?.formError} area="gateway" />
             <Form method="post" className="stack" noValidate>
               <input type="hidden" name="subscriptionId" value={s.id} />

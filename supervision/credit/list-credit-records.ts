@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, isNotNull, type SQL } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { creditRecords, partners, rectificationCases } from '#db/schema/index.ts'
+import { formatDay } from '#platform/calendar/shanghai-calendar.ts'
 
 export type CreditRecordStatus = 'active' | 'expired' | 'revoked' | 'pending'
 
@@ -17,6 +18,9 @@ export interface CreditRecordView {
   regulatorName: string | null
   occurredAt: number
   expiresAt: number
+  /** The same two as Asia/Shanghai days (`YYYY-MM-DD`). */
+  occurredOn: string
+  expiresOn: string
   description: string
   recordedByLabel: string
   recordedAt: number
@@ -82,6 +86,8 @@ export async function listCreditRecords(
       regulatorName: r.regulatorName,
       occurredAt: r.occurredAt,
       expiresAt: r.expiresAt,
+      occurredOn: formatDay(r.occurredAt),
+      expiresOn: formatDay(r.expiresAt),
       description: r.description,
       recordedByLabel: r.recordedByLabel,
       recordedAt: r.recordedAt,

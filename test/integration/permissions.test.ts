@@ -93,6 +93,17 @@ import { verifyAuditChainFor } from '#supervision/logs/verify-chain.ts'
 import { resetTwoFactor } from '#platform/identity/two-factor-enrolment.ts'
 import { insertEvents } from '#test/support/billing-harness.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
+import { creditRecords, incidents } from '#db/schema/index.ts'
+import { recordCreditRecord } from '#supervision/credit/record-credit-record.ts'
+import { revokeCreditRecord } from '#supervision/credit/revoke-credit-record.ts'
+import { openIncident } from '#supervision/incidents/open-incident.ts'
+import { addIncidentEntry } from '#supervision/incidents/add-incident-entry.ts'
+import { closeIncident } from '#supervision/incidents/close-incident.ts'
+import { stopProducts } from '#supervision/emergency/stop-products.ts'
+import { resumeProducts } from '#supervision/emergency/resume-products.ts'
+import { saveEmergencyPlan } from '#supervision/emergency/save-emergency-plan.ts'
+import { recordDrill } from '#supervision/emergency/record-drill.ts'
+import { runStopDrill } from '#supervision/emergency/run-stop-drill.ts'
 
 /**
  * Permissions inside the domain operations (issue 9): generated over the table in platform/identity/permissions.ts.
@@ -458,6 +469,59 @@ const CASES: Record<Operation, Case> = {
       setRetentionPolicy(db, { actor: { id: null, label: 'bureau', role: 'bureau' }, kind: 'usage', keepMonths: 6 }),
     run: (db, actor, f) => purgeLogs(db, { actor, kind: 'usage', now: f.now }),
   },
+  // Credit records, incidents, the emergency stop (ADR 0029): the seed's open incident and credit record.
+  'credit_record.record': {
+    run: (db, actor, f) =>
+      recordCreditRecord(db, {
+        actor,
+        input: {
+          subject: 'partner',
+          partnerCode: 'shengjing-tech',
+          severity: 'minor',
+          source: 'regulator_finding',
+          regulatorName: '市网信办',
+          occurredOn: formatDay(f.now - DAY),
+          expiresOn: formatDay(f.now + 365 * DAY),
+          description: '权限测试记录',
+        },
+      }),
+  },
+  'credit_record.revoke': {
+    run: async (db, actor) =>
+      revokeCreditRecord(db, {
+        actor,
+        record: (await db.select({ code: creditRecords.code }).from(creditRecords).limit(1))[0]!.code,
+        reason: '权限测试撤销',
+      }),
+  },
+  'incident.open': {
+    run: (db, actor) =>
+      openIncident(db, {
+        actor,
+        input: { title: '权限测试', severity: 'low', affected: { platform: true }, description: '权限测试事件' },
+      }),
+  },
+  'incident.add_entry': {
+    run: async (db, actor) =>
+      addIncidentEntry(db, { actor, incident: await openIncidentCode(db), kind: 'note', text: '权限测试' }),
+  },
+  'incident.close': {
+    run: async (db, actor) => closeIncident(db, { actor, incident: await openIncidentCode(db), summary: '权限测试结案' }),
+  },
+  'emergency.stop': {
+    run: (db, actor) => stopProducts(db, { actor, productCodes: ['uscc-validate'], reason: '权限测试停止' }),
+  },
+  'emergency.resume': {
+    prepare: (db) => stopProducts(db, { actor: cli, productCodes: ['uscc-validate'], reason: '权限测试停止' }),
+    run: (db, actor) => resumeProducts(db, { actor }),
+  },
+  'emergency_plan.save': {
+    run: (db, actor) => saveEmergencyPlan(db, { actor, code: 'EP-PERM', title: '权限测试预案', body: '权限测试预案的正文内容' }),
+  },
+  'drill.record': {
+    run: (db, actor, f) => recordDrill(db, { actor, input: { heldOn: formatDay(f.now), scope: '权限测试', outcome: '权限测试' } }),
+  },
+  'drill.run': { run: (db, actor) => runStopDrill(db, { actor, productCode: 'uscc-validate', holdMs: 0 }) },
   'lago.sync': {
     // Lago is not configured in tests: a permitted run does nothing; the refusal comes before that check.
     run: (db, actor, f) => syncLagoOutbox(db, { actor, now: f.now, config: null }),
@@ -550,6 +614,11 @@ async function activeAuthorizationCode(db: Db): Promise<string> {
     .where(eq(authorizationRows.state, 'active'))
     .limit(1)
   return row!.code
+}
+
+/** The code of an open incident (the seed opens one). */
+async function openIncidentCode(db: Db): Promise<string> {
+  return (await db.select({ code: incidents.code }).from(incidents).where(eq(incidents.state, 'open')).limit(1))[0]!.code
 }
 
 /** The store's state as far as a refusal could touch it: the audit tail and every table's row count. */

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { and, eq } from 'drizzle-orm'
-import { partners, products, rectificationCases, subscriptions, users } from '#db/schema/index.ts'
+import { incidents, partners, products, rectificationCases, subscriptions, users } from '#db/schema/index.ts'
 import { ROLES, type Role } from '#db/schema/identity.ts'
 import { DEMO_USERS } from '#seed/platform-fixtures.ts'
 import { cliActor } from '#platform/audit/record-audit.ts'
@@ -91,6 +91,8 @@ describe('role × route × method matrix', () => {
     }
 
     await prepareCases(db)
+    // The demo incident (seed/seed-emergency-demo.ts), for the incident pages.
+    incidentCode = (await db.select({ code: incidents.code }).from(incidents).limit(1))[0]!.code
 
     sessions.anonymous = await openUiSession(platform.url)
     for (const role of ROLES) {
@@ -100,6 +102,7 @@ describe('role × route × method matrix', () => {
   }, 120_000)
   afterAll(async () => platform?.stop())
 
+  let incidentCode = ''
   async function prepareCases(db: typeof platform.database.db) {
     const actorOf = async (username: string) => userActor((await db.select().from(users).where(eq(users.username, username)))[0]!)
     const [bureau, operator, admin] = [await actorOf('bureau'), await actorOf('operator'), await actorOf('partner.admin')]
@@ -157,6 +160,8 @@ describe('role × route × method matrix', () => {
     'partner.invoices.$id_.csv.tsx': () => ({ id: invoice.own }),
     'partner.invoices.$id_.pdf.tsx': () => ({ id: invoice.own }),
     'bureau.cases.$code.tsx': () => ({ code: cases.operator }),
+    'bureau.incidents.$code.tsx': () => ({ code: incidentCode }),
+    'operator.incidents.$code.tsx': () => ({ code: incidentCode }),
     'bureau.cases.$code_.evidence.$id.tsx': () => ({ code: cases.operator, id: cases.operatorEvidence }),
     'operator.cases.$code.tsx': () => ({ code: cases.operator }),
     'operator.cases.$code_.evidence.$id.tsx': () => ({ code: cases.operator, id: cases.operatorEvidence }),

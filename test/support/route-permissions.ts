@@ -63,6 +63,12 @@ export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
   'bureau.products.tsx': { get: BUREAU, post: BUREAU },
   'bureau.subscriptions.tsx': { get: BUREAU, post: BUREAU },
   'bureau.suspensions.tsx': { get: BUREAU, post: BUREAU },
+  // Credit records, incidents and the emergency stop (ADR 0029)
+  'bureau.emergency.tsx': { get: BUREAU, post: BUREAU },
+  'bureau.incidents.tsx': { get: BUREAU, post: BUREAU },
+  'bureau.incidents.$code.tsx': { get: BUREAU, post: BUREAU },
+  'bureau.credit.tsx': { get: BUREAU, post: BUREAU },
+  'bureau.credit_.export.tsx': { get: BUREAU, post: null },
   'bureau.retention.tsx': { get: BUREAU, post: BUREAU },
   // The log feed to the exchange platform (ADR 0025): the auditor reads its state (an audited read); only the bureau sends now
   'bureau.supervision-feed.tsx': { get: ['bureau', 'auditor'], post: BUREAU },
@@ -83,6 +89,10 @@ export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
   'operator.products._index.tsx': { get: OPERATOR, post: OPERATOR },
   'operator.revenue.tsx': { get: OPERATOR, post: null },
   'operator.usage.tsx': { get: OPERATOR, post: null },
+  'operator.emergency.tsx': { get: OPERATOR, post: OPERATOR },
+  'operator.incidents.tsx': { get: OPERATOR, post: OPERATOR },
+  'operator.incidents.$code.tsx': { get: OPERATOR, post: OPERATOR },
+  'operator.credit.tsx': { get: OPERATOR, post: null },
   // A source unit: its own demands, authorizations and compensation
   'source-unit._index.tsx': { get: SOURCE_UNIT, post: null },
   'source-unit.authorizations.tsx': { get: SOURCE_UNIT, post: null },
