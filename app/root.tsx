@@ -21,8 +21,6 @@ import { getLang, getOptionalUser, RESTRICTION_PAGE, ROLE_HOME } from '#app/sess
 import { ROLE_NAV } from '#app/nav.ts'
 import { getEmergencyState } from '#app/domain.server.ts'
 import { EmergencyBanner } from '#app/components/supervision/emergency-banner.tsx'
-import { getEmergencyState } from '#app/domain.server.ts'
-import { EmergencyBanner } from '#app/components/supervision/emergency-banner.tsx'
 import { countUnreadNotifications } from '#app/domain.server.ts'
 
 export const links: LinksFunction = () => [
@@ -52,14 +50,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           home: ROLE_HOME[user.role],
           restricted: restrictedTo !== null,
           scope: user.partnerName ?? user.sourceUnitName,
-          // The emergency stops in force, as a banner on every page of the operator and the bureau (ADR 0029).
-          emergency:
-            !restrictedTo && (user.role === 'operator' || user.role === 'bureau')
-              ? (await getEmergencyState(context.platform.db, { historyLimit: 1 })).active.map((s) => ({
-                  productCode: s.productCode,
-                  reason: s.reason,
-                }))
-              : [],
           // The emergency stops in force, as a banner on every page of the operator and the bureau (ADR 0029).
           emergency:
             !restrictedTo && (user.role === 'operator' || user.role === 'bureau')
@@ -149,9 +139,6 @@ export function Layout({ children }: { children: ReactNode }) {
             <Link to="/login">{t('nav.signIn')}</Link>
           )}
         </header>
-        {data?.user && data.user.emergency.length > 0 && (
-          <EmergencyBanner stops={data.user.emergency} lang={lang} home={data.user.home} />
-        )}
         {data?.user && data.user.emergency.length > 0 && (
           <EmergencyBanner stops={data.user.emergency} lang={lang} home={data.user.home} />
         )}

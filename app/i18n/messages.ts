@@ -3,7 +3,6 @@ import { gatewayMessages } from './gateway-messages.ts'
 import { billingMessages } from './billing-messages.ts'
 import { identityMessages } from './identity-messages.ts'
 import { supervisionEmergencyMessages } from './supervision-emergency-messages.ts'
-import { supervisionEmergencyMessages } from './supervision-emergency-messages.ts'
 import { supervisionRetentionMessages } from './supervision-retention-messages.ts'
 import { supervisionLogsMessages } from './supervision-logs-messages.ts'
 import { supervisionCasesMessages } from './supervision-cases-messages.ts'
@@ -121,7 +120,7 @@ const coreZh = {
   'estimate.none': '—',
 } as const
 
-const zh = { ...coreZh, ...catalogMessages.zh, ...gatewayMessages.zh, ...billingMessages.zh, ...identityMessages.zh, ...supervisionEmergencyMessages.zh, ...supervisionEmergencyMessages.zh, ...supervisionLogsMessages.zh, ...supervisionCasesMessages.zh, ...supervisionRetentionMessages.zh, ...supervisionFeedMessages.zh }
+const zh = { ...coreZh, ...catalogMessages.zh, ...gatewayMessages.zh, ...billingMessages.zh, ...identityMessages.zh, ...supervisionEmergencyMessages.zh, ...supervisionLogsMessages.zh, ...supervisionCasesMessages.zh, ...supervisionRetentionMessages.zh, ...supervisionFeedMessages.zh }
 export type MessageKey = keyof typeof zh
 
 const en: Record<MessageKey, string> = {
@@ -129,7 +128,6 @@ const en: Record<MessageKey, string> = {
   ...gatewayMessages.en,
   ...billingMessages.en,
   ...identityMessages.en,
-  ...supervisionEmergencyMessages.en,
   ...supervisionEmergencyMessages.en,
   ...supervisionRetentionMessages.en,
   ...supervisionLogsMessages.en,
