@@ -137,6 +137,7 @@ const zh = {
   'cases.error.notification_ids_invalid': '未选择消息',
   'cases.error.note_too_long': '说明过长',
   'cases.error.forbidden': '无权进行此操作',
+  'cases.error.authorization_suspended': '该数据集的授权因整改已暂停，暂停期间不能导入数据',
 }
 
 const en: Record<keyof typeof zh, string> = {
@@ -279,6 +280,8 @@ const en: Record<keyof typeof zh, string> = {
   'cases.error.notification_ids_invalid': 'No message selected',
   'cases.error.note_too_long': 'The note is too long',
   'cases.error.forbidden': 'You may not do this',
+  'cases.error.authorization_suspended':
+    "The dataset's authorization is suspended for a rectification: no data can be loaded meanwhile",
 }
 
 export const supervisionCasesMessages = { zh, en }

@@ -81,6 +81,25 @@ export async function findLoadTarget(
       ),
     )
   if (inForce.length === 0) {
+    // Paused by the bureau during a rectification (ADR 0028): no data enters until it resumes; said as such.
+    const [suspended] = await db
+      .select({ code: authorizations.code })
+      .from(authorizations)
+      .where(
+        and(
+          eq(authorizations.datasetId, dataset.id),
+          eq(authorizations.state, 'suspended'),
+          lte(authorizations.startsAt, opts.now),
+          gt(authorizations.endsAt, opts.now),
+        ),
+      )
+      .limit(1)
+    if (suspended)
+      return fail(
+        'conflict',
+        'authorization_suspended',
+        `The authorization ${suspended.code} of ${dataset.code} is suspended pending rectification; no data may be loaded`,
+      )
     return fail(
       'conflict',
       'dataset_not_authorized',

@@ -21,6 +21,7 @@ import { suspendAuthorization } from '#catalog/authorizations/suspend-authorizat
 import { resumeAuthorization } from '#catalog/authorizations/resume-authorization.ts'
 import { expireAuthorizations } from '#catalog/authorizations/expire-authorizations.ts'
 import { findProductAuthorizationState } from '#catalog/authorizations/find-product-authorization-state.ts'
+import { loadDatasetTable } from '#catalog/datasets/load-dataset-table.ts'
 import { countUnreadNotifications, listNotifications } from '#supervision/inbox/list-notifications.ts'
 import { markNotificationsRead } from '#supervision/inbox/mark-notifications-read.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
@@ -395,6 +396,11 @@ describe('rectification cases (Art. 26–27, 29)', () => {
     expect(state).toMatchObject({ ok: false, endedDatasetCodes: [], suspendedDatasetCodes: ['DS-SCJG-0001'] })
     const rows = await t.client.execute('SELECT count(*) AS n FROM city_enterprises')
     expect(Number(rows.rows[0]!.n)).toBeGreaterThan(0)
+    // Supply into the store pauses too: a reload of the dataset is refused as suspended, and nothing is loaded.
+    expect(await loadDatasetTable(t.db, { actor: a.source_unit, datasetCode: 'DS-SCJG-0001' })).toMatchObject({
+      ok: false,
+      error: { code: 'authorization_suspended' },
+    })
     // Before its end: the expiry job leaves it; at its end: expired (and its data deleted, Art. 17), suspended or not.
     expect(await expireAuthorizations(t.db, { now: auth!.endsAt - 1 })).toEqual([])
     const expired = await expireAuthorizations(t.db, { now: auth!.endsAt })
