@@ -16,6 +16,7 @@ import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx
 import { Field, FormError, replyFor } from '#app/forms/field.tsx'
 import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
 import { useT } from '#app/i18n/use-t.ts'
+import type { MessageKey } from '#app/i18n/messages.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
 import { requireActor, requireStepUp } from '#app/session.server.ts'
 
@@ -77,6 +78,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   return redirect(`/bureau/cases/${encodeURIComponent(code)}?done=${input.intent}`)
 }
 
+const DONE: Record<string, MessageKey> = {
+  open: 'cases.done.open',
+  suspend: 'cases.done.suspend',
+  resume: 'cases.done.resume',
+  close: 'cases.done.close',
+  terminate: 'cases.done.terminate',
+}
+
 export default function BureauCase() {
   const { detail, today } = useLoaderData<typeof loader>()
   const data = useActionData<FormReply>()
@@ -93,7 +102,7 @@ export default function BureauCase() {
     <>
       {params.get('done') && !data && (
         <p className="notice" role="status" data-testid="case-done">
-          {t('cases.done', { what: params.get('done')! })}
+          {t(DONE[params.get('done')!] ?? 'cases.done.close')}
         </p>
       )}
       <CaseFacts detail={detail} evidenceHref={(id) => `/bureau/cases/${encodeURIComponent(code)}/evidence/${id}`} />

@@ -1,6 +1,15 @@
-import { asc, eq, or, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
-import { authorizations, caseEvents, caseEvidence, datasets, partners, products, sourceUnits } from '#db/schema/index.ts'
+import {
+  authorizations,
+  caseEvents,
+  caseEvidence,
+  datasets,
+  partners,
+  productDatasets,
+  products,
+  sourceUnits,
+} from '#db/schema/index.ts'
 import type { Actor } from '#platform/audit/record-audit.ts'
 import { canSeeCase, findCaseRow, isCaseParty, type CaseRow } from './case-parties.ts'
 
@@ -57,6 +66,7 @@ export async function findCase(db: Db, opts: { actor: Actor; code: string; now?:
     .from(caseEvidence)
     .where(eq(caseEvidence.caseId, row.id))
     .orderBy(asc(caseEvidence.createdAt))
+  const inForce = or(eq(authorizations.state, 'active'), eq(authorizations.state, 'suspended'))
   const suspendable =
     opts.actor.role !== 'bureau'
       ? []
@@ -73,9 +83,21 @@ export async function findCase(db: Db, opts: { actor: Actor; code: string; now?:
           .where(
             row.targetKind === 'authorization' && row.authorizationId
               ? eq(authorizations.id, row.authorizationId)
-              : row.targetKind === 'operator' || row.targetKind === 'product'
-                ? or(eq(authorizations.state, 'active'), eq(authorizations.state, 'suspended'))
-                : eq(authorizations.suspendedCaseId, row.id),
+              : row.targetKind === 'operator'
+                ? inForce
+                : row.targetKind === 'product' && row.productId
+                  ? and(
+                      inForce,
+                      inArray(
+                        authorizations.datasetId,
+                        db
+                          .select({ id: productDatasets.datasetId })
+                          .from(productDatasets)
+                          .where(eq(productDatasets.productId, row.productId)),
+                      ),
+                    )
+                  : // A partner case: what was suspended under it, if anything.
+                    eq(authorizations.suspendedCaseId, row.id),
           )
           .orderBy(asc(authorizations.code))
   return {

@@ -372,6 +372,16 @@ describe('rectification cases (Art. 26–27, 29)', () => {
     expect((await terminateCase(t.db, { actor: a.bureau, code, reason: 'again' })).ok).toBe(false)
   })
 
+  it('offers the bureau the authorizations a case covers: a product’s own datasets, everything for the operator', async () => {
+    const product = await openedCase(5, { kind: 'product', code: 'verify-enterprise-identity' })
+    const detail = await findCase(t.db, { actor: a.bureau, code: product })
+    expect([...new Set(detail!.authorizations.map((x) => x.datasetCode))]).toEqual(['DS-SCJG-0001'])
+    const operator = await openedCase(5, { kind: 'operator' })
+    expect((await findCase(t.db, { actor: a.bureau, code: operator }))!.authorizations.length).toBeGreaterThan(1)
+    // The party sees its case, not the bureau's controls.
+    expect((await findCase(t.db, { actor: a.operator, code: operator }))!.authorizations).toEqual([])
+  })
+
   it('a partner case ends with the partner’s exit', async () => {
     const unread = await unreadCounts()
     const code = await openedCase(1, { kind: 'partner', code: 'shengjing-tech' })
