@@ -195,13 +195,20 @@ try {
     // The last run after the load stops: everything goes.
     await syncSupervisionFeed(db, { now: Date.now(), config, batchSize })
   })()
+  // One sample at a time: the state's counts are synchronous queries on the same connection, and samples queued behind
+  // each other would hold the event loop the feed and the writer need.
+  let sampling = false
   const sampler = setInterval(() => {
-    void getSupervisionFeedState(db, { now: Date.now(), config }).then((s) => {
-      lag.samples++
-      lag.sumRecords += s.lag.records
-      lag.maxRecords = Math.max(lag.maxRecords, s.lag.records)
-      lag.maxOldestMs = Math.max(lag.maxOldestMs, s.lag.oldestAgeMs ?? 0)
-    })
+    if (sampling) return
+    sampling = true
+    void getSupervisionFeedState(db, { now: Date.now(), config })
+      .then((s) => {
+        lag.samples++
+        lag.sumRecords += s.lag.records
+        lag.maxRecords = Math.max(lag.maxRecords, s.lag.records)
+        lag.maxOldestMs = Math.max(lag.maxOldestMs, s.lag.oldestAgeMs ?? 0)
+      })
+      .finally(() => (sampling = false))
   }, 250)
   await writer
   await feed
@@ -218,6 +225,8 @@ try {
     maxWaitingRecords: lag.maxRecords,
     maxOldestAgeMs: Math.round(lag.maxOldestMs),
     drainedAfterLoad: after.lag.records === 0,
+    /** A failed attempt during the run (then resent): the feed's last error, if any. */
+    lastError: after.lastError,
   }
 
   const report = {
