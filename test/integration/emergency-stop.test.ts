@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { eq } from 'drizzle-orm'
-import { auditLog, cityEnterprises, emergencyStops, rejectedCalls } from '#db/schema/index.ts'
+import { auditLog, cityEnterprises, emergencyStops, rejectedCalls, usageEvents } from '#db/schema/index.ts'
 import { ACCESS_TTL_MS } from '#gateway/create-gateway.ts'
 import type { Actor } from '#platform/audit/record-audit.ts'
 import { stopProducts } from '#supervision/emergency/stop-products.ts'
@@ -153,6 +153,7 @@ describe('the emergency stop in one gateway: the answer, the refusal log, the ru
       const [logged] = await h.database.db.select().from(rejectedCalls).where(eq(rejectedCalls.requestId, requestId))
       expect(logged).toMatchObject({ status: 503, code: 'emergency_stop', operation: 'verifyEnterprise' })
     })
+    expect(await h.database.db.select().from(usageEvents).where(eq(usageEvents.requestId, requestId))).toEqual([])
   })
 
   it('audits the stop and the resume, with the reason and the scope', async () => {
