@@ -129,19 +129,19 @@ export function EmergencyView({ data, canEditPlans }: { data: EmergencyViewData;
       <h2>{t('emergency.stop.title')}</h2>
       <Form method="post" data-testid="stop-form">
         <input type="hidden" name="intent" value="stop" />
-        <fieldset>
+        <fieldset className="purpose">
           <legend>{t('emergency.stop.scope')}</legend>
-          <label>
+          <label className="choice">
             <input type="radio" name="scope" value="products" defaultChecked /> {t('emergency.stop.scopeSome')}
           </label>
-          <label>
+          <label className="choice">
             <input type="radio" name="scope" value="all" data-testid="scope-all" /> {t('emergency.stop.scopeAll')}
           </label>
         </fieldset>
-        <fieldset>
+        <fieldset className="purpose">
           <legend>{t('emergency.stop.products')}</legend>
           {data.products.map((p) => (
-            <label key={p.code}>
+            <label key={p.code} className="choice">
               <input type="checkbox" name="products" value={p.code} data-testid={`stop-product-${p.code}`} />{' '}
               {lang === 'zh' ? p.nameZh : p.nameEn} <code>{p.code}</code>
             </label>

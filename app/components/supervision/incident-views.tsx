@@ -113,7 +113,7 @@ export function IncidentList({
         <Field label={t('emergency.incidents.affectedPartners')} error={reply?.fields.affectedPartners} area="emergency">
           <input name="affectedPartners" maxLength={2000} />
         </Field>
-        <label>
+        <label className="billing-check">
           <input type="checkbox" name="affectedPlatform" value="on" /> {t('emergency.incidents.affectedPlatform')}
         </label>
         <Field label={t('emergency.incidents.description')} error={reply?.fields.description} area="emergency">
