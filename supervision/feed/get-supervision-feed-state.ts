@@ -2,7 +2,7 @@ import { desc, sql } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { supervisionFeedBatches, supervisionFeedCursors } from '#db/schema/index.ts'
 import { loadFeedState, readAuditHead } from './deliver-feed-batches.ts'
-import { BUCKET_CLOSED_AFTER_MS, FEED_SOURCES } from './enqueue-feed-records.ts'
+import { BUCKET_CLOSED_AFTER_MS } from './enqueue-feed-records.ts'
 import { displayFeedUrl, supervisionFeedConfigFromEnv, type SupervisionFeedConfig } from './feed-config.ts'
 
 export interface SupervisionFeedState {
@@ -64,7 +64,7 @@ async function notQueued(db: Db, now: number): Promise<{ count: number; oldest: 
   return { count, oldest: count > 0 && row?.oldest != null ? Number(row.oldest) : null }
 }
 
-/** The feed's state at `now`: what the bureau's page and `supervision:status` show (FEED_SOURCES: ADR 0025). */
+/** The feed's state at `now`: what the bureau's page and `supervision:status` show (ADR 0025). */
 export async function getSupervisionFeedState(
   db: Db,
   opts: { now: number; config?: SupervisionFeedConfig | null },
@@ -112,4 +112,3 @@ export async function getSupervisionFeedState(
   }
 }
 
-export { FEED_SOURCES }
