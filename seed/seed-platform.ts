@@ -23,7 +23,6 @@ import { seedCatalogDemo } from './seed-catalog-demo.ts'
 import { seedBillingDemo } from './seed-billing-demo.ts'
 import { seedEmergencyDemo } from './seed-emergency-demo.ts'
 import { seedRetentionDemo } from './seed-retention-demo.ts'
-import { seedRetentionDemo } from './seed-retention-demo.ts'
 import { seedCasesDemo } from './seed-cases-demo.ts'
 import {
   DATASET_FIELDS,
@@ -236,7 +235,6 @@ export async function seedPlatform(
   }
   await seedCatalogDemo(db)
   await seedBillingDemo(db)
-  await seedRetentionDemo(db)
   await seedRetentionDemo(db)
   await seedCasesDemo(db)
   await seedEmergencyDemo(db)
