@@ -43,6 +43,7 @@ beforeEach(async () => {
   now = Date.now()
 })
 afterEach(async () => {
+  vi.unstubAllEnvs()
   await receiver.stop()
   t.destroy()
 })
@@ -93,8 +94,9 @@ async function expectCompleteAndOrdered() {
 describe('the supervision feed', () => {
   it('is off when unset: nothing is read, queued or sent, and "sync now" says so', async () => {
     await addUsage(5)
-    // Tests run without SUPERVISION_FEED_URL: the environment leaves it off.
-    expect(process.env.SUPERVISION_FEED_URL).toBeUndefined()
+    // Unset (empty is unset): the environment leaves it off.
+    vi.stubEnv('SUPERVISION_FEED_URL', '')
+    vi.stubEnv('SUPERVISION_FEED_KEY', '')
     expect(await syncSupervisionFeed(t.db, { now })).toEqual({ enabled: false, enqueued: {}, delivery: null })
     expect(await syncSupervisionFeed(t.db, { now, config: null })).toMatchObject({ enabled: false })
     expect(await outboxKeys()).toEqual([])
