@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Db } from '#db/client.ts'
 import { authorizations, datasets, rectificationCases } from '#db/schema/index.ts'
@@ -6,7 +6,7 @@ import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { notificationStatements, type Audience } from '#supervision/inbox/notification-statements.ts'
-import { audiencesOf, caseEventStatement } from '#supervision/cases/case-parties.ts'
+import { audiencesOf, caseEventStatement, isLostTransition } from '#supervision/cases/case-parties.ts'
 
 /**
  * The bureau resumes a suspended authorization (Art. 24: 待问题整改完成后，重新恢复提供数据): it is `active` again and
@@ -26,7 +26,7 @@ export async function resumeAuthorization(
     return fail('validation', 'reason_too_long', 'At most 500 characters', { reason: 'too_long' })
   const statements = await resumeAuthorizationStatements(db, { actor: opts.actor, code: opts.code, reason, now })
   if (!statements.ok) return statements
-  await recordAudit(
+  const recorded = await recordAudit(
     db,
     {
       actor: opts.actor,
@@ -37,7 +37,11 @@ export async function resumeAuthorization(
       detail: { code: opts.code, reason, case: statements.value.caseCode },
     },
     statements.value.statements,
-  )
+  ).catch((error: unknown) => {
+    if (isLostTransition(error)) return null
+    throw error
+  })
+  if (recorded === null) return fail('conflict', 'authorization_not_suspended', `${opts.code} changed meanwhile`)
   return ok({ code: opts.code })
 }
 
@@ -84,8 +88,14 @@ export async function resumeAuthorizationStatements(
     statements: [
       db
         .update(authorizations)
-        .set({ state: 'active', suspendedAt: null, suspendedReason: null, suspendedCaseId: null })
-        .where(and(eq(authorizations.id, authorization.id), eq(authorizations.state, 'suspended'))),
+        .set({
+          // Guarded as the suspension: of two racing resumptions one is recorded.
+          state: sql`CASE WHEN ${authorizations.state} = 'suspended' THEN 'active' ELSE NULL END`,
+          suspendedAt: null,
+          suspendedReason: null,
+          suspendedCaseId: null,
+        })
+        .where(eq(authorizations.id, authorization.id)),
       ...(theCase
         ? [
             caseEventStatement(db, {

@@ -1,11 +1,17 @@
-import { and, eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { authorizations, datasets } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { notificationStatements, type Audience } from '#supervision/inbox/notification-statements.ts'
-import { audiencesOf, caseEventStatement, findCaseRow, RUNNING_STATES } from '#supervision/cases/case-parties.ts'
+import {
+  audiencesOf,
+  caseEventStatement,
+  findCaseRow,
+  isLostTransition,
+  RUNNING_STATES,
+} from '#supervision/cases/case-parties.ts'
 
 /**
  * The bureau pauses data supply under an authorization while a rectification is under way (Art. 24: 暂停提供数据;
@@ -59,7 +65,7 @@ export async function suspendAuthorization(
     params,
     now,
   })
-  await recordAudit(
+  const recorded = await recordAudit(
     db,
     {
       actor: opts.actor,
@@ -72,8 +78,14 @@ export async function suspendAuthorization(
     [
       db
         .update(authorizations)
-        .set({ state: 'suspended', suspendedAt: now, suspendedReason: reason, suspendedCaseId: theCase?.id ?? null })
-        .where(and(eq(authorizations.id, authorization.id), eq(authorizations.state, 'active'))),
+        .set({
+          // Guarded: a racing suspension (or an end) fails this whole batch instead of recording a second one.
+          state: sql`CASE WHEN ${authorizations.state} = 'active' THEN 'suspended' ELSE NULL END`,
+          suspendedAt: now,
+          suspendedReason: reason,
+          suspendedCaseId: theCase?.id ?? null,
+        })
+        .where(eq(authorizations.id, authorization.id)),
       ...(theCase
         ? [
             caseEventStatement(db, {
@@ -88,6 +100,10 @@ export async function suspendAuthorization(
         : []),
       ...notices,
     ],
-  )
+  ).catch((error: unknown) => {
+    if (isLostTransition(error)) return null
+    throw error
+  })
+  if (recorded === null) return fail('conflict', 'already_suspended', `${opts.code} changed meanwhile`)
   return ok({ code: authorization.code, caseCode: theCase?.code ?? null })
 }

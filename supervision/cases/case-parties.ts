@@ -1,4 +1,5 @@
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
+import { errorText } from '#platform/error-text.ts'
 import type { Db } from '#db/client.ts'
 import { authorizations, caseEvents, partners, products, rectificationCases, type CaseState } from '#db/schema/index.ts'
 import type { Actor } from '#platform/audit/record-audit.ts'
@@ -96,4 +97,31 @@ export async function resolveTarget(
     .from(authorizations)
     .where(eq(authorizations.code, code))
   return row ? { ok: true, ...none, authorizationId: row.id, label: row.code } : { ok: false, code: 'authorization_not_found' }
+}
+
+/**
+ * The state change of a case as a statement that fails its whole batch (the audit entry, the timeline row and the
+ * notices with it) when the case is no longer in one of `from`: the new state becomes NULL, which `state NOT NULL`
+ * refuses. So of two racing steps on one case (two closes, a close and the deadline job) exactly one is recorded.
+ */
+export function transitionCase(
+  db: Db,
+  opts: { id: string; from: readonly CaseState[]; to: CaseState; set?: Partial<Omit<CaseRow, 'state' | 'id'>> },
+) {
+  const from = sql.join(
+    opts.from.map((s) => sql`${s}`),
+    sql`, `,
+  )
+  return db
+    .update(rectificationCases)
+    .set({
+      ...opts.set,
+      state: sql`CASE WHEN ${rectificationCases.state} IN (${from}) THEN ${opts.to} ELSE NULL END`,
+    })
+    .where(eq(rectificationCases.id, opts.id))
+}
+
+/** Whether a batch failed because a guarded transition lost its race (transitionCase, or an authorization's). */
+export function isLostTransition(error: unknown): boolean {
+  return /NOT NULL constraint failed: (rectification_cases|authorizations)\.state/.test(errorText(error))
 }

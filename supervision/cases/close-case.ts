@@ -1,13 +1,13 @@
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Db } from '#db/client.ts'
-import { authorizations, rectificationCases } from '#db/schema/index.ts'
+import { authorizations } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { resumeAuthorizationStatements } from '#catalog/authorizations/resume-authorization.ts'
 import { notificationStatements } from '#supervision/inbox/notification-statements.ts'
-import { audiencesOf, caseEventStatement, findCaseRow } from './case-parties.ts'
+import { audiencesOf, caseEventStatement, findCaseRow, isLostTransition, transitionCase } from './case-parties.ts'
 import { checkText, TEXT_LIMITS } from './case-rules.ts'
 
 const CLOSABLE = ['reported', 'open', 'evidence_submitted'] as const
@@ -54,7 +54,7 @@ export async function closeCase(
     params: { case: found.code },
     now,
   })
-  await recordAudit(
+  const recorded = await recordAudit(
     db,
     {
       actor: opts.actor,
@@ -65,10 +65,7 @@ export async function closeCase(
       detail: { code: found.code, from: found.state, resolution: resolution.text, resumed: suspended.map((a) => a.code) },
     },
     [
-      db
-        .update(rectificationCases)
-        .set({ state: 'closed', closedAt: now, resolution: resolution.text })
-        .where(and(eq(rectificationCases.id, found.id), inArray(rectificationCases.state, [...CLOSABLE]))),
+      transitionCase(db, { id: found.id, from: CLOSABLE, to: 'closed', set: { closedAt: now, resolution: resolution.text } }),
       caseEventStatement(db, {
         caseId: found.id,
         kind: found.state === 'reported' ? 'dismissed' : 'closed',
@@ -79,6 +76,10 @@ export async function closeCase(
       ...resumeStatements,
       ...notices,
     ],
-  )
+  ).catch((error: unknown) => {
+    if (isLostTransition(error)) return null
+    throw error
+  })
+  if (recorded === null) return fail('conflict', 'case_not_closable', `Case ${found.code} changed meanwhile`)
   return ok({ code: found.code, resumed: suspended.map((a) => a.code) })
 }

@@ -6,7 +6,7 @@ import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 import { formatDay } from '#platform/calendar/shanghai-calendar.ts'
 import { ok, type Result } from '#platform/result.ts'
 import { notificationStatements } from '#supervision/inbox/notification-statements.ts'
-import { audiencesOf, caseEventStatement } from './case-parties.ts'
+import { audiencesOf, caseEventStatement, isLostTransition, transitionCase } from './case-parties.ts'
 
 export interface EscalatedCase {
   code: string
@@ -41,7 +41,7 @@ export async function escalateOverdueCases(
       params: { case: c.code, deadline: c.deadlineOn ?? '' },
       now,
     })
-    await recordAudit(
+    const recorded = await recordAudit(
       db,
       {
         actor,
@@ -52,14 +52,16 @@ export async function escalateOverdueCases(
         detail: { code: c.code, deadline: c.deadlineOn, checkedOn: formatDay(now) },
       },
       [
-        db
-          .update(rectificationCases)
-          .set({ state: 'escalated', escalatedAt: now })
-          .where(and(eq(rectificationCases.id, c.id), eq(rectificationCases.state, 'open'))),
+        transitionCase(db, { id: c.id, from: ['open'], to: 'escalated', set: { escalatedAt: now } }),
         caseEventStatement(db, { caseId: c.id, kind: 'escalated', actor, at: now, detail: { deadline: c.deadlineOn } }),
         ...notices,
       ],
-    )
+    ).catch((error: unknown) => {
+      if (isLostTransition(error)) return null
+      throw error
+    })
+    // Another process (or the bureau's button) escalated it, or the party answered, meanwhile.
+    if (recorded === null) continue
     escalated.push({ code: c.code, deadlineOn: c.deadlineOn ?? '' })
   }
   return ok({ escalated })

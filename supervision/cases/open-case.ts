@@ -1,12 +1,11 @@
-import { and, eq } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
-import { CASE_TARGETS, rectificationCases, type CaseTarget } from '#db/schema/index.ts'
+import { CASE_TARGETS, type CaseTarget } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { DAY_MS, parseDay, startOfNextDay } from '#platform/calendar/shanghai-calendar.ts'
 import { notificationStatements } from '#supervision/inbox/notification-statements.ts'
-import { audiencesOf, caseEventStatement, findCaseRow, resolveTarget } from './case-parties.ts'
+import { audiencesOf, caseEventStatement, findCaseRow, isLostTransition, resolveTarget, transitionCase } from './case-parties.ts'
 import { CASE_DEADLINE_MAX_DAYS, checkText, TEXT_LIMITS } from './case-rules.ts'
 
 /**
@@ -68,7 +67,8 @@ export async function openCase(
     params: { case: found.code, deadline: opened.deadlineOn },
     now,
   })
-  await recordAudit(
+  const { state: _state, ...set } = opened
+  const recorded = await recordAudit(
     db,
     {
       actor: opts.actor,
@@ -79,10 +79,7 @@ export async function openCase(
       detail: { code: found.code, target: targetKind, targetCode: target.label, rule: rule.text, deadline: opened.deadlineOn },
     },
     [
-      db
-        .update(rectificationCases)
-        .set(opened)
-        .where(and(eq(rectificationCases.id, found.id), eq(rectificationCases.state, 'reported'))),
+      transitionCase(db, { id: found.id, from: ['reported'], to: 'open', set }),
       caseEventStatement(db, {
         caseId: found.id,
         kind: 'opened',
@@ -93,6 +90,10 @@ export async function openCase(
       }),
       ...notices,
     ],
-  )
+  ).catch((error: unknown) => {
+    if (isLostTransition(error)) return null
+    throw error
+  })
+  if (recorded === null) return fail('conflict', 'case_not_reported', `Case ${found.code} changed meanwhile`)
   return ok({ code: found.code, deadlineAt: deadlineAt! })
 }

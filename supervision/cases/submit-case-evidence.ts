@@ -1,11 +1,11 @@
-import { and, count, eq, inArray } from 'drizzle-orm'
+import { count, eq } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
-import { caseEvidence, rectificationCases } from '#db/schema/index.ts'
+import { caseEvidence } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { notificationStatements } from '#supervision/inbox/notification-statements.ts'
-import { caseEventStatement, findCaseRow, isCaseParty } from './case-parties.ts'
+import { caseEventStatement, findCaseRow, isCaseParty, isLostTransition, transitionCase } from './case-parties.ts'
 import { EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES, checkText, TEXT_LIMITS } from './case-rules.ts'
 import { discardEvidenceFile, storeEvidenceFile } from './evidence-store.ts'
 
@@ -91,10 +91,7 @@ export async function submitCaseEvidence(
           role: opts.actor.role,
           createdAt: now,
         }),
-        db
-          .update(rectificationCases)
-          .set({ state: 'evidence_submitted', evidenceSubmittedAt: now })
-          .where(and(eq(rectificationCases.id, found.id), inArray(rectificationCases.state, [...ANSWERABLE]))),
+        transitionCase(db, { id: found.id, from: ANSWERABLE, to: 'evidence_submitted', set: { evidenceSubmittedAt: now } }),
         caseEventStatement(db, {
           caseId: found.id,
           kind: 'evidence_submitted',
@@ -108,6 +105,8 @@ export async function submitCaseEvidence(
     )
   } catch (error) {
     await discardEvidenceFile(opts.directory, stored.id)
+    // The bureau closed the case (or the deadline job escalated it) while the file arrived.
+    if (isLostTransition(error)) return fail('conflict', 'case_not_open', `Case ${found.code} changed meanwhile`)
     throw error
   }
   return ok({ id: stored.id, bytes: stored.bytes, mediaType: stored.mediaType })

@@ -1,12 +1,12 @@
 import { and, eq, inArray, ne } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
-import { authorizations, partners, products, rectificationCases } from '#db/schema/index.ts'
+import { authorizations, partners, products } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { endAuthorizationStatements } from '#catalog/authorizations/end-authorization.ts'
 import { notificationStatements } from '#supervision/inbox/notification-statements.ts'
-import { audiencesOf, caseEventStatement, findCaseRow, type CaseRow } from './case-parties.ts'
+import { audiencesOf, caseEventStatement, findCaseRow, isLostTransition, transitionCase, type CaseRow } from './case-parties.ts'
 import { checkText, TEXT_LIMITS } from './case-rules.ts'
 
 export interface TerminationOutcome {
@@ -70,7 +70,7 @@ export async function terminateCase(
     partnerExited: partner && partner.state !== 'exited' ? partner.code : null,
     productRetired: product && product.state !== 'retired' ? product.code : null,
   }
-  await recordAudit(
+  const recorded = await recordAudit(
     db,
     {
       actor: opts.actor,
@@ -81,10 +81,12 @@ export async function terminateCase(
       detail: { ...outcome, reason: reason.text },
     },
     [
-      db
-        .update(rectificationCases)
-        .set({ state: 'terminated', terminatedAt: now, resolution: reason.text })
-        .where(and(eq(rectificationCases.id, found.id), eq(rectificationCases.state, 'escalated'))),
+      transitionCase(db, {
+        id: found.id,
+        from: ['escalated'],
+        to: 'terminated',
+        set: { terminatedAt: now, resolution: reason.text },
+      }),
       ...(outcome.partnerExited ? [db.update(partners).set({ state: 'exited' }).where(eq(partners.id, partner!.id))] : []),
       ...(outcome.productRetired
         ? [
@@ -108,7 +110,11 @@ export async function terminateCase(
       }),
       ...notices,
     ],
-  )
+  ).catch((error: unknown) => {
+    if (isLostTransition(error)) return null
+    throw error
+  })
+  if (recorded === null) return fail('conflict', 'case_not_escalated', `Case ${found.code} changed meanwhile`)
   return ok(outcome)
 }
 

@@ -382,6 +382,51 @@ describe('rectification cases (Art. 26–27, 29)', () => {
     expect((await findCase(t.db, { actor: a.operator, code: operator }))!.authorizations).toEqual([])
   })
 
+  it('records exactly one of racing steps: parallel closes, suspensions, escalations, evidence against a close', async () => {
+    const code = await openedCase(3)
+    const suspensions = await Promise.all(
+      [1, 2, 3].map(() =>
+        suspendAuthorization(t.db, { actor: a.bureau, code: authorizationCode, reason: '并发', caseCode: code }),
+      ),
+    )
+    expect(suspensions.filter((r) => r.ok)).toHaveLength(1)
+    expect(suspensions.filter((r) => !r.ok).map((r) => !r.ok && r.error.code)).toEqual(['already_suspended', 'already_suspended'])
+    const escalations = await Promise.all([1, 2, 3].map(() => escalateOverdueCases(t.db, { now: NOW + 10 * DAY_MS })))
+    const escalatedCodes = escalations.flatMap((r) => (r.ok ? r.value.escalated.map((c) => c.code) : []))
+    expect(escalatedCodes.filter((c) => c === code)).toHaveLength(1)
+
+    const other = await openedCase(3, { kind: 'operator' })
+    const [closeA, closeB, evidence] = await Promise.all([
+      closeCase(t.db, { actor: a.bureau, code: other, resolution: '一' }),
+      closeCase(t.db, { actor: a.bureau, code: other, resolution: '二' }),
+      submitCaseEvidence(t.db, {
+        actor: a.operator,
+        code: other,
+        fileName: 'late.pdf',
+        content: chunks(PDF),
+        declaredBytes: null,
+        directory: dir,
+      }),
+    ])
+    const outcomes = [closeA, closeB, evidence].map((r) => (r.ok ? 'ok' : r.error.code))
+    expect(outcomes.filter((o) => o === 'ok').length).toBeLessThanOrEqual(2)
+    expect([closeA, closeB].filter((r) => r.ok)).toHaveLength(1)
+    const events = await t.client.execute({
+      sql: "SELECT kind FROM case_events e JOIN rectification_cases c ON c.id = e.case_id WHERE c.code = ? AND kind IN ('closed', 'evidence_submitted')",
+      args: [other],
+    })
+    const audits = await t.client.execute({
+      sql: "SELECT count(*) AS n FROM audit_log WHERE action = 'case.close' AND detail LIKE ?",
+      args: [`%${other}%`],
+    })
+    expect(events.rows.filter((r) => r.kind === 'closed')).toHaveLength(1)
+    expect(Number(audits.rows[0]!.n)).toBe(1)
+    // Evidence either landed before the close (and is kept) or was refused with its file removed.
+    const files = readdirSync(dir)
+    expect(files).toHaveLength(evidence.ok ? 1 : 0)
+    if (!evidence.ok) expect(evidence.error.code).toBe('case_not_open')
+  })
+
   it('a partner case ends with the partner’s exit', async () => {
     const unread = await unreadCounts()
     const code = await openedCase(1, { kind: 'partner', code: 'shengjing-tech' })
