@@ -141,7 +141,10 @@ async function main() {
   if (demoMode && demo?.created) {
     const example = await demoMode.findExampleEnterprise(database.db)
     demoMode.printDemoAccess(started.url, example, demo.state.credentials, demo.path)
-  } else if (demoMode && demo) demoMode.printDemoPointer(started.url, demo.path)
+  } else if (demoMode && demo) {
+    const added = demo.addedUsers.map((username) => ({ username, password: demo.state.credentials.passwords[username]! }))
+    demoMode.printDemoPointer(started.url, demo.path, console.log, added)
+  }
 
   // Jobs are idempotent, so several server processes may each run them.
   scheduler = startScheduler(

@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto'
+import { createHmac, randomBytes, randomInt } from 'node:crypto'
 import { generateApiKey } from '#platform/api-keys/api-key-format.ts'
 import { DEMO_USERS } from './platform-fixtures.ts'
 
@@ -30,6 +30,20 @@ export function generateDemoPassword(): string {
     const j = randomInt(i + 1)
     ;[chars[i], chars[j]] = [chars[j]!, chars[i]!]
   }
+  return chars.join('')
+}
+
+/**
+ * A password for a demo account added after the install was created (a new role in a later version), derived from
+ * the install's own secret: every process of the install derives the same one without coordinating, and it meets
+ * the password rules like a generated one. Nothing outside the install can derive it.
+ */
+export function deriveDemoPassword(installSecret: string, username: string): string {
+  const bytes = createHmac('sha256', installSecret).update(`demo-password:${username}`).digest()
+  const pick = (set: string, i: number) => set[bytes[i]! % set.length]!
+  const all = LOWER + UPPER + DIGITS + SYMBOLS
+  const chars = [pick(LOWER, 0), pick(UPPER, 1), pick(DIGITS, 2), pick(SYMBOLS, 3)]
+  for (let i = 4; chars.length < 16; i++) chars.push(pick(all, i))
   return chars.join('')
 }
 

@@ -1,9 +1,10 @@
-import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { z } from 'zod'
 import type { Env } from '#platform/env.ts'
 import { generateDataEncryptionKey } from '#platform/crypto/data-keyring.ts'
-import { generateDemoCredentials, generateSecret } from '#seed/demo-credentials.ts'
+import { deriveDemoPassword, generateDemoCredentials, generateSecret } from '#seed/demo-credentials.ts'
+import { DEMO_USERS } from '#seed/platform-fixtures.ts'
 
 /**
  * Demo mode is an explicit state of an install (ADR 0018): at its first start it gets random secrets, random demo
@@ -35,7 +36,13 @@ export function dataDirectoryOf(databaseUrl: string, cwd = process.cwd()): strin
  * Reads the install's demo state, or creates it. Creation is exclusive: when two processes start at once
  * (the supervisor's serving and standby workers) one writes and the other reads the same values.
  */
-export function loadOrCreateDemoState(dataDirectory: string): { state: DemoState; path: string; created: boolean } {
+export function loadOrCreateDemoState(dataDirectory: string): {
+  state: DemoState
+  path: string
+  created: boolean
+  /** Demo accounts this version adds to an install created before them: their passwords are new (print them). */
+  addedUsers: string[]
+} {
   const path = join(dataDirectory, DEMO_STATE_FILE)
   mkdirSync(dataDirectory, { recursive: true })
   const fresh: DemoState = {
@@ -54,7 +61,7 @@ export function loadOrCreateDemoState(dataDirectory: string): { state: DemoState
   writeFileSync(temporary, JSON.stringify(fresh, null, 2) + '\n', { flag: 'wx', mode: 0o600 })
   try {
     linkSync(temporary, path)
-    return { state: fresh, path, created: true }
+    return { state: fresh, path, created: true, addedUsers: [] }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
   } finally {
@@ -64,7 +71,16 @@ export function loadOrCreateDemoState(dataDirectory: string): { state: DemoState
   if (mode & 0o077) throw new Error(`${path} is readable by others (mode ${mode.toString(8)}); chmod 600 it`)
   const parsed = demoStateSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')))
   if (!parsed.success) throw new Error(`${path} is not a valid demo state file; delete it to start the demo afresh`)
-  return { state: parsed.data, path, created: false }
+  const state = parsed.data
+  const addedUsers = DEMO_USERS.map((u) => u.username).filter((name) => !(name in state.credentials.passwords))
+  if (addedUsers.length) {
+    // Derived, not random: the supervisor's two workers may both get here, and must agree on the same passwords.
+    for (const name of addedUsers) state.credentials.passwords[name] = deriveDemoPassword(state.secrets.SESSION_SECRET, name)
+    const temporary = `${path}.${process.pid}.${generateSecret(4)}`
+    writeFileSync(temporary, JSON.stringify(state, null, 2) + '\n', { flag: 'wx', mode: 0o600 })
+    renameSync(temporary, path)
+  }
+  return { state, path, created: false, addedUsers }
 }
 
 /** The environment with the demo state's secrets in place of the development defaults (a secret set explicitly wins). */

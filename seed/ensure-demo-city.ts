@@ -70,9 +70,22 @@ export function printDemoAccess(
 }
 
 /** Later starts of a demo install: where the accounts and the key are, never the secrets themselves. */
-export function printDemoPointer(baseUrl: string, statePath: string, print: (line: string) => void = console.log): void {
+export function printDemoPointer(
+  baseUrl: string,
+  statePath: string,
+  print: (line: string) => void = console.log,
+  added: { username: string; password: string }[] = [],
+): void {
   print('')
   print(`Demo mode: the demo accounts' passwords and the demo API key were printed at the first start and are kept in`)
   print(`  ${statePath} (readable by this user only). Sign in at ${baseUrl}/login.`)
+  if (added.length) {
+    // Accounts this version added to an older install: new passwords, printed this once like the first ones.
+    print('New demo accounts in this version:')
+    for (const a of added) {
+      const user = DEMO_USERS.find((u) => u.username === a.username)
+      print(`  ${(user?.role ?? '').padEnd(18)} ${a.username.padEnd(14)} ${a.password}  ${user?.displayName ?? ''}`)
+    }
+  }
   print('')
 }
