@@ -1,4 +1,3 @@
-import { desc } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { drills } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
@@ -60,9 +59,4 @@ export async function recordDrill(
     ],
   )
   return ok({ id })
-}
-
-/** The drills held, newest first. */
-export async function listDrills(db: Db) {
-  return db.select().from(drills).orderBy(desc(drills.heldAt)).limit(200)
 }

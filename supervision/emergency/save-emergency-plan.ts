@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm'
+import { desc, eq } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { emergencyPlans } from '#db/schema/index.ts'
 import { isUniqueViolation } from '#catalog/codes/next-sequence-code.ts'
@@ -65,26 +65,4 @@ export async function saveEmergencyPlan(
       if (attempt >= 8 || !isUniqueViolation(error)) throw error
     }
   }
-}
-
-/** Every plan at its latest version, with its history (every version, newest first). */
-export async function listEmergencyPlans(db: Db) {
-  const rows = await db.select().from(emergencyPlans).orderBy(emergencyPlans.code, desc(emergencyPlans.version))
-  const plans = new Map<string, { latest: (typeof rows)[number]; history: (typeof rows)[number][] }>()
-  for (const row of rows) {
-    const plan = plans.get(row.code)
-    if (plan) plan.history.push(row)
-    else plans.set(row.code, { latest: row, history: [row] })
-  }
-  return [...plans.values()]
-}
-
-/** One version of a plan (the history's "view"); null when there is none. */
-export async function getEmergencyPlanVersion(db: Db, opts: { code: string; version: number }) {
-  if (!Number.isSafeInteger(opts.version)) return null
-  const [row] = await db
-    .select()
-    .from(emergencyPlans)
-    .where(and(eq(emergencyPlans.code, opts.code), eq(emergencyPlans.version, opts.version)))
-  return row ?? null
 }
