@@ -118,8 +118,13 @@ export function Layout({ children }: { children: ReactNode }) {
                 {data.user.displayName} · {translate(lang, `role.${data.user.role}`)}
                 {data.user.scope ? ` · ${data.user.scope}` : ''}
               </span>
-              {!data.user.restricted && (
-                <Link to="/inbox" data-testid="inbox-link" aria-label={translate(lang, 'cases.inbox.badge', { n: data.user.unread })}>
+              {/* The read-only auditor has no inbox: nothing is addressed to it. */}
+              {!data.user.restricted && data.user.role !== 'auditor' && (
+                <Link
+                  to="/inbox"
+                  data-testid="inbox-link"
+                  aria-label={translate(lang, 'cases.inbox.badge', { n: data.user.unread })}
+                >
                   {t('cases.nav.inbox')}
                   {data.user.unread > 0 && (
                     <span className="badge bad" data-testid="inbox-unread">

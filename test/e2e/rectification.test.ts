@@ -157,6 +157,18 @@ describe('rectification in the browser: a source unit reports, the bureau opens 
     expect(await operator.getByTestId('inbox-unread').count()).toBe(0)
   })
 
+  it('the partner’s administrator sees the case opened against its partner, with its timeline', async () => {
+    const page = await as('partner.admin')
+    await page.goto(at('/partner/cases'))
+    const link = page.getByTestId('cases-table').locator('a').first()
+    await Promise.all([page.waitForURL((u) => /^\/partner\/cases\/ZG-/.test(u.pathname)), link.click()])
+    await page.getByTestId('case-timeline').waitFor()
+    expect(await page.getByTestId('case-state').first().textContent()).toBe('已办结')
+    expect(await page.getByTestId('event-closed').count()).toBe(1)
+    // A closed case takes no more evidence.
+    expect(await page.getByTestId('evidence-form').count()).toBe(0)
+  })
+
   it('refuses the case pages to the wrong roles', async () => {
     const admin = await as('partner.admin')
     expect((await admin.goto(at(`/partner/cases/${caseCode}`)))?.status()).toBe(404)
