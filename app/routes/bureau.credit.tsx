@@ -119,6 +119,7 @@ export default function BureauCredit() {
       )}
       <CreditTable
         records={records}
+        casesBase="/bureau/cases"
         actions={(r) => {
           if (r.status !== 'active' && r.status !== 'pending') return null
           const failure = replyFor(data, `revoke:${r.code}`)

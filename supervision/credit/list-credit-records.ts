@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNotNull, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNotNull, or, type SQL } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { creditRecords, partners, rectificationCases } from '#db/schema/index.ts'
 import { formatDay } from '#platform/calendar/shanghai-calendar.ts'
@@ -59,10 +59,14 @@ export async function listCreditRecords(
     .orderBy(asc(creditRecords.recordedAt))
   const revoked = new Map(revocations.map((r) => [r.revokesRecordId!, r]))
   const refs = [...new Set(rows.flatMap((r) => (r.record.caseRef ? [r.record.caseRef] : [])))]
+  // Only the cases the records name (by code or id).
   const cases =
     refs.length === 0
       ? []
-      : await db.select({ id: rectificationCases.id, code: rectificationCases.code }).from(rectificationCases)
+      : await db
+          .select({ id: rectificationCases.id, code: rectificationCases.code })
+          .from(rectificationCases)
+          .where(or(inArray(rectificationCases.code, refs), inArray(rectificationCases.id, refs)))
   const caseOf = (ref: string | null) => (ref ? (cases.find((c) => c.code === ref || c.id === ref) ?? null) : null)
   const views = rows.map(({ record: r, partner }): CreditRecordView => {
     const revocation = revoked.get(r.id)

@@ -73,6 +73,15 @@ describe('credit records', () => {
     expect(candidates.map((c) => c.partner.code)).toEqual(['zhang-wei'])
   })
 
+  it('links a record to the rectification case it names, when the case exists (the seed’s record)', async () => {
+    const seededRecords = await listCreditRecords(t.db, { now: NOW })
+    const fromCase = seededRecords.find((r) => r.sourceType === 'case' && r.partner?.code === 'shengjing-tech')!
+    expect(fromCase.linkedCase?.code).toBe(fromCase.caseRef)
+    await record({ source: 'case', caseRef: 'ZG-1999-9999', regulatorName: null })
+    const unknown = (await listCreditRecords(t.db, { partnerId: shengjing, now: NOW }))[0]!
+    expect(unknown).toMatchObject({ caseRef: 'ZG-1999-9999', linkedCase: null })
+  })
+
   it('records against the operator too', async () => {
     expect((await record({ subject: 'operator', partnerCode: null, severity: 'minor' })).ok).toBe(true)
     const [row] = await listCreditRecords(t.db, { subject: 'operator', now: NOW })

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react'
+import { Link } from '@remix-run/react'
 import { useT } from '#app/i18n/use-t.ts'
 
 export interface CreditRow {
@@ -19,7 +20,16 @@ export interface CreditRow {
 }
 
 /** Credit records (Art. 28) as the bureau and the operator see them. `actions`: a cell per row (the bureau's revoke). */
-export function CreditTable({ records, actions }: { records: CreditRow[]; actions?: (r: CreditRow) => ReactNode }) {
+export function CreditTable({
+  records,
+  actions,
+  casesBase,
+}: {
+  records: CreditRow[]
+  actions?: (r: CreditRow) => ReactNode
+  /** Where a linked rectification case is shown (the bureau's case pages). */
+  casesBase?: string
+}) {
   const t = useT()
   if (records.length === 0) return <p className="muted">{t('emergency.credit.none')}</p>
   return (
@@ -60,10 +70,13 @@ export function CreditTable({ records, actions }: { records: CreditRow[]; action
             <td>
               {t(`emergency.credit.source.${r.sourceType}`)}{' '}
               {r.sourceType === 'case' ? (
-                <code title={r.linkedCase ? t('emergency.credit.linkedCase') : undefined}>
-                  {r.linkedCase?.code ?? r.caseRef}
-                  {r.linkedCase ? ' ✓' : ''}
-                </code>
+                r.linkedCase && casesBase ? (
+                  <Link to={`${casesBase}/${r.linkedCase.code}`} title={t('emergency.credit.linkedCase')}>
+                    <code>{r.linkedCase.code}</code>
+                  </Link>
+                ) : (
+                  <code>{r.caseRef}</code>
+                )
               ) : (
                 r.regulatorName
               )}
