@@ -519,7 +519,8 @@ const CASES: Record<Operation, Case> = {
     run: (db, actor) => saveEmergencyPlan(db, { actor, code: 'EP-PERM', title: '权限测试预案', body: '权限测试预案的正文内容' }),
   },
   'drill.record': {
-    run: (db, actor, f) => recordDrill(db, { actor, input: { heldOn: formatDay(f.now), scope: '权限测试', outcome: '权限测试' } }),
+    run: (db, actor, f) =>
+      recordDrill(db, { actor, input: { heldOn: formatDay(f.now), scope: '权限测试', outcome: '权限测试' } }),
   },
   'drill.run': { run: (db, actor) => runStopDrill(db, { actor, productCode: 'uscc-validate', holdMs: 0 }) },
   'lago.sync': {
