@@ -53,6 +53,9 @@ export async function resumeAuthorizationStatements(
   db: Db,
   opts: { actor: Actor; code: string; reason: string | null; now: number },
 ): Promise<Result<{ id: string; caseCode: string | null; statements: BatchItem<'sqlite'>[] }>> {
+  // Checked here too: closing a case resumes through this step, and the table decides who may resume.
+  const denied = refuseUnlessPermitted(opts.actor, 'authorization.resume')
+  if (denied) return denied
   const [authorization] = await db
     .select({
       id: authorizations.id,
