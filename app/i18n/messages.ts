@@ -120,7 +120,18 @@ const coreZh = {
   'estimate.none': '—',
 } as const
 
-const zh = { ...coreZh, ...catalogMessages.zh, ...gatewayMessages.zh, ...billingMessages.zh, ...identityMessages.zh, ...supervisionEmergencyMessages.zh, ...supervisionLogsMessages.zh, ...supervisionCasesMessages.zh, ...supervisionRetentionMessages.zh, ...supervisionFeedMessages.zh }
+const zh = {
+  ...coreZh,
+  ...catalogMessages.zh,
+  ...gatewayMessages.zh,
+  ...billingMessages.zh,
+  ...identityMessages.zh,
+  ...supervisionEmergencyMessages.zh,
+  ...supervisionLogsMessages.zh,
+  ...supervisionCasesMessages.zh,
+  ...supervisionRetentionMessages.zh,
+  ...supervisionFeedMessages.zh,
+}
 export type MessageKey = keyof typeof zh
 
 const en: Record<MessageKey, string> = {
