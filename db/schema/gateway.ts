@@ -1,24 +1,38 @@
-import { blob, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { sql } from 'drizzle-orm'
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { createdAt, id, timestamp } from '../columns.ts'
 import { products } from './catalog.ts'
 import { partners, users } from './identity.ts'
 
 export const PURPOSES = ['industrial', 'public_interest'] as const
 
-/** A plan gives a subscription its rate limit and monthly quota. */
-export const plans = sqliteTable('plans', {
-  code: text('code').primaryKey(),
-  nameZh: text('name_zh').notNull(),
-  nameEn: text('name_en').notNull(),
-  /** Calls per subscription per minute (sliding window), shared by all of the partner's keys. */
-  rateLimitPerMinute: integer('rate_limit_per_minute').notNull(),
-  /** Answered calls per subscription per calendar month (Asia/Shanghai); null = unlimited. */
-  monthlyQuota: integer('monthly_quota'),
-  /** Verification products: distinct subjects per subscription per day (anti-enumeration, Art. 13). */
-  distinctSubjectsPerDay: integer('distinct_subjects_per_day').notNull().default(1000),
-  /** Active (unrevoked, unexpired) API keys a partner may hold for a subscription on this plan. */
-  maxActiveKeys: integer('max_active_keys').notNull().default(5),
-})
+/**
+ * A plan gives a subscription its rate limit and monthly quota. Plans are versioned (ADR 0032): a version some
+ * subscription is on is never changed in place; the operator adds version + 1 of the same code, and a subscription
+ * moves to it only by a plan change.
+ */
+export const plans = sqliteTable(
+  'plans',
+  {
+    code: text('code').notNull(),
+    version: integer('version').notNull().default(1),
+    nameZh: text('name_zh').notNull(),
+    nameEn: text('name_en').notNull(),
+    /** Calls per subscription per minute (sliding window), shared by all of the partner's keys. */
+    rateLimitPerMinute: integer('rate_limit_per_minute').notNull(),
+    /** Answered calls per subscription per calendar month (Asia/Shanghai); null = unlimited. */
+    monthlyQuota: integer('monthly_quota'),
+    /** Verification products: distinct subjects per subscription per day (anti-enumeration, Art. 13). */
+    distinctSubjectsPerDay: integer('distinct_subjects_per_day').notNull().default(1000),
+    /** Active (unrevoked, unexpired) API keys a partner may hold for a subscription on this plan. */
+    maxActiveKeys: integer('max_active_keys').notNull().default(5),
+    /** A change to this plan may take effect at once; otherwise from the next billing period (month). */
+    allowsImmediateChange: integer('allows_immediate_change', { mode: 'boolean' }).notNull().default(false),
+    createdByUserId: text('created_by_user_id').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.code, t.version] })],
+)
 
 export const subscriptions = sqliteTable(
   'subscriptions',
@@ -35,6 +49,17 @@ export const subscriptions = sqliteTable(
     purposeStatement: text('purpose_statement'),
     state: text('state', { enum: ['pending', 'active', 'rejected', 'ended'] }).notNull(),
     planCode: text('plan_code').notNull().default('standard'),
+    planVersion: integer('plan_version').notNull().default(1),
+    /** The application scenario (应用场景, ADR 0032): what the partner does with the product, and how much. */
+    scenario: text('scenario'),
+    expectedMonthlyVolume: integer('expected_monthly_volume'),
+    /** A plan change from the next billing period: the plan (code, version) and when it takes over. */
+    nextPlanCode: text('next_plan_code'),
+    nextPlanVersion: integer('next_plan_version'),
+    planChangesAt: timestamp('plan_changes_at'),
+    /** A cancellation: the subscription answers until `endsAt` (the end of the period it was cancelled in). */
+    cancelledAt: timestamp('cancelled_at'),
+    endsAt: timestamp('ends_at'),
     createdByUserId: text('created_by_user_id').references(() => users.id),
     /** The bureau's decision on a public-interest purpose. */
     decidedByUserId: text('decided_by_user_id').references(() => users.id),
@@ -43,7 +68,14 @@ export const subscriptions = sqliteTable(
     endedAt: timestamp('ended_at'),
     createdAt: createdAt(),
   },
-  (t) => [index('subscriptions_partner_idx').on(t.partnerId)],
+  (t) => [
+    index('subscriptions_partner_idx').on(t.partnerId),
+    // One live subscription per partner, product and purpose (ADR 0032): an industrial and a public-interest one may
+    // stand side by side under their own scenarios.
+    uniqueIndex('subscriptions_live_purpose_idx')
+      .on(t.partnerId, t.productId, t.purpose)
+      .where(sql`state in ('pending', 'active')`),
+  ],
 )
 
 export const apiKeys = sqliteTable(
@@ -54,6 +86,8 @@ export const apiKeys = sqliteTable(
       .notNull()
       .references(() => partners.id),
     name: text('name').notNull(),
+    /** The subscription the key serves (ADR 0032); null = a partner-wide key of before scenarios. */
+    subscriptionId: text('subscription_id'),
     // SHA-256 of the whole key (docs/decisions/0005-api-key-format-and-hash.md); the key itself is shown once.
     keyHash: text('key_hash').notNull().unique(),
     displayPrefix: text('display_prefix').notNull(),
