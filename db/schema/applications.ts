@@ -38,11 +38,6 @@ export const partnerApplications = sqliteTable(
     reason: text('reason'),
     /** The partner an approval created. */
     partnerId: text('partner_id').references(() => partners.id),
-    /**
-     * The admin's invite token, AES-256-GCM-sealed under a key derived from the status token: the status page (which
-     * holds that token in its URL) can show the link, the database alone cannot.
-     */
-    inviteTokenSealed: text('invite_token_sealed'),
     createdAt: createdAt(),
   },
   (t) => [

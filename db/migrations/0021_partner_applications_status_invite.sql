@@ -1,0 +1,1 @@
+ALTER TABLE `partner_applications` DROP COLUMN `invite_token_sealed`;
