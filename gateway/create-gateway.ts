@@ -16,6 +16,8 @@ import {
   type SubscriptionAccess,
 } from './access/load-access.ts'
 import { loadEmergencyStop, type EmergencyStopAccess } from './access/load-emergency-stop.ts'
+import type { ApprovedVersion } from '#platform/agreements/agreement-standing.ts'
+import { loadAcceptedVersionIds, loadApprovedAgreementVersions } from '#platform/agreements/load-agreement-state.ts'
 import { hashApiKey, isWellFormedApiKey } from '#platform/api-keys/api-key-format.ts'
 import { GatewayError } from './http/gateway-error.ts'
 import { ClientClosedError, readJsonBody } from './http/read-json-body.ts'
@@ -101,6 +103,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const authorizations = new TtlCache<string, ProductAuthorizationState>(ACCESS_TTL_MS)
   // The stops in force, one entry for the process: a stop or a resume anywhere is honoured here within 1 s.
   const emergencyStops = new TtlCache<'stops', EmergencyStopAccess>(ACCESS_TTL_MS, 1)
+  // Agreements (ADR 0031): the approved versions (one entry) and each partner's acceptances, decided per call at its time.
+  const agreementVersions = new TtlCache<'approved', ApprovedVersion[]>(ACCESS_TTL_MS, 1)
+  const agreementAcceptances = new TtlCache<string, Set<string>>(ACCESS_TTL_MS)
   const limiter = new SlidingWindowLimiter()
   const quotas = new MonthlyQuotaCounter(db)
   const subjects = new DistinctSubjectCounter(db)
@@ -174,9 +179,19 @@ export function createGateway(opts: GatewayOptions): Gateway {
         access.product = await productsByCode.get(op.productCode, () => loadProductByCode(db, op.productCode))
       } else if (decision.part === 'emergency_stop') {
         access.emergencyStop = await emergencyStops.get('stops', () => loadEmergencyStop(db))
+      } else if (decision.part === 'agreements') {
+        const { partnerId } = decision
+        const [versions, acceptedVersionIds] = await Promise.all([
+          agreementVersions.get('approved', () => loadApprovedAgreementVersions(db)),
+          agreementAcceptances.get(partnerId, () => loadAcceptedVersionIds(db, partnerId)),
+        ])
+        access.agreements = { versions, acceptedVersionIds }
       } else if (decision.part === 'subscription') {
-        const { partnerId, productId } = decision
-        access.subscription = await subs.get(`${partnerId}:${productId}`, () => loadSubscription(db, partnerId, productId))
+        // A key bound to a subscription (ADR 0032) runs under that one: its purpose and plan decide the price.
+        const { partnerId, productId, subscriptionId } = decision
+        access.subscription = await subs.get(`${subscriptionId ?? partnerId}:${productId}`, () =>
+          loadSubscription(db, { partnerId, productId, subscriptionId, at }),
+        )
       } else {
         const { productId } = decision
         access.authorization = await authorizations.get(productId, () =>

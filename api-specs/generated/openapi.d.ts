@@ -520,7 +520,7 @@ export interface components {
          * @description Stable machine-readable error code.
          * @enum {string}
          */
-        ErrorCode: "invalid_key" | "key_expired" | "key_revoked" | "ip_not_allowed" | "not_subscribed" | "subscription_pending" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "bad_request" | "request_timeout" | "headers_too_large" | "product_suspended" | "partner_suspended" | "authorization_ended" | "authorization_suspended" | "rate_limited" | "quota_exhausted" | "internal_error" | "unavailable" | "emergency_stop";
+        ErrorCode: "invalid_key" | "key_expired" | "key_revoked" | "ip_not_allowed" | "not_subscribed" | "subscription_pending" | "agreement_not_accepted" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "bad_request" | "request_timeout" | "headers_too_large" | "product_suspended" | "partner_suspended" | "authorization_ended" | "authorization_suspended" | "rate_limited" | "quota_exhausted" | "internal_error" | "unavailable" | "emergency_stop";
         Error: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -558,7 +558,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `ip_not_allowed`, `not_subscribed` or `subscription_pending`. */
+        /** @description `ip_not_allowed`, `not_subscribed`, `subscription_pending` or `agreement_not_accepted`. */
         Forbidden: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];

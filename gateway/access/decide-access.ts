@@ -2,6 +2,7 @@ import type { ProductAuthorizationState } from '#catalog/authorizations/find-pro
 import type { GatewayErrorCode } from '../http/gateway-error.ts'
 import type { KeyAccess, ProductAccess, SubscriptionAccess } from './load-access.ts'
 import type { EmergencyStopAccess } from './load-emergency-stop.ts'
+import { decideAgreementStanding, type ApprovedVersion } from '#platform/agreements/agreement-standing.ts'
 
 // The access policy of a metered call (ADR 0009), pure: no I/O, no clock. The rules need state that is loaded in
 // stages, and a call refused early must not pay for the loads a later rule needs: `decideAccess` answers with a
@@ -15,6 +16,13 @@ export interface AccessState {
   emergencyStop?: EmergencyStopAccess
   subscription?: SubscriptionAccess | null
   authorization?: ProductAuthorizationState
+  /** The partner's agreements (Art. 2, 22; ADR 0031): approved versions and the ones it accepted. */
+  agreements?: AgreementAccess
+}
+
+export interface AgreementAccess {
+  versions: readonly ApprovedVersion[]
+  acceptedVersionIds: ReadonlySet<string>
 }
 
 export interface AccessRequest {
@@ -36,6 +44,7 @@ export type AccessRefusalCode = Extract<
   | 'authorization_suspended'
   | 'ip_not_allowed'
   | 'emergency_stop'
+  | 'agreement_not_accepted'
 >
 
 export interface AccessRefusal {
@@ -48,8 +57,9 @@ export interface AccessRefusal {
 export type AccessLoad =
   | { kind: 'load'; part: 'product' }
   | { kind: 'load'; part: 'emergency_stop' }
-  | { kind: 'load'; part: 'subscription'; partnerId: string; productId: string }
+  | { kind: 'load'; part: 'subscription'; partnerId: string; productId: string; subscriptionId: string | null }
   | { kind: 'load'; part: 'authorization'; productId: string }
+  | { kind: 'load'; part: 'agreements'; partnerId: string }
 
 export interface AccessGrant {
   kind: 'granted'
@@ -81,13 +91,19 @@ export function refuseUnpublishedProduct(product: ProductAccess): AccessRefusal 
   return product.state === 'draft' || product.state === 'under_review' ? NOT_PUBLISHED : null
 }
 
-/** A subscription rejected or ended is none; so is any of a partner that exited (its subscriptions went with it). */
+/**
+ * A subscription rejected or ended is none; so is one cancelled whose period is over (`endsAt`, ADR 0032), and any of
+ * a partner that exited (its subscriptions went with it).
+ */
 export function refuseEndedSubscription(
   subscription: SubscriptionAccess,
   key: KeyAccess,
   product: ProductAccess,
+  at = Number.NEGATIVE_INFINITY,
 ): AccessRefusal | null {
-  const isOver = subscription.state === 'rejected' || subscription.state === 'ended' || key.partnerState === 'exited'
+  const isPastEnd = subscription.endsAt !== undefined && subscription.endsAt !== null && subscription.endsAt <= at
+  const isOver =
+    subscription.state === 'rejected' || subscription.state === 'ended' || isPastEnd || key.partnerState === 'exited'
   return isOver ? notSubscribed(product) : null
 }
 
@@ -142,6 +158,16 @@ export function refuseEmergencyStop(stop: EmergencyStopAccess, product: ProductA
     : null
 }
 
+/**
+ * The partner accepted the current agreement of each kind (or an earlier one, before the current one's accept-by date):
+ * otherwise none of its subscriptions answers (ADR 0031).
+ */
+export function refuseUnacceptedAgreement(agreements: AgreementAccess, at: number): AccessRefusal | null {
+  return decideAgreementStanding(agreements.versions, agreements.acceptedVersionIds, at).isBlocked
+    ? refuse('agreement_not_accepted', 'The partner has not accepted the current agreements (Art. 22): see /partner/agreements')
+    : null
+}
+
 /** A key without an allowlist may call from anywhere; a stored list that no longer parses admits nobody. */
 export function refuseForeignAddress(key: KeyAccess, clientAddress: string | undefined): AccessRefusal | null {
   return key.ipAllowlist && !key.ipAllowlist.allows(clientAddress)
@@ -152,7 +178,8 @@ export function refuseForeignAddress(key: KeyAccess, clientAddress: string | und
 /**
  * The rules in ADR 0009's order; the first that refuses decides. Key (revoked, expired) → product published →
  * emergency stop (ADR 0029) →
- * subscription (missing, pending) → product retired or suspended → partner suspended → authorization (ended, then
+ * subscription (missing, pending) → product retired or suspended → partner suspended → agreements accepted (ADR
+ * 0031) → authorization (ended, then
  * suspended) → IP allowlist.
  */
 export function decideAccess(state: AccessState, request: AccessRequest): AccessDecision {
@@ -172,14 +199,22 @@ export function decideAccess(state: AccessState, request: AccessRequest): Access
   if (stopped) return stopped
 
   const { subscription } = state
-  if (subscription === undefined) return { kind: 'load', part: 'subscription', partnerId: key.partnerId, productId: product.id }
+  if (subscription === undefined) {
+    const subscriptionId = key.subscriptionId ?? null
+    return { kind: 'load', part: 'subscription', partnerId: key.partnerId, productId: product.id, subscriptionId }
+  }
   if (subscription === null) return notSubscribed(product)
   const refusal =
-    refuseEndedSubscription(subscription, key, product) ??
+    refuseEndedSubscription(subscription, key, product, request.at) ??
     refusePendingSubscription(subscription) ??
     refuseUnavailableProduct(product, request.at) ??
     refuseSuspendedPartner(key)
   if (refusal) return refusal
+
+  const { agreements } = state
+  if (agreements === undefined) return { kind: 'load', part: 'agreements', partnerId: key.partnerId }
+  const unaccepted = refuseUnacceptedAgreement(agreements, request.at)
+  if (unaccepted) return unaccepted
 
   const { authorization } = state
   if (authorization === undefined) return { kind: 'load', part: 'authorization', productId: product.id }

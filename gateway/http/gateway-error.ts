@@ -6,6 +6,8 @@ export const GATEWAY_ERRORS = {
   ip_not_allowed: 403,
   not_subscribed: 403,
   subscription_pending: 403,
+  /** The partner has not accepted the current agreements, or a new version past its accept-by date (Art. 22; ADR 0031). */
+  agreement_not_accepted: 403,
   not_found: 404,
   method_not_allowed: 405,
   payload_too_large: 413,
