@@ -106,6 +106,22 @@ export const PERMISSIONS = {
   'emergency_plan.save': ['operator'],
   'drill.record': ['operator', 'bureau'],
   'drill.run': ['operator', 'bureau'],
+  // Partner exit (Art. 12(4); ADR 0033): the operator starts any kind, the bureau a breach or bad-credit exit (checked
+  // inside); the exit date's job, the CLI and either of them execute it. The bureau sets the concentration threshold.
+  'partner_exit.start': ['operator', 'bureau', 'cli'],
+  'partner_exit.execute': ['operator', 'bureau', 'cli', 'system'],
+  'concentration_threshold.set': ['bureau'],
+  // Applications to become a partner (Art. 2, 12; ADR 0030): anyone applies (a visitor is `anonymous`); the operator
+  // reviews and decides (the CLI too); the applicant's status link and the invite link are their own authority.
+  'partner_application.submit': ['anonymous', 'cli'],
+  'partner_application.view': ['operator', 'cli'],
+  'partner_application.review': ['operator', 'cli'],
+  'partner_application.decide': ['operator', 'cli'],
+  // Partner agreements (Art. 2, 22; ADR 0031): the operator drafts a version, the bureau approves or returns it (a
+  // person's decision, like a price: no CLI); a partner's administrator accepts for its partner.
+  'agreement_version.draft': ['operator'],
+  'agreement_version.decide': ['bureau'],
+  'agreement.accept': ['partner_admin'],
 } as const satisfies Record<string, readonly ActorRole[]>
 
 export type Operation = keyof typeof PERMISSIONS

@@ -77,6 +77,10 @@ import { syncSupervisionFeed } from '#supervision/feed/sync-supervision-feed.ts'
 import { viewSupervisionFeedState } from '#supervision/feed/view-supervision-feed-state.ts'
 import { enqueueLagoEvents } from '#billing/lago/enqueue-lago-events.ts'
 import { periodOf, previousPeriod } from '#billing/periods/billing-period.ts'
+import { submitPartnerApplication } from '#partner-access/applications/submit-partner-application.ts'
+import { listPartnerApplications } from '#partner-access/applications/list-partner-applications.ts'
+import { rejectPartnerApplication, startApplicationReview } from '#partner-access/applications/decide-partner-application.ts'
+import { makeUscc } from '#platform/codes/uscc.ts'
 import { liftSignInLocks } from '#platform/identity/sign-in-locks.ts'
 import { createAuditor, endAuditorAccess, extendAuditorTerm } from '#platform/identity/auditor-accounts.ts'
 import { searchLogs } from '#supervision/logs/search-logs.ts'
@@ -583,6 +587,44 @@ const CASES: Record<Operation, Case> = {
       }),
     run: (db, actor) => resumeAuthorization(db, { actor, code: suspendedCode }),
   },
+  // Applications to become a partner (ADR 0030)
+  'partner_application.submit': {
+    run: (db, actor) => submitPartnerApplication(db, { actor, input: applicationInput, address: '203.0.113.9' }),
+  },
+  'partner_application.view': {
+    run: (db, actor) => listPartnerApplications(db, { actor }),
+    changes: false,
+  },
+  'partner_application.review': {
+    prepare: async (db) => (applicationNumber = await submittedApplication(db)),
+    run: (db, actor) => startApplicationReview(db, { actor, number: applicationNumber }),
+  },
+  'partner_application.decide': {
+    prepare: async (db) => (applicationNumber = await submittedApplication(db)),
+    run: (db, actor) => rejectPartnerApplication(db, { actor, number: applicationNumber, reason: '资质不全' }),
+  },
+}
+
+const applicationInput = {
+  kind: 'legal_person' as const,
+  name: '权限测试科技有限公司',
+  uscc: makeUscc({ registrationAuthority: '9', orgType: '1', divisionCode: '210112', orgCodeBody8: 'MA0P9999' }),
+  contactName: '李四',
+  contactPhone: '13800000000',
+  contactEmail: 'li@example.cn',
+  scenarios: '企业核验',
+  purpose: 'industrial' as const,
+}
+let applicationNumber = ''
+
+async function submittedApplication(db: Db): Promise<string> {
+  const r = await submitPartnerApplication(db, {
+    actor: { id: null, label: 'cli', role: 'cli' },
+    input: applicationInput,
+    address: '203.0.113.10',
+  })
+  if (!r.ok) throw new Error(r.error.code)
+  return r.value.number
 }
 
 let reportedCaseCode = ''
