@@ -68,7 +68,7 @@ CREATE TABLE `__new_plans` (
 	FOREIGN KEY (`created_by_user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-INSERT INTO `__new_plans`("code", "version", "name_zh", "name_en", "rate_limit_per_minute", "monthly_quota", "distinct_subjects_per_day", "max_active_keys", "allows_immediate_change", "created_by_user_id", "created_at") SELECT "code", "version", "name_zh", "name_en", "rate_limit_per_minute", "monthly_quota", "distinct_subjects_per_day", "max_active_keys", "allows_immediate_change", "created_by_user_id", "created_at" FROM `plans`;--> statement-breakpoint
+INSERT INTO `__new_plans`("code", "version", "name_zh", "name_en", "rate_limit_per_minute", "monthly_quota", "distinct_subjects_per_day", "max_active_keys", "allows_immediate_change", "created_by_user_id", "created_at") SELECT "code", 1, "name_zh", "name_en", "rate_limit_per_minute", "monthly_quota", "distinct_subjects_per_day", "max_active_keys", 0, NULL, CAST(unixepoch('subsec') * 1000 AS INTEGER) FROM `plans`;--> statement-breakpoint
 DROP TABLE `plans`;--> statement-breakpoint
 ALTER TABLE `__new_plans` RENAME TO `plans`;--> statement-breakpoint
 PRAGMA foreign_keys=ON;--> statement-breakpoint
