@@ -13,6 +13,9 @@ export const NOTIFICATION_KINDS = [
   'case_terminated',
   'authorization_suspended',
   'authorization_resumed',
+  // Partner exit (issue 12; words in app/i18n/partner-exits-messages.ts)
+  'partner_exit_noticed',
+  'partner_exited',
 ] as const
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
 

@@ -39,6 +39,8 @@ export const LOG_TABLES: readonly LogTable[] = [
   { table: 'case_events', kind: null },
   { table: 'incident_entries', kind: null },
   { table: 'credit_records', kind: null },
+  // Partner exit (issue 12): what was destroyed, append-only for good.
+  { table: 'destruction_records', kind: null },
 ]
 
 /** The tables a purge of `kind` deletes from. */
