@@ -5,6 +5,7 @@ import { partners, plans, products, subscriptions, PURPOSES } from '#db/schema/i
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { isOwnPartnerObject, refuseUnlessPermitted } from '#platform/identity/permissions.ts'
+import { refuseUnacceptedAgreements } from '../agreements/refuse-unaccepted-agreements.ts'
 
 export type Purpose = (typeof PURPOSES)[number]
 
@@ -102,6 +103,12 @@ export async function createSubscription(
     return fail('conflict', 'already_subscribed', `Already subscribed to ${product.code} (${live.state})`, {
       productCode: 'already_subscribed',
     })
+  }
+
+  // An industrial subscription is active at once: only for a partner that accepted the agreements (ADR 0031).
+  if (purpose === 'industrial') {
+    const unaccepted = await refuseUnacceptedAgreements(db, partner.id, Date.now())
+    if (unaccepted) return unaccepted
   }
 
   const id = randomUUID()

@@ -4,6 +4,7 @@ import { subscriptions } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
+import { refuseUnacceptedAgreements } from '../agreements/refuse-unaccepted-agreements.ts'
 
 export const DECISION_COMMENT_MAX_LENGTH = 500
 
@@ -34,7 +35,7 @@ export async function decideSubscription(
     })
   }
   const [sub] = await db
-    .select({ id: subscriptions.id, state: subscriptions.state, purpose: subscriptions.purpose })
+    .select({ id: subscriptions.id, state: subscriptions.state, purpose: subscriptions.purpose, partnerId: subscriptions.partnerId })
     .from(subscriptions)
     .where(eq(subscriptions.id, opts.subscriptionId))
     .limit(1)
@@ -42,6 +43,11 @@ export async function decideSubscription(
   if (sub.state !== 'pending') return fail('conflict', 'not_pending', `The subscription is ${sub.state}, not pending`)
   const state = opts.decision === 'approve' ? 'active' : 'rejected'
   const now = opts.now ?? Date.now()
+  // Approval makes it active: only for a partner that accepted the agreements (ADR 0031).
+  if (opts.decision === 'approve') {
+    const unaccepted = await refuseUnacceptedAgreements(db, sub.partnerId, now)
+    if (unaccepted) return unaccepted
+  }
   await recordAudit(
     db,
     {

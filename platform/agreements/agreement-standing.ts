@@ -41,8 +41,7 @@ export function currentVersionOf(
   let best: ApprovedVersion | null = null
   for (const v of versions) {
     if (v.kind !== kind || v.effectiveAt > at) continue
-    if (!best || v.effectiveAt > best.effectiveAt || (v.effectiveAt === best.effectiveAt && v.version > best.version))
-      best = v
+    if (!best || v.effectiveAt > best.effectiveAt || (v.effectiveAt === best.effectiveAt && v.version > best.version)) best = v
   }
   return best
 }
@@ -60,8 +59,7 @@ export function decideAgreementStanding(
   const kinds = AGREEMENT_KIND_LIST.map((kind): KindStanding => {
     const current = currentVersionOf(versions, kind, at)
     if (!current) return { kind, current, isCurrentAccepted: true, isInGrace: false, isBlocking: false }
-    if (acceptedVersionIds.has(current.id))
-      return { kind, current, isCurrentAccepted: true, isInGrace: false, isBlocking: false }
+    if (acceptedVersionIds.has(current.id)) return { kind, current, isCurrentAccepted: true, isInGrace: false, isBlocking: false }
     const hasEarlier = versions.some((v) => v.kind === kind && v.id !== current.id && acceptedVersionIds.has(v.id))
     const isInGrace = hasEarlier && current.acceptBy !== null && at < current.acceptBy
     return { kind, current, isCurrentAccepted: false, isInGrace, isBlocking: !isInGrace }
