@@ -2,7 +2,6 @@ import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqli
 import { id } from '../columns.ts'
 import { partners, users } from './identity.ts'
 
-
 /**
  * Partner agreements (Art. 2, 22; ADR 0031): versioned templates of two kinds, drafted by the operator and approved
  * (or returned) by the bureau. The approved version of a kind with the latest effective date ≤ now is current; a
