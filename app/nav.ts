@@ -24,6 +24,7 @@ export const ROLE_NAV: Record<Role, { to: string; label: MessageKey }[]> = {
   ],
   operator: [
     { to: '/operator/datasets', label: 'nav.datasets' },
+    { to: '/operator/applications', label: 'apply.nav' },
     { to: '/operator/demands', label: 'nav.demands' },
     { to: '/operator/products', label: 'nav.products' },
     { to: '/operator/usage', label: 'nav.usage' },

@@ -24,6 +24,8 @@ import { seedBillingDemo } from './seed-billing-demo.ts'
 import { seedEmergencyDemo } from './seed-emergency-demo.ts'
 import { seedRetentionDemo } from './seed-retention-demo.ts'
 import { seedCasesDemo } from './seed-cases-demo.ts'
+import { seedApplicationsDemo } from './seed-applications-demo.ts'
+import { seedAgreementsDemo } from './seed-agreements-demo.ts'
 import {
   DATASET_FIELDS,
   DATASETS,
@@ -238,5 +240,7 @@ export async function seedPlatform(
   await seedRetentionDemo(db)
   await seedCasesDemo(db)
   await seedEmergencyDemo(db)
+  await seedApplicationsDemo(db)
+  await seedAgreementsDemo(db)
   return { demoApiKey: demo.key, credentials }
 }

@@ -7,6 +7,7 @@ import { supervisionRetentionMessages } from './supervision-retention-messages.t
 import { supervisionLogsMessages } from './supervision-logs-messages.ts'
 import { supervisionCasesMessages } from './supervision-cases-messages.ts'
 import { supervisionFeedMessages } from './supervision-feed-messages.ts'
+import { partnerApplicationsMessages } from './partner-applications-messages.ts'
 
 // UI strings. Simplified Chinese is the default; English is switchable and remembered in a cookie.
 // Each area keeps its strings in its own file (catalog-messages.ts, gateway-messages.ts, ...).
@@ -131,6 +132,7 @@ const zh = {
   ...supervisionCasesMessages.zh,
   ...supervisionRetentionMessages.zh,
   ...supervisionFeedMessages.zh,
+  ...partnerApplicationsMessages.zh,
 }
 export type MessageKey = keyof typeof zh
 
@@ -144,6 +146,7 @@ const en: Record<MessageKey, string> = {
   ...supervisionLogsMessages.en,
   ...supervisionCasesMessages.en,
   ...supervisionFeedMessages.en,
+  ...partnerApplicationsMessages.en,
   'app.name': 'Shenyang Public Data Authorized Operation Platform',
   'app.tagline': 'Raw data stays in; data is usable, not visible',
   'nav.catalog': 'Product catalog',

@@ -11,6 +11,12 @@ export default function Index() {
         <Link to="/catalog">{t('nav.catalog')}</Link> · <Link to="/login">{t('nav.signIn')}</Link> ·{' '}
         <a href="/api/v1/openapi.json">OpenAPI</a>
       </p>
+      <p className="become-partner" data-testid="become-partner">
+        {t('apply.ctaLead')}{' '}
+        <Link to="/apply" className="button primary" data-testid="become-partner-link">
+          {t('apply.cta')}
+        </Link>
+      </p>
     </div>
   )
 }

@@ -110,6 +110,12 @@ export default function CatalogProduct() {
           {t('catalog.product.openapi')}
         </a>
       </p>
+      <p className="become-partner" data-testid="become-partner">
+        {t('apply.ctaLead')}{' '}
+        <Link to="/apply" className="button primary" data-testid="become-partner-link">
+          {t('apply.cta')}
+        </Link>
+      </p>
     </>
   )
 }

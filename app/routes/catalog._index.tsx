@@ -28,6 +28,12 @@ export default function Catalog() {
     <>
       <h1>{t('catalog.title')}</h1>
       <p className="lead">{t('catalog.intro')}</p>
+      <p className="become-partner" data-testid="become-partner">
+        {t('apply.ctaLead')}{' '}
+        <Link to="/apply" className="button primary" data-testid="become-partner-link">
+          {t('apply.cta')}
+        </Link>
+      </p>
       <Form method="get" className="catalog-filters" role="search" data-testid="catalog-filters">
         <label>
           {t('catalog.filter.q')}

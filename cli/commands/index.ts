@@ -11,6 +11,7 @@ import { creditCommands } from './credit.ts'
 import { retentionCommands } from './retention.ts'
 import { casesCommands } from './cases.ts'
 import { supervisionFeedCommands } from './supervision-feed.ts'
+import { applicationsCommands } from './applications.ts'
 
 /** Every command of `npm run platform`; each area adds its own in its own file. */
 export const COMMANDS: Record<string, CliCommand> = {
@@ -26,4 +27,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   ...retentionCommands,
   ...casesCommands,
   ...supervisionFeedCommands,
+  ...applicationsCommands,
 }

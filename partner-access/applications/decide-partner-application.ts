@@ -147,15 +147,13 @@ export async function approvePartnerApplication(
           partnerId,
           createdAt: now,
         }),
-        db
-          .insert(userInvites)
-          .values({
-            tokenHash: hashToken(inviteToken),
-            userId,
-            applicationId: app.id,
-            expiresAt: inviteExpiresAt,
-            createdAt: now,
-          }),
+        db.insert(userInvites).values({
+          tokenHash: hashToken(inviteToken),
+          userId,
+          applicationId: app.id,
+          expiresAt: inviteExpiresAt,
+          createdAt: now,
+        }),
         transitionApplication(db, {
           id: app.id,
           from: OPEN_APPLICATION_STATES,
