@@ -15,7 +15,7 @@ import { nextSequenceCode, retryOnCodeRace } from '#catalog/codes/next-sequence-
 import { errorText } from '#platform/error-text.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { addCalendarMonths, formatDay, startOfDay } from '#platform/calendar/shanghai-calendar.ts'
-import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
+import { assertPermitted, refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { notificationStatements } from '#supervision/inbox/notification-statements.ts'
 import { REAPPLY_AFTER_MONTHS } from './reapply-rules.ts'
@@ -230,6 +230,7 @@ const isLostExecution = (error: unknown) => /NOT NULL constraint failed: partner
 
 /** The exits whose date has come: run by the scheduler every minute (and at start), and by `partners:exit-due`. */
 export async function executeDueExits(db: Db, opts: { actor: Actor; now?: number }): Promise<ExitOutcome[]> {
+  assertPermitted(opts.actor, 'partner_exit.execute')
   const now = opts.now ?? Date.now()
   const due = await db
     .select({ id: partnerExits.id })

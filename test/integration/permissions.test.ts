@@ -9,6 +9,7 @@ import {
   authorizations as authorizationRows,
   demandItems,
   invoices,
+  partnerExits,
   partners,
   priceBooks,
   products,
@@ -17,7 +18,7 @@ import {
   subscriptions,
   users,
 } from '#db/schema/index.ts'
-import type { Actor, ActorRole } from '#platform/audit/record-audit.ts'
+import { cliActor, type Actor, type ActorRole } from '#platform/audit/record-audit.ts'
 import {
   ACTOR_ROLES,
   PERMISSIONS,
@@ -56,6 +57,9 @@ import { resumeProduct } from '#partner-access/suspensions/resume-product.ts'
 import { suspendPartner } from '#partner-access/suspensions/suspend-partner.ts'
 import { resumePartner } from '#partner-access/suspensions/resume-partner.ts'
 import { createReportExport } from '#gateway/reports/create-report-export.ts'
+import { startPartnerExit } from '#partner-access/exits/start-partner-exit.ts'
+import { executePartnerExit } from '#partner-access/exits/execute-partner-exit.ts'
+import { setConcentrationThreshold } from '#supervision/concentration/set-concentration-threshold.ts'
 import { setPriceCeiling } from '#billing/ceilings/set-price-ceiling.ts'
 import { proposePriceBook } from '#billing/price-books/propose-price-book.ts'
 import { decidePriceBook } from '#billing/price-books/decide-price-book.ts'
@@ -570,6 +574,24 @@ const CASES: Record<Operation, Case> = {
       }),
   },
   'case.close': { run: async (db, actor) => closeCase(db, { actor, code: await openCaseCode(db), resolution: '已核实' }) },
+  // Partner exit and the concentration watch (ADR 0033)
+  'partner_exit.start': {
+    run: (db, actor) =>
+      startPartnerExit(db, { actor, input: { partnerCode: 'shengjing-tech', kind: 'voluntary', reason: '权限测试退出' } }),
+  },
+  'partner_exit.execute': {
+    prepare: (db) =>
+      startPartnerExit(db, {
+        actor: cliActor(),
+        input: { partnerCode: 'shengjing-tech', kind: 'voluntary', reason: '权限测试退出' },
+      }),
+    run: async (db, actor) =>
+      executePartnerExit(db, {
+        actor,
+        exitId: (await db.select({ id: partnerExits.id }).from(partnerExits).where(eq(partnerExits.state, 'noticed')))[0]!.id,
+      }),
+  },
+  'concentration_threshold.set': { run: (db, actor) => setConcentrationThreshold(db, { actor, threshold: 3000 }) },
   'case.escalate': { run: (db, actor) => escalateOverdueCases(db, { actor, now: Date.now() + 400 * DAY_MS }) },
   'case.terminate': {
     prepare: (db) => escalateOverdueCases(db, { now: Date.now() + 400 * DAY_MS }),
