@@ -6,6 +6,7 @@ import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { endAuthorizationStatements } from '#catalog/authorizations/end-authorization.ts'
 import { notificationStatements } from '#supervision/inbox/notification-statements.ts'
+import { exitPartnerForBreach } from '#partner-access/exits/exit-partner-for-breach.ts'
 import { audiencesOf, caseEventStatement, findCaseRow, isLostTransition, transitionCase, type CaseRow } from './case-parties.ts'
 import { checkText, TEXT_LIMITS } from './case-rules.ts'
 
@@ -23,7 +24,8 @@ export interface TerminationOutcome {
  *   end-authorization.ts: logs stay; the data stays only for another authorization still in force);
  * - the operator: its authorization agreement ends, so every authorization in force (active or suspended) is
  *   terminated the same way;
- * - a partner: its agreement ends — the partner exits (partners.state `exited`: its keys and subscriptions stop);
+ * - a partner: its agreement ends — the partner exits by a breach exit (exitPartnerForBreach, ADR 0033: its keys and
+ *   subscriptions stop, a final invoice is drafted, its report exports are destroyed, a credit record is written);
  * - a product: it is retired.
  * Each authorization ends in its own audited batch (so each one's deletion rule sees the others' new state), then the
  * case itself; a failure part-way leaves the case escalated and a second confirmation finishes the rest.
@@ -87,7 +89,6 @@ export async function terminateCase(
         to: 'terminated',
         set: { terminatedAt: now, resolution: reason.text },
       }),
-      ...(outcome.partnerExited ? [db.update(partners).set({ state: 'exited' }).where(eq(partners.id, partner!.id))] : []),
       ...(outcome.productRetired
         ? [
             db
@@ -115,6 +116,19 @@ export async function terminateCase(
     throw error
   })
   if (recorded === null) return fail('conflict', 'case_not_escalated', `Case ${found.code} changed meanwhile`)
+  // The partner's exit is a breach exit through its own procedure (partner-access/exits, ADR 0033): keys stop,
+  // subscriptions end, a final invoice is drafted, derived results destroyed, a credit record written, a certificate.
+  if (outcome.partnerExited) {
+    const exited = await exitPartnerForBreach(db, {
+      partnerId: partner!.id,
+      caseCode: found.code,
+      reason: reason.text!,
+      actor: opts.actor,
+      now,
+      requestId: opts.requestId,
+    })
+    if (!exited.ok) return exited
+  }
   return ok(outcome)
 }
 

@@ -433,8 +433,14 @@ describe('rectification cases (Art. 26–27, 29)', () => {
     await escalateOverdueCases(t.db, { now: NOW + 2 * DAY_MS })
     const r = await terminateCase(t.db, { actor: a.bureau, code, reason: '逾期未整改，终止合作协议' })
     expect(r).toMatchObject({ ok: true, value: { partnerExited: 'shengjing-tech', authorizations: [] } })
-    // Opened, escalated, terminated.
-    expect(await countUnreadNotifications(t.db, { userId: a.partner_admin.id! })).toBe(unread.partner_admin + 3)
+    // Opened, escalated, terminated; then the breach exit's notice and its execution (ADR 0033).
+    expect(await countUnreadNotifications(t.db, { userId: a.partner_admin.id! })).toBe(unread.partner_admin + 5)
+    const exit = await t.client.execute(
+      "SELECT e.kind, e.state, e.source_ref, p.state AS partner_state FROM partner_exits e JOIN partners p ON p.id = e.partner_id WHERE p.code = 'shengjing-tech'",
+    )
+    expect(exit.rows.map((r) => ({ ...r }))).toEqual([
+      { kind: 'breach', state: 'executed', source_ref: code, partner_state: 'exited' },
+    ])
   })
 
   it('a suspended authorization keeps its data, refuses its products, and still expires at its end', async () => {
