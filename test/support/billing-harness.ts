@@ -9,6 +9,7 @@ import { generateApiKey } from '#platform/api-keys/api-key-format.ts'
 import { VERIFY_ENTERPRISE_PRODUCT } from '#gateway/products/verify-enterprise.ts'
 import { fromLocal } from '#platform/calendar/shanghai-calendar.ts'
 import { createTestDatabase, type TestDatabase } from './test-database.ts'
+import { acceptDemoAgreements } from '#seed/seed-agreements-demo.ts'
 
 export interface ScenarioPartner {
   partnerId: string
@@ -74,6 +75,8 @@ export async function addPartner(
     }),
     db.insert(apiKeys).values({ id: randomUUID(), partnerId, name: 'scenario', keyHash: hash, displayPrefix, createdAt: at }),
   ])
+  // A partner answers at the gateway only once it accepted the current agreements (ADR 0031).
+  await acceptDemoAgreements(db, partnerId)
   return { partnerId, subscriptionId, key, productId: opts.productId, purpose: opts.purpose }
 }
 
