@@ -51,7 +51,11 @@ const inForce = { ok: true, endedDatasetCodes: [], suspendedDatasetCodes: [], au
 const ended = { ok: false, endedDatasetCodes: ['DS-A', 'DS-B'], suspendedDatasetCodes: [], authorizationCodes: [] }
 const suspended = { ok: false, endedDatasetCodes: [], suspendedDatasetCodes: ['DS-A'], authorizationCodes: ['AUTH-1'] }
 const running = NO_EMERGENCY_STOP
-const loaded: AccessState = { key, product, emergencyStop: running, subscription, authorization: inForce }
+const v1 = { id: 'coop-1', kind: 'cooperation' as const, version: 1, effectiveAt: EARLIER - 1000, acceptBy: null }
+const s1 = { id: 'svc-1', kind: 'platform_service' as const, version: 1, effectiveAt: EARLIER - 1000, acceptBy: null }
+const accepted = { versions: [v1, s1], acceptedVersionIds: new Set(['coop-1', 'svc-1']) }
+const unaccepted = { versions: [v1, s1], acceptedVersionIds: new Set(['svc-1']) }
+const loaded: AccessState = { key, product, emergencyStop: running, subscription, agreements: accepted, authorization: inForce }
 const request = { at: AT, clientAddress: '10.0.0.7' }
 
 const codeOf = (decision: AccessDecision) => (decision.kind === 'refused' ? decision.code : decision.kind)
@@ -171,6 +175,11 @@ describe('decideAccess', () => {
     })
     expect(decideAccess({ key, product, emergencyStop: running, subscription }, request)).toEqual({
       kind: 'load',
+      part: 'agreements',
+      partnerId: 'partner-1',
+    })
+    expect(decideAccess({ key, product, emergencyStop: running, subscription, agreements: accepted }, request)).toEqual({
+      kind: 'load',
       part: 'authorization',
       productId: 'product-1',
     })
@@ -196,6 +205,7 @@ describe('decideAccess', () => {
     ['ip_not_allowed', (s) => ({ ...s, key: { ...s.key, ipAllowlist: compileIpAllowlist('192.0.2.0/24') } })],
     ['authorization_suspended', (s) => ({ ...s, authorization: suspended })],
     ['authorization_ended', (s) => ({ ...s, authorization: ended })],
+    ['agreement_not_accepted', (s) => ({ ...s, agreements: unaccepted })],
     ['partner_suspended', (s) => ({ ...s, key: { ...s.key, partnerState: 'suspended' } })],
     ['product_suspended', (s) => ({ ...s, product: { ...s.product!, suspendedAt: EARLIER } })],
     ['subscription_pending', (s) => ({ ...s, subscription: { ...s.subscription!, state: 'pending' } })],
@@ -262,5 +272,31 @@ describe('the emergency stop (Art. 13; ADR 0029)', () => {
     expect(codeOf(decideAccess({ key, product, emergencyStop: stopOf([product.code]) }, request))).toBe('emergency_stop')
     expect(codeOf(decideAccess({ ...stopped, product: { ...product, state: 'draft' } }, request))).toBe('not_found')
     expect(codeOf(decideAccess({ ...stopped, key: { ...key, revokedAt: EARLIER } }, request))).toBe('key_revoked')
+  })
+})
+
+describe('the agreements (Art. 22; ADR 0031)', () => {
+  const v2 = { ...v1, id: 'coop-2', version: 2, effectiveAt: EARLIER, acceptBy: AT + 1000 }
+  const withV2 = { versions: [v1, s1, v2], acceptedVersionIds: new Set(['coop-1', 'svc-1']) }
+
+  it('refuses a partner that has not accepted the current version of a kind, and asks nothing when no version is in force', () => {
+    expect(codeOf(decideAccess({ ...loaded, agreements: unaccepted }, request))).toBe('agreement_not_accepted')
+    expect(codeOf(decideAccess({ ...loaded, agreements: { versions: [], acceptedVersionIds: new Set() } }, request))).toBe(
+      'granted',
+    )
+    const future = { ...v1, effectiveAt: LATER }
+    expect(codeOf(decideAccess({ ...loaded, agreements: { versions: [future], acceptedVersionIds: new Set() } }, request))).toBe(
+      'granted',
+    )
+  })
+
+  it('honours an earlier acceptance until the new version’s accept-by date, then refuses until it is accepted', () => {
+    expect(codeOf(decideAccess({ ...loaded, agreements: withV2 }, request))).toBe('granted')
+    expect(codeOf(decideAccess({ ...loaded, agreements: withV2 }, { ...request, at: AT + 1000 }))).toBe('agreement_not_accepted')
+    const both = { ...withV2, acceptedVersionIds: new Set(['coop-1', 'svc-1', 'coop-2']) }
+    expect(codeOf(decideAccess({ ...loaded, agreements: both }, { ...request, at: AT + 1000 }))).toBe('granted')
+    // A partner that never accepted any version of the kind has no grace.
+    const never = { ...withV2, acceptedVersionIds: new Set(['svc-1']) }
+    expect(codeOf(decideAccess({ ...loaded, agreements: never }, request))).toBe('agreement_not_accepted')
   })
 })
