@@ -12,6 +12,7 @@ import { retentionCommands } from './retention.ts'
 import { casesCommands } from './cases.ts'
 import { supervisionFeedCommands } from './supervision-feed.ts'
 import { applicationsCommands } from './applications.ts'
+import { agreementsCommands } from './agreements.ts'
 
 /** Every command of `npm run platform`; each area adds its own in its own file. */
 export const COMMANDS: Record<string, CliCommand> = {
@@ -28,4 +29,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   ...casesCommands,
   ...supervisionFeedCommands,
   ...applicationsCommands,
+  ...agreementsCommands,
 }

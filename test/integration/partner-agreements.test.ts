@@ -24,6 +24,7 @@ import { listAgreementVersions } from '#partner-access/agreements/list-agreement
 import { findSignedAgreement } from '#partner-access/agreements/find-signed-agreement.ts'
 import { renderAcceptancePdf } from '#partner-access/agreements/render-acceptance-pdf.ts'
 import { hashAgreementText } from '#partner-access/agreements/render-agreement-text.ts'
+import { runCli } from '#cli/platform.ts'
 import { createSubscription } from '#partner-access/subscriptions/create-subscription.ts'
 import { decideSubscription } from '#partner-access/subscriptions/decide-subscription.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
@@ -341,5 +342,34 @@ describe('gating', () => {
     } finally {
       await gw.stop()
     }
+  })
+})
+
+describe('CLI: agreements:list, agreements:status', () => {
+  async function run(...argv: string[]) {
+    const out: string[] = []
+    const err: string[] = []
+    const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, { DATABASE_URL: `file:${t.path}` })
+    return { code, out: out.join('\n'), err: err.join('\n') }
+  }
+
+  it('lists the versions with who accepted each, and a partner’s standing, as JSON', async () => {
+    const listed = await run('agreements:list', '--json')
+    expect(listed.code).toBe(0)
+    const versions = JSON.parse(listed.out) as { kind: string; isCurrent: boolean; acceptedBy: string[] }[]
+    expect(
+      versions
+        .filter((v) => v.isCurrent)
+        .map((v) => v.kind)
+        .sort(),
+    ).toEqual(['cooperation', 'platform_service'])
+    expect(versions.every((v) => v.acceptedBy.includes('shengjing-tech'))).toBe(true)
+
+    await approveNew()
+    const status = await run('agreements:status', '--partner', 'shengjing-tech', '--json')
+    expect(status.code).toBe(0)
+    expect(JSON.parse(status.out)).toMatchObject({ partnerCode: 'shengjing-tech', isBlocked: true, isPending: true })
+    expect((await run('agreements:status', '--json')).code).toBe(2)
+    expect((await run('agreements:status', '--partner', 'nobody', '--json')).code).toBe(1)
   })
 })
