@@ -10,6 +10,7 @@ import { startScheduler, type Scheduler } from './server/scheduler.ts'
 import { waitForTurnToServe } from './server/supervisor.ts'
 import { expireAuthorizations } from '#catalog/authorizations/expire-authorizations.ts'
 import { escalateOverdueCases } from '#supervision/cases/escalate-overdue-cases.ts'
+import { executeDueExits } from '#partner-access/exits/execute-partner-exit.ts'
 import { runDuePulls } from '#catalog/datasets/run-due-pulls.ts'
 import { resumeReportExports } from '#gateway/reports/resume-report-exports.ts'
 import { createDatasetRules } from '#gateway/products/dataset-rules.ts'
@@ -175,6 +176,13 @@ async function main() {
           const result = await escalateOverdueCases(database.db, { now })
           if (!result.ok) throw new Error(result.error.message)
         },
+      },
+      // Art. 12(4): exits whose date has come are executed (ADR 0033); keys stop within the gateway's 1 s.
+      {
+        name: 'partners:exit-due',
+        everyMs: 60_000,
+        runAtStart: true,
+        run: (now) => executeDueExits(database.db, { actor: systemActor('exit-job'), now }),
       },
       // Sign-in counts idle for a day are forgotten (familiar addresses kept: ADR 0020).
       { name: 'sign-in:prune', everyMs: 60 * 60_000, run: (now) => pruneSignInThrottles(database.db, { now }) },

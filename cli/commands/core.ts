@@ -1,6 +1,8 @@
 import { migrateDatabase } from '#db/migrate.ts'
 import { verifyAuditChain } from '#platform/audit/verify-audit-chain.ts'
 import { listPartners } from '#partner-access/partners/list-partners.ts'
+import { latestExitByPartner } from '#partner-access/exits/list-partner-exits.ts'
+import { formatDay } from '#platform/calendar/shanghai-calendar.ts'
 import { listProducts } from '#catalog/products/list-products.ts'
 import { summarizeUsage } from '#partner-access/usage/summarize-usage.ts'
 import { print, type CliCommand } from './command.ts'
@@ -57,10 +59,23 @@ export const coreCommands: Record<string, CliCommand> = {
     usage: 'partners:list                               list partners',
     options: {},
     run: async (d, flags, io) => {
-      const rows = await listPartners(d.db)
+      const exits = await latestExitByPartner(d.db)
+      // exitKind/exitState/exitOn: the partner's latest exit (ADR 0033), null when none.
+      const rows = (await listPartners(d.db)).map((r) => {
+        const exit = exits.get(r.id)
+        return {
+          ...r,
+          exitKind: exit?.kind ?? null,
+          exitState: exit?.state ?? null,
+          exitOn: exit ? formatDay(exit.exitAt) : null,
+        }
+      })
       print(io, flags, rows, () =>
         rows
-          .map((r) => `${r.code.padEnd(18)} ${r.kind.padEnd(20)} ${r.state.padEnd(9)} subs=${r.subscriptions} ${r.name}`)
+          .map(
+            (r) =>
+              `${r.code.padEnd(18)} ${r.kind.padEnd(20)} ${r.state.padEnd(9)} subs=${r.subscriptions} ${r.name}${r.exitKind ? ` exit=${r.exitKind}/${r.exitState} ${r.exitOn}` : ''}`,
+          )
           .join('\n'),
       )
       return 0

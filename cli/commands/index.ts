@@ -11,8 +11,10 @@ import { creditCommands } from './credit.ts'
 import { retentionCommands } from './retention.ts'
 import { casesCommands } from './cases.ts'
 import { supervisionFeedCommands } from './supervision-feed.ts'
+import { exitsCommands } from './exits.ts'
 import { applicationsCommands } from './applications.ts'
 import { agreementsCommands } from './agreements.ts'
+import { plansCommands } from './plans.ts'
 
 /** Every command of `npm run platform`; each area adds its own in its own file. */
 export const COMMANDS: Record<string, CliCommand> = {
@@ -28,6 +30,8 @@ export const COMMANDS: Record<string, CliCommand> = {
   ...retentionCommands,
   ...casesCommands,
   ...supervisionFeedCommands,
+  ...exitsCommands,
   ...applicationsCommands,
   ...agreementsCommands,
+  ...plansCommands,
 }
