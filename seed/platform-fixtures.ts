@@ -73,7 +73,15 @@ export const DATASET_FIELDS: Record<string, Field[]> = {
 }
 
 export const PLANS = [
-  { code: 'trial', nameZh: '试用', nameEn: 'Trial', rateLimitPerMinute: 60, monthlyQuota: 1_000, distinctSubjectsPerDay: 100 },
+  {
+    code: 'trial',
+    nameZh: '试用',
+    nameEn: 'Trial',
+    rateLimitPerMinute: 60,
+    monthlyQuota: 1_000,
+    distinctSubjectsPerDay: 100,
+    allowsImmediateChange: false,
+  },
   {
     code: 'standard',
     nameZh: '标准',
@@ -81,6 +89,7 @@ export const PLANS = [
     rateLimitPerMinute: 600,
     monthlyQuota: 100_000,
     distinctSubjectsPerDay: 1_000,
+    allowsImmediateChange: false,
   },
   {
     code: 'enterprise',
@@ -89,6 +98,8 @@ export const PLANS = [
     rateLimitPerMinute: 6_000,
     monthlyQuota: null,
     distinctSubjectsPerDay: 10_000,
+    // An upgrade to the largest plan may take effect at once (ADR 0032).
+    allowsImmediateChange: true,
   },
 ] as const
 
@@ -377,6 +388,9 @@ export const DEMO_SUBSCRIPTIONS: readonly {
   product: (typeof PRODUCTS)[number]['code']
   purpose: 'industrial' | 'public_interest'
   purposeStatement?: string
+  /** The application scenario (应用场景, ADR 0032). */
+  scenario: string
+  expectedMonthlyVolume?: number
   state: 'active' | 'pending'
   planCode: string
 }[] = [
@@ -384,6 +398,8 @@ export const DEMO_SUBSCRIPTIONS: readonly {
     partner: 'shengjing-tech',
     product: p.code,
     purpose: 'industrial' as const,
+    scenario: `盛京科技的商业服务中调用「${p.nameZh}」（产业用途）。`,
+    expectedMonthlyVolume: 20_000,
     state: 'active' as const,
     planCode: 'standard',
   })),
@@ -392,6 +408,8 @@ export const DEMO_SUBSCRIPTIONS: readonly {
     product: 'road-traffic-flow',
     purpose: 'public_interest',
     purposeStatement: '为视障人士出行服务提供主要道路拥堵提示（公益服务场景）。',
+    scenario: '视障人士出行服务：主要道路拥堵提示（公益）。',
+    expectedMonthlyVolume: 3_000,
     state: 'pending',
     planCode: 'standard',
   },
@@ -400,6 +418,8 @@ export const DEMO_SUBSCRIPTIONS: readonly {
     product: 'aggregate-query',
     purpose: 'public_interest',
     purposeStatement: '统计各区县就诊与医保结算情况，用于社区健康公益项目选点（公共治理与公益服务场景）。',
+    scenario: '社区健康公益项目选点：各区县就诊与医保结算统计（公益）。',
+    expectedMonthlyVolume: 500,
     state: 'pending',
     planCode: 'standard',
   },

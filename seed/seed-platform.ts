@@ -203,6 +203,8 @@ export async function seedPlatform(
           productId,
           purpose: sub.purpose,
           purposeStatement: sub.purposeStatement ?? null,
+          scenario: sub.scenario,
+          expectedMonthlyVolume: sub.expectedMonthlyVolume ?? null,
           state: sub.state,
           planCode: sub.planCode,
         }),

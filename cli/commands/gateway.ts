@@ -1,6 +1,8 @@
 import { cliActor } from '#platform/audit/record-audit.ts'
 import { createSubscription } from '#partner-access/subscriptions/create-subscription.ts'
 import { decideSubscription } from '#partner-access/subscriptions/decide-subscription.ts'
+import { cancelSubscription } from '#partner-access/subscriptions/cancel-subscription.ts'
+import { changeSubscriptionPlan } from '#partner-access/subscriptions/change-subscription-plan.ts'
 import { listSubscriptions } from '#partner-access/subscriptions/list-subscriptions.ts'
 import { createApiKeyForProduct } from '#partner-access/keys/create-api-key-for-product.ts'
 import { createApiKeyForSubscription } from '#partner-access/keys/create-api-key-for-subscription.ts'
@@ -39,19 +41,28 @@ const time = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOStr
 export const gatewayCommands: Record<string, CliCommand> = {
   'subscriptions:create': {
     usage:
-      'subscriptions:create --partner <code> --product <code> --purpose industrial|public_interest [--statement <text>] [--plan <code>]',
+      'subscriptions:create --partner <code> --product <code> --purpose industrial|public_interest [--scenario <text>] [--volume <calls/month>] [--statement <text>] [--plan <code>]',
     options: {
       partner: { type: 'string' },
       product: { type: 'string' },
       purpose: { type: 'string' },
       statement: { type: 'string' },
       plan: { type: 'string' },
+      scenario: { type: 'string' },
+      volume: { type: 'string' },
     },
     run: async (d, flags, io) => {
       if (!needs(io, flags.partner, 'subscriptions:create needs --partner <code>')) return 2
       if (!needs(io, flags.product, 'subscriptions:create needs --product <code>')) return 2
       if (!needs(io, flags.purpose, 'subscriptions:create needs --purpose industrial|public_interest')) return 2
+      const volume = typeof flags.volume === 'string' ? Number(flags.volume) : null
+      if (volume !== null && (flags.volume === '' || !Number.isSafeInteger(volume) || volume < 0)) {
+        io.err('--volume must be a whole number of calls per month')
+        return 2
+      }
       const result = await createSubscription(d.db, {
+        scenario: flags.scenario as string | undefined,
+        expectedMonthlyVolume: volume,
         partner: { code: flags.partner },
         productCode: flags.product,
         purpose: flags.purpose,
@@ -65,6 +76,44 @@ export const gatewayCommands: Record<string, CliCommand> = {
         s.state === 'pending'
           ? `Subscription ${s.id} created, pending the bureau's approval (public interest): npm run platform -- subscriptions:approve ${s.id}`
           : `Subscription ${s.id} active: ${s.partnerCode} → ${s.productCode} (${s.purpose}, plan ${s.planCode})`,
+      )
+      return 0
+    },
+  },
+  'subscriptions:cancel': {
+    usage: 'subscriptions:cancel <id>                                  ends at the end of this billing period (pending: now)',
+    options: {},
+    positionals: 1,
+    run: async (d, flags, io, [id]) => {
+      if (!needs(io, id, 'subscriptions:cancel needs the subscription id')) return 2
+      const result = await cancelSubscription(d.db, { subscriptionId: id, actor })
+      if (!result.ok) return failed(io, result.error)
+      const c = result.value
+      print(io, flags, c, () =>
+        c.state === 'ended' ? `Subscription ${id} ended` : `Subscription ${id} cancelled: it ends at ${time(c.endsAt)}`,
+      )
+      return 0
+    },
+  },
+  'subscriptions:change-plan': {
+    usage: 'subscriptions:change-plan <id> --plan <code> [--now]       from the next billing period, or at once where allowed',
+    options: { plan: { type: 'string' }, now: { type: 'boolean' } },
+    positionals: 1,
+    run: async (d, flags, io, [id]) => {
+      if (!needs(io, id, 'subscriptions:change-plan needs the subscription id')) return 2
+      if (!needs(io, flags.plan, 'subscriptions:change-plan needs --plan <code>')) return 2
+      const result = await changeSubscriptionPlan(d.db, {
+        subscriptionId: id,
+        planCode: flags.plan,
+        isImmediate: flags.now === true,
+        actor,
+      })
+      if (!result.ok) return failed(io, result.error)
+      const c = result.value
+      print(io, flags, c, () =>
+        c.isImmediate
+          ? `Subscription ${id} is on ${c.planCode} v${c.planVersion} now`
+          : `Subscription ${id} moves to ${c.planCode} v${c.planVersion} at ${time(c.effectiveAt)}`,
       )
       return 0
     },
@@ -125,7 +174,7 @@ export const gatewayCommands: Record<string, CliCommand> = {
           : rows
               .map(
                 (r) =>
-                  `${r.id}  ${r.state.padEnd(8)} ${r.purpose.padEnd(15)} ${r.planCode.padEnd(10)} ${r.partnerCode.padEnd(16)} ${r.productCode}`,
+                  `${r.id}  ${r.state.padEnd(8)} ${r.purpose.padEnd(15)} ${`${r.planCode}@${r.planVersion}`.padEnd(12)} ${r.partnerCode.padEnd(16)} ${r.productCode}${r.endsAt !== null ? `  ends ${time(r.endsAt)}` : ''}  ${r.scenario ?? ''}`,
               )
               .join('\n'),
       )

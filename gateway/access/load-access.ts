@@ -11,6 +11,8 @@ export interface KeyAccess {
   revokedAt: number | null
   /** Compiled CIDR list; null = any address. */
   ipAllowlist: IpAllowlist | null
+  /** The subscription the key serves (ADR 0032); null or absent = a partner-wide key of before scenarios. */
+  subscriptionId?: string | null
 }
 
 export async function loadKeyByHash(db: Db, keyHash: string): Promise<KeyAccess | null> {
@@ -22,6 +24,7 @@ export async function loadKeyByHash(db: Db, keyHash: string): Promise<KeyAccess 
       expiresAt: apiKeys.expiresAt,
       revokedAt: apiKeys.revokedAt,
       ipAllowlist: apiKeys.ipAllowlist,
+      subscriptionId: apiKeys.subscriptionId,
     })
     .from(apiKeys)
     .innerJoin(partners, eq(partners.id, apiKeys.partnerId))
@@ -66,34 +69,63 @@ export interface SubscriptionAccess {
   /** null = unlimited. */
   monthlyQuota: number | null
   distinctSubjectsPerDay: number
+  /** A cancelled subscription answers until then (ADR 0032); null or absent = no end. */
+  endsAt?: number | null
 }
 
 // A subscription whose plan row is missing gets the most conservative seeded plan's limits.
 const FALLBACK_LIMITS = { rateLimitPerMinute: 60, monthlyQuota: 1_000, distinctSubjectsPerDay: 100 }
 
-/** The partner's live subscription to a product, with its plan's limits: an active one wins over a pending one. */
-export async function loadSubscription(db: Db, partnerId: string, productId: string): Promise<SubscriptionAccess | null> {
+/**
+ * The subscription a call runs under, with the limits of its plan version in force at `at` (a plan change from the
+ * next period takes over at `planChangesAt`: ADR 0032). A key bound to a subscription (ADR 0032) gets that one, and
+ * only for its own product; a partner-wide key of before scenarios gets the partner's live subscription to the
+ * product: an active one wins over a pending one, one not past its end over one that is, then the oldest.
+ */
+export async function loadSubscription(
+  db: Db,
+  opts: { partnerId: string; productId: string; subscriptionId?: string | null; at: number },
+): Promise<SubscriptionAccess | null> {
   const rows = await db
     .select({
       id: subscriptions.id,
       purpose: subscriptions.purpose,
       state: subscriptions.state,
+      endsAt: subscriptions.endsAt,
+      createdAt: subscriptions.createdAt,
+      planCode: subscriptions.planCode,
+      planVersion: subscriptions.planVersion,
+      nextPlanCode: subscriptions.nextPlanCode,
+      nextPlanVersion: subscriptions.nextPlanVersion,
+      planChangesAt: subscriptions.planChangesAt,
+    })
+    .from(subscriptions)
+    .where(
+      and(
+        eq(subscriptions.partnerId, opts.partnerId),
+        eq(subscriptions.productId, opts.productId),
+        opts.subscriptionId ? eq(subscriptions.id, opts.subscriptionId) : undefined,
+      ),
+    )
+  const rank = (r: (typeof rows)[number]) =>
+    (r.state === 'active' ? 0 : r.state === 'pending' ? 2 : 4) + (r.endsAt !== null && r.endsAt <= opts.at ? 1 : 0)
+  const live = rows
+    .filter((r) => r.state === 'active' || r.state === 'pending' || opts.subscriptionId)
+    .sort((a, b) => rank(a) - rank(b) || a.createdAt - b.createdAt)
+  const row = live[0]
+  if (!row) return null
+  const isChanged = row.nextPlanCode !== null && row.planChangesAt !== null && row.planChangesAt <= opts.at
+  const code = isChanged && row.nextPlanCode !== null ? row.nextPlanCode : row.planCode
+  const version = isChanged ? (row.nextPlanVersion ?? 1) : row.planVersion
+  const [plan] = await db
+    .select({
       rateLimitPerMinute: plans.rateLimitPerMinute,
       monthlyQuota: plans.monthlyQuota,
       distinctSubjectsPerDay: plans.distinctSubjectsPerDay,
-      hasPlan: plans.code,
     })
-    .from(subscriptions)
-    .leftJoin(plans, eq(plans.code, subscriptions.planCode))
-    .where(and(eq(subscriptions.partnerId, partnerId), eq(subscriptions.productId, productId)))
-  const row = rows.find((r) => r.state === 'active') ?? rows.find((r) => r.state === 'pending')
-  if (!row) return null
-  const { hasPlan, ...sub } = row
-  if (hasPlan === null) return { ...sub, ...FALLBACK_LIMITS }
-  return {
-    ...sub,
-    rateLimitPerMinute: sub.rateLimitPerMinute ?? FALLBACK_LIMITS.rateLimitPerMinute,
-    monthlyQuota: sub.monthlyQuota,
-    distinctSubjectsPerDay: sub.distinctSubjectsPerDay ?? FALLBACK_LIMITS.distinctSubjectsPerDay,
-  }
+    .from(plans)
+    .where(and(eq(plans.code, code), eq(plans.version, version)))
+    .limit(1)
+  const sub = { id: row.id, purpose: row.purpose, state: row.state, endsAt: row.endsAt }
+  return plan ? { ...sub, ...plan } : { ...sub, ...FALLBACK_LIMITS }
 }

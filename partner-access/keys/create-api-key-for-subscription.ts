@@ -6,14 +6,13 @@ import { fail, type Result } from '#platform/result.ts'
 import { createApiKey, type CreatedApiKey } from './create-api-key.ts'
 
 /**
- * CLI path: a key for the partner of an active subscription. Keys are scoped to
- * their partner's subscriptions, so the key also serves the partner's other
- * active subscriptions.
+ * CLI path: a key for an active subscription, bound to it (ADR 0032): the key serves that subscription only, and its
+ * purpose and plan decide the price of every call made with it.
  */
 export async function createApiKeyForSubscription(
   db: Db,
   opts: { subscriptionId: string; name?: string; expiresOn?: string | null; ipAllowlist?: string | null; actor: Actor },
-): Promise<Result<CreatedApiKey & { partnerCode: string; productCode: string; subscriptionId: string }>> {
+): Promise<Result<CreatedApiKey & { partnerCode: string; productCode: string }>> {
   const [sub] = await db
     .select({
       id: subscriptions.id,
@@ -34,6 +33,7 @@ export async function createApiKeyForSubscription(
     name: opts.name ?? `cli ${sub.productCode}`,
     expiresOn: opts.expiresOn,
     ipAllowlist: opts.ipAllowlist,
+    subscriptionId: sub.id,
     actor: opts.actor,
   })
   if (!created.ok) return created

@@ -12,12 +12,33 @@ import { parseDayEnd } from '#platform/calendar/shanghai-calendar.ts'
 /** Active keys allowed when the partner has no active subscription yet (the plans' default). */
 const DEFAULT_MAX_ACTIVE_KEYS = 5
 
+/** The cap of a key bound to one subscription (ADR 0032): its plan's, counting only the keys bound to it. */
+async function subscriptionKeyCap(
+  db: Db,
+  partnerId: string,
+  subscriptionId: string,
+  now: number,
+): Promise<Result<{ cap: number; scope: ReturnType<typeof eq> }>> {
+  const [sub] = await db
+    .select({ state: subscriptions.state, endsAt: subscriptions.endsAt, cap: plans.maxActiveKeys })
+    .from(subscriptions)
+    .leftJoin(plans, and(eq(plans.code, subscriptions.planCode), eq(plans.version, subscriptions.planVersion)))
+    .where(and(eq(subscriptions.id, subscriptionId), eq(subscriptions.partnerId, partnerId)))
+    .limit(1)
+  // Another partner's subscription is not found, as any object not theirs.
+  if (!sub) return fail('not_found', 'subscription_not_found', 'No such subscription', { subscriptionId: 'unknown' })
+  if (sub.state !== 'active' || (sub.endsAt !== null && sub.endsAt <= now)) {
+    return fail('conflict', 'subscription_not_active', `The subscription is ${sub.state}`, { subscriptionId: 'not_active' })
+  }
+  return ok({ cap: sub.cap ?? DEFAULT_MAX_ACTIVE_KEYS, scope: eq(apiKeys.subscriptionId, subscriptionId) })
+}
+
 /** The smallest cap among the plans of the partner's active subscriptions: every key serves all of them. */
 async function activeKeyCap(db: Db, partnerId: string): Promise<number> {
   const [row] = await db
     .select({ cap: min(plans.maxActiveKeys) })
     .from(subscriptions)
-    .innerJoin(plans, eq(plans.code, subscriptions.planCode))
+    .innerJoin(plans, and(eq(plans.code, subscriptions.planCode), eq(plans.version, subscriptions.planVersion)))
     .where(and(eq(subscriptions.partnerId, partnerId), eq(subscriptions.state, 'active')))
   return row?.cap ?? DEFAULT_MAX_ACTIVE_KEYS
 }
@@ -29,6 +50,7 @@ export interface CreatedApiKey {
   displayPrefix: string
   expiresAt: number | null
   ipAllowlist: string | null
+  subscriptionId: string | null
 }
 
 /**
@@ -48,6 +70,8 @@ export async function createApiKey(
     /** The last day the key works, `YYYY-MM-DD` in Asia/Shanghai; none (or empty) for a key that does not expire. */
     expiresOn?: string | null
     ipAllowlist?: string | null
+    /** The subscription the key serves (ADR 0032): its purpose and plan decide the price; none = partner-wide. */
+    subscriptionId?: string | null
     requestId?: string
     now?: number
   },
@@ -77,11 +101,21 @@ export async function createApiKey(
   if (!partner) return fail('not_found', 'partner_not_found', 'No such partner')
   if (partner.state !== 'active') return fail('conflict', 'partner_not_active', 'The partner is not active')
   // Limits are per subscription and keys are self-service: a cap on active keys keeps keys from multiplying.
-  const cap = await activeKeyCap(db, opts.partnerId)
+  const subscriptionId = opts.subscriptionId?.trim() || null
+  let cap: number
+  let scope: ReturnType<typeof eq> | undefined
+  if (subscriptionId) {
+    const bound = await subscriptionKeyCap(db, opts.partnerId, subscriptionId, now)
+    if (!bound.ok) return bound
+    ;({ cap, scope } = bound.value)
+  } else {
+    cap = await activeKeyCap(db, opts.partnerId)
+  }
   const active = await db.$count(
     apiKeys,
     and(
       eq(apiKeys.partnerId, opts.partnerId),
+      scope,
       isNull(apiKeys.revokedAt),
       or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)),
     ),
@@ -103,12 +137,13 @@ export async function createApiKey(
       objectType: 'api_key',
       objectId: id,
       requestId: opts.requestId,
-      detail: { partnerId: opts.partnerId, displayPrefix, name, expiresAt, ipAllowlist: allowlist.normalized },
+      detail: { partnerId: opts.partnerId, subscriptionId, displayPrefix, name, expiresAt, ipAllowlist: allowlist.normalized },
     },
     [
       db.insert(apiKeys).values({
         id,
         partnerId: opts.partnerId,
+        subscriptionId,
         name,
         keyHash: hash,
         displayPrefix,
@@ -118,7 +153,7 @@ export async function createApiKey(
       }),
     ],
   )
-  return ok({ id, key, displayPrefix, expiresAt, ipAllowlist: allowlist.normalized })
+  return ok({ id, key, displayPrefix, expiresAt, ipAllowlist: allowlist.normalized, subscriptionId })
 }
 
 /** The end of the `expiresOn` day in Shanghai (null: no expiry), or why it cannot be the key's last day. */

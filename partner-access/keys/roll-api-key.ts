@@ -39,6 +39,7 @@ export async function rollApiKey(
       revokedAt: apiKeys.revokedAt,
       replacedByKeyId: apiKeys.replacedByKeyId,
       ipAllowlist: apiKeys.ipAllowlist,
+      subscriptionId: apiKeys.subscriptionId,
     })
     .from(apiKeys)
     .innerJoin(partners, eq(partners.id, apiKeys.partnerId))
@@ -83,6 +84,8 @@ export async function rollApiKey(
         createdByUserId: opts.actor.id,
         expiresAt: old.expiresAt,
         ipAllowlist: old.ipAllowlist,
+        // The successor serves the same subscription (ADR 0032).
+        subscriptionId: old.subscriptionId,
       }),
       db.update(apiKeys).set({ expiresAt: oldKeyValidUntil, replacedByKeyId: id }).where(eq(apiKeys.id, old.id)),
     ],
@@ -93,6 +96,7 @@ export async function rollApiKey(
     displayPrefix,
     expiresAt: old.expiresAt,
     ipAllowlist: old.ipAllowlist,
+    subscriptionId: old.subscriptionId,
     replacedKeyId: old.id,
     oldKeyValidUntil,
   })

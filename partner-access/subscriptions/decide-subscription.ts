@@ -35,7 +35,12 @@ export async function decideSubscription(
     })
   }
   const [sub] = await db
-    .select({ id: subscriptions.id, state: subscriptions.state, purpose: subscriptions.purpose, partnerId: subscriptions.partnerId })
+    .select({
+      id: subscriptions.id,
+      state: subscriptions.state,
+      purpose: subscriptions.purpose,
+      partnerId: subscriptions.partnerId,
+    })
     .from(subscriptions)
     .where(eq(subscriptions.id, opts.subscriptionId))
     .limit(1)

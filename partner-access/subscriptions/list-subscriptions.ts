@@ -5,7 +5,11 @@ import { partners, plans, products, subscriptions, users } from '#db/schema/inde
 
 const decider = alias(users, 'decider')
 
-/** Subscriptions, newest first: one partner's (portal) or all (bureau, CLI), optionally by state. */
+/**
+ * Subscriptions, newest first: one partner's (portal) or all (bureau, CLI), optionally by state, each with its
+ * scenario, plan version, a plan change to come and a cancellation's end (ADR 0032). The limits shown are those of
+ * the plan version it is on now; a change from the next period shows as `nextPlanCode` until `planChangesAt`.
+ */
 export async function listSubscriptions(
   db: Db,
   opts: {
@@ -34,8 +38,16 @@ export async function listSubscriptions(
       productExampleRequest: products.exampleRequest,
       purpose: subscriptions.purpose,
       purposeStatement: subscriptions.purposeStatement,
+      scenario: subscriptions.scenario,
+      expectedMonthlyVolume: subscriptions.expectedMonthlyVolume,
       state: subscriptions.state,
       planCode: subscriptions.planCode,
+      planVersion: subscriptions.planVersion,
+      nextPlanCode: subscriptions.nextPlanCode,
+      nextPlanVersion: subscriptions.nextPlanVersion,
+      planChangesAt: subscriptions.planChangesAt,
+      cancelledAt: subscriptions.cancelledAt,
+      endsAt: subscriptions.endsAt,
       rateLimitPerMinute: plans.rateLimitPerMinute,
       monthlyQuota: plans.monthlyQuota,
       distinctSubjectsPerDay: plans.distinctSubjectsPerDay,
@@ -47,7 +59,7 @@ export async function listSubscriptions(
     .from(subscriptions)
     .innerJoin(partners, eq(partners.id, subscriptions.partnerId))
     .innerJoin(products, eq(products.id, subscriptions.productId))
-    .leftJoin(plans, eq(plans.code, subscriptions.planCode))
+    .leftJoin(plans, and(eq(plans.code, subscriptions.planCode), eq(plans.version, subscriptions.planVersion)))
     .leftJoin(decider, eq(decider.id, subscriptions.decidedByUserId))
     .where(where)
     .orderBy(desc(subscriptions.createdAt))

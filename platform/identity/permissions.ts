@@ -50,6 +50,11 @@ export const PERMISSIONS = {
   'partner.suspend': ['bureau', 'cli'],
   'partner.resume': ['bureau', 'cli'],
   'report_export.create': ['partner_api'],
+  // Scenarios and plans (ADR 0032): the partner changes plan or cancels; the operator versions the plans
+  'subscription.change_plan': ['partner_admin', 'cli'],
+  'subscription.cancel': ['partner_admin', 'cli'],
+  'plan.create': ['operator', 'cli'],
+  'plan.update': ['operator', 'cli'],
   // Billing (Art. 21–23)
   'price_ceiling.set': ['bureau'],
   'price_book.propose': ['operator'],

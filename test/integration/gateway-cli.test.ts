@@ -69,8 +69,21 @@ describe('gateway CLI: subscriptions, keys, suspensions', () => {
     const pending = (await run('subscriptions:list', '--state', 'pending', '--json')).json() as { id: string; state: string }[]
     expect(pending.map((s) => s.id)).toContain(id)
     expect(new Set(pending.map((s) => s.state))).toEqual(new Set(['pending']))
+    // One live subscription per purpose (ADR 0032): a second public-interest one is refused.
     expect(
-      (await run('subscriptions:create', '--partner', 'huimin-service', '--product', PRODUCT, '--purpose', 'industrial')).err,
+      (
+        await run(
+          'subscriptions:create',
+          '--partner',
+          'huimin-service',
+          '--product',
+          PRODUCT,
+          '--purpose',
+          'public_interest',
+          '--statement',
+          '另一个社区公益场景的企业身份核验',
+        )
+      ).err,
     ).toContain('already_subscribed')
 
     const approved = await run('subscriptions:approve', id, '--json')
