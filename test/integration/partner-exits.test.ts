@@ -81,7 +81,7 @@ describe('partner exit (Art. 12(4), ADR 0033)', () => {
     })
   }
 
-  async function sourceFor(kind: ExitKind, pid: string): Promise<string | null> {
+  async function sourceFor(kind: ExitKind): Promise<string | null> {
     const bureau = await actorOf('bureau')
     if (kind === 'breach') {
       const reported = await reportProblem(h.database.db, {
@@ -139,7 +139,7 @@ describe('partner exit (Art. 12(4), ADR 0033)', () => {
       expect(await call()).toEqual({ status: 200, code: null })
       await storedExport(pid, 1234)
       await storedExport(pid, 66)
-      const sourceRef = await sourceFor(kind, pid)
+      const sourceRef = await sourceFor(kind)
       const usageBefore = await count('SELECT count(*) AS n FROM usage_events')
       const auditBefore = await count('SELECT count(*) AS n FROM audit_log')
       const creditBefore = await count(`SELECT count(*) AS n FROM credit_records WHERE partner_id = '${pid}'`)
