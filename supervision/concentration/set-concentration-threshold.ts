@@ -1,4 +1,4 @@
-import { desc } from 'drizzle-orm'
+import { desc, sql } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { concentrationSettings } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
@@ -10,7 +10,11 @@ import { DEFAULT_HHI_THRESHOLD } from './herfindahl-index.ts'
 export async function findConcentrationThreshold(
   db: Db,
 ): Promise<{ threshold: number; setAt: number | null; setBy: string | null }> {
-  const [row] = await db.select().from(concentrationSettings).orderBy(desc(concentrationSettings.setAt)).limit(1)
+  const [row] = await db
+    .select()
+    .from(concentrationSettings)
+    .orderBy(desc(concentrationSettings.setAt), desc(sql`rowid`))
+    .limit(1)
   return row
     ? { threshold: row.hhiThreshold, setAt: row.setAt, setBy: row.setByLabel }
     : { threshold: DEFAULT_HHI_THRESHOLD, setAt: null, setBy: null }
