@@ -10,6 +10,7 @@ import { applicationDocumentDirectoryOf, hashToken, newToken } from '#partner-ac
 
 const seedActor: Actor = { id: null, label: 'seed', role: 'system' }
 export const DEMO_APPLICATION_NUMBER = 'SQ-2026-000001'
+export const DEMO_DOCUMENT_ID = '5eed0000-0000-4000-8000-00000000a001'
 
 /** A one-page PDF saying what it is: the demo application's business licence stand-in. */
 export function demoQualificationPdf(title = 'Business licence (demo)'): Uint8Array {
@@ -46,7 +47,8 @@ export async function seedApplicationsDemo(db: Db, opts: { directory?: string } 
   if (found) return
   const directory = opts.directory ?? applicationDocumentDirectoryOf(process.env.DATABASE_URL ?? 'file:./data/platform.db')
   const id = randomUUID()
-  const documentId = randomUUID()
+  // A fixed id: every demo install (and every test run's base) writes the same small file, not one more each time.
+  const documentId = DEMO_DOCUMENT_ID
   const pdf = demoQualificationPdf()
   await mkdir(directory, { recursive: true, mode: 0o700 })
   await writeFile(join(directory, documentId), pdf, { mode: 0o600 })

@@ -8,6 +8,7 @@ import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply
 import { Field, FormError } from '#app/forms/field.tsx'
 import { useT } from '#app/i18n/use-t.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
+import { getOptionalUser } from '#app/session.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -26,6 +27,8 @@ const formSchema = z.object({
 })
 
 export async function action({ request, context }: ActionFunctionArgs) {
+  // Applying and accepting an invite are for visitors: a signed-in account (an auditor's, a partner's) posts nothing here.
+  if (await getOptionalUser(request, context)) throw new Response('Forbidden', { status: 403 })
   const parsed = formSchema.safeParse(Object.fromEntries(await readForm(request, context)))
   if (!parsed.success) return invalidForm(parsed.error)
   const result = await submitPartnerApplication(context.platform.db, {

@@ -3,6 +3,7 @@ import { addApplicationDocument, applicationDocumentDirectoryOf, DOCUMENT_MAX_BY
 import { CSRF_HEADER, requireCsrfToken } from '#app/lib/csrf.server.ts'
 import { hasUrlControlCharacter } from '#platform/text/control-characters.ts'
 import { HTTP_STATUS_OF_KIND } from '#platform/result.ts'
+import { getOptionalUser } from '#app/session.server.ts'
 
 /**
  * The applicant's qualification document upload (ADR 0030), as the rectification evidence upload: the file is the
@@ -16,6 +17,8 @@ const answer = (status: number, body: Record<string, unknown>) => Response.json(
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   if (request.method !== 'POST') return answer(405, { error: 'method_not_allowed' })
+  // Applying and accepting an invite are for visitors: a signed-in account (an auditor's, a partner's) posts nothing here.
+  if (await getOptionalUser(request, context)) throw new Response('Forbidden', { status: 403 })
   await requireCsrfToken(request, context, request.headers.get(CSRF_HEADER))
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
   if (!FILE_TYPES.has(type)) return answer(415, { error: 'unsupported_content_type' })

@@ -9,7 +9,7 @@ import { Field, FormError } from '#app/forms/field.tsx'
 import { useErrorMessage } from '#app/forms/error-message.ts'
 import { useT } from '#app/i18n/use-t.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { landingPath, sessionCookie } from '#app/session.server.ts'
+import { getOptionalUser, landingPath, sessionCookie } from '#app/session.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -29,6 +29,8 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
+  // Applying and accepting an invite are for visitors: a signed-in account (an auditor's, a partner's) posts nothing here.
+  if (await getOptionalUser(request, context)) throw new Response('Forbidden', { status: 403 })
   const parsed = schema.safeParse(Object.fromEntries(await readForm(request, context)))
   if (!parsed.success) return invalidForm(parsed.error)
   if (parsed.data.password !== parsed.data.confirm) return formError('passwords_differ')

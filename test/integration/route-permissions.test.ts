@@ -21,6 +21,11 @@ import { reportProblem } from '#supervision/cases/report-problem.ts'
 import { openCase } from '#supervision/cases/open-case.ts'
 import { submitCaseEvidence } from '#supervision/cases/submit-case-evidence.ts'
 import { evidenceDirectoryOf } from '#supervision/cases/evidence-store.ts'
+import { makeUscc } from '#platform/codes/uscc.ts'
+import { submitPartnerApplication } from '#partner-access/applications/submit-partner-application.ts'
+import { addApplicationDocument } from '#partner-access/applications/add-application-document.ts'
+import { approvePartnerApplication } from '#partner-access/applications/decide-partner-application.ts'
+import { applicationDocumentDirectoryOf } from '#partner-access/applications/application-rules.ts'
 
 /**
  * The role × route × method matrix (issue 9), generated from the route files and the decisions in
@@ -41,7 +46,9 @@ function routeFiles(): string[] {
 }
 
 const allows = (access: Access, who: Identity) =>
-  access === 'public' || (access !== null && who !== 'anonymous' && access.includes(who))
+  access === 'public' ||
+  (access === 'visitor' && who === 'anonymous') ||
+  (Array.isArray(access) && who !== 'anonymous' && access.includes(who))
 
 describe('role × route × method matrix', () => {
   let platform: PlatformHarness
@@ -91,6 +98,7 @@ describe('role × route × method matrix', () => {
     }
 
     await prepareCases(db)
+    await prepareApplications(db)
     // The demo incident (seed/seed-emergency-demo.ts), for the incident pages.
     incidentCode = (await db.select({ code: incidents.code }).from(incidents).limit(1))[0]!.code
 
@@ -103,6 +111,40 @@ describe('role × route × method matrix', () => {
   afterAll(async () => platform?.stop())
 
   let incidentCode = ''
+  /** Applications (ADR 0030): an open one with a document (status link) and an approved one (its invite). */
+  const applications = { number: '', statusToken: '', documentId: '', inviteToken: '' }
+  async function prepareApplications(db: typeof platform.database.db) {
+    const visitor = { id: null, label: 'route-matrix', role: 'anonymous' } as const
+    const input = (n: number) => ({
+      kind: 'legal_person' as const,
+      name: `路由矩阵公司${n}`,
+      uscc: makeUscc({ registrationAuthority: '9', orgType: '1', divisionCode: '210102', orgCodeBody8: `MA0R000${n}` }),
+      contactName: '王芳',
+      contactPhone: '13800001111',
+      contactEmail: 'wang@example.cn',
+      scenarios: '路由矩阵',
+      purpose: 'industrial' as const,
+    })
+    const open = await submitPartnerApplication(db, { actor: visitor, input: input(1), address: '192.0.2.1' })
+    if (!open.ok) throw new Error(open.error.code)
+    const doc = await addApplicationDocument(db, {
+      actor: visitor,
+      token: open.value.statusToken,
+      fileName: 'licence.pdf',
+      content: (async function* () {
+        yield new TextEncoder().encode('%PDF-1.4\n%%EOF\n')
+      })(),
+      declaredBytes: null,
+      directory: applicationDocumentDirectoryOf(platform.database.url),
+    })
+    if (!doc.ok) throw new Error(doc.error.code)
+    Object.assign(applications, { number: open.value.number, statusToken: open.value.statusToken, documentId: doc.value.id })
+    const toApprove = await submitPartnerApplication(db, { actor: visitor, input: input(2), address: '192.0.2.1' })
+    if (!toApprove.ok) throw new Error(toApprove.error.code)
+    const approved = await approvePartnerApplication(db, { actor: cliActor('route-matrix'), number: toApprove.value.number })
+    if (!approved.ok) throw new Error(approved.error.code)
+    applications.inviteToken = approved.value.inviteToken
+  }
   async function prepareCases(db: typeof platform.database.db) {
     const actorOf = async (username: string) => userActor((await db.select().from(users).where(eq(users.username, username)))[0]!)
     const [bureau, operator, admin] = [await actorOf('bureau'), await actorOf('operator'), await actorOf('partner.admin')]
@@ -168,6 +210,11 @@ describe('role × route × method matrix', () => {
     'partner.cases.$code.tsx': () => ({ code: cases.partner }),
     'partner.cases.$code_.evidence.$id.tsx': () => ({ code: cases.partner, id: cases.partnerEvidence }),
     'cases.$code.evidence.tsx': () => ({ code: cases.operator }),
+    'apply_.status.$token.tsx': () => ({ token: applications.statusToken }),
+    'apply_.status.$token_.documents.tsx': () => ({ token: applications.statusToken }),
+    'invite.$token.tsx': () => ({ token: applications.inviteToken }),
+    'operator.applications.$number.tsx': () => ({ number: applications.number }),
+    'operator.applications.$number_.documents.$id.tsx': () => ({ number: applications.number, id: applications.documentId }),
   }
 
   function pathOf(file: string, values: Record<string, string> = PARAMS[file]?.() ?? {}): string {
@@ -218,7 +265,7 @@ describe('role × route × method matrix', () => {
       if (loaders.has(file)) expect(decision.get, `${file}: GET`).not.toBeNull()
       // The route's own guard names the same roles (its requireUser) as the table.
       const guarded = [...discoverLoaderRoutes(), ...discoverActionRoutes()].find((r) => r.file === file)
-      const declared = [decision.get, decision.post].find((a) => a !== null && a !== 'public')
+      const declared = [decision.get, decision.post].find((a) => a !== null && a !== 'public' && a !== 'visitor')
       if (guarded && declared) expect([...guarded.roles].sort(), file).toEqual([...declared].sort())
     }
   })

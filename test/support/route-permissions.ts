@@ -8,10 +8,11 @@ import type { Role } from '#db/schema/identity.ts'
  * (platform/identity/permissions.ts): this is the first line, that the second.
  *
  * - `public`: anyone, signed in or not (the catalog, the fee schedule, sign-in itself).
+ * - `visitor`: only someone not signed in (applying to become a partner, an invite: ADR 0030); a signed-in role gets 403.
  * - a list of roles: those only; another role gets 403, a visitor is sent to sign in.
  * - `null`: the method has no handler here (no loader, or no action).
  */
-export type Access = 'public' | readonly Role[] | null
+export type Access = 'public' | 'visitor' | readonly Role[] | null
 
 export interface RouteDecision {
   get: Access
@@ -124,6 +125,15 @@ export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
   'cases.$code.evidence.tsx': { get: null, post: ['operator', 'partner_admin'] },
   'source-unit.cases.tsx': { get: SOURCE_UNIT, post: SOURCE_UNIT },
   'inbox.tsx': { get: EVERYONE, post: EVERYONE },
+  // Applying to become a partner (ADR 0030): the form, the status link and the invite are public (the token in the
+  // path is the authority); the review is the operator's.
+  'apply.tsx': { get: 'public', post: 'visitor' },
+  'apply_.status.$token.tsx': { get: 'public', post: null },
+  'apply_.status.$token_.documents.tsx': { get: null, post: 'visitor' },
+  'invite.$token.tsx': { get: 'public', post: 'visitor' },
+  'operator.applications._index.tsx': { get: OPERATOR, post: null },
+  'operator.applications.$number.tsx': { get: OPERATOR, post: OPERATOR },
+  'operator.applications.$number_.documents.$id.tsx': { get: OPERATOR, post: null },
 }
 
 /**
