@@ -52,6 +52,10 @@ import { rollApiKey } from '#partner-access/keys/roll-api-key.ts'
 import { revokeApiKey } from '#partner-access/keys/revoke-api-key.ts'
 import { createSubscription } from '#partner-access/subscriptions/create-subscription.ts'
 import { decideSubscription } from '#partner-access/subscriptions/decide-subscription.ts'
+import { changeSubscriptionPlan } from '#partner-access/subscriptions/change-subscription-plan.ts'
+import { cancelSubscription } from '#partner-access/subscriptions/cancel-subscription.ts'
+import { createPlan } from '#partner-access/plans/create-plan.ts'
+import { updatePlan } from '#partner-access/plans/update-plan.ts'
 import { suspendProduct } from '#partner-access/suspensions/suspend-product.ts'
 import { resumeProduct } from '#partner-access/suspensions/resume-product.ts'
 import { suspendPartner } from '#partner-access/suspensions/suspend-partner.ts'
@@ -223,6 +227,26 @@ const itemInput = {
   requestedTermMonths: 12,
 }
 
+const planInput = {
+  nameZh: '权限测试',
+  nameEn: 'Permission test',
+  rateLimitPerMinute: 10,
+  monthlyQuota: 100,
+  distinctSubjectsPerDay: 10,
+  maxActiveKeys: 2,
+  allowsImmediateChange: false,
+}
+
+/** An active subscription of shengjing-tech (scenarios and plans, ADR 0032). */
+async function shengjingSubscription(db: Db, f: Fixture): Promise<string> {
+  const [sub] = await db
+    .select({ id: subscriptions.id })
+    .from(subscriptions)
+    .where(and(eq(subscriptions.partnerId, f.partner.shengjing), eq(subscriptions.state, 'active')))
+    .limit(1)
+  return sub!.id
+}
+
 interface Case {
   /** Puts the store in the state the call needs, before anything is measured. */
   prepare?: (db: Db, f: Fixture) => Promise<unknown>
@@ -350,6 +374,18 @@ const CASES: Record<Operation, Case> = {
   },
   'subscription.decide': {
     run: (db, actor, f) => decideSubscription(db, { actor, subscriptionId: f.pendingSubscription, decision: 'approve' }),
+  },
+  'subscription.change_plan': {
+    run: async (db, actor, f) =>
+      changeSubscriptionPlan(db, { actor, subscriptionId: await shengjingSubscription(db, f), planCode: 'enterprise' }),
+  },
+  'subscription.cancel': {
+    run: async (db, actor, f) => cancelSubscription(db, { actor, subscriptionId: await shengjingSubscription(db, f) }),
+  },
+  'plan.create': { run: (db, actor) => createPlan(db, { actor, code: 'permission-test', input: planInput }) },
+  'plan.update': {
+    prepare: (db) => createPlan(db, { actor: cli, code: 'unused-plan', input: planInput }),
+    run: (db, actor) => updatePlan(db, { actor, code: 'unused-plan', version: 1, input: { ...planInput, nameEn: 'Changed' } }),
   },
   'product.suspend': {
     run: (db, actor) => suspendProduct(db, { actor, productCode: 'road-traffic-flow', reason: '权限测试' }),
