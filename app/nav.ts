@@ -14,6 +14,7 @@ export const ROLE_NAV: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: '/bureau/credit', label: 'emergency.nav.credit' },
     { to: '/bureau/cases', label: 'cases.nav.cases' },
     { to: '/bureau/pricing', label: 'nav.pricing' },
+    { to: '/bureau/agreements', label: 'agree.nav' },
     { to: '/bureau/compensation', label: 'nav.compensation' },
     { to: '/bureau/audit', label: 'nav.audit' },
     { to: '/bureau/retention', label: 'nav.retention' },
@@ -30,6 +31,7 @@ export const ROLE_NAV: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: '/operator/usage', label: 'nav.usage' },
     { to: '/operator/revenue', label: 'nav.revenue' },
     { to: '/operator/pricing', label: 'nav.pricing' },
+    { to: '/operator/agreements', label: 'agree.nav' },
     { to: '/operator/invoices', label: 'nav.invoices' },
     { to: '/operator/emergency', label: 'emergency.nav.emergency' },
     { to: '/operator/incidents', label: 'emergency.nav.incidents' },
@@ -44,6 +46,7 @@ export const ROLE_NAV: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: '/source-unit/cases', label: 'cases.nav.report' },
   ],
   partner_admin: [
+    { to: '/partner/agreements', label: 'agree.nav' },
     { to: '/partner/subscriptions', label: 'nav.subscriptions' },
     { to: '/partner/usage', label: 'nav.usage' },
     { to: '/partner/invoices', label: 'nav.invoices' },

@@ -8,6 +8,7 @@ import { supervisionLogsMessages } from './supervision-logs-messages.ts'
 import { supervisionCasesMessages } from './supervision-cases-messages.ts'
 import { supervisionFeedMessages } from './supervision-feed-messages.ts'
 import { partnerApplicationsMessages } from './partner-applications-messages.ts'
+import { partnerAgreementsMessages } from './partner-agreements-messages.ts'
 
 // UI strings. Simplified Chinese is the default; English is switchable and remembered in a cookie.
 // Each area keeps its strings in its own file (catalog-messages.ts, gateway-messages.ts, ...).
@@ -133,6 +134,7 @@ const zh = {
   ...supervisionRetentionMessages.zh,
   ...supervisionFeedMessages.zh,
   ...partnerApplicationsMessages.zh,
+  ...partnerAgreementsMessages.zh,
 }
 export type MessageKey = keyof typeof zh
 
@@ -147,6 +149,7 @@ const en: Record<MessageKey, string> = {
   ...supervisionCasesMessages.en,
   ...supervisionFeedMessages.en,
   ...partnerApplicationsMessages.en,
+  ...partnerAgreementsMessages.en,
   'app.name': 'Shenyang Public Data Authorized Operation Platform',
   'app.tagline': 'Raw data stays in; data is usable, not visible',
   'nav.catalog': 'Product catalog',
