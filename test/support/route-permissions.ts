@@ -134,6 +134,11 @@ export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
   'operator.applications._index.tsx': { get: OPERATOR, post: null },
   'operator.applications.$number.tsx': { get: OPERATOR, post: OPERATOR },
   'operator.applications.$number_.documents.$id.tsx': { get: OPERATOR, post: null },
+  // Partner agreements (ADR 0031): the operator drafts, the bureau decides, a partner's administrator accepts
+  'operator.agreements.tsx': { get: OPERATOR, post: OPERATOR },
+  'bureau.agreements.tsx': { get: BUREAU, post: BUREAU },
+  'partner.agreements.tsx': { get: PARTNER_ADMIN, post: PARTNER_ADMIN },
+  'partner.agreements.$id_.pdf.tsx': { get: PARTNER_ADMIN, post: null },
 }
 
 /**
