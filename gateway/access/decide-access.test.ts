@@ -95,6 +95,9 @@ describe('the access rules, one by one', () => {
       code: 'not_subscribed',
     })
     expect(refuseEndedSubscription({ ...subscription, state: 'pending' }, key, product)).toBeNull()
+    // A cancelled subscription answers until its end, not from then (ADR 0032).
+    expect(refuseEndedSubscription({ ...subscription, endsAt: LATER }, key, product, AT)).toBeNull()
+    expect(refuseEndedSubscription({ ...subscription, endsAt: AT }, key, product, AT)).toMatchObject({ code: 'not_subscribed' })
     expect(refuseEndedSubscription(subscription, { ...key, partnerState: 'suspended' }, product)).toBeNull()
   })
 
@@ -172,6 +175,12 @@ describe('decideAccess', () => {
       part: 'subscription',
       partnerId: 'partner-1',
       productId: 'product-1',
+      subscriptionId: null,
+    })
+    // A key bound to a subscription (ADR 0032) asks for that one.
+    expect(decideAccess({ key: { ...key, subscriptionId: 'sub-9' }, product, emergencyStop: running }, request)).toMatchObject({
+      part: 'subscription',
+      subscriptionId: 'sub-9',
     })
     expect(decideAccess({ key, product, emergencyStop: running, subscription }, request)).toEqual({
       kind: 'load',
