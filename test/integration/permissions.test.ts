@@ -88,6 +88,10 @@ import { periodOf, previousPeriod } from '#billing/periods/billing-period.ts'
 import { submitPartnerApplication } from '#partner-access/applications/submit-partner-application.ts'
 import { listPartnerApplications } from '#partner-access/applications/list-partner-applications.ts'
 import { rejectPartnerApplication, startApplicationReview } from '#partner-access/applications/decide-partner-application.ts'
+import { draftAgreementVersion } from '#partner-access/agreements/draft-agreement-version.ts'
+import { decideAgreementVersion } from '#partner-access/agreements/decide-agreement-version.ts'
+import { acceptAgreement } from '#partner-access/agreements/accept-agreement.ts'
+import { hashAgreementText, renderAgreementText } from '#partner-access/agreements/render-agreement-text.ts'
 import { makeUscc } from '#platform/codes/uscc.ts'
 import { liftSignInLocks } from '#platform/identity/sign-in-locks.ts'
 import { createAuditor, endAuditorAccess, extendAuditorTerm } from '#platform/identity/auditor-accounts.ts'
@@ -661,6 +665,47 @@ const CASES: Record<Operation, Case> = {
     prepare: async (db) => (applicationNumber = await submittedApplication(db)),
     run: (db, actor) => rejectPartnerApplication(db, { actor, number: applicationNumber, reason: '资质不全' }),
   },
+  // Partner agreements (ADR 0031)
+  'agreement_version.draft': {
+    run: (db, actor, f) => draftAgreementVersion(db, { ...agreementInput, effectiveAt: f.now, actor }),
+  },
+  'agreement_version.decide': {
+    prepare: async (db, f) => (agreement = await draftedAgreement(db, f)),
+    run: (db, actor) => decideAgreementVersion(db, { actor, versionId: agreement.id, decision: 'approve' }),
+  },
+  'agreement.accept': {
+    prepare: async (db, f) => {
+      agreement = await draftedAgreement(db, f)
+      await decideAgreementVersion(db, {
+        actor: { id: null, label: 'bureau', role: 'bureau' },
+        versionId: agreement.id,
+        decision: 'approve',
+      })
+    },
+    run: (db, actor) =>
+      acceptAgreement(db, { actor, versionId: agreement.id, shownTextHash: agreement.hash, clientAddress: '203.0.113.9' }),
+  },
+}
+
+const agreementInput = {
+  kind: 'cooperation' as const,
+  titleZh: '权限测试协议',
+  titleEn: 'Permission test agreement',
+  bodyZh: '第一条 测试。',
+  bodyEn: '1. Test.',
+}
+let agreement = { id: '', hash: '' }
+/** A drafted cooperation agreement in force from a minute ago, with the hash of its text as a partner would be shown it. */
+async function draftedAgreement(db: Db, f: Fixture): Promise<{ id: string; hash: string }> {
+  const effectiveAt = f.now - 60_000
+  const r = await draftAgreementVersion(db, {
+    ...agreementInput,
+    effectiveAt,
+    actor: { id: null, label: 'operator', role: 'operator' },
+  })
+  if (!r.ok) throw new Error(r.error.code)
+  const text = await renderAgreementText(db, { ...agreementInput, version: r.value.version, effectiveAt }, Date.now())
+  return { id: r.value.id, hash: hashAgreementText(text) }
 }
 
 const applicationInput = {
