@@ -22,6 +22,8 @@ import { ROLE_NAV } from '#app/nav.ts'
 import { getEmergencyState } from '#app/domain.server.ts'
 import { EmergencyBanner } from '#app/components/supervision/emergency-banner.tsx'
 import { countUnreadNotifications } from '#app/domain.server.ts'
+import { findPendingAgreements } from '#app/domain.server.ts'
+import { AgreementBanner } from '#app/components/agreement-banner.tsx'
 
 export const links: LinksFunction = () => [
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
@@ -58,6 +60,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
                   reason: s.reason,
                 }))
               : [],
+          // A new agreement version awaiting the partner's acceptance, on every page of its people (ADR 0031).
+          agreements: restrictedTo ? null : await findPendingAgreements(context.platform.db, user),
           // The inbox badge (ADR 0028): a restricted session sees only its one page, so no count.
           unread: restrictedTo ? 0 : await countUnreadNotifications(context.platform.db, { userId: user.id }),
         }
@@ -146,6 +150,9 @@ export function Layout({ children }: { children: ReactNode }) {
         </header>
         {data?.user && data.user.emergency.length > 0 && (
           <EmergencyBanner stops={data.user.emergency} lang={lang} home={data.user.home} />
+        )}
+        {data?.user?.agreements && (
+          <AgreementBanner pending={data.user.agreements} lang={lang} canAccept={data.user.role === 'partner_admin'} />
         )}
         <main>{children}</main>
         <ScrollRestoration nonce={nonce} />
