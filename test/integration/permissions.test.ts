@@ -947,6 +947,8 @@ const NOT_OPERATIONS: Record<string, string> = {
   'billing/invoices/close-billing-period.ts:findLastClose': 'a read',
   'billing/invoices/close-billing-period.ts:checkPeriodClosable': 'a read',
   'catalog/products/create-product.ts:resolveProductDatasets': 'a read',
+  'partner-access/applications/accept-user-invite.ts':
+    'the invite token is the authority (its holder has no usable account yet); single use, expiring (ADR 0030)',
 }
 
 function sourceFiles(dir: string): string[] {
