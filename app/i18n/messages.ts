@@ -9,6 +9,7 @@ import { supervisionCasesMessages } from './supervision-cases-messages.ts'
 import { supervisionFeedMessages } from './supervision-feed-messages.ts'
 import { partnerApplicationsMessages } from './partner-applications-messages.ts'
 import { partnerAgreementsMessages } from './partner-agreements-messages.ts'
+import { partnerPlansMessages } from './partner-plans-messages.ts'
 
 // UI strings. Simplified Chinese is the default; English is switchable and remembered in a cookie.
 // Each area keeps its strings in its own file (catalog-messages.ts, gateway-messages.ts, ...).
@@ -135,6 +136,7 @@ const zh = {
   ...supervisionFeedMessages.zh,
   ...partnerApplicationsMessages.zh,
   ...partnerAgreementsMessages.zh,
+  ...partnerPlansMessages.zh,
 }
 export type MessageKey = keyof typeof zh
 
@@ -150,6 +152,7 @@ const en: Record<MessageKey, string> = {
   ...supervisionFeedMessages.en,
   ...partnerApplicationsMessages.en,
   ...partnerAgreementsMessages.en,
+  ...partnerPlansMessages.en,
   'app.name': 'Shenyang Public Data Authorized Operation Platform',
   'app.tagline': 'Raw data stays in; data is usable, not visible',
   'nav.catalog': 'Product catalog',

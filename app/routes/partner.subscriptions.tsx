@@ -3,7 +3,14 @@ import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } fr
 import { Form } from '#app/components/form.tsx'
 import { useState } from 'react'
 import { z } from 'zod'
-import { createSubscription, listPlans, listSubscribableProducts, listSubscriptions } from '#app/domain.server.ts'
+import {
+  cancelSubscription,
+  changeSubscriptionPlan,
+  createSubscription,
+  listPlans,
+  listSubscribableProducts,
+  listSubscriptions,
+} from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
 import { Field, FieldError, FormError } from '#app/forms/field.tsx'
@@ -27,7 +34,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 const schema = z
   .object({
+    intent: z.literal('subscribe').optional(),
     productCode: z.string().trim().min(1, 'required'),
+    scenario: z.string().trim().min(4, 'length').max(500, 'length'),
+    expectedMonthlyVolume: z.union([
+      z.literal('').transform(() => null),
+      z.coerce.number({ message: 'invalid' }).int('invalid').min(0, 'invalid').max(1_000_000_000, 'invalid'),
+    ]),
     purpose: z.enum(['industrial', 'public_interest'], { errorMap: () => ({ message: 'required' }) }),
     statement: z.string().trim().max(2000, 'length').optional(),
     planCode: z.string().trim().min(1, 'required'),
@@ -38,11 +51,47 @@ const schema = z
     }
   })
 
+// Plan changes and cancellations (ADR 0032): one subscription of the partner's own, named by id.
+const changeSchema = z.object({
+  intent: z.literal('changePlan'),
+  subscriptionId: z.string().trim().min(1, 'required').max(64, 'invalid'),
+  planCode: z.string().trim().min(1, 'required').max(40, 'invalid'),
+  isImmediate: z.literal('on').optional(),
+})
+const cancelSchema = z.object({
+  intent: z.literal('cancel'),
+  subscriptionId: z.string().trim().min(1, 'required').max(64, 'invalid'),
+})
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user, actor } = await requireActor(request, context, ['partner_admin'])
-  const parsed = schema.safeParse(Object.fromEntries(await readForm(request, context)))
+  const form = Object.fromEntries(await readForm(request, context))
+  const { db, requestId } = context.platform
+  if (form.intent === 'changePlan') {
+    const change = changeSchema.safeParse(form)
+    if (!change.success) return invalidForm(change.error)
+    const changed = await changeSubscriptionPlan(db, {
+      subscriptionId: change.data.subscriptionId,
+      planCode: change.data.planCode,
+      isImmediate: change.data.isImmediate === 'on',
+      actor,
+      requestId,
+    })
+    if (!changed.ok) return failedForm(changed.error)
+    return redirect('/partner/subscriptions?done=changed')
+  }
+  if (form.intent === 'cancel') {
+    const cancel = cancelSchema.safeParse(form)
+    if (!cancel.success) return invalidForm(cancel.error)
+    const cancelled = await cancelSubscription(db, { subscriptionId: cancel.data.subscriptionId, actor, requestId })
+    if (!cancelled.ok) return failedForm(cancelled.error)
+    return redirect('/partner/subscriptions?done=cancelled')
+  }
+  const parsed = schema.safeParse(form)
   if (!parsed.success) return invalidForm(parsed.error)
   const result = await createSubscription(context.platform.db, {
+    scenario: parsed.data.scenario,
+    expectedMonthlyVolume: parsed.data.expectedMonthlyVolume,
     partner: { id: user.partnerId! },
     productCode: parsed.data.productCode,
     purpose: parsed.data.purpose,
@@ -64,6 +113,7 @@ export default function PartnerSubscriptions() {
   const busy = useNavigation().state !== 'idle'
   const [purpose, setPurpose] = useState<'industrial' | 'public_interest'>('industrial')
   const created = params.get('created')
+  const done = params.get('done')
   return (
     <>
       <h1>{t('gateway.subs.title')}</h1>
@@ -73,6 +123,13 @@ export default function PartnerSubscriptions() {
           {t(created === 'pending' ? 'gateway.subs.created.pending' : 'gateway.subs.created.active')}
         </p>
       )}
+
+      {done && !reply && (
+        <p className="notice" role="status" data-testid="subscription-done">
+          {t(done === 'cancelled' ? 'plans.cancel.done' : 'plans.change.done')}
+        </p>
+      )}
+      {reply?.formError && <FormError code={reply.formError} area="plans" />}
 
       <h2>{t('gateway.subs.mine')}</h2>
       <table data-testid="subscriptions-table">
@@ -84,26 +141,40 @@ export default function PartnerSubscriptions() {
             <th>{t('gateway.subs.state')}</th>
             <th>{t('gateway.subs.created')}</th>
             <th>{t('gateway.subs.decision')}</th>
+            <th>{t('plans.change.title')}</th>
           </tr>
         </thead>
         <tbody>
           {subscriptions.length === 0 && (
             <tr>
-              <td colSpan={6} className="muted">
+              <td colSpan={7} className="muted">
                 {t('gateway.subs.none')}
               </td>
             </tr>
           )}
           {subscriptions.map((s) => (
-            <tr key={s.id} data-testid={`subscription-${s.productCode}`}>
+            <tr key={s.id} data-testid={`subscription-${s.productCode}`} data-purpose={s.purpose} data-subscription-id={s.id}>
               <td>
                 {lang === 'zh' ? s.productNameZh : s.productNameEn} <code>{s.productCode}</code>
               </td>
               <td>
                 {t(s.purpose === 'industrial' ? 'purpose.industrial' : 'purpose.public_interest')}
+                {s.scenario && <div data-testid="subscription-scenario">{s.scenario}</div>}
+                {s.expectedMonthlyVolume !== null && (
+                  <div className="muted">
+                    {t('plans.volume')}: {formatCount(s.expectedMonthlyVolume, lang)}
+                  </div>
+                )}
                 {s.purposeStatement && <div className="muted">{s.purposeStatement}</div>}
               </td>
-              <td>{s.planCode}</td>
+              <td>
+                {s.planCode} v{s.planVersion}
+                {s.nextPlanCode && s.planChangesAt !== null && (
+                  <div className="muted">
+                    {t('plans.change.pending', { plan: s.nextPlanCode, at: formatTime(s.planChangesAt, lang) })}
+                  </div>
+                )}
+              </td>
               <td>
                 <span
                   className={`badge ${s.state === 'active' ? 'ok' : s.state === 'pending' ? '' : 'bad'}`}
@@ -114,6 +185,42 @@ export default function PartnerSubscriptions() {
               </td>
               <td>{formatTime(s.createdAt, lang)}</td>
               <td>{s.decisionComment ?? '—'}</td>
+              <td>
+                {s.endsAt !== null ? (
+                  <span className="muted" data-testid="subscription-ends">
+                    {t('plans.endsAt', { at: formatTime(s.endsAt, lang) })}
+                  </span>
+                ) : s.state === 'active' || s.state === 'pending' ? (
+                  <>
+                    <Form method="post" className="inline" data-testid="change-plan-form">
+                      <input type="hidden" name="intent" value="changePlan" />
+                      <input type="hidden" name="subscriptionId" value={s.id} />
+                      <select name="planCode" defaultValue={s.planCode} aria-label={t('plans.change.title')}>
+                        {plans.map((p) => (
+                          <option key={p.code} value={p.code}>
+                            {lang === 'zh' ? p.nameZh : p.nameEn}
+                          </option>
+                        ))}
+                      </select>
+                      <label className="choice">
+                        <input type="checkbox" name="isImmediate" /> {t('plans.change.immediate')}
+                      </label>
+                      <button type="submit" disabled={busy}>
+                        {t('plans.change.submit')}
+                      </button>
+                    </Form>
+                    <Form method="post" className="inline" data-testid="cancel-form">
+                      <input type="hidden" name="intent" value="cancel" />
+                      <input type="hidden" name="subscriptionId" value={s.id} />
+                      <button type="submit" disabled={busy}>
+                        {t('plans.cancel.submit')}
+                      </button>
+                    </Form>
+                  </>
+                ) : (
+                  '—'
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -134,6 +241,19 @@ export default function PartnerSubscriptions() {
               </option>
             ))}
           </select>
+        </Field>
+        <input type="hidden" name="intent" value="subscribe" />
+        <Field
+          label={t('plans.scenario')}
+          error={reply?.fields.scenario}
+          area="plans"
+          hint={t('plans.scenarioHint')}
+          errorTestId="scenario-error"
+        >
+          <textarea name="scenario" rows={2} maxLength={500} />
+        </Field>
+        <Field label={t('plans.volume')} error={reply?.fields.expectedMonthlyVolume} area="plans">
+          <input name="expectedMonthlyVolume" inputMode="numeric" />
         </Field>
         <fieldset className="purpose">
           <legend>{t('gateway.subs.purpose')}</legend>

@@ -94,6 +94,7 @@ describe('subscriptions and suspensions in the browser: partner admin subscribes
     expect(await page.getByTestId('statement-error').textContent()).toBe('请填写此项')
 
     await form.locator('textarea[name=statement]').fill('为社区养老服务机构准入审核核验合作企业身份（公共服务场景）')
+    await form.locator('textarea[name=scenario]').fill('社区养老服务机构准入核验')
     await Promise.all([
       page.waitForURL((u) => u.searchParams.get('created') === 'pending'),
       form.locator('button[type=submit]').click(),

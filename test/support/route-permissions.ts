@@ -61,6 +61,8 @@ export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
   'bureau.compensation.tsx': { get: BUREAU, post: BUREAU },
   'bureau.demands.tsx': { get: BUREAU, post: BUREAU },
   'bureau.pricing.tsx': { get: BUREAU, post: BUREAU },
+  // Plans (ADR 0032): the bureau reads them; the operator defines and versions them
+  'bureau.plans.tsx': { get: BUREAU, post: null },
   'bureau.products.tsx': { get: BUREAU, post: BUREAU },
   'bureau.subscriptions.tsx': { get: BUREAU, post: BUREAU },
   'bureau.suspensions.tsx': { get: BUREAU, post: BUREAU },
@@ -87,6 +89,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
   'operator.invoices.$id_.pdf.tsx': { get: OPERATOR, post: null },
   'operator.lago.tsx': { get: OPERATOR, post: OPERATOR },
   'operator.pricing.tsx': { get: OPERATOR, post: OPERATOR },
+  'operator.plans.tsx': { get: OPERATOR, post: OPERATOR },
   'operator.products._index.tsx': { get: OPERATOR, post: OPERATOR },
   'operator.revenue.tsx': { get: OPERATOR, post: null },
   'operator.usage.tsx': { get: OPERATOR, post: null },
