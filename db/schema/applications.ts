@@ -18,9 +18,14 @@ export const partnerApplications = sqliteTable(
     name: text('name').notNull(),
     /** Legal persons and unincorporated organisations. */
     uscc: text('uscc'),
-    /** Natural persons: the ID number, shown masked everywhere but the reviewer's detail page (ADR 0030). */
+    /**
+     * Natural persons: the ID number, SM4-sealed (db/sealed-columns.ts, ADR 0019), shown masked everywhere but the
+     * reviewer's detail page (ADR 0030); its keyed blind index finds duplicates without opening anything.
+     */
     idNumber: text('id_number'),
+    idNumberBidx: text('id_number_bidx'),
     contactName: text('contact_name').notNull(),
+    /** Sealed as the ID number (a natural person's phone, or an organisation's contact's). */
     contactPhone: text('contact_phone').notNull(),
     contactEmail: text('contact_email').notNull(),
     scenarios: text('scenarios').notNull(),
@@ -43,7 +48,7 @@ export const partnerApplications = sqliteTable(
   (t) => [
     index('partner_applications_address_idx').on(t.address, t.createdAt),
     index('partner_applications_uscc_idx').on(t.uscc),
-    index('partner_applications_id_number_idx').on(t.idNumber),
+    index('partner_applications_id_number_bidx_idx').on(t.idNumberBidx),
   ],
 )
 
