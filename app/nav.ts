@@ -13,6 +13,8 @@ export const ROLE_NAV: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: '/bureau/incidents', label: 'emergency.nav.incidents' },
     { to: '/bureau/credit', label: 'emergency.nav.credit' },
     { to: '/bureau/cases', label: 'cases.nav.cases' },
+    { to: '/bureau/exits', label: 'exit.nav.exits' },
+    { to: '/bureau/concentration', label: 'exit.nav.concentration' },
     { to: '/bureau/pricing', label: 'nav.pricing' },
     { to: '/bureau/plans', label: 'plans.nav' },
     { to: '/bureau/agreements', label: 'agree.nav' },
@@ -39,6 +41,7 @@ export const ROLE_NAV: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: '/operator/incidents', label: 'emergency.nav.incidents' },
     { to: '/operator/credit', label: 'emergency.nav.credit' },
     { to: '/operator/cases', label: 'cases.nav.cases' },
+    { to: '/operator/exits', label: 'exit.nav.exits' },
     { to: '/security/sign-in-locks', label: 'nav.signInLocks' },
   ],
   source_unit: [
@@ -53,6 +56,7 @@ export const ROLE_NAV: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: '/partner/usage', label: 'nav.usage' },
     { to: '/partner/invoices', label: 'nav.invoices' },
     { to: '/partner/cases', label: 'cases.nav.cases' },
+    { to: '/partner/exit', label: 'exit.nav.myExit' },
   ],
   partner_developer: [
     { to: '/developer/keys', label: 'nav.keys' },

@@ -9,6 +9,7 @@ import { supervisionCasesMessages } from './supervision-cases-messages.ts'
 import { supervisionFeedMessages } from './supervision-feed-messages.ts'
 import { partnerApplicationsMessages } from './partner-applications-messages.ts'
 import { partnerAgreementsMessages } from './partner-agreements-messages.ts'
+import { partnerExitsMessages } from './partner-exits-messages.ts'
 import { partnerPlansMessages } from './partner-plans-messages.ts'
 
 // UI strings. Simplified Chinese is the default; English is switchable and remembered in a cookie.
@@ -136,6 +137,7 @@ const zh = {
   ...supervisionFeedMessages.zh,
   ...partnerApplicationsMessages.zh,
   ...partnerAgreementsMessages.zh,
+  ...partnerExitsMessages.zh,
   ...partnerPlansMessages.zh,
 }
 export type MessageKey = keyof typeof zh
@@ -152,6 +154,7 @@ const en: Record<MessageKey, string> = {
   ...supervisionFeedMessages.en,
   ...partnerApplicationsMessages.en,
   ...partnerAgreementsMessages.en,
+  ...partnerExitsMessages.en,
   ...partnerPlansMessages.en,
   'app.name': 'Shenyang Public Data Authorized Operation Platform',
   'app.tagline': 'Raw data stays in; data is usable, not visible',

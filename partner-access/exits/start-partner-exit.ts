@@ -10,6 +10,8 @@ import { listActiveCreditRecords } from '#supervision/credit/list-credit-records
 import { notificationStatements } from '#supervision/inbox/notification-statements.ts'
 
 /** Kinds the bureau starts (it holds the cases and the credit records); the operator starts any kind. */
+export { EXIT_KINDS }
+
 export const BUREAU_EXIT_KINDS: readonly ExitKind[] = ['breach', 'credit']
 
 export const isExitKind = (value: unknown): value is ExitKind =>

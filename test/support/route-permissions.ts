@@ -73,6 +73,12 @@ export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
   'bureau.credit.tsx': { get: BUREAU, post: BUREAU },
   'bureau.credit_.export.tsx': { get: BUREAU, post: null },
   'bureau.retention.tsx': { get: BUREAU, post: BUREAU },
+  // Partner exit and the concentration watch (ADR 0033)
+  'operator.exits.tsx': { get: OPERATOR, post: OPERATOR },
+  'bureau.exits.tsx': { get: BUREAU, post: BUREAU },
+  'bureau.concentration.tsx': { get: BUREAU, post: BUREAU },
+  'partner.exit.tsx': { get: PARTNER_ADMIN, post: null },
+  'partner.exit_.$id.certificate.tsx': { get: PARTNER_ADMIN, post: null },
   // The log feed to the exchange platform (ADR 0025): the auditor reads its state (an audited read); only the bureau sends now
   'bureau.supervision-feed.tsx': { get: ['bureau', 'auditor'], post: BUREAU },
   // The operator: datasets, demands, products, pricing proposals, invoices

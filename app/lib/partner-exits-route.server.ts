@@ -1,0 +1,86 @@
+import { redirect, type AppLoadContext } from '@remix-run/node'
+import type { Actor } from '#platform/audit/record-audit.ts'
+import { z } from 'zod'
+import type { Role } from '#db/schema/identity.ts'
+import {
+  BUREAU_EXIT_KINDS,
+  EXIT_KINDS,
+  executePartnerExit,
+  formatDay,
+  listPartnerExits,
+  parseDay,
+  startPartnerExit,
+} from '#app/domain.server.ts'
+import { failedForm, invalidForm } from '#app/forms/action-reply.server.ts'
+import type { SessionUser } from '#app/session.server.ts'
+
+// The operator's and the bureau's exit pages (ADR 0033): one loader and one action, guarded per role.
+
+type ExitRole = Extract<Role, 'operator' | 'bureau'>
+
+/** The page's data, for a user the route has already admitted. */
+export async function loadExits(context: AppLoadContext, user: SessionUser, role: ExitRole) {
+  const exits = await listPartnerExits(context.platform.db, {
+    actor: { id: user.id, label: user.username, role: user.role },
+  })
+  return {
+    kinds: role === 'bureau' ? [...BUREAU_EXIT_KINDS] : [...EXIT_KINDS],
+    exits: exits.map((e) => ({
+      id: e.id,
+      partnerCode: e.partner.code,
+      partnerName: e.partner.name,
+      kind: e.kind,
+      state: e.state,
+      reason: e.reason,
+      sourceRef: e.sourceRef,
+      noticeOn: formatDay(e.noticeAt),
+      exitOn: formatDay(e.exitAt),
+      certificateNumber: e.certificateNumber,
+      outcome: e.outcome,
+    })),
+  }
+}
+
+/** The two forms of the page; each route names its intents in a comment, for the action fuzz (test/support/remix-action-routes.ts). */
+export const exitFormSchema = z.discriminatedUnion('intent', [
+  z.object({
+    intent: z.literal('start'),
+    partnerCode: z.string().trim().min(1, 'required').max(100, 'too_long'),
+    kind: z.enum(EXIT_KINDS, { message: 'invalid' }),
+    reason: z.string().trim().min(4, 'too_short').max(1000, 'too_long'),
+    sourceRef: z.string().trim().max(100, 'too_long').optional(),
+    exitOn: z
+      .string()
+      .trim()
+      .refine((s) => s === '' || parseDay(s) !== null, 'invalid')
+      .optional(),
+  }),
+  z.object({ intent: z.literal('execute'), exitId: z.string().trim().min(1).max(64) }),
+])
+
+/** The action, for an actor the route has already admitted and the form it has read. */
+export async function runExitAction(context: AppLoadContext, actor: Actor, role: ExitRole, form: Record<string, unknown>) {
+  const target = typeof form.intent === 'string' ? form.intent : null
+  const parsed = exitFormSchema.safeParse(form)
+  if (!parsed.success) return invalidForm(parsed.error, { target })
+  const input = parsed.data
+  const { db } = context.platform
+  if (input.intent === 'start') {
+    const now = Date.now()
+    const day = input.exitOn ? parseDay(input.exitOn) : null
+    // Today (or no date) means now: the notice and the exit may be the same day; a past day is refused by the domain.
+    const exitAt = day === null || formatDay(day) === formatDay(now) ? now : day
+    const result = await startPartnerExit(db, {
+      actor,
+      now,
+      input: { partnerCode: input.partnerCode, kind: input.kind, reason: input.reason, sourceRef: input.sourceRef, exitAt },
+    })
+    if (!result.ok) return failedForm(result.error, { target })
+    return redirect(`/${role}/exits?started=${encodeURIComponent(result.value.partnerCode)}`)
+  }
+  const result = await executePartnerExit(db, { actor, exitId: input.exitId, early: true })
+  if (!result.ok) return failedForm(result.error, { target: `execute:${input.exitId}` })
+  return redirect(
+    `/${role}/exits?executed=${encodeURIComponent(result.value.partnerCode)}&number=${result.value.certificateNumber}`,
+  )
+}

@@ -1,0 +1,22 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
+import { PartnerExitsPage } from '#app/components/partner-exits.tsx'
+import { loadExits, runExitAction } from '#app/lib/partner-exits-route.server.ts'
+import { readForm } from '#app/lib/read-form.server.ts'
+import { requireActor, requireUser } from '#app/session.server.ts'
+
+// The operator's partner exits (Art. 12(4); ADR 0033): start any kind, the list, execute now.
+// The form's intents (exitFormSchema in app/lib/partner-exits-route.server.ts): z.literal('start'), z.literal('execute').
+export { GeneralErrorBoundary as ErrorBoundary }
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context, ['operator'])
+  return loadExits(context, user, 'operator')
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { actor } = await requireActor(request, context, ['operator'])
+  return runExitAction(context, actor, 'operator', Object.fromEntries(await readForm(request, context)))
+}
+
+export default PartnerExitsPage
