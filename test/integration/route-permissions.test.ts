@@ -2,7 +2,15 @@ import { readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { and, eq } from 'drizzle-orm'
-import { incidents, partners, products, rectificationCases, subscriptions, users } from '#db/schema/index.ts'
+import {
+  agreementAcceptances,
+  incidents,
+  partners,
+  products,
+  rectificationCases,
+  subscriptions,
+  users,
+} from '#db/schema/index.ts'
 import { ROLES, type Role } from '#db/schema/identity.ts'
 import { DEMO_USERS } from '#seed/platform-fixtures.ts'
 import { cliActor } from '#platform/audit/record-audit.ts'
@@ -89,6 +97,14 @@ describe('role × route × method matrix', () => {
     const closed = await closeBillingPeriod(db, { period: last.period, actor: cli })
     if (!closed.ok) throw new Error(closed.error.code)
     invoice.own = closed.value.invoices.find((i) => i.partner.id === shengjing!.id)!.id!
+    // The demo partner's seeded acceptance of an agreement (ADR 0031), for the signed PDF.
+    acceptanceId = (
+      await db
+        .select({ id: agreementAcceptances.id })
+        .from(agreementAcceptances)
+        .where(eq(agreementAcceptances.partnerId, shengjing!.id))
+        .limit(1)
+    )[0]!.id
     invoice.other = closed.value.invoices.find((i) => i.partner.id === huimin!.id)!.id!
     // A partner sees its invoices once they are finalized (drafts are the operator's).
     const operator = { id: null, label: 'route-matrix', role: 'operator' } as const
@@ -111,6 +127,7 @@ describe('role × route × method matrix', () => {
   afterAll(async () => platform?.stop())
 
   let incidentCode = ''
+  let acceptanceId = ''
   /** Applications (ADR 0030): an open one with a document (status link) and an approved one (its invite). */
   const applications = { number: '', statusToken: '', documentId: '', inviteToken: '' }
   async function prepareApplications(db: typeof platform.database.db) {
@@ -201,6 +218,7 @@ describe('role × route × method matrix', () => {
     'partner.invoices.$id.tsx': () => ({ id: invoice.own }),
     'partner.invoices.$id_.csv.tsx': () => ({ id: invoice.own }),
     'partner.invoices.$id_.pdf.tsx': () => ({ id: invoice.own }),
+    'partner.agreements.$id_.pdf.tsx': () => ({ id: acceptanceId }),
     'bureau.cases.$code.tsx': () => ({ code: cases.operator }),
     'bureau.incidents.$code.tsx': () => ({ code: incidentCode }),
     'operator.incidents.$code.tsx': () => ({ code: incidentCode }),
