@@ -53,6 +53,8 @@ const zh = {
   'plans.cancel.submit': '退订',
   'plans.cancel.done': '已退订：订阅于本计费周期结束时终止',
   'plans.endsAt': '于 {at} 终止',
+  'plans.keySubscription': '用于订阅',
+  'plans.keyAllSubscriptions': '本单位全部订阅（不区分场景）',
 } as const
 
 const en: Record<keyof typeof zh, string> = {
@@ -109,6 +111,8 @@ const en: Record<keyof typeof zh, string> = {
   'plans.cancel.submit': 'Cancel',
   'plans.cancel.done': 'Cancelled: the subscription ends with this billing period',
   'plans.endsAt': 'ends at {at}',
+  'plans.keySubscription': 'For the subscription',
+  'plans.keyAllSubscriptions': 'All of the partner’s subscriptions (any scenario)',
 }
 
 export const partnerPlansMessages = { zh, en }

@@ -7,7 +7,7 @@ import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx
 import { Field, FormError, replyFor } from '#app/forms/field.tsx'
 import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
-import { formatTime } from '#app/lib/format.ts'
+import { formatCount, formatTime } from '#app/lib/format.ts'
 import { requireActor, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
 
@@ -83,6 +83,12 @@ export default function BureauSubscriptions() {
               <strong>{s.partnerName}</strong> · {lang === 'zh' ? s.productNameZh : s.productNameEn} <code>{s.productCode}</code>{' '}
               · {t('purpose.public_interest')} · {formatTime(s.createdAt, lang)}
             </p>
+            {s.scenario && (
+              <p data-testid="scenario">
+                {t('plans.scenario')}: {s.scenario}
+                {s.expectedMonthlyVolume !== null && ` · ${t('plans.volume')}: ${formatCount(s.expectedMonthlyVolume, lang)}`}
+              </p>
+            )}
             <p data-testid="statement">{s.purposeStatement}</p>
             <p data-testid="partner-credit">
               {t('emergency.credit.activeForPartner')}:{' '}

@@ -2,7 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@rem
 import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
-import { createApiKey, listApiKeys, revokeApiKey, rollApiKey } from '#app/domain.server.ts'
+import { createApiKey, listApiKeys, listSubscriptions, revokeApiKey, rollApiKey } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
@@ -19,7 +19,13 @@ const GRACE_OPTIONS = [0, 1, 24, 72, 168] as const
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, ROLES)
-  return { keys: await listApiKeys(context.platform.db, { partnerId: user.partnerId! }) }
+  const { db } = context.platform
+  const [keys, subscriptions] = await Promise.all([
+    listApiKeys(db, { partnerId: user.partnerId! }),
+    // A key may serve one subscription (ADR 0032): its purpose and plan then decide the price of its calls.
+    listSubscriptions(db, { partnerId: user.partnerId!, state: 'active' }),
+  ])
+  return { keys, subscriptions: subscriptions.filter((s) => s.endsAt === null || s.endsAt > Date.now()) }
 }
 
 const schema = z.discriminatedUnion('intent', [
@@ -29,6 +35,7 @@ const schema = z.discriminatedUnion('intent', [
     // The day itself is read and checked by createApiKey (a real Shanghai day, today or later).
     expiresOn: z.string().max(40, 'invalid').optional(),
     ipAllowlist: z.string().max(2000, 'length').optional(),
+    subscriptionId: z.string().max(64, 'invalid').optional(),
   }),
   z.object({
     intent: z.literal('roll'),
@@ -75,6 +82,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       name: input.name,
       expiresOn: input.expiresOn,
       ipAllowlist: input.ipAllowlist,
+      subscriptionId: input.subscriptionId,
       actor,
       requestId,
     })
@@ -107,7 +115,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function DeveloperKeys() {
-  const { keys } = useLoaderData<typeof loader>()
+  const loaded = useLoaderData<typeof loader>()
+  const { keys } = loaded
   const data = useActionData<NewKeyReply | FormReply>()
   const [params] = useSearchParams()
   const t = useT()
@@ -232,6 +241,17 @@ export default function DeveloperKeys() {
         <input type="hidden" name="intent" value="create" />
         <Field label={t('gateway.keys.name')} error={createFailure?.fields.name} area="gateway">
           <input name="name" maxLength={60} />
+        </Field>
+        <Field label={t('plans.keySubscription')} error={createFailure?.fields.subscriptionId} area="plans">
+          <select name="subscriptionId" defaultValue="">
+            <option value="">{t('plans.keyAllSubscriptions')}</option>
+            {loaded.subscriptions.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.productCode} · {t(s.purpose === 'industrial' ? 'purpose.industrial' : 'purpose.public_interest')} ·{' '}
+                {s.scenario ?? ''}
+              </option>
+            ))}
+          </select>
         </Field>
         <Field label={t('gateway.keys.expiresOn')} error={createFailure?.fields.expiresOn} area="gateway">
           <input name="expiresOn" type="date" />

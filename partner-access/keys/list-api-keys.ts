@@ -36,6 +36,8 @@ export async function listApiKeys(db: Db, opts: { partnerId: string; now?: numbe
       replacedByKeyId: apiKeys.replacedByKeyId,
       ipAllowlist: apiKeys.ipAllowlist,
       lastUsedAt: apiKeys.lastUsedAt,
+      // The subscription the key serves (ADR 0032); null = partner-wide.
+      subscriptionId: apiKeys.subscriptionId,
     })
     .from(apiKeys)
     .leftJoin(users, eq(users.id, apiKeys.createdByUserId))
