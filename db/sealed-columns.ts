@@ -48,6 +48,11 @@ export const SEALED_COLUMNS: Readonly<Record<string, readonly SealedColumn[]>> =
   // Not personal data, but secrets sealed with the same keyring (ADR 0020): the TOTP secrets of the second factor, so a
   // key rotation re-seals them too.
   users: [sealed('users', 'totp_secret', 'totpSecret'), sealed('users', 'totp_pending_secret', 'totpPendingSecret')],
+  // Applications to become a partner (ADR 0030): a natural person's ID number, the contact's phone.
+  partner_applications: [
+    sealed('partner_applications', 'id_number', 'idNumber', { column: 'id_number_bidx', key: 'idNumberBidx', kind: 'id_card' }),
+    sealed('partner_applications', 'contact_phone', 'contactPhone'),
+  ],
 }
 
 /** The sealed columns of a store table (none for most). */

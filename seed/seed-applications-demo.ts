@@ -6,7 +6,7 @@ import type { Db } from '#db/client.ts'
 import { partnerApplicationDocuments, partnerApplications } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { makeUscc } from '#platform/codes/uscc.ts'
-import { applicationDocumentDirectoryOf, hashToken, newToken } from '#partner-access/applications/application-rules.ts'
+import { applicationDocumentDirectoryOf, hashToken, newToken, sealPhone } from '#partner-access/applications/application-rules.ts'
 
 const seedActor: Actor = { id: null, label: 'seed', role: 'system' }
 export const DEMO_APPLICATION_NUMBER = 'SQ-2026-000001'
@@ -70,7 +70,7 @@ export async function seedApplicationsDemo(db: Db, opts: { directory?: string } 
         name: '沈阳北方数智服务有限公司',
         uscc,
         contactName: '刘洋',
-        contactPhone: '13900001234',
+        contactPhone: sealPhone('13900001234'),
         contactEmail: 'liuyang@beifang-demo.cn',
         scenarios: '小微企业贷前核验：核验企业登记状态与法定代表人。',
         purpose: 'industrial',

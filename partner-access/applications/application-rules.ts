@@ -4,6 +4,9 @@ import { z } from 'zod'
 import { APPLICATION_PURPOSES, PARTNER_KINDS } from '#db/schema/index.ts'
 import { isValidIdCard } from '#platform/codes/id-card.ts'
 import { isValidUscc } from '#platform/codes/uscc.ts'
+import { blindIndex, blindIndexCandidates } from '#platform/crypto/blind-index.ts'
+import { getDataKeyring } from '#platform/crypto/data-keyring.ts'
+import { isSealedValue, openValue, sealValue } from '#platform/crypto/sealed-value.ts'
 
 /** Qualification documents: at most this many per application, each at most this large (PDF, PNG, JPEG). */
 export const DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -60,3 +63,16 @@ export function applicationDocumentDirectoryOf(databaseUrl: string, cwd = proces
   const path = databaseUrl.slice('file:'.length).split('?')[0]!
   return join(dirname(isAbsolute(path) ? path : resolve(cwd, path)), 'application-documents')
 }
+
+// The natural person's ID number and the contact's phone are sealed at rest (db/sealed-columns.ts, ADR 0019).
+const ID_NUMBER_CONTEXT = 'partner_applications.id_number'
+const PHONE_CONTEXT = 'partner_applications.contact_phone'
+export const sealIdNumber = (plain: string) => sealValue(getDataKeyring(), plain, ID_NUMBER_CONTEXT)
+export const sealPhone = (plain: string) => sealValue(getDataKeyring(), plain, PHONE_CONTEXT)
+export const idNumberIndex = (plain: string) => blindIndex(getDataKeyring(), 'id_card', plain)
+/** Every blind index the ID number may be stored under (the keyring's keys, during a rotation). */
+export const idNumberIndexCandidates = (plain: string) => blindIndexCandidates(getDataKeyring(), 'id_card', plain)
+const openOrPlain = (value: string, context: string) =>
+  isSealedValue(value) ? openValue(getDataKeyring(), value, context) : value
+export const openIdNumber = (stored: string | null) => (stored === null ? null : openOrPlain(stored, ID_NUMBER_CONTEXT))
+export const openPhone = (stored: string) => openOrPlain(stored, PHONE_CONTEXT)

@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { partnerApplicationDocuments, partnerApplications, userInvites } from '#db/schema/index.ts'
-import { hashToken, isTokenShaped, maskIdNumber } from './application-rules.ts'
+import { hashToken, isTokenShaped, maskIdNumber, openIdNumber } from './application-rules.ts'
 
 /**
  * The applicant's view through the secret status link: state, reason, documents, and once approved the invite link
@@ -37,7 +37,7 @@ export async function findApplicationByToken(db: Db, opts: { token: string; now?
     kind: row.kind,
     name: row.name,
     uscc: row.uscc,
-    idNumber: maskIdNumber(row.idNumber),
+    idNumber: maskIdNumber(openIdNumber(row.idNumber)),
     purpose: row.purpose,
     state: row.state,
     reason: row.reason,

@@ -5,7 +5,7 @@ import type { Actor } from '#platform/audit/record-audit.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { listActiveCreditRecords } from '#supervision/credit/list-credit-records.ts'
-import { OPEN_APPLICATION_STATES } from './application-rules.ts'
+import { idNumberIndexCandidates, OPEN_APPLICATION_STATES, openIdNumber, openPhone } from './application-rules.ts'
 
 /**
  * One application for its reviewer: every answer (the ID number in full: the reviewer checks it), the documents,
@@ -35,10 +35,12 @@ export async function findPartnerApplication(db: Db, opts: { actor: Actor; numbe
         .from(partners)
         .where(eq(partners.uscc, app.uscc))
     : []
+  const idNumber = openIdNumber(app.idNumber)
+  // Natural persons by the keyed blind index of the ID number (every key of the ring: a rotation may be under way).
   const subject = app.uscc
     ? eq(partnerApplications.uscc, app.uscc)
-    : app.idNumber
-      ? eq(partnerApplications.idNumber, app.idNumber)
+    : idNumber
+      ? inArray(partnerApplications.idNumberBidx, idNumberIndexCandidates(idNumber))
       : null
   const sameApplications = subject
     ? await db
@@ -57,7 +59,8 @@ export async function findPartnerApplication(db: Db, opts: { actor: Actor; numbe
     const { records, isBadCreditExitCandidate } = await listActiveCreditRecords(db, { partnerId: p.id, now: opts.now })
     credit.push({ partner: p, records, isBadCreditExitCandidate })
   }
-  const { statusTokenHash: _hash, address: _address, ...shown } = app
+  const { statusTokenHash: _hash, address: _address, idNumberBidx: _index, ...rest } = app
+  const shown = { ...rest, idNumber, contactPhone: openPhone(app.contactPhone) }
   return ok({
     application: shown,
     documents,

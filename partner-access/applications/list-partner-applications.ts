@@ -4,7 +4,7 @@ import { partnerApplications, type ApplicationState } from '#db/schema/index.ts'
 import type { Actor } from '#platform/audit/record-audit.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 import { ok, type Result } from '#platform/result.ts'
-import { maskIdNumber, maskPhone } from './application-rules.ts'
+import { maskIdNumber, maskPhone, openIdNumber, openPhone } from './application-rules.ts'
 
 /** The operator's queue, newest first; ID numbers and phones masked (ADR 0030). */
 export async function listPartnerApplications(
@@ -25,9 +25,9 @@ export async function listPartnerApplications(
       kind: r.kind,
       name: r.name,
       uscc: r.uscc,
-      idNumber: maskIdNumber(r.idNumber),
+      idNumber: maskIdNumber(openIdNumber(r.idNumber)),
       contactName: r.contactName,
-      contactPhone: maskPhone(r.contactPhone),
+      contactPhone: maskPhone(openPhone(r.contactPhone)),
       purpose: r.purpose,
       state: r.state,
       submittedAt: r.createdAt,

@@ -12,7 +12,10 @@ import {
   APPLICATIONS_PER_ADDRESS_PER_HOUR,
   applicationInputSchema,
   hashToken,
+  idNumberIndex,
   newToken,
+  sealIdNumber,
+  sealPhone,
   type ApplicationInput,
 } from './application-rules.ts'
 
@@ -75,9 +78,10 @@ export async function submitPartnerApplication(
             kind: input.kind,
             name: input.name,
             uscc: input.kind === 'natural_person' ? null : input.uscc,
-            idNumber: input.kind === 'natural_person' ? input.idNumber : null,
+            idNumber: input.kind === 'natural_person' ? sealIdNumber(input.idNumber) : null,
+            idNumberBidx: input.kind === 'natural_person' ? idNumberIndex(input.idNumber) : null,
             contactName: input.contactName,
-            contactPhone: input.contactPhone,
+            contactPhone: sealPhone(input.contactPhone),
             contactEmail: input.contactEmail,
             scenarios: input.scenarios,
             purpose: input.purpose,

@@ -222,6 +222,7 @@ export async function rotateDataKey(db: Db, opts: RotateDataKeyOptions): Promise
     await rotatePersons(db, opts, 'city_social_security'),
     await rotateRecords(db, opts),
     await rotateTable(db, opts, 'users'),
+    await rotateTable(db, opts, 'partner_applications'),
   ]
   return { keyId: opts.keyring.current.id, tables, resealed: tables.reduce((n, t) => n + t.done, 0) }
 }

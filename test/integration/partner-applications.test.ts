@@ -121,7 +121,16 @@ describe('applications to become a partner (Art. 2, 12; ADR 0030)', () => {
       error: { fields: { name: 'too_long' } },
     })
 
-    // The ID number is stored for the reviewer, never written to the audit log, and masked in lists.
+    // The ID number and the phone are stored sealed (SM4, ADR 0019) with a blind index for duplicates, never written
+    // to the audit log, masked in lists, and open in full on the reviewer's detail page only.
+    const stored = await t.db.select().from(partnerApplications).where(eq(partnerApplications.kind, 'natural_person'))
+    expect(stored[0]!.idNumber).toMatch(/^sm4:v1:/)
+    expect(stored[0]!.contactPhone).toMatch(/^sm4:v1:/)
+    expect(JSON.stringify(stored)).not.toContain(idCard(11))
+    expect(JSON.stringify(stored)).not.toContain('13800001111')
+    if (!natural.ok) throw new Error('not submitted')
+    const full = await findPartnerApplication(t.db, { actor: operator, number: natural.value.number })
+    expect(full).toMatchObject({ ok: true, value: { application: { idNumber: idCard(11), contactPhone: '13800001111' } } })
     const audit = await t.db
       .select({ detail: auditLog.detail })
       .from(auditLog)
