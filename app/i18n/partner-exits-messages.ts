@@ -24,6 +24,7 @@ const zh = {
   'exit.exitAt': '退出日期',
   'exit.certificate': '退出证明',
   'exit.download': '下载退出证明（PDF）',
+  'exit.downloadNotice': '下载退出通知书（PDF）',
   'exit.outcome': '执行结果',
   'exit.outcomeText':
     '订阅终止 {subs} 个，密钥停用 {keys} 个，删除报告导出 {exports} 个（{bytes} 字节），最终账单草稿 {period}：{total}',
@@ -101,6 +102,7 @@ const en: Record<keyof typeof zh, string> = {
   'exit.exitAt': 'Exit date',
   'exit.certificate': 'Certificate',
   'exit.download': 'Download the exit certificate (PDF)',
+  'exit.downloadNotice': 'Download the exit notice (PDF)',
   'exit.outcome': 'Outcome',
   'exit.outcomeText':
     '{subs} subscriptions ended, {keys} keys stopped, {exports} report exports deleted ({bytes} bytes), final draft invoice {period}: {total}',

@@ -70,7 +70,11 @@ export default function PartnerExit() {
                 {t('exit.download')} · {e.certificateNumber}
               </a>
             </>
-          ) : null}
+          ) : (
+            <a href={`/partner/exit/${e.id}/certificate`} download data-testid="exit-notice">
+              {t('exit.downloadNotice')}
+            </a>
+          )}
         </section>
       ))}
     </>

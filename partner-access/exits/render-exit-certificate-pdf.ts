@@ -23,7 +23,10 @@ export const EXIT_KIND_LABELS: Record<ExitKind, string> = {
 
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`
 
-/** The exit certificate (退出证明) of an executed exit: A4, Chinese with English beside it, Noto Sans SC embedded. */
+/**
+ * The exit certificate (退出证明) of an executed exit — or, before the exit date, the exit notice (退出通知书) with the
+ * kind, reason and dates only: A4, Chinese with English beside it, Noto Sans SC embedded.
+ */
 export function renderExitCertificatePdf(exit: PartnerExitView, opts: { reapplyFrom: number | null }): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4',
@@ -41,8 +44,13 @@ export function renderExitCertificatePdf(exit: PartnerExitView, opts: { reapplyF
   })
   doc.registerFont('cjk', cjkFont())
   doc.font('cjk')
-  doc.fontSize(18).text('合作方退出证明', { align: 'center' })
-  doc.fontSize(10).fillColor('#555').text('Certificate of partner exit', { align: 'center' }).fillColor('#000')
+  const isNotice = exit.state !== 'executed'
+  doc.fontSize(18).text(isNotice ? '合作方退出通知书' : '合作方退出证明', { align: 'center' })
+  doc
+    .fontSize(10)
+    .fillColor('#555')
+    .text(isNotice ? 'Notice of partner exit' : 'Certificate of partner exit', { align: 'center' })
+    .fillColor('#000')
   doc.moveDown(1.2)
   const o = exit.outcome
   const rows: [string, string][] = [
@@ -67,7 +75,8 @@ export function renderExitCertificatePdf(exit: PartnerExitView, opts: { reapplyF
     ['再次申请 May apply again', opts.reapplyFrom === null ? '即时 At once' : `自 from ${formatDay(opts.reapplyFrom)}`],
   ]
   doc.fontSize(11)
-  for (const [k, v] of rows) {
+  // A notice lists what will happen at the exit date, not an outcome.
+  for (const [k, v] of isNotice ? rows.slice(1, 8) : rows) {
     doc.text(`${k}：${v}`)
     doc.moveDown(0.3)
   }

@@ -34,6 +34,7 @@ import { submitPartnerApplication } from '#partner-access/applications/submit-pa
 import { addApplicationDocument } from '#partner-access/applications/add-application-document.ts'
 import { approvePartnerApplication } from '#partner-access/applications/decide-partner-application.ts'
 import { applicationDocumentDirectoryOf } from '#partner-access/applications/application-rules.ts'
+import { startPartnerExit } from '#partner-access/exits/start-partner-exit.ts'
 
 /**
  * The role × route × method matrix (issue 9), generated from the route files and the decisions in
@@ -115,6 +116,13 @@ describe('role × route × method matrix', () => {
 
     await prepareCases(db)
     await prepareApplications(db)
+    // An exit notice for the signed-in partner, a year ahead (nothing stops before it): its PDF (ADR 0033).
+    const noticed = await startPartnerExit(db, {
+      actor: cli,
+      input: { partnerCode: 'shengjing-tech', kind: 'voluntary', reason: '路由权限测试', exitAt: Date.now() + 365 * 86_400_000 },
+    })
+    if (!noticed.ok) throw new Error(noticed.error.code)
+    exitId = noticed.value.id
     // The demo incident (seed/seed-emergency-demo.ts), for the incident pages.
     incidentCode = (await db.select({ code: incidents.code }).from(incidents).limit(1))[0]!.code
 
@@ -128,6 +136,7 @@ describe('role × route × method matrix', () => {
 
   let incidentCode = ''
   let acceptanceId = ''
+  let exitId = ''
   /** Applications (ADR 0030): an open one with a document (status link) and an approved one (its invite). */
   const applications = { number: '', statusToken: '', documentId: '', inviteToken: '' }
   async function prepareApplications(db: typeof platform.database.db) {
@@ -219,6 +228,7 @@ describe('role × route × method matrix', () => {
     'partner.invoices.$id_.csv.tsx': () => ({ id: invoice.own }),
     'partner.invoices.$id_.pdf.tsx': () => ({ id: invoice.own }),
     'partner.agreements.$id_.pdf.tsx': () => ({ id: acceptanceId }),
+    'partner.exit_.$id.certificate.tsx': () => ({ id: exitId }),
     'bureau.cases.$code.tsx': () => ({ code: cases.operator }),
     'bureau.incidents.$code.tsx': () => ({ code: incidentCode }),
     'operator.incidents.$code.tsx': () => ({ code: incidentCode }),
