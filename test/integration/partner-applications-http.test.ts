@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { partnerApplications, users } from '#db/schema/index.ts'
+import { partnerApplicationDocuments, partnerApplications, users } from '#db/schema/index.ts'
 import { makeUscc } from '#platform/codes/uscc.ts'
 import { userActor } from '#platform/identity/permissions.ts'
 import { approvePartnerApplication } from '#partner-access/applications/decide-partner-application.ts'
@@ -106,15 +106,11 @@ describe('applying to become a partner over HTTP', () => {
   }
 
   it('stores a PDF document by its bytes; hostile uploads get a stable 4xx and store nothing', async () => {
+    // Counted in the database (the directory is shared by the test copies of one run): a refusal stores no row, and
+    // its file is removed (the store writes `<id>.part` and renames only after the checks).
     const directory = applicationDocumentDirectoryOf(platform.database.url)
-    const files = () => {
-      try {
-        return readdirSync(directory).length
-      } catch {
-        return 0
-      }
-    }
-    const before = files()
+    const documents = async () => (await platform.database.db.select().from(partnerApplicationDocuments)).length
+    const before = await documents()
     expect(await upload('<html><script>alert(1)</script></html>')).toEqual({
       status: 400,
       json: { error: 'unsupported_file_type' },
@@ -128,10 +124,11 @@ describe('applying to become a partner over HTTP', () => {
       status: 404,
       json: { error: 'application_not_found' },
     })
-    expect(files()).toBe(before)
+    expect(await documents()).toBe(before)
     const ok = await upload(PDF, { 'x-file-name': encodeURIComponent('营业执照.pdf') })
     expect(ok).toMatchObject({ status: 200, json: { id: expect.any(String) } })
-    expect(files()).toBe(before + 1)
+    expect(await documents()).toBe(before + 1)
+    expect(readdirSync(directory)).toContain(ok.json!.id)
     expect(await (await fetch(platform.url + statusPath)).text()).toContain('营业执照.pdf')
   })
 
