@@ -102,8 +102,7 @@ export function refuseEndedSubscription(
   at = Number.NEGATIVE_INFINITY,
 ): AccessRefusal | null {
   const isPastEnd = subscription.endsAt !== undefined && subscription.endsAt !== null && subscription.endsAt <= at
-  const isOver =
-    subscription.state === 'rejected' || subscription.state === 'ended' || isPastEnd || key.partnerState === 'exited'
+  const isOver = subscription.state === 'rejected' || subscription.state === 'ended' || isPastEnd || key.partnerState === 'exited'
   return isOver ? notSubscribed(product) : null
 }
 
