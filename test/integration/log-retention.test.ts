@@ -43,7 +43,13 @@ describe('log retention (Art. 17, ADR 0027)', () => {
     t = await createTestDatabase()
     const [partner] = await t.db.select().from(partners).where(eq(partners.code, 'shengjing-tech'))
     const [key] = await t.db.select().from(apiKeys).where(eq(apiKeys.partnerId, partner!.id)).limit(1)
-    const [product] = await t.db.select().from(products).limit(1)
+    // A product the partner holds no live industrial subscription to: the tests add their own (one live per purpose).
+    const live = new Set(
+      (await t.db.select().from(subscriptions).where(eq(subscriptions.partnerId, partner!.id)))
+        .filter((s) => s.purpose === 'industrial' && (s.state === 'active' || s.state === 'pending'))
+        .map((s) => s.productId),
+    )
+    const product = (await t.db.select().from(products)).find((p) => !live.has(p.id))
     const [dataset] = await t.db.select().from(datasets).limit(1)
     fx = { partnerId: partner!.id, keyId: key!.id, productId: product!.id, datasetId: dataset!.id }
   })
