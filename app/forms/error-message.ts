@@ -5,7 +5,21 @@ import { useLang } from '#app/i18n/use-t.ts'
  * The areas whose messages hold `<area>.error.<code>` sentences, in the order a code is looked up. `login`: the sign-in
  * pages' own wording of a refusal (a lock reads differently there than before a consequential action).
  */
-export const ERROR_AREAS = ['catalog', 'gateway', 'billing', 'auth', 'login', 'cases', 'feed', 'emergency', 'apply', 'agree', 'exit', 'concentration', 'plans'] as const
+export const ERROR_AREAS = [
+  'catalog',
+  'gateway',
+  'billing',
+  'auth',
+  'login',
+  'cases',
+  'feed',
+  'emergency',
+  'apply',
+  'agree',
+  'exit',
+  'concentration',
+  'plans',
+] as const
 export type ErrorArea = (typeof ERROR_AREAS)[number]
 
 /**
