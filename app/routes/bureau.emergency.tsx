@@ -1,18 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
-import {
-  formatDay,
-  getEmergencyState,
-  listDrills,
-  listEmergencyPlans,
-  listPublishedProductCodes,
-  recordDrill,
-  resumeProducts,
-  runStopDrill,
-  saveEmergencyPlan,
-  stopProducts,
-} from '#app/domain.server.ts'
+import { loadEmergencyPage, runEmergencyIntent } from '#app/lib/supervision/emergency-page.server.ts'
 import { EmergencyView } from '#app/components/supervision/emergency-view.tsx'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { failedForm, invalidForm } from '#app/forms/action-reply.server.ts'
@@ -27,14 +16,7 @@ const PAGE = '/bureau/emergency'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, ['bureau'])
-  const { db } = context.platform
-  return {
-    state: await getEmergencyState(db),
-    products: await listPublishedProductCodes(db),
-    plans: await listEmergencyPlans(db),
-    drills: await listDrills(db),
-    today: formatDay(Date.now()),
-  }
+  return loadEmergencyPage(context)
 }
 
 const text = (max: number) => z.string().max(max, 'length').optional()
@@ -57,39 +39,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const target = typeof fields.intent === 'string' ? fields.intent : null
   const parsed = schema.safeParse(fields)
   if (!parsed.success) return invalidForm(parsed.error, { target })
-  const { db, requestId } = context.platform
   const input = parsed.data
   if (input.intent === 'stop' || input.intent === 'runDrill') requireStepUp(request, user)
-  const result =
-    input.intent === 'stop'
-      ? await stopProducts(db, {
-          productCodes: input.scope === 'all' ? [] : form.getAll('products').map(String),
-          reason: input.reason,
-          actor,
-          requestId,
-        })
-      : input.intent === 'resume'
-        ? await resumeProducts(db, { productCode: input.product, reason: input.reason, actor, requestId })
-        : input.intent === 'savePlan'
-          ? await saveEmergencyPlan(db, {
-              code: input.code ?? '',
-              title: input.title ?? '',
-              body: input.body ?? '',
-              actor,
-              requestId,
-            })
-          : input.intent === 'recordDrill'
-            ? await recordDrill(db, {
-                input: {
-                  heldOn: input.heldOn ?? '',
-                  scope: input.scope ?? '',
-                  outcome: input.outcome ?? '',
-                  planCode: input.planCode,
-                },
-                actor,
-                requestId,
-              })
-            : await runStopDrill(db, { productCode: input.product, actor, requestId })
+  const result = await runEmergencyIntent(context, input, { actor, selectedProducts: form.getAll('products').map(String) })
   if (!result.ok) return failedForm(result.error, { target })
   return redirect(`${PAGE}?done=${input.intent}`)
 }

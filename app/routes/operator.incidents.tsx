@@ -10,7 +10,7 @@ import { requireActor, requireUser } from '#app/session.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
-// The incident register (Art. 13; ADR 0029), the bureau's copy; operator.incidents.tsx is the operator's.
+// The incident register (Art. 13; ADR 0029), the operator's copy; bureau.incidents.tsx is the bureau's.
 const BASE = '/operator/incidents'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fork, type ChildProcess } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { and, eq } from 'drizzle-orm'
 import { authorizations, cityEnterprises, datasets, users } from '#db/schema/index.ts'
 import { ACCESS_TTL_MS } from '#gateway/create-gateway.ts'
@@ -10,37 +8,17 @@ import { suspendAuthorization } from '#catalog/authorizations/suspend-authorizat
 import { resumeAuthorization } from '#catalog/authorizations/resume-authorization.ts'
 import { demoApiKey } from '#test/support/gateway-server.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
+import {
+  startGatewayProcess as startChild,
+  stopGatewayProcess as stopChild,
+  type GatewayProcess as Child,
+} from '#test/support/gateway-process.ts'
 import { PROPAGATION_PROMISE_MS, waitUntilElapsed } from '#test/support/wait.ts'
 
 // Two real gateway processes over one database (bench/gateway-target.ts), as gateway-two-processes.test.ts: the
 // bureau suspends an authorization here, in a third process; both must answer 423 authorization_suspended to a
 // request sent 1 s later, and 200 again 1 s after the resumption (ADR 0028).
-const TARGET = fileURLToPath(new URL('../../bench/gateway-target.ts', import.meta.url))
 const PATH = '/api/v1/verifications/enterprise'
-
-interface Child {
-  process: ChildProcess
-  url: string
-}
-
-function startChild(dbUrl: string): Promise<Child> {
-  return new Promise((resolve, reject) => {
-    const child = fork(TARGET, [dbUrl], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
-    child.once('exit', (code) => reject(new Error(`gateway process exited with ${code}`)))
-    child.on('message', (m: { type: string; port?: number }) => {
-      if (m.type === 'ready') resolve({ process: child, url: `http://127.0.0.1:${m.port}` })
-    })
-  })
-}
-
-function stopChild(child: Child): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.process.exitCode !== null) return resolve()
-    child.process.removeAllListeners('exit')
-    child.process.once('exit', () => resolve())
-    child.process.send({ type: 'stop' })
-  })
-}
 
 describe('an authorization suspended and resumed, seen through the API’s answers in two processes within 1 s', () => {
   let t: TestDatabase

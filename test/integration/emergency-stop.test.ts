@@ -1,6 +1,4 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { fork, type ChildProcess } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { eq } from 'drizzle-orm'
 import { auditLog, cityEnterprises, emergencyStops, rejectedCalls, usageEvents } from '#db/schema/index.ts'
 import { ACCESS_TTL_MS } from '#gateway/create-gateway.ts'
@@ -11,42 +9,22 @@ import { getEmergencyState } from '#supervision/emergency/get-emergency-state.ts
 import { callGateway } from '#test/support/openapi.ts'
 import { demoApiKey, startGateway, type GatewayHarness } from '#test/support/gateway-server.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
+import {
+  startGatewayProcess as startChild,
+  stopGatewayProcess as stopChild,
+  type GatewayProcess as Child,
+} from '#test/support/gateway-process.ts'
 import { PROPAGATION_PROMISE_MS, waitUntilElapsed } from '#test/support/wait.ts'
 
 // The emergency stop (Art. 13; ADR 0029): one action halts every metered product or a chosen few, every gateway
 // process answers 503 emergency_stop within 1 s, and one action resumes them.
 
-const TARGET = fileURLToPath(new URL('../../bench/gateway-target.ts', import.meta.url))
 const VERIFY = '/api/v1/verifications/enterprise'
 const USCC = '/api/v1/tools/uscc-validate'
 const VERIFY_PRODUCT = 'verify-enterprise-identity'
 const USCC_PRODUCT = 'uscc-validate'
 const operator: Actor = { id: null, label: 'operator', role: 'operator' }
 const bureau: Actor = { id: null, label: 'bureau', role: 'bureau' }
-
-interface Child {
-  process: ChildProcess
-  url: string
-}
-
-function startChild(dbUrl: string): Promise<Child> {
-  return new Promise((resolve, reject) => {
-    const child = fork(TARGET, [dbUrl], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
-    child.once('exit', (code) => reject(new Error(`gateway process exited with ${code}`)))
-    child.on('message', (m: { type: string; port?: number }) => {
-      if (m.type === 'ready') resolve({ process: child, url: `http://127.0.0.1:${m.port}` })
-    })
-  })
-}
-
-function stopChild(child: Child): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.process.exitCode !== null) return resolve()
-    child.process.removeAllListeners('exit')
-    child.process.once('exit', () => resolve())
-    child.process.send({ type: 'stop' })
-  })
-}
 
 describe('the emergency stop, seen by two other gateway processes within 1 s', () => {
   let t: TestDatabase

@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fork, type ChildProcess } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { eq } from 'drizzle-orm'
 import { apiKeys, authorizations, cityEnterprises, datasets, partners } from '#db/schema/index.ts'
 import { ACCESS_TTL_MS } from '#gateway/create-gateway.ts'
@@ -13,37 +11,17 @@ import { resumePartner } from '#partner-access/suspensions/resume-partner.ts'
 import { cliActor, type Actor } from '#platform/audit/record-audit.ts'
 import { demoApiKey } from '#test/support/gateway-server.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
+import {
+  startGatewayProcess as startChild,
+  stopGatewayProcess as stopChild,
+  type GatewayProcess as Child,
+} from '#test/support/gateway-process.ts'
 import { PROPAGATION_PROMISE_MS, waitUntilElapsed } from '#test/support/wait.ts'
 
 // The real gateway alone on node:http in its own process (the bench's target): `{type:'ready', port}` once listening.
-const TARGET = fileURLToPath(new URL('../../bench/gateway-target.ts', import.meta.url))
 const PATH = '/api/v1/verifications/enterprise'
 const bureau: Actor = { id: null, label: 'bureau', role: 'bureau' }
 const PROMISE_MS = PROPAGATION_PROMISE_MS
-
-interface Child {
-  process: ChildProcess
-  url: string
-}
-
-function startChild(dbUrl: string): Promise<Child> {
-  return new Promise((resolve, reject) => {
-    const child = fork(TARGET, [dbUrl], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
-    child.once('exit', (code) => reject(new Error(`gateway process exited with ${code}`)))
-    child.on('message', (m: { type: string; port?: number }) => {
-      if (m.type === 'ready') resolve({ process: child, url: `http://127.0.0.1:${m.port}` })
-    })
-  })
-}
-
-function stopChild(child: Child): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.process.exitCode !== null) return resolve()
-    child.process.removeAllListeners('exit')
-    child.process.once('exit', () => resolve())
-    child.process.send({ type: 'stop' })
-  })
-}
 
 describe('a change made in one process is seen by two other gateway processes within 1 second', () => {
   let t: TestDatabase

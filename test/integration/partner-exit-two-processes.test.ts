@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fork, type ChildProcess } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { cityEnterprises } from '#db/schema/index.ts'
 import { ACCESS_TTL_MS } from '#gateway/create-gateway.ts'
 import { executePartnerExit } from '#partner-access/exits/execute-partner-exit.ts'
@@ -8,35 +6,15 @@ import { startPartnerExit } from '#partner-access/exits/start-partner-exit.ts'
 import { cliActor } from '#platform/audit/record-audit.ts'
 import { demoApiKey } from '#test/support/gateway-server.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
+import {
+  startGatewayProcess as startChild,
+  stopGatewayProcess as stopChild,
+  type GatewayProcess as Child,
+} from '#test/support/gateway-process.ts'
 import { PROPAGATION_PROMISE_MS, waitUntilElapsed } from '#test/support/wait.ts'
 
 // As gateway-two-processes.test.ts: the real gateway in two other processes over one database file.
-const TARGET = fileURLToPath(new URL('../../bench/gateway-target.ts', import.meta.url))
 const PATH = '/api/v1/verifications/enterprise'
-
-interface Child {
-  process: ChildProcess
-  url: string
-}
-
-function startChild(dbUrl: string): Promise<Child> {
-  return new Promise((resolve, reject) => {
-    const child = fork(TARGET, [dbUrl], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
-    child.once('exit', (code) => reject(new Error(`gateway process exited with ${code}`)))
-    child.on('message', (m: { type: string; port?: number }) => {
-      if (m.type === 'ready') resolve({ process: child, url: `http://127.0.0.1:${m.port}` })
-    })
-  })
-}
-
-function stopChild(child: Child): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.process.exitCode !== null) return resolve()
-    child.process.removeAllListeners('exit')
-    child.process.once('exit', () => resolve())
-    child.process.send({ type: 'stop' })
-  })
-}
 
 describe('an executed exit stops the partner’s keys in every process within 1 s', () => {
   let t: TestDatabase
