@@ -28,16 +28,18 @@ const domainUpper = [
   '#partner-access/',
   '#billing/',
   '#supervision/',
+  '#disclosure/',
   '#source-systems/',
   '#server/',
   '#cli/',
+  '#reporting/',
 ]
 const noUpperLayers = {
   regex: `^(${domainUpper.join('|')})`,
   message: 'db/ is the ground floor: schema, client, column helpers and migrations only.',
 }
 const noDomainsInPlatform = {
-  regex: '^(#catalog/|#gateway/|#partner-access/|#billing/|#supervision/|#source-systems/|#server/|#cli/)',
+  regex: '^(#catalog/|#gateway/|#partner-access/|#billing/|#supervision/|#disclosure/|#source-systems/|#server/|#cli/)',
   message: 'platform/ is cross-cutting and depends on no domain.',
 }
 
@@ -50,6 +52,8 @@ const layers = {
   'partner-access': [noApp, noSeed, noSimulated, noGateway],
   billing: [noApp, noSeed, noSimulated],
   supervision: [noApp, noSeed, noSimulated],
+  disclosure: [noApp, noSeed, noSimulated],
+  reporting: [noApp, noSeed, noSimulated],
   'source-systems': [noApp, noSeed],
   server: [noApp, noSeed, noSimulated],
   cli: [noApp, noSeed, noSimulated],
