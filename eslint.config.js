@@ -53,7 +53,6 @@ const layers = {
   billing: [noApp, noSeed, noSimulated],
   supervision: [noApp, noSeed, noSimulated],
   disclosure: [noApp, noSeed, noSimulated],
-  disclosure: [noApp, noSeed, noSimulated],
   reporting: [noApp, noSeed, noSimulated],
   'source-systems': [noApp, noSeed],
   server: [noApp, noSeed, noSimulated],
