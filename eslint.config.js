@@ -33,6 +33,7 @@ const domainUpper = [
   '#server/',
   '#cli/',
   '#reporting/',
+  '#evaluation/',
 ]
 const noUpperLayers = {
   regex: `^(${domainUpper.join('|')})`,
@@ -54,6 +55,7 @@ const layers = {
   supervision: [noApp, noSeed, noSimulated],
   disclosure: [noApp, noSeed, noSimulated],
   reporting: [noApp, noSeed, noSimulated],
+  evaluation: [noApp, noSeed, noSimulated],
   'source-systems': [noApp, noSeed],
   server: [noApp, noSeed, noSimulated],
   cli: [noApp, noSeed, noSimulated],
