@@ -34,13 +34,14 @@ const domainUpper = [
   '#cli/',
   '#reporting/',
   '#evaluation/',
+  '#sandbox/',
 ]
 const noUpperLayers = {
   regex: `^(${domainUpper.join('|')})`,
   message: 'db/ is the ground floor: schema, client, column helpers and migrations only.',
 }
 const noDomainsInPlatform = {
-  regex: '^(#catalog/|#gateway/|#partner-access/|#billing/|#supervision/|#disclosure/|#source-systems/|#server/|#cli/)',
+  regex: '^(#catalog/|#gateway/|#partner-access/|#billing/|#supervision/|#disclosure/|#sandbox/|#source-systems/|#server/|#cli/)',
   message: 'platform/ is cross-cutting and depends on no domain.',
 }
 
@@ -56,6 +57,7 @@ const layers = {
   disclosure: [noApp, noSeed, noSimulated],
   reporting: [noApp, noSeed, noSimulated],
   evaluation: [noApp, noSeed, noSimulated],
+  sandbox: [noApp, noSeed, noSimulated],
   'source-systems': [noApp, noSeed],
   server: [noApp, noSeed, noSimulated],
   cli: [noApp, noSeed, noSimulated],

@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: [
-            '{app,catalog,gateway,partner-access,billing,supervision,disclosure,db,platform,source-systems,seed,cli,server,reporting,evaluation}/**/*.test.{ts,tsx}',
+            '{app,catalog,gateway,partner-access,billing,supervision,disclosure,db,platform,source-systems,seed,cli,server,reporting,evaluation,sandbox}/**/*.test.{ts,tsx}',
             'test/integration/**/*.test.ts',
             'test/scenarios/**/*.test.ts',
             'test/fuzz/**/*.test.ts',
