@@ -32,7 +32,7 @@ CREATE TABLE `operation_reports` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `operation_reports_period_unique` ON `operation_reports` (`period`);--> statement-breakpoint
--- A version's figures and narrative are frozen once it leaves draft (Art. 25; ADR 0034): the bureau reads what was submitted.
+-- A version's figures and narrative are frozen once it leaves draft (Art. 25; ADR 0035): the bureau reads what was submitted.
 CREATE TRIGGER `operation_report_versions_frozen` BEFORE UPDATE ON `operation_report_versions`
 WHEN OLD.`state` <> 'draft' AND (NEW.`figures` IS NOT OLD.`figures` OR NEW.`narrative` IS NOT OLD.`narrative`
   OR NEW.`generated_at` IS NOT OLD.`generated_at` OR NEW.`version` IS NOT OLD.`version` OR NEW.`report_id` IS NOT OLD.`report_id`)

@@ -2,7 +2,7 @@ import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqli
 import { createdAt, id, timestamp } from '../columns.ts'
 import { users } from './identity.ts'
 
-// Operation reports to the bureau (Art. 25; docs/decisions/0034-operation-reports.md).
+// Operation reports to the bureau (Art. 25; docs/decisions/0035-operation-reports.md).
 
 export const OPERATION_REPORT_KINDS = ['quarterly', 'annual'] as const
 export type OperationReportKind = (typeof OPERATION_REPORT_KINDS)[number]
