@@ -200,6 +200,9 @@ export const authorizations = sqliteTable(
   (t) => [index('authorizations_dataset_idx').on(t.datasetId, t.state)],
 )
 
+/** What may leave the platform from a dataset (catalog/output-rules/output-rules.ts). */
+export const OUTPUT_KINDS = ['record', 'aggregate', 'verdict', 'score'] as const
+
 export const PRODUCT_STATES = ['draft', 'under_review', 'published', 'retired'] as const
 
 export const products = sqliteTable('products', {
@@ -237,6 +240,12 @@ export const productDatasets = sqliteTable(
     datasetId: text('dataset_id')
       .notNull()
       .references(() => datasets.id),
+    /**
+     * What the product lets out of this dataset (catalog/output-rules/): decides whether it still complies when the
+     * dataset is re-graded (ADR 0035). Null: what its form lets out (service → records, verification → verdicts, model →
+     * scores, component and report → aggregates).
+     */
+    outputKind: text('output_kind', { enum: OUTPUT_KINDS }),
   },
   (t) => [primaryKey({ columns: [t.productId, t.datasetId] })],
 )
