@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { createdAt, decimalText, fen, id, timestamp } from '../columns.ts'
 import { products } from './catalog.ts'
@@ -29,9 +30,29 @@ export type EventChargeUnit = (typeof EVENT_CHARGE_UNITS)[number]
 export const CHARGE_MODELS = ['standard', 'graduated', 'package', 'fixed_fee'] as const
 export type ChargeModelName = (typeof CHARGE_MODELS)[number]
 
-/** Art. 22 cost categories; infrastructure resources split into compute, storage and bandwidth. */
-export const COST_CATEGORIES = ['compute', 'storage', 'bandwidth', 'desensitization', 'model_release', 'result_export'] as const
+/**
+ * Art. 22 cost categories (infrastructure split into compute, storage and bandwidth), then the 65号 categories the
+ * maximum allowed revenue also counts: staff (人员), platform construction (平台建设, amortized over the years entered
+ * with it) and operations and maintenance (运维). ADR 0036.
+ */
+export const COST_CATEGORIES = [
+  'compute',
+  'storage',
+  'bandwidth',
+  'desensitization',
+  'model_release',
+  'result_export',
+  'staff',
+  'platform_construction',
+  'operations_maintenance',
+] as const
 export type CostCategory = (typeof COST_CATEGORIES)[number]
+/**
+ * Which supply a cost serves (ADR 0036): shared costs are allocated by call volume between industrial and public-interest
+ * supply; an industrial cost counts whole; a public-interest cost never enters the maximum allowed revenue.
+ */
+export const COST_SUPPLIES = ['shared', 'industrial', 'public_interest'] as const
+export type CostSupply = (typeof COST_SUPPLIES)[number]
 
 export const PRICE_BOOK_STATES = ['pending_review', 'approved', 'returned'] as const
 export const INVOICE_STATES = ['draft', 'finalized', 'voided'] as const
@@ -61,6 +82,8 @@ export const priceCeilings = sqliteTable(
     effectiveFrom: integer('effective_from').notNull(),
     /** The pricing document it rests on, e.g. 沈发改价格〔2026〕12号. */
     basis: text('basis').notNull().default(''),
+    /** When the bureau re-evaluates the ceiling (start of a Shanghai day); reminders before and at it (ADR 0036). */
+    reevaluateBy: timestamp('reevaluate_by'),
     setByUserId: text('set_by_user_id').references(() => users.id),
     createdAt: createdAt(),
   },
@@ -122,6 +145,10 @@ export const costEntries = sqliteTable(
     /** YYYY-MM (Asia/Shanghai calendar month). */
     period: text('period').notNull(),
     category: text('category', { enum: COST_CATEGORIES }).notNull(),
+    /** Entries before ADR 0036 were all shared (the default). */
+    supply: text('supply', { enum: COST_SUPPLIES }).notNull().default('shared'),
+    /** Platform construction only: the years its cost is spread over, month by month from `period` (1–20). */
+    amortizationYears: integer('amortization_years'),
     grossFen: fen('gross_fen').notNull(),
     subsidyFen: fen('subsidy_fen').notNull().default(0),
     netFen: fen('net_fen').notNull(),
@@ -397,4 +424,39 @@ export const revenueCapSettings = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index('revenue_cap_settings_year_idx').on(t.year, t.createdAt)],
+)
+
+/**
+ * A crossing of 80% or 100% of a year's maximum allowed revenue (ADR 0036): one open row per year and threshold, so the
+ * operator and the bureau are told once per crossing; cleared when the use falls back below (a raised cap), re-armed.
+ */
+export const revenueCapAlerts = sqliteTable(
+  'revenue_cap_alerts',
+  {
+    id: id(),
+    year: integer('year').notNull(),
+    /** 80 or 100 (percent of the maximum). */
+    threshold: integer('threshold').notNull(),
+    usedShare: decimalText('used_share').notNull(),
+    crossedAt: integer('crossed_at').notNull(),
+    clearedAt: timestamp('cleared_at'),
+  },
+  (t) => [
+    uniqueIndex('revenue_cap_alerts_open_idx')
+      .on(t.year, t.threshold)
+      .where(sql`cleared_at IS NULL`),
+  ],
+)
+
+/** A re-evaluation reminder sent to the bureau for one ceiling version: once 30 days before, once when due. */
+export const ceilingReminders = sqliteTable(
+  'ceiling_reminders',
+  {
+    ceilingId: text('ceiling_id')
+      .notNull()
+      .references(() => priceCeilings.id),
+    stage: text('stage', { enum: ['approaching', 'due'] }).notNull(),
+    sentAt: integer('sent_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ceilingId, t.stage] })],
 )
