@@ -127,6 +127,13 @@ export const PERMISSIONS = {
   'agreement_version.draft': ['operator'],
   'agreement_version.decide': ['bureau'],
   'agreement.accept': ['partner_admin'],
+  // Evaluations (Art. 18–20; ADR 0034): the bureau versions the schemes, opens, scores and publishes; source units and
+  // the operator assess themselves and add evidence (their own subject only, checked inside).
+  'evaluation_scheme.create': ['bureau'],
+  'evaluation.open': ['bureau'],
+  'evaluation.self_assess': ['source_unit', 'operator'],
+  'evaluation.score': ['bureau'],
+  'evaluation.publish': ['bureau'],
 } as const satisfies Record<string, readonly ActorRole[]>
 
 export type Operation = keyof typeof PERMISSIONS
