@@ -40,3 +40,11 @@ BEGIN SELECT RAISE(ABORT, 'operation_report_version_frozen'); END;--> statement-
 -- Versions are kept: none is ever deleted.
 CREATE TRIGGER `operation_report_versions_kept` BEFORE DELETE ON `operation_report_versions`
 BEGIN SELECT RAISE(ABORT, 'operation_report_versions_kept'); END;
+--> statement-breakpoint
+-- The workflow's only moves (ADR 0035): draft → submitted → acknowledged | returned. A second decision racing the
+-- first fails here, and its audit entry with it (one batch).
+CREATE TRIGGER `operation_report_versions_moves` BEFORE UPDATE OF `state` ON `operation_report_versions`
+WHEN NEW.`state` IS NOT OLD.`state` AND NOT (
+  (OLD.`state` = 'draft' AND NEW.`state` = 'submitted') OR
+  (OLD.`state` = 'submitted' AND NEW.`state` IN ('returned', 'acknowledged')))
+BEGIN SELECT RAISE(ABORT, 'operation_report_version_move'); END;
