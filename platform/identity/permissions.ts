@@ -127,6 +127,13 @@ export const PERMISSIONS = {
   'agreement_version.draft': ['operator'],
   'agreement_version.decide': ['bureau'],
   'agreement.accept': ['partner_admin'],
+  // Operation reports (Art. 25; ADR 0035): the operator generates a period's report (the CLI prints its figures),
+  // writes the narrative and submits; the bureau acknowledges or returns it with comments. Both read them.
+  'operation_report.generate': ['operator', 'cli'],
+  'operation_report.edit': ['operator'],
+  'operation_report.submit': ['operator'],
+  'operation_report.decide': ['bureau'],
+  'operation_report.view': ['operator', 'bureau', 'cli'],
   // Evaluations (Art. 18–20; ADR 0034): the bureau versions the schemes, opens, scores and publishes; source units and
   // the operator assess themselves and add evidence (their own subject only, checked inside).
   'evaluation_scheme.create': ['bureau'],
