@@ -1,70 +1,140 @@
 import type { Role } from '#db/schema/identity.ts'
 import type { MessageKey } from '#app/i18n/messages.ts'
 
-/** The header's links per role (after the catalog and home links). */
-export const ROLE_NAV: Record<Role, { to: string; label: MessageKey }[]> = {
+/** One link of the navigation. */
+export interface NavEntry {
+  to: string
+  label: MessageKey
+}
+
+/**
+ * A group of links, shown as one disclosure menu (its label on the button). A group of a single entry is shown as that
+ * entry's link, so a group can start small. ADR 0034: a few groups per role keep the navigation on one line at 1366 px.
+ */
+export interface NavGroup {
+  label: MessageKey
+  items: NavEntry[]
+}
+
+/** The header's links per role, in groups (after the catalog, fees and home links). Add an entry to the group it fits. */
+export const ROLE_NAV: Record<Role, NavGroup[]> = {
   bureau: [
-    { to: '/bureau/demands', label: 'nav.demandReview' },
-    { to: '/bureau/products', label: 'nav.productReview' },
-    { to: '/bureau/subscriptions', label: 'nav.subscriptionReview' },
-    { to: '/bureau/authorizations', label: 'nav.authorizations' },
-    { to: '/bureau/suspensions', label: 'nav.suspensions' },
-    { to: '/bureau/emergency', label: 'emergency.nav.emergency' },
-    { to: '/bureau/incidents', label: 'emergency.nav.incidents' },
-    { to: '/bureau/credit', label: 'emergency.nav.credit' },
-    { to: '/bureau/cases', label: 'cases.nav.cases' },
-    { to: '/bureau/exits', label: 'exit.nav.exits' },
-    { to: '/bureau/concentration', label: 'exit.nav.concentration' },
-    { to: '/bureau/pricing', label: 'nav.pricing' },
-    { to: '/bureau/plans', label: 'plans.nav' },
-    { to: '/bureau/agreements', label: 'agree.nav' },
-    { to: '/bureau/compensation', label: 'nav.compensation' },
-    { to: '/bureau/audit', label: 'nav.audit' },
-    { to: '/bureau/retention', label: 'nav.retention' },
-    { to: '/audit/logs', label: 'nav.logSearch' },
-    { to: '/bureau/auditors', label: 'nav.auditors' },
-    { to: '/bureau/supervision-feed', label: 'nav.supervisionFeed' },
-    { to: '/security/sign-in-locks', label: 'nav.signInLocks' },
+    {
+      label: 'shell.group.reviews',
+      items: [
+        { to: '/bureau/demands', label: 'nav.demandReview' },
+        { to: '/bureau/products', label: 'nav.productReview' },
+        { to: '/bureau/subscriptions', label: 'nav.subscriptionReview' },
+        { to: '/bureau/authorizations', label: 'nav.authorizations' },
+      ],
+    },
+    {
+      label: 'shell.group.supervision',
+      items: [
+        { to: '/bureau/suspensions', label: 'nav.suspensions' },
+        { to: '/bureau/emergency', label: 'emergency.nav.emergency' },
+        { to: '/bureau/incidents', label: 'emergency.nav.incidents' },
+        { to: '/bureau/credit', label: 'emergency.nav.credit' },
+        { to: '/bureau/cases', label: 'cases.nav.cases' },
+        { to: '/bureau/exits', label: 'exit.nav.exits' },
+      ],
+    },
+    {
+      label: 'shell.group.market',
+      items: [
+        { to: '/bureau/pricing', label: 'nav.pricing' },
+        { to: '/bureau/plans', label: 'plans.nav' },
+        { to: '/bureau/agreements', label: 'agree.nav' },
+        { to: '/bureau/compensation', label: 'nav.compensation' },
+        { to: '/bureau/concentration', label: 'exit.nav.concentration' },
+      ],
+    },
+    {
+      label: 'shell.group.logs',
+      items: [
+        { to: '/bureau/audit', label: 'nav.audit' },
+        { to: '/audit/logs', label: 'nav.logSearch' },
+        { to: '/bureau/retention', label: 'nav.retention' },
+        { to: '/bureau/supervision-feed', label: 'nav.supervisionFeed' },
+      ],
+    },
+    {
+      label: 'shell.group.security',
+      items: [
+        { to: '/bureau/auditors', label: 'nav.auditors' },
+        { to: '/security/sign-in-locks', label: 'nav.signInLocks' },
+      ],
+    },
   ],
   operator: [
-    { to: '/operator/datasets', label: 'nav.datasets' },
-    { to: '/operator/applications', label: 'apply.nav' },
-    { to: '/operator/demands', label: 'nav.demands' },
-    { to: '/operator/products', label: 'nav.products' },
-    { to: '/operator/usage', label: 'nav.usage' },
-    { to: '/operator/revenue', label: 'nav.revenue' },
-    { to: '/operator/pricing', label: 'nav.pricing' },
-    { to: '/operator/plans', label: 'plans.nav' },
-    { to: '/operator/agreements', label: 'agree.nav' },
-    { to: '/operator/invoices', label: 'nav.invoices' },
-    { to: '/operator/emergency', label: 'emergency.nav.emergency' },
-    { to: '/operator/incidents', label: 'emergency.nav.incidents' },
-    { to: '/operator/credit', label: 'emergency.nav.credit' },
-    { to: '/operator/cases', label: 'cases.nav.cases' },
-    { to: '/operator/exits', label: 'exit.nav.exits' },
-    { to: '/security/sign-in-locks', label: 'nav.signInLocks' },
+    {
+      label: 'shell.group.data',
+      items: [
+        { to: '/operator/datasets', label: 'nav.datasets' },
+        { to: '/operator/demands', label: 'nav.demands' },
+        { to: '/operator/products', label: 'nav.products' },
+      ],
+    },
+    {
+      label: 'shell.group.partners',
+      items: [
+        { to: '/operator/applications', label: 'apply.nav' },
+        { to: '/operator/agreements', label: 'agree.nav' },
+        { to: '/operator/exits', label: 'exit.nav.exits' },
+      ],
+    },
+    {
+      label: 'shell.group.billing',
+      items: [
+        { to: '/operator/usage', label: 'nav.usage' },
+        { to: '/operator/revenue', label: 'nav.revenue' },
+        { to: '/operator/pricing', label: 'nav.pricing' },
+        { to: '/operator/plans', label: 'plans.nav' },
+        { to: '/operator/invoices', label: 'nav.invoices' },
+      ],
+    },
+    {
+      label: 'shell.group.supervision',
+      items: [
+        { to: '/operator/emergency', label: 'emergency.nav.emergency' },
+        { to: '/operator/incidents', label: 'emergency.nav.incidents' },
+        { to: '/operator/credit', label: 'emergency.nav.credit' },
+        { to: '/operator/cases', label: 'cases.nav.cases' },
+      ],
+    },
+    { label: 'shell.group.security', items: [{ to: '/security/sign-in-locks', label: 'nav.signInLocks' }] },
   ],
   source_unit: [
-    { to: '/source-unit/demands', label: 'nav.myDemands' },
-    { to: '/source-unit/authorizations', label: 'nav.authorizations' },
-    { to: '/source-unit/compensation', label: 'nav.compensation' },
-    { to: '/source-unit/cases', label: 'cases.nav.report' },
+    { label: 'shell.group.work', items: [{ to: '/source-unit/demands', label: 'nav.myDemands' }] },
+    { label: 'shell.group.data', items: [{ to: '/source-unit/authorizations', label: 'nav.authorizations' }] },
+    { label: 'shell.group.billing', items: [{ to: '/source-unit/compensation', label: 'nav.compensation' }] },
+    { label: 'shell.group.supervision', items: [{ to: '/source-unit/cases', label: 'cases.nav.report' }] },
   ],
   partner_admin: [
-    { to: '/partner/agreements', label: 'agree.nav' },
-    { to: '/partner/subscriptions', label: 'nav.subscriptions' },
-    { to: '/partner/usage', label: 'nav.usage' },
-    { to: '/partner/invoices', label: 'nav.invoices' },
-    { to: '/partner/cases', label: 'cases.nav.cases' },
-    { to: '/partner/exit', label: 'exit.nav.myExit' },
+    { label: 'shell.group.services', items: [{ to: '/partner/subscriptions', label: 'nav.subscriptions' }] },
+    { label: 'shell.group.usage', items: [{ to: '/partner/usage', label: 'nav.usage' }] },
+    { label: 'shell.group.billing', items: [{ to: '/partner/invoices', label: 'nav.invoices' }] },
+    {
+      label: 'shell.group.partnership',
+      items: [
+        { to: '/partner/agreements', label: 'agree.nav' },
+        { to: '/partner/cases', label: 'cases.nav.cases' },
+        { to: '/partner/exit', label: 'exit.nav.myExit' },
+      ],
+    },
   ],
   partner_developer: [
-    { to: '/developer/keys', label: 'nav.keys' },
-    { to: '/developer/docs', label: 'nav.apiDocs' },
-    { to: '/developer/usage', label: 'nav.usage' },
+    { label: 'shell.group.api', items: [{ to: '/developer/keys', label: 'nav.keys' }] },
+    { label: 'shell.group.docs', items: [{ to: '/developer/docs', label: 'nav.apiDocs' }] },
+    { label: 'shell.group.usage', items: [{ to: '/developer/usage', label: 'nav.usage' }] },
   ],
   auditor: [
-    { to: '/audit/logs', label: 'nav.logSearch' },
-    { to: '/bureau/supervision-feed', label: 'nav.supervisionFeed' },
+    { label: 'shell.group.logs', items: [{ to: '/audit/logs', label: 'nav.logSearch' }] },
+    { label: 'shell.group.supervision', items: [{ to: '/bureau/supervision-feed', label: 'nav.supervisionFeed' }] },
   ],
+}
+
+/** Every link of a role's navigation, in order (tests, and whoever needs the flat list). */
+export function navEntries(role: Role): NavEntry[] {
+  return ROLE_NAV[role].flatMap((group) => group.items)
 }

@@ -1,24 +1,13 @@
 import { redirect, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import {
-  Link,
-  Links,
-  Meta,
-  Outlet,
-  Scripts,
-  ScrollRestoration,
-  useLoaderData,
-  useLocation,
-  useRouteLoaderData,
-} from '@remix-run/react'
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import appStyles from '#app/styles/app.css'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
-import { Form } from '#app/components/form.tsx'
 import { getCsrfToken } from '#app/lib/csrf.server.ts'
 import { useNonce } from '#app/components/nonce.tsx'
 import { translate, type Lang } from '#app/i18n/messages.ts'
 import { getLang, getOptionalUser, RESTRICTION_PAGE, ROLE_HOME } from '#app/session.server.ts'
-import { ROLE_NAV } from '#app/nav.ts'
+import { SiteHeader } from '#app/components/site-header.tsx'
 import { getEmergencyState } from '#app/domain.server.ts'
 import { EmergencyBanner } from '#app/components/supervision/emergency-banner.tsx'
 import { countUnreadNotifications } from '#app/domain.server.ts'
@@ -71,27 +60,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 type RootData = Awaited<ReturnType<typeof loader>>
 
-function NavLinks({ data }: { data: RootData }) {
-  const t = (k: Parameters<typeof translate>[1]) => translate(data.lang, k)
-  return (
-    <nav>
-      <Link to="/catalog">{t('nav.catalog')}</Link>
-      <Link to="/fees">{t('nav.fees')}</Link>
-      {data.user && <Link to={data.user.home}>{t('nav.home')}</Link>}
-      {data.user &&
-        !data.user.restricted &&
-        ROLE_NAV[data.user.role].map((item) => (
-          <Link key={item.to} to={item.to}>
-            {t(item.label)}
-          </Link>
-        ))}
-    </nav>
-  )
-}
-
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<RootData>('root')
-  const location = useLocation()
   const nonce = useNonce()
   const lang: Lang = data?.lang ?? 'zh'
   const t = (k: Parameters<typeof translate>[1]) => translate(lang, k)
@@ -104,57 +74,19 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
-        <header className="top">
-          <Link to="/" className="brand">
-            {t('app.name')}
-          </Link>
-          {data && <NavLinks data={data} />}
-          <Form method="post" action="/lang">
-            <input type="hidden" name="lang" value={lang === 'zh' ? 'en' : 'zh'} />
-            <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
-            <button type="submit" data-testid="lang-switch">
-              {t('lang.switch')}
-            </button>
-          </Form>
-          {data?.user ? (
-            <>
-              <span className="who" data-testid="who">
-                {data.user.displayName} · {translate(lang, `role.${data.user.role}`)}
-                {data.user.scope ? ` · ${data.user.scope}` : ''}
-              </span>
-              {/* The read-only auditor has no inbox: nothing is addressed to it. */}
-              {!data.user.restricted && data.user.role !== 'auditor' && (
-                <Link
-                  to="/inbox"
-                  data-testid="inbox-link"
-                  aria-label={translate(lang, 'cases.inbox.badge', { n: data.user.unread })}
-                >
-                  {t('cases.nav.inbox')}
-                  {data.user.unread > 0 && (
-                    <span className="badge bad" data-testid="inbox-unread">
-                      {data.user.unread}
-                    </span>
-                  )}
-                </Link>
-              )}
-              <Link to="/account/password" data-testid="account-link">
-                {t('nav.account')}
-              </Link>
-              <Form method="post" action="/logout">
-                <button type="submit">{t('nav.signOut')}</button>
-              </Form>
-            </>
-          ) : (
-            <Link to="/login">{t('nav.signIn')}</Link>
-          )}
-        </header>
+        <a className="skip-link" href="#main">
+          {t('shell.skip')}
+        </a>
+        <SiteHeader lang={lang} user={data?.user ?? null} />
         {data?.user && data.user.emergency.length > 0 && (
           <EmergencyBanner stops={data.user.emergency} lang={lang} home={data.user.home} />
         )}
         {data?.user?.agreements && (
           <AgreementBanner pending={data.user.agreements} lang={lang} canAccept={data.user.role === 'partner_admin'} />
         )}
-        <main>{children}</main>
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

@@ -11,6 +11,7 @@ import { partnerApplicationsMessages } from './partner-applications-messages.ts'
 import { partnerAgreementsMessages } from './partner-agreements-messages.ts'
 import { partnerExitsMessages } from './partner-exits-messages.ts'
 import { partnerPlansMessages } from './partner-plans-messages.ts'
+import { uiShellMessages } from './ui-shell-messages.ts'
 
 // UI strings. Simplified Chinese is the default; English is switchable and remembered in a cookie.
 // Each area keeps its strings in its own file (catalog-messages.ts, gateway-messages.ts, ...).
@@ -139,6 +140,7 @@ const zh = {
   ...partnerAgreementsMessages.zh,
   ...partnerExitsMessages.zh,
   ...partnerPlansMessages.zh,
+  ...uiShellMessages.zh,
 }
 export type MessageKey = keyof typeof zh
 
@@ -156,6 +158,7 @@ const en: Record<MessageKey, string> = {
   ...partnerAgreementsMessages.en,
   ...partnerExitsMessages.en,
   ...partnerPlansMessages.en,
+  ...uiShellMessages.en,
   'app.name': 'Shenyang Public Data Authorized Operation Platform',
   'app.tagline': 'Raw data stays in; data is usable, not visible',
   'nav.catalog': 'Product catalog',
