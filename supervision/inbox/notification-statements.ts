@@ -20,6 +20,12 @@ export const NOTIFICATION_KINDS = [
   'evaluation_opened',
   'evaluation_result_published',
   'evaluation_operator_failed',
+  // Revenue cap, ceilings and the annual disclosure (ADR 0036; words in app/i18n/disclosure-messages.ts)
+  'revenue_cap_80',
+  'revenue_cap_100',
+  'ceiling_reevaluation_approaching',
+  'ceiling_reevaluation_due',
+  'disclosure_published',
 ] as const
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
 
