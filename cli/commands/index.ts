@@ -15,6 +15,7 @@ import { exitsCommands } from './exits.ts'
 import { applicationsCommands } from './applications.ts'
 import { agreementsCommands } from './agreements.ts'
 import { plansCommands } from './plans.ts'
+import { reportsCommands } from './reports.ts'
 
 /** Every command of `npm run platform`; each area adds its own in its own file. */
 export const COMMANDS: Record<string, CliCommand> = {
@@ -34,4 +35,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   ...applicationsCommands,
   ...agreementsCommands,
   ...plansCommands,
+  ...reportsCommands,
 }
