@@ -1,0 +1,67 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { id } from '../columns.ts'
+
+// The data sandbox (ADR 0035): partners' analysis jobs over authorized datasets, run inside the platform. Only
+// disclosed aggregates ever leave; the rows stay. Every job is kept (partner, subscription, query, outcome).
+
+export const SANDBOX_JOB_STATES = ['released', 'refused'] as const
+export type SandboxJobState = (typeof SANDBOX_JOB_STATES)[number]
+
+export const sandboxJobs = sqliteTable(
+  'sandbox_jobs',
+  {
+    id: id(),
+    at: integer('at').notNull(),
+    requestId: text('request_id').notNull(),
+    partnerId: text('partner_id').notNull(),
+    subscriptionId: text('subscription_id').notNull(),
+    apiKeyId: text('api_key_id').notNull(),
+    productId: text('product_id').notNull(),
+    /** The declarative query as the partner sent it (JSON, after validation). */
+    query: text('query').notNull(),
+    /** SHA-256 of the query without its filters (datasets, joins, group-by): differencing compares jobs of one shape. */
+    shapeHash: text('shape_hash').notNull(),
+    /** SHA-256 of the filters alone. */
+    filterHash: text('filter_hash').notNull(),
+    state: text('state', { enum: SANDBOX_JOB_STATES }).notNull(),
+    /** The refusal's stable code (`differencing_risk`, `privacy_budget_exhausted`, …) when refused. */
+    refusalCode: text('refusal_code'),
+    /** The disclosed result (JSON) exactly as the partner saw it; null when refused. */
+    result: text('result'),
+    /**
+     * Internal only, never shown: the true number of subjects per released group key (JSON `[[key, n], …]`), so a
+     * later query of the same shape can be checked against it for differencing.
+     */
+    groupSubjects: text('group_subjects'),
+    /** ε spent by this job (decimal text), null without differential privacy. */
+    epsilon: text('epsilon'),
+    computeMs: integer('compute_ms').notNull().default(0),
+    /** JSON: the disclosure outcome (k, groups suppressed by rule, cells suppressed for dominance, noise). */
+    disclosure: text('disclosure').notNull().default('{}'),
+  },
+  (t) => [
+    index('sandbox_jobs_partner_shape_idx').on(t.partnerId, t.shapeHash, t.at),
+    index('sandbox_jobs_subscription_at_idx').on(t.subscriptionId, t.at),
+  ],
+)
+
+/**
+ * The privacy-budget ledger (ADR 0035): one row per job that drew ε, per subscription and billing period (Asia/Shanghai
+ * month). ε is stored in millionths so sums are exact; a spend is inserted only if it fits (one conditional INSERT).
+ */
+export const sandboxPrivacySpends = sqliteTable(
+  'sandbox_privacy_spends',
+  {
+    id: id(),
+    subscriptionId: text('subscription_id').notNull(),
+    /** YYYY-MM (Asia/Shanghai). */
+    period: text('period').notNull(),
+    jobId: text('job_id').notNull(),
+    epsilonMicro: integer('epsilon_micro').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [
+    index('sandbox_privacy_spends_subscription_idx').on(t.subscriptionId, t.period),
+    uniqueIndex('sandbox_privacy_spends_job_idx').on(t.jobId),
+  ],
+)
