@@ -19,6 +19,7 @@ export const ERROR_AREAS = [
   'exit',
   'concentration',
   'plans',
+  'team',
 ] as const
 export type ErrorArea = (typeof ERROR_AREAS)[number]
 

@@ -12,6 +12,7 @@ import { partnerAgreementsMessages } from './partner-agreements-messages.ts'
 import { partnerExitsMessages } from './partner-exits-messages.ts'
 import { partnerPlansMessages } from './partner-plans-messages.ts'
 import { uiShellMessages } from './ui-shell-messages.ts'
+import { partnerTeamMessages } from './partner-team-messages.ts'
 
 // UI strings. Simplified Chinese is the default; English is switchable and remembered in a cookie.
 // Each area keeps its strings in its own file (catalog-messages.ts, gateway-messages.ts, ...).
@@ -141,6 +142,7 @@ const zh = {
   ...partnerExitsMessages.zh,
   ...partnerPlansMessages.zh,
   ...uiShellMessages.zh,
+  ...partnerTeamMessages.zh,
 }
 export type MessageKey = keyof typeof zh
 
@@ -159,6 +161,7 @@ const en: Record<MessageKey, string> = {
   ...partnerExitsMessages.en,
   ...partnerPlansMessages.en,
   ...uiShellMessages.en,
+  ...partnerTeamMessages.en,
   'app.name': 'Shenyang Public Data Authorized Operation Platform',
   'app.tagline': 'Raw data stays in; data is usable, not visible',
   'nav.catalog': 'Product catalog',

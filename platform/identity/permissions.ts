@@ -21,6 +21,11 @@ export const PERMISSIONS = {
   'dataset.load_file': ['operator', 'source_unit', 'cli'],
   'dataset.load_table': ['operator', 'source_unit', 'cli'],
   'dataset.pull_interface': ['operator', 'source_unit', 'cli', 'system'],
+  // Grading (Art. 5; ADR 0037): the operator proposes a level, the source unit that owns the dataset decides it and its
+  // usage requirements (a person's judgement: no CLI); the personal-data floor is lifted by the platform at start.
+  'dataset.propose_level': ['operator'],
+  'dataset.decide_level': ['source_unit'],
+  'dataset.raise_to_floor': ['system', 'cli'],
   // Demand lists (Art. 14–15)
   'demand_list.create': ['operator'],
   'demand_list.submit': ['operator'],
@@ -141,6 +146,9 @@ export const PERMISSIONS = {
   'evaluation.self_assess': ['source_unit', 'operator'],
   'evaluation.score': ['bureau'],
   'evaluation.publish': ['bureau'],
+  // A partner's team (ADR 0034): its administrator invites developers of the same partner and ends their access.
+  'partner_user.invite': ['partner_admin'],
+  'partner_user.end_access': ['partner_admin'],
 } as const satisfies Record<string, readonly ActorRole[]>
 
 export type Operation = keyof typeof PERMISSIONS

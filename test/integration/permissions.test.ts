@@ -78,6 +78,8 @@ import { startBillingClose } from '#billing/invoices/start-billing-close.ts'
 import { finalizeInvoice } from '#billing/invoices/finalize-invoice.ts'
 import { issueCreditNote } from '#billing/invoices/issue-credit-note.ts'
 import { markInvoicePaid } from '#billing/invoices/mark-invoice-paid.ts'
+import { invitePartnerDeveloper } from '#partner-access/team/invite-partner-developer.ts'
+import { endDeveloperAccess } from '#partner-access/team/end-developer-access.ts'
 import { syncLagoOutbox } from '#billing/lago/sync-lago-outbox.ts'
 import { setRetentionPolicy } from '#supervision/retention/set-retention-policy.ts'
 import { purgeLogs } from '#supervision/retention/purge-logs.ts'
@@ -672,6 +674,12 @@ const CASES: Record<Operation, Case> = {
   'agreement_version.decide': {
     prepare: async (db, f) => (agreement = await draftedAgreement(db, f)),
     run: (db, actor) => decideAgreementVersion(db, { actor, versionId: agreement.id, decision: 'approve' }),
+  },
+  'partner_user.invite': {
+    run: (db, actor) => invitePartnerDeveloper(db, { actor, input: { username: 'permission-dev', displayName: '权限测试' } }),
+  },
+  'partner_user.end_access': {
+    run: (db, actor) => endDeveloperAccess(db, { actor, username: 'partner.dev' }),
   },
   'agreement.accept': {
     prepare: async (db, f) => {

@@ -78,6 +78,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
   'bureau.exits.tsx': { get: BUREAU, post: BUREAU },
   'bureau.concentration.tsx': { get: BUREAU, post: BUREAU },
   'partner.exit.tsx': { get: PARTNER_ADMIN, post: null },
+  'partner.team.tsx': { get: PARTNER_ADMIN, post: PARTNER_ADMIN },
   'partner.exit_.$id.certificate.tsx': { get: PARTNER_ADMIN, post: null },
   // The log feed to the exchange platform (ADR 0025): the auditor reads its state (an audited read); only the bureau sends now
   'bureau.supervision-feed.tsx': { get: ['bureau', 'auditor'], post: BUREAU },

@@ -1,0 +1,81 @@
+// UI strings of a partner's team (ADR 0034): the administrator invites developers and ends their access. Keys are
+// prefixed 'team.'; every zh key needs its en twin.
+const zh = {
+  'team.nav': '团队',
+  'team.title': '团队成员',
+  'team.intro':
+    '合作方管理员可以邀请本单位的开发者：开发者通过一次性邀请链接设置密码后，即可创建和管理 API 密钥、查看文档和用量。人员离职时请结束其访问权限。',
+  'team.col.username': '用户名',
+  'team.col.name': '姓名',
+  'team.col.role': '角色',
+  'team.col.state': '状态',
+  'team.col.lastLogin': '最近登录',
+  'team.col.actions': '操作',
+  'team.role.partner_admin': '管理员',
+  'team.role.partner_developer': '开发者',
+  'team.state.invited': '已邀请，待设置密码',
+  'team.state.invite_expired': '邀请已过期',
+  'team.state.active': '已启用',
+  'team.state.ended': '已结束访问',
+  'team.invite.title': '邀请开发者',
+  'team.invite.username': '用户名',
+  'team.invite.usernameHint': '3–40 位小写字母、数字、点、下划线或连字符，登录时使用。',
+  'team.invite.displayName': '姓名',
+  'team.invite.submit': '生成邀请链接',
+  'team.invite.once': '邀请链接只显示这一次，{at} 前有效。请通过安全渠道发送给 {username}；对方设置密码后即可登录。',
+  'team.reissue': '重新生成邀请链接',
+  'team.end': '结束访问',
+  'team.end.confirm':
+    '确定结束该开发者的访问权限吗？其登录会话立即失效，此操作不可撤销。本单位的 API 密钥不受影响，如需停用请在密钥页面吊销。',
+  'team.ended': '已结束 {username} 的访问权限。本单位的 API 密钥不受影响，如需停用请在“API 密钥”页面吊销。',
+  'team.never': '从未',
+  'team.error.username_taken': '该用户名已被使用',
+  'team.error.taken': '该用户名已被使用',
+  'team.error.team_full': '开发者账号数量已达上限',
+  'team.error.partner_exited': '合作方已退出，不能邀请新成员',
+  'team.error.user_not_found': '本单位没有该开发者',
+  'team.error.invite_not_needed': '该开发者已设置密码，无需重新邀请',
+  'team.error.access_ended': '该开发者的访问权限已结束',
+} as const
+
+const en: Record<keyof typeof zh, string> = {
+  'team.nav': 'Team',
+  'team.title': 'Team members',
+  'team.intro':
+    "A partner's administrator invites the partner's developers: once a developer has set a password through the single-use invite link, they can create and manage API keys and read the docs and usage. When someone leaves, end their access.",
+  'team.col.username': 'Username',
+  'team.col.name': 'Name',
+  'team.col.role': 'Role',
+  'team.col.state': 'State',
+  'team.col.lastLogin': 'Last sign-in',
+  'team.col.actions': 'Actions',
+  'team.role.partner_admin': 'Administrator',
+  'team.role.partner_developer': 'Developer',
+  'team.state.invited': 'Invited, password not set yet',
+  'team.state.invite_expired': 'Invite expired',
+  'team.state.active': 'Active',
+  'team.state.ended': 'Access ended',
+  'team.invite.title': 'Invite a developer',
+  'team.invite.username': 'Username',
+  'team.invite.usernameHint': '3–40 lowercase letters, digits, dots, underscores or hyphens, used to sign in.',
+  'team.invite.displayName': 'Name',
+  'team.invite.submit': 'Create invite link',
+  'team.invite.once':
+    'The invite link is shown only this once and works until {at}. Send it to {username} through a safe channel; they sign in after setting a password.',
+  'team.reissue': 'New invite link',
+  'team.end': 'End access',
+  'team.end.confirm':
+    "End this developer's access? Their sessions end at once; this cannot be undone. The partner's API keys are not affected: revoke them on the keys page if needed.",
+  'team.ended':
+    "{username}'s access has ended. The partner's API keys are not affected: revoke them on the API keys page if needed.",
+  'team.never': 'Never',
+  'team.error.username_taken': 'This username is taken',
+  'team.error.taken': 'This username is taken',
+  'team.error.team_full': 'The partner has reached the limit of developer accounts',
+  'team.error.partner_exited': 'The partner has exited and cannot invite anyone',
+  'team.error.user_not_found': 'No such developer in your team',
+  'team.error.invite_not_needed': 'This developer has already set a password',
+  'team.error.access_ended': "This developer's access has already ended",
+}
+
+export const partnerTeamMessages = { zh, en }
