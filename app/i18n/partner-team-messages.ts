@@ -1,4 +1,4 @@
-// UI strings of a partner's team (ADR 0034): the administrator invites developers and ends their access. Keys are
+// UI strings of a partner's team (ADR 0039): the administrator invites developers and ends their access. Keys are
 // prefixed 'team.'; every zh key needs its en twin.
 const zh = {
   'team.nav': '团队',

@@ -12,7 +12,7 @@ import { formatTime } from '#app/lib/format.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
 import { requireActor } from '#app/session.server.ts'
 
-// A partner's team (ADR 0034): the administrator invites developers (the invite link shown once) and ends their access.
+// A partner's team (ADR 0039): the administrator invites developers (the invite link shown once) and ends their access.
 
 export { GeneralErrorBoundary as ErrorBoundary }
 

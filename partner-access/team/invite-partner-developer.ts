@@ -8,7 +8,7 @@ import { fieldErrors } from '#platform/validation/field-errors.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { hashToken, INVITE_TTL_MS, newToken } from '../applications/application-rules.ts'
 
-/** A partner's team (ADR 0034): at most this many developer accounts, invited or active. */
+/** A partner's team (ADR 0039): at most this many developer accounts, invited or active. */
 export const MAX_DEVELOPERS_PER_PARTNER = 50
 
 export const developerInviteSchema = z.object({

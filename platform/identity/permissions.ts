@@ -139,14 +139,14 @@ export const PERMISSIONS = {
   'operation_report.submit': ['operator'],
   'operation_report.decide': ['bureau'],
   'operation_report.view': ['operator', 'bureau', 'cli'],
-  // Evaluations (Art. 18–20; ADR 0034): the bureau versions the schemes, opens, scores and publishes; source units and
+  // Evaluations (Art. 18–20; ADR 0039): the bureau versions the schemes, opens, scores and publishes; source units and
   // the operator assess themselves and add evidence (their own subject only, checked inside).
   'evaluation_scheme.create': ['bureau'],
   'evaluation.open': ['bureau'],
   'evaluation.self_assess': ['source_unit', 'operator'],
   'evaluation.score': ['bureau'],
   'evaluation.publish': ['bureau'],
-  // A partner's team (ADR 0034): its administrator invites developers of the same partner and ends their access.
+  // A partner's team (ADR 0039): its administrator invites developers of the same partner and ends their access.
   'partner_user.invite': ['partner_admin'],
   'partner_user.end_access': ['partner_admin'],
 } as const satisfies Record<string, readonly ActorRole[]>
