@@ -139,7 +139,7 @@ export const PERMISSIONS = {
   'operation_report.submit': ['operator'],
   'operation_report.decide': ['bureau'],
   'operation_report.view': ['operator', 'bureau', 'cli'],
-  // Evaluations (Art. 18–20; ADR 0039): the bureau versions the schemes, opens, scores and publishes; source units and
+  // Evaluations (Art. 18–20; ADR 0034): the bureau versions the schemes, opens, scores and publishes; source units and
   // the operator assess themselves and add evidence (their own subject only, checked inside).
   'evaluation_scheme.create': ['bureau'],
   'evaluation.open': ['bureau'],
