@@ -1,25 +1,26 @@
 /**
  * Gateway throughput bench (docs/BENCHMARKS.md).
  *
- *   npm run bench:gateway -- [--json] [--duration <s>] [--connections <n>] [--warmup <s>] [--profile <dir>] [--keep-db]
+ *   npm run bench:gateway -- [--json] [--duration <s>] [--connections <n>] [--warmup <s>] [--one-client <s>]
+ *                            [--targets bare,limit,limit-noinsert,gateway] [--profile <dir>] [--keep-db]
  *
  * 1. Builds a fresh temp SQLite database (migrate, seed city `small`, seedPlatform), and moves the demo
- *    subscriptions to a `bench` plan: limits on, but far too high to trip.
- * 2. Forks a bare node:http baseline (bench/bare-target.ts) and the real gateway
- *    (bench/gateway-target.ts) as child processes, one after the other, so the load
- *    generator never shares their event loop.
- * 3. Four scenarios, each: one sanity request, a warm-up, then the measured autocannon run.
- *    - bare:           POST /api/v1/verifications/enterprise on the bare server;
- *    - verification:   the same request on the gateway (demo key, a real active enterprise's {uscc, name});
- *    - legal-rep:      POST /api/v1/verifications/legal-representative on the gateway (same key and enterprise,
- *                      its legal representative's name and ID number as the seed generator made them: the
- *                      store holds them only encrypted, the check goes through their blind indexes);
- *    - credit-profile: GET /api/v1/services/enterprise-credit-profile/{uscc} on the gateway (same key and
- *                      enterprise; the L2 registry record comes back masked). The gateway scenarios run
- *                      against the same gateway process, one after the other.
- * 4. Stops the gateway child gracefully (it flushes its usage recorder), then checks
- *    that every 2xx the gateway answered over both scenarios, warm-ups and sanity requests included,
- *    has exactly one usage event in the database (in total and per operation). Exits 1 on a mismatch.
+ *    subscriptions to a `bench` plan: limits on, but far too high to trip. The minimal server gets a copy of it.
+ * 2. Forks each target as a child process, one after the other, so the load generator never shares their event loop:
+ *    - bare (bench/bare-target.ts): node:http, reads and parses the body, answers; a GET twin of the credit profile
+ *      answers a fixed body of the same size;
+ *    - limit (bench/limit-target.ts): the minimal durably-metered server of issue 15 (key hash in a Map, JSON.parse,
+ *      one indexed SELECT on the native connection, one INSERT per call committed per event-loop turn before the
+ *      answer); limit-noinsert: the same without the INSERT;
+ *    - gateway (bench/gateway-target.ts): the real createGateway.
+ * 3. Scenarios: verification (POST /api/v1/verifications/enterprise) and credit profile (GET
+ *    /api/v1/services/enterprise-credit-profile/{uscc}) on every target, legal-rep on the gateway; each one sanity
+ *    request, a warm-up, then the measured run at --connections, then verification and credit profile again with one
+ *    client calling in a loop (--one-client seconds).
+ * 4. Metering: after each metered target stopped gracefully, every 2xx it answered (sanity, warm-up, measured, one
+ *    client) must have exactly one usage event, per operation and in total. Exits 1 on a mismatch.
+ * 5. Report: per run req/s, latency percentiles, the target's CPU per call; per product the issue's comparisons
+ *    (CPU gateway/bare, throughput gateway/limit and gateway/bare, p99 gateway/limit, one-client p99 over bare).
  *
  * Runs are drained, not cut: at the deadline each connection finishes its in-flight
  * request and sends no more (autocannon's own `duration` stop destroys sockets with
@@ -29,7 +30,7 @@
  */
 import autocannon from 'autocannon'
 import { fork, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -60,6 +61,10 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '2' },
     profile: { type: 'string' },
     'keep-db': { type: 'boolean', default: false },
+    /** Which targets run (comma-separated): bare, limit, limit-noinsert, gateway. */
+    targets: { type: 'string', default: 'bare,limit,limit-noinsert,gateway' },
+    /** Seconds of each one-client run (0: none). */
+    'one-client': { type: 'string', default: '5' },
   },
   strict: true,
 })
@@ -67,6 +72,13 @@ const durationS = positive('duration', args.duration!)
 const connections = Math.round(positive('connections', args.connections!))
 const warmupS = Number(args.warmup)
 if (!Number.isFinite(warmupS) || warmupS < 0) fail('--warmup must be a number ≥ 0')
+const oneClientS = Number(args['one-client'])
+if (!Number.isFinite(oneClientS) || oneClientS < 0) fail('--one-client must be a number ≥ 0')
+const TARGET_NAMES = ['bare', 'limit', 'limit-noinsert', 'gateway'] as const
+type TargetName = (typeof TARGET_NAMES)[number]
+const selectedTargets = new Set(args.targets!.split(',').map((t) => t.trim()))
+for (const t of selectedTargets) if (!TARGET_NAMES.includes(t as TargetName)) fail(`--targets: unknown target ${t}`)
+const runs = (t: TargetName) => selectedTargets.has(t)
 
 function positive(name: string, raw: string): number {
   const n = Number(raw)
@@ -171,6 +183,8 @@ interface Scenario {
 interface ScenarioResult {
   scenario: Scenario
   target: Target
+  /** Connections of the measured run (1: one client calling in a loop). */
+  connections: number
   sanity2xx: number
   /** What the sanity request showed, for the report (e.g. the masked fields). */
   sanityNote: string
@@ -211,6 +225,7 @@ function runLoad(
   scenario: Scenario,
   expectBody: string,
   seconds: number,
+  connections: number,
   hooks: WindowHooks = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
@@ -307,22 +322,28 @@ function noteOf(text: string): string {
   return `${Buffer.byteLength(text)} B`
 }
 
-async function measure(target: Target, scenario: Scenario): Promise<ScenarioResult> {
-  const label = target.name === scenario.name ? target.name : `${target.name} ${scenario.name}`
+async function measure(
+  target: Target,
+  scenario: Scenario,
+  connections: number,
+  seconds = durationS,
+  warmupSeconds = warmupS,
+): Promise<ScenarioResult> {
+  const label = `${target.name} ${scenario.name}${connections === 1 ? ' (one client)' : ''}`
   const { expectBody, note } = await sanityCheck(target, scenario)
   let warmup: RunResult | null = null
-  if (warmupS > 0) {
-    progress(`${label}: warm-up ${warmupS} s × ${connections} connections`)
-    warmup = await runLoad(`${label} warm-up`, target.origin, scenario, expectBody, warmupS)
+  if (warmupSeconds > 0) {
+    progress(`${label}: warm-up ${warmupSeconds} s × ${connections} connections`)
+    warmup = await runLoad(`${label} warm-up`, target.origin, scenario, expectBody, warmupSeconds, connections)
   }
-  progress(`${label}: measuring ${durationS} s × ${connections} connections (load average ${loadAverage()})`)
+  progress(`${label}: measuring ${seconds} s × ${connections} connections (load average ${loadAverage()})`)
   // CPU use over the measured window only: the target is asked at its start and at its end.
   let before: Promise<{ cpuMs: number; atMs: number }> | undefined
   let after: Promise<{ cpuMs: number; atMs: number }> | undefined
   let ownBefore: NodeJS.CpuUsage | undefined
   let own: NodeJS.CpuUsage | undefined
   let ownWallMs = 0
-  const main = await runLoad(label, target.origin, scenario, expectBody, durationS, {
+  const main = await runLoad(label, target.origin, scenario, expectBody, seconds, connections, {
     onStart: () => {
       before = target.cpu()
       ownBefore = process.cpuUsage()
@@ -336,7 +357,7 @@ async function measure(target: Target, scenario: Scenario): Promise<ScenarioResu
   })
   const [b, a] = await Promise.all([before!, after!])
   const targetCpuMs = a.cpuMs - b.cpuMs
-  const answeredInWindow = main.requestsPerSec * durationS
+  const answeredInWindow = main.requestsPerSec * seconds
   const cpu = {
     /** Share of one core the target used over the measured window. */
     targetCorePct: round((targetCpuMs / (a.atMs - b.atMs)) * 100, 0),
@@ -345,7 +366,7 @@ async function measure(target: Target, scenario: Scenario): Promise<ScenarioResu
     /** The load generator's (this process's) share of one core over the window. */
     loadGeneratorCorePct: round(((own!.user + own!.system) / 1000 / ownWallMs) * 100, 0),
   }
-  return { scenario, target, sanity2xx: 1, sanityNote: note, warmup, main, cpu }
+  return { scenario, target, connections, sanity2xx: 1, sanityNote: note, warmup, main, cpu }
 }
 
 const loadAverage = () =>
@@ -355,9 +376,22 @@ const loadAverage = () =>
 
 // ---------------------------------------------------------------- main
 
+/** The issue-15 targets (docs/BENCHMARKS.md): CPU ≤ 2.5× bare, ≥ 0.85× the minimal metered server, p99 ≤ 1.2× its p99. */
+const TARGETS = {
+  cpuRatioToBareAtMost: 2.5,
+  throughputToLimitAtLeast: 0.85,
+  throughputToBareStretch: TARGET_RATIO,
+  p99ToLimitAtMost: 1.2,
+  p99StretchMs: TARGET_P99_MS,
+  oneClientP99OverBareAtMostMs: 1,
+}
+
 const loadAverageAtStart = loadAverage()
 const dir = mkdtempSync(join(tmpdir(), 'sdp-bench-'))
-const dbUrl = `file:${join(dir, 'bench.db')}`
+const dbPath = join(dir, 'bench.db')
+const dbUrl = `file:${dbPath}`
+/** The minimal metered server meters into its own copy of the database, so both counts stay exact. */
+const limitDbPath = join(dir, 'limit.db')
 let exitCode = 0
 try {
   progress(`database ${dbUrl}`)
@@ -388,11 +422,15 @@ try {
   const representative = generateEnterpriseRows('small').find((e) => e.uscc === enterprise.uscc)
   if (!representative) throw new Error(`the generator has no enterprise ${enterprise.uscc}`)
   const [{ n: eventsBefore }] = (await database.db.select({ n: count() }).from(usageEvents)) as [{ n: number }]
+  await database.client.execute('PRAGMA wal_checkpoint(TRUNCATE)')
   database.close()
+  copyFileSync(dbPath, limitDbPath)
   progress(`setup (migrate + seed small + seedPlatform) ${Math.round(setupMs)} ms; ${seeded['city_enterprises']} enterprises`)
 
   const auth = { authorization: `Bearer ${demoApiKey}` }
-  const verifyRequest = {
+  const verification: Scenario = {
+    name: 'verification',
+    operation: 'verifyEnterprise',
     method: 'POST' as const,
     path: VERIFY_PATH,
     headers: { 'content-type': 'application/json', ...auth },
@@ -402,10 +440,8 @@ try {
       return VERIFY_BODY
     },
   }
-  const bareScenario: Scenario = { name: 'bare', operation: null, ...verifyRequest }
-  const verification: Scenario = { name: 'verification', operation: 'verifyEnterprise', ...verifyRequest }
   const legalRep: Scenario = {
-    ...verifyRequest,
+    ...verification,
     name: 'legal-rep',
     operation: 'verifyLegalRepresentative',
     path: LEGAL_REP_PATH,
@@ -431,75 +467,167 @@ try {
       return text
     },
   }
+  // The bare and minimal targets answer the credit profile's GET with a body of their own (no masking).
+  const plainCreditProfile: Scenario = {
+    ...creditProfile,
+    check(status, text) {
+      if (status !== 200) throw new Error(`expected 200, got ${status} ${text}`)
+      JSON.parse(text)
+      return text
+    },
+  }
 
-  progress('starting bare node:http target')
-  const bareTarget = await startTarget('bare', './bare-target.ts', [])
-  const bare = await measure(bareTarget, bareScenario)
-  await bareTarget.stop()
-
-  progress('starting gateway target')
-  const profileArgv = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : []
-  const gatewayTarget = await startTarget('gateway', './gateway-target.ts', [dbUrl], profileArgv)
-  const gatewayResults: ScenarioResult[] = []
-  for (const scenario of [verification, legalRep, creditProfile]) gatewayResults.push(await measure(gatewayTarget, scenario))
-  progress('stopping gateway target (flushing usage events)')
-  const stopped = await gatewayTarget.stop()
-
-  const after = await openDatabase(dbUrl)
-  const [{ n: eventsAfter }] = (await after.db.select({ n: count() }).from(usageEvents)) as [{ n: number }]
-  const byOperation = new Map(
-    (
-      await after.db
-        .select({ operation: usageEvents.operation, n: count(), masked: sql<number>`sum(${usageEvents.fieldsMasked})` })
-        .from(usageEvents)
-        .groupBy(usageEvents.operation)
-    ).map((r) => [r.operation, { n: r.n, masked: Number(r.masked ?? 0) }]),
-  )
-  after.close()
-
+  const results: ScenarioResult[] = []
+  /** Each scenario at `connections`, then (unless --one-client 0) verification and credit profile with one client. */
+  async function runTarget(target: Target, many: Scenario[], single: Scenario[]) {
+    for (const scenario of many) results.push(await measure(target, scenario, connections))
+    if (oneClientS > 0)
+      for (const scenario of single) results.push(await measure(target, scenario, 1, oneClientS, Math.min(1, warmupS)))
+  }
   const answered = (r: ScenarioResult) => r.sanity2xx + (r.warmup?.status2xx ?? 0) + r.main.status2xx
-  const gateway2xx = gatewayResults.reduce((sum, r) => sum + answered(r), 0)
-  const usageEventsCommitted = eventsAfter - eventsBefore
-  const meteringPerScenario = gatewayResults.map((r) => {
-    const events = byOperation.get(r.scenario.operation!)?.n ?? 0
-    return {
-      scenario: r.scenario.name,
-      operation: r.scenario.operation,
-      gateway2xx: answered(r),
-      breakdown: { sanity: r.sanity2xx, warmup: r.warmup?.status2xx ?? 0, measured: r.main.status2xx },
-      usageEvents: events,
-      fieldsMaskedInEvents: byOperation.get(r.scenario.operation!)?.masked ?? 0,
-      equal: answered(r) === events,
-    }
-  })
-  const meteringEqual = gateway2xx === usageEventsCommitted && meteringPerScenario.every((m) => m.equal)
-  const problems = (r: RunResult | null) =>
-    r ? { non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, mismatches: r.mismatches, statusCodes: r.statusCodes } : null
+  const of = (target: string) => results.filter((r) => r.target.name === target)
 
-  const scenarioReport = (r: ScenarioResult) => {
-    const ratio = r.scenario.operation ? r.main.requestsPerSec / bare.main.requestsPerSec : null
-    return {
-      scenario: r.scenario.name,
-      target: r.target.name,
-      request: { method: r.scenario.method, path: r.scenario.path },
-      sanity: r.sanityNote,
-      requestsPerSec: round(r.main.requestsPerSec, 0),
-      latencyMs: r.main.latencyMs,
-      cpu: r.cpu,
-      ratio: ratio === null ? null : round(ratio, 3),
-      targetMet:
-        ratio === null
-          ? null
-          : {
-              ratio: ratio >= TARGET_RATIO,
-              p99: r.main.latencyMs.p99 <= TARGET_P99_MS,
-              both: ratio >= TARGET_RATIO && r.main.latencyMs.p99 <= TARGET_P99_MS,
-            },
-      ...problems(r.main),
-      warmup: problems(r.warmup),
+  if (runs('bare')) {
+    progress('starting bare node:http target')
+    const bareTarget = await startTarget('bare', './bare-target.ts', [])
+    await runTarget(bareTarget, [verification, plainCreditProfile], [verification, plainCreditProfile])
+    await bareTarget.stop()
+  }
+
+  let limitMetering: { limit2xx: number; usageEvents: number; recorderCommitted: number | null; equal: boolean } | null = null
+  if (runs('limit')) {
+    progress('starting the minimal metered target (bench/limit-target.ts)')
+    const limitTarget = await startTarget('limit', './limit-target.ts', [limitDbPath])
+    await runTarget(limitTarget, [verification, plainCreditProfile], [verification, plainCreditProfile])
+    const stopped = await limitTarget.stop()
+    const limitDb = await openDatabase(`file:${limitDbPath}`)
+    const [{ n }] = (await limitDb.db.select({ n: count() }).from(usageEvents)) as [{ n: number }]
+    limitDb.close()
+    const limit2xx = of('limit').reduce((sum, r) => sum + answered(r), 0)
+    limitMetering = {
+      limit2xx,
+      usageEvents: n - eventsBefore,
+      recorderCommitted: stopped.committedEvents,
+      equal: limit2xx === n - eventsBefore,
     }
   }
-  const scenarios = [bare, ...gatewayResults].map(scenarioReport)
+  if (runs('limit-noinsert')) {
+    progress('starting the minimal target without its INSERT (bench/limit-target.ts --no-insert)')
+    const noInsert = await startTarget('limit-noinsert', './limit-target.ts', [limitDbPath, '--no-insert'])
+    await runTarget(noInsert, [verification], [])
+    await noInsert.stop()
+  }
+
+  let gatewayMetering: {
+    gateway2xx: number
+    usageEvents: number
+    recorderCommitted: number | null
+    equal: boolean
+    byOperation: { operation: string; gateway2xx: number; usageEvents: number; fieldsMaskedInEvents: number; equal: boolean }[]
+  } | null = null
+  let gatewayInternalErrors = 0
+  if (runs('gateway')) {
+    progress('starting gateway target')
+    const profileArgv = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : []
+    const gatewayTarget = await startTarget('gateway', './gateway-target.ts', [dbUrl], profileArgv)
+    await runTarget(gatewayTarget, [verification, legalRep, creditProfile], [verification, creditProfile])
+    progress('stopping gateway target (flushing usage events)')
+    const stopped = await gatewayTarget.stop()
+    gatewayInternalErrors = stopped.internalErrors
+
+    const after = await openDatabase(dbUrl)
+    const [{ n: eventsAfter }] = (await after.db.select({ n: count() }).from(usageEvents)) as [{ n: number }]
+    const byOperation = new Map(
+      (
+        await after.db
+          .select({ operation: usageEvents.operation, n: count(), masked: sql<number>`sum(${usageEvents.fieldsMasked})` })
+          .from(usageEvents)
+          .groupBy(usageEvents.operation)
+      ).map((r) => [r.operation, { n: r.n, masked: Number(r.masked ?? 0) }]),
+    )
+    after.close()
+    const gatewayResults = of('gateway')
+    const gateway2xx = gatewayResults.reduce((sum, r) => sum + answered(r), 0)
+    const operations = [...new Set(gatewayResults.map((r) => r.scenario.operation!))]
+    const perOperation = operations.map((operation) => {
+      const twoXx = gatewayResults.filter((r) => r.scenario.operation === operation).reduce((sum, r) => sum + answered(r), 0)
+      const events = byOperation.get(operation)?.n ?? 0
+      return {
+        operation,
+        gateway2xx: twoXx,
+        usageEvents: events,
+        fieldsMaskedInEvents: byOperation.get(operation)?.masked ?? 0,
+        equal: twoXx === events,
+      }
+    })
+    gatewayMetering = {
+      gateway2xx,
+      usageEvents: eventsAfter - eventsBefore,
+      recorderCommitted: stopped.committedEvents,
+      equal: gateway2xx === eventsAfter - eventsBefore && perOperation.every((m) => m.equal),
+      byOperation: perOperation,
+    }
+  }
+
+  const problems = (r: RunResult | null) =>
+    r ? { non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, mismatches: r.mismatches, statusCodes: r.statusCodes } : null
+  const scenarios = results.map((r) => ({
+    target: r.target.name,
+    scenario: r.scenario.name,
+    connections: r.connections,
+    request: { method: r.scenario.method, path: r.scenario.path },
+    sanity: r.sanityNote,
+    seconds: r.main.seconds,
+    requestsPerSec: round(r.main.requestsPerSec, 0),
+    latencyMs: r.main.latencyMs,
+    cpu: r.cpu,
+    ...problems(r.main),
+    warmup: problems(r.warmup),
+  }))
+
+  const find = (target: string, scenario: string, conns: number) =>
+    results.find((r) => r.target.name === target && r.scenario.name === scenario && r.connections === conns)
+  const ratio = (a: number | undefined, b: number | undefined, digits = 3) =>
+    a === undefined || b === undefined || !(b > 0) ? null : round(a / b, digits)
+  function comparison(scenario: string) {
+    const [g, b, l, n] = ['gateway', 'bare', 'limit', 'limit-noinsert'].map((t) => find(t, scenario, connections))
+    const [g1, b1, l1] = ['gateway', 'bare', 'limit'].map((t) => find(t, scenario, 1))
+    const rps = (r?: ScenarioResult) => (r ? round(r.main.requestsPerSec, 0) : null)
+    const us = (r?: ScenarioResult) => r?.cpu.targetUsPerRequest ?? null
+    const p99 = (r?: ScenarioResult) => r?.main.latencyMs.p99 ?? null
+    const cpuRatio = ratio(g?.cpu.targetUsPerRequest, b?.cpu.targetUsPerRequest, 2)
+    const toLimit = ratio(g?.main.requestsPerSec, l?.main.requestsPerSec)
+    const toBare = ratio(g?.main.requestsPerSec, b?.main.requestsPerSec)
+    const p99ToLimit = ratio(g?.main.latencyMs.p99, l?.main.latencyMs.p99, 2)
+    const oneClientOverBare = g1 && b1 ? round(g1.main.latencyMs.p99 - b1.main.latencyMs.p99, 2) : null
+    const met = (value: number | null, ok: (v: number) => boolean) => (value === null ? null : ok(value))
+    return {
+      cpuUsPerCall: { gateway: us(g), bare: us(b), limit: us(l), limitNoInsert: us(n) },
+      cpuRatioGatewayToBare: cpuRatio,
+      requestsPerSec: { gateway: rps(g), bare: rps(b), limit: rps(l), limitNoInsert: rps(n) },
+      throughputRatio: {
+        gatewayToBare: toBare,
+        gatewayToLimit: toLimit,
+        gatewayToLimitNoInsert: ratio(g?.main.requestsPerSec, n?.main.requestsPerSec),
+        limitToBare: ratio(l?.main.requestsPerSec, b?.main.requestsPerSec),
+        limitNoInsertToBare: ratio(n?.main.requestsPerSec, b?.main.requestsPerSec),
+      },
+      p99Ms: { connections, gateway: p99(g), bare: p99(b), limit: p99(l), limitNoInsert: p99(n) },
+      p99RatioGatewayToLimit: p99ToLimit,
+      oneClientP99Ms: { gateway: p99(g1), bare: p99(b1), limit: p99(l1) },
+      oneClientP99GatewayOverBareMs: oneClientOverBare,
+      targetsMet: {
+        cpuRatio: met(cpuRatio, (v) => v <= TARGETS.cpuRatioToBareAtMost),
+        throughputToLimit: met(toLimit, (v) => v >= TARGETS.throughputToLimitAtLeast),
+        throughputToBareStretch: met(toBare, (v) => v >= TARGETS.throughputToBareStretch),
+        p99ToLimit: met(p99ToLimit, (v) => v <= TARGETS.p99ToLimitAtMost),
+        p99Stretch: met(p99(g), (v) => v <= TARGETS.p99StretchMs),
+        oneClientP99: met(oneClientOverBare, (v) => v <= TARGETS.oneClientP99OverBareAtMostMs),
+      },
+    }
+  }
+  const comparisons = { verification: comparison('verification'), creditProfile: comparison('credit-profile') }
+  const meteringEqual = (gatewayMetering?.equal ?? true) && (limitMetering?.equal ?? true)
 
   const report = {
     date: new Date().toISOString(),
@@ -511,30 +639,21 @@ try {
       loadAverageAtStart: loadAverageAtStart,
       loadAverageAtEnd: loadAverage(),
     },
-    options: { durationS, warmupS, connections },
+    options: { durationS, warmupS, connections, oneClientS, targets: [...selectedTargets] },
     setupMs: Math.round(setupMs),
     enterprise: { uscc: enterprise.uscc, name: enterprise.name },
+    targets: TARGETS,
+    comparisons,
     scenarios,
-    target: {
-      ratioAtLeast: TARGET_RATIO,
-      p99AtMostMs: TARGET_P99_MS,
-      met: scenarios.every((s) => s.targetMet === null || s.targetMet.both),
-    },
-    metering: {
-      gateway2xx,
-      usageEvents: usageEventsCommitted,
-      recorderCommitted: stopped.committedEvents,
-      equal: meteringEqual,
-      byScenario: meteringPerScenario,
-    },
-    gatewayInternalErrors: stopped.internalErrors,
+    metering: { equal: meteringEqual, gateway: gatewayMetering, limit: limitMetering },
+    gatewayInternalErrors,
     ...(args.profile ? { cpuProfileDir: args.profile } : {}),
   }
 
   if (args.json) {
     process.stdout.write(JSON.stringify(report) + '\n')
   } else {
-    printReport(report, [bare, ...gatewayResults])
+    printReport(report, results)
   }
   if (!meteringEqual) exitCode = 1
 } catch (error) {
@@ -550,6 +669,8 @@ function printReport(report: any, results: ScenarioResult[]) {
   const out = (line = '') => console.log(line)
   const n = (x: number) => Math.round(x).toLocaleString('en-US')
   const ms = (x: number) => x.toFixed(2).padStart(7)
+  const x = (v: number | null, unit = '×') => (v === null ? '—' : `${v}${unit}`)
+  const yes = (v: boolean | null) => (v === null ? '—' : v ? 'met' : 'NOT met')
   const issues = (r: RunResult) => {
     const parts = [`non-2xx ${r.non2xx}`, `errors ${r.errors}`, `timeouts ${r.timeouts}`, `mismatches ${r.mismatches}`]
     const codes = Object.entries(r.statusCodes).filter(([c]) => !c.startsWith('2'))
@@ -562,49 +683,69 @@ function printReport(report: any, results: ScenarioResult[]) {
     `machine        ${report.machine.cpus} CPUs, ${report.machine.cpuModel}, node ${report.machine.node}, ${report.machine.platform}` +
       `; load average at start ${report.machine.loadAverageAtStart}, at end ${report.machine.loadAverageAtEnd}`,
   )
-  out(`load           ${connections} connections × ${durationS} s per scenario (after ${warmupS} s warm-up), drained`)
+  out(
+    `load           ${connections} connections × ${durationS} s per scenario (after ${warmupS} s warm-up), drained;` +
+      ` one client × ${oneClientS} s for verification and credit profile`,
+  )
   out(
     `setup          ${report.setupMs} ms (fresh temp SQLite: migrate + seed small + seedPlatform; plan 'bench': limits on, never tripped)`,
   )
-  for (const r of results)
-    out(`${r.scenario.name.padEnd(15)}${r.target.name}: ${r.scenario.method} ${r.scenario.path}  (${r.sanityNote})`)
+  out(
+    'targets        bare = bare node:http; limit = the minimal durably-metered server (bench/limit-target.ts); limit-noinsert = it without its INSERT',
+  )
   out()
-  out('scenario          req/s   p50 ms  p90 ms  p99 ms  max ms  target CPU  µs CPU/req  load-gen CPU   ratio   target')
-  for (const [i, r] of results.entries()) {
-    const s = report.scenarios[i]
-    const verdict =
-      s.targetMet === null
-        ? '—'
-        : s.targetMet.both
-          ? 'MET'
-          : `NOT MET (${[s.targetMet.ratio ? '' : 'ratio', s.targetMet.p99 ? '' : 'p99'].filter(Boolean).join(', ')})`
+  out('target          scenario        conns    req/s   p50 ms  p90 ms  p99 ms  max ms  target CPU  µs CPU/req  load-gen CPU')
+  for (const r of results) {
     const lat = r.main.latencyMs
     out(
-      `${r.scenario.name.padEnd(15)} ${n(r.main.requestsPerSec).padStart(7)}  ${ms(lat.p50)} ${ms(lat.p90)} ${ms(lat.p99)} ${ms(lat.max)}` +
-        `   ${String(r.cpu.targetCorePct).padStart(6)} %  ${r.cpu.targetUsPerRequest.toFixed(1).padStart(10)}   ${String(r.cpu.loadGeneratorCorePct).padStart(9)} %` +
-        `  ${s.ratio === null ? '     —' : `${s.ratio.toFixed(3)}×`}   ${verdict}`,
+      `${r.target.name.padEnd(15)} ${r.scenario.name.padEnd(15)} ${String(r.connections).padStart(5)} ${n(r.main.requestsPerSec).padStart(8)}  ` +
+        `${ms(lat.p50)} ${ms(lat.p90)} ${ms(lat.p99)} ${ms(lat.max)}   ${String(r.cpu.targetCorePct).padStart(6)} %  ` +
+        `${r.cpu.targetUsPerRequest.toFixed(1).padStart(10)}   ${String(r.cpu.loadGeneratorCorePct).padStart(9)} %`,
     )
   }
   out(
     `               (CPU columns: share of one core over the measured window; a target well under 100 % was not the bottleneck, or the machine was busy)`,
   )
-  out(
-    `target         each gateway scenario ≥ ${TARGET_RATIO}× bare req/s and p99 ≤ ${TARGET_P99_MS} ms: ${report.target.met ? 'MET' : 'NOT MET'}`,
-  )
-  out()
-  const m = report.metering
-  for (const s of m.byScenario) {
+  for (const [name, c] of Object.entries(report.comparisons) as [string, any][]) {
+    out()
+    out(`${name}`)
     out(
-      `metering       ${s.scenario.padEnd(15)} 2xx ${s.gateway2xx} (sanity ${s.breakdown.sanity} + warm-up ${s.breakdown.warmup} + measured ${s.breakdown.measured})` +
-        ` vs usage_events[${s.operation}] ${s.usageEvents}: ${s.equal ? 'EQUAL' : 'MISMATCH'}`,
+      `  CPU per call   gateway ${c.cpuUsPerCall.gateway ?? '—'} µs / bare ${c.cpuUsPerCall.bare ?? '—'} µs = ${x(c.cpuRatioGatewayToBare)}` +
+        `  (target ≤ ${TARGETS.cpuRatioToBareAtMost}×: ${yes(c.targetsMet.cpuRatio)})`,
+    )
+    out(
+      `  throughput     gateway/limit ${x(c.throughputRatio.gatewayToLimit)} (target ≥ ${TARGETS.throughputToLimitAtLeast}×: ${yes(c.targetsMet.throughputToLimit)});` +
+        ` gateway/bare ${x(c.throughputRatio.gatewayToBare)} (stretch ≥ ${TARGETS.throughputToBareStretch}×: ${yes(c.targetsMet.throughputToBareStretch)});` +
+        ` limit/bare ${x(c.throughputRatio.limitToBare)}; limit-noinsert/bare ${x(c.throughputRatio.limitNoInsertToBare)}`,
+    )
+    out(
+      `  p99 @${c.p99Ms.connections}       gateway ${c.p99Ms.gateway ?? '—'} ms, limit ${c.p99Ms.limit ?? '—'} ms, bare ${c.p99Ms.bare ?? '—'} ms:` +
+        ` gateway/limit ${x(c.p99RatioGatewayToLimit)} (target ≤ ${TARGETS.p99ToLimitAtMost}×: ${yes(c.targetsMet.p99ToLimit)};` +
+        ` stretch ≤ ${TARGETS.p99StretchMs} ms: ${yes(c.targetsMet.p99Stretch)})`,
+    )
+    out(
+      `  one client p99 gateway ${c.oneClientP99Ms.gateway ?? '—'} ms, limit ${c.oneClientP99Ms.limit ?? '—'} ms, bare ${c.oneClientP99Ms.bare ?? '—'} ms:` +
+        ` gateway − bare ${x(c.oneClientP99GatewayOverBareMs, ' ms')} (target ≤ ${TARGETS.oneClientP99OverBareAtMostMs} ms: ${yes(c.targetsMet.oneClientP99)})`,
     )
   }
-  out(`metering       total gateway 2xx ${m.gateway2xx} vs usage_events ${m.usageEvents}: ${m.equal ? 'EQUAL' : 'MISMATCH'}`)
-  for (const r of results) out(`problems       ${r.scenario.name}: ${issues(r.main)}`)
+  out()
+  const g = report.metering.gateway
+  if (g) {
+    for (const s of g.byOperation)
+      out(
+        `metering       gateway ${s.operation.padEnd(28)} 2xx ${s.gateway2xx} vs usage_events ${s.usageEvents}: ${s.equal ? 'EQUAL' : 'MISMATCH'}`,
+      )
+    out(`metering       gateway total 2xx ${g.gateway2xx} vs usage_events ${g.usageEvents}: ${g.equal ? 'EQUAL' : 'MISMATCH'}`)
+  }
+  const l = report.metering.limit
+  if (l) out(`metering       limit total 2xx ${l.limit2xx} vs usage_events ${l.usageEvents}: ${l.equal ? 'EQUAL' : 'MISMATCH'}`)
+  for (const r of results)
+    out(`problems       ${`${r.target.name} ${r.scenario.name} ×${r.connections}`.padEnd(32)} ${issues(r.main)}`)
   out(`               gateway internal errors ${report.gatewayInternalErrors}`)
   for (const r of results) {
     const w = r.warmup
-    if (w && (w.non2xx || w.errors || w.timeouts || w.mismatches)) out(`               ${r.scenario.name} warm-up: ${issues(w)}`)
+    if (w && (w.non2xx || w.errors || w.timeouts || w.mismatches))
+      out(`               ${r.target.name} ${r.scenario.name} warm-up: ${issues(w)}`)
   }
   if (report.cpuProfileDir) out(`cpu profile    ${report.cpuProfileDir}`)
 }
