@@ -344,7 +344,34 @@ export const PRODUCTS = [
       '{"id":"0b6f1c9e-8d47-4c1a-9a55-3f2e6c1d7a10","state":"queued","progress":0,"format":"pdf","district":"210106","period":"2026-Q3","createdAt":"2026-11-28T09:30:00.000Z","completedAt":null,"bytes":null,"error":null,"links":{"self":"/api/v1/reports/district-economy/exports/0b6f1c9e-8d47-4c1a-9a55-3f2e6c1d7a10","download":"/api/v1/reports/district-economy/exports/0b6f1c9e-8d47-4c1a-9a55-3f2e6c1d7a10/download"}}',
     datasets: ['DS-SCJG-0001', 'DS-SW-0001', 'DS-JT-0001', 'DS-WJ-0001', 'DS-YB-0001'],
   },
+  {
+    code: 'data-sandbox',
+    registrationCode: 'SYGD-CP-2026-0010',
+    nameZh: '数据沙箱',
+    nameEn: 'Data sandbox',
+    descriptionZh:
+      '在平台内对授权数据集做声明式统计分析（筛选、分组、聚合、按登记键关联），只输出通过披露控制的汇总结果：最小分组、优势规则、差分攻击防护与可选差分隐私（ε 预算）；按计算时长计费。',
+    descriptionEn:
+      'Declarative analysis inside the platform over authorized datasets (filters, group-by, aggregates, joins on their keys); only aggregates that pass disclosure control leave: minimum group size, dominance, differencing protection and optional differential privacy (an ε budget). Compute time is billed.',
+    form: 'component',
+    level: 'L3',
+    domain: 'other',
+    apiPath: 'POST /api/v1/sandbox/jobs',
+    exampleRequest:
+      '{"from": "DS-SCJG-0001", "join": [{"dataset": "DS-SW-0001", "on": "uscc"}], "filters": [{"field": "DS-SW-0001.year", "op": "eq", "value": 2025}], "groupBy": ["DS-SCJG-0001.district_code", "DS-SW-0001.rating"], "aggregates": [{"fn": "count_subjects"}, {"fn": "avg", "field": "DS-SCJG-0001.registered_capital_wan"}]}',
+    exampleResponse:
+      '{"jobId": "6f1c0b9e-8d47-4c1a-9a55-3f2e6c1d7a10", "k": 20, "level": "L3", "unit": {"zh": "家企业", "en": "enterprises"}, "groupBy": ["DS-SCJG-0001.district_code", "DS-SW-0001.rating"], "aggregates": ["count_subjects", "avg:DS-SCJG-0001.registered_capital_wan"], "groups": [{"key": {"DS-SCJG-0001.district_code": "210102", "DS-SW-0001.rating": "A"}, "values": {"count_subjects": 61, "avg:DS-SCJG-0001.registered_capital_wan": 301.4}}, {"key": {"DS-SCJG-0001.district_code": "210102", "DS-SW-0001.rating": "B"}, "values": {"count_subjects": 132, "avg:DS-SCJG-0001.registered_capital_wan": null}, "suppressed": {"avg:DS-SCJG-0001.registered_capital_wan": "dominance"}}], "disclosure": {"groupsSuppressed": 9, "cellsSuppressed": 1, "noise": null}, "budget": {"period": "2026-11", "epsilon": 5, "spent": 0, "remaining": 5, "renewsAt": "2026-11-30T16:00:00.000Z"}, "computeMs": 184}',
+    datasets: ['DS-SCJG-0001', 'DS-SW-0001', 'DS-WJ-0001', 'DS-YB-0001'],
+  },
 ] as const
+
+/**
+ * What a product lets out of a dataset when its form would say otherwise (ADR 0037): the credit profile, a service,
+ * gives only a verdict over the tax ratings.
+ */
+export const PRODUCT_DATASET_OUTPUTS: Readonly<Record<string, Readonly<Record<string, 'record' | 'aggregate' | 'verdict' | 'score'>>>> = {
+  'enterprise-credit-profile': { 'DS-SW-0001': 'verdict' },
+}
 
 export const PARTNERS = [
   { code: 'shengjing-tech', name: '沈阳盛京智能科技有限公司', kind: 'legal_person', usccDivision: '210112' },

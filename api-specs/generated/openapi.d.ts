@@ -154,6 +154,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sandbox/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run an analysis job in the data sandbox (数据沙箱)
+         * @description Runs a declarative analysis query inside the platform over the datasets the sandbox product
+         *     draws on, and answers only aggregates that passed disclosure control (ADR 0035). Not SQL:
+         *     `from` names a dataset by code, `join` adds datasets on a key both declare (`uscc` joins the
+         *     enterprise registry and the tax-credit ratings; `district_month` joins hospital visits and
+         *     medical-insurance statistics), `filters` compare a field with values, `groupBy` names up to
+         *     three fields, `aggregates` are `count`, `count_subjects`, `sum`, `avg`, `min`, `max`. Fields are
+         *     written `<dataset code>.<field>`; personal fields are never offered.
+         *
+         *     | dataset (level) | dimensions | measures | join keys |
+         *     |---|---|---|---|
+         *     | DS-SCJG-0001 (L2) | `district_code`, `industry`, `status`, `founded_year` | `registered_capital_wan` | `uscc` |
+         *     | DS-SW-0001 (L3) | `year`, `rating` | — | `uscc` |
+         *     | DS-WJ-0001 (L2) | `district_code`, `month` | `outpatient_visits`, `inpatient_admissions`, `emergency_visits` | `district_month` |
+         *     | DS-YB-0001 (L3) | `district_code`, `month` | `insured_persons`, `claims`, `claim_amount_fen`, `fund_paid_fen` | `district_month` |
+         *
+         *     Disclosure control, in order: more than 500 groups → `400 too_many_groups`; a group describing
+         *     fewer than k units is withheld (k = 10, 20 when an L3 dataset is read; counted in
+         *     `disclosure.groupsSuppressed`); a sum or average whose two largest contributors make up more
+         *     than 85% of the group's total is withheld (`null`, `suppressed.<aggregate>: dominance`); a
+         *     query that differs from an earlier one of the same shape only by filters, changing a group by
+         *     fewer than k units, is refused with `409 differencing_risk` — unless it asks for differential
+         *     privacy: `privacy.epsilon` adds Laplace noise and draws ε from the subscription's budget for the
+         *     month (5), refused with `429 privacy_budget_exhausted` (Retry-After: the next month) when spent.
+         *     Metered as a call, the rows read (`records`, never returned) and `compute_ms`.
+         */
+        post: operations["createSandboxJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sandbox/budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The sandbox privacy budget (ε) of the key's subscription for this month
+         * @description How much of the month's ε the subscription has spent on differentially private jobs, and when
+         *     it renews (the start of the next Asia/Shanghai month). Metered as a call.
+         */
+        get: operations["getSandboxBudget"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tools/address-standardize": {
         parameters: {
             query?: never;
@@ -516,11 +580,81 @@ export interface components {
                 download: string;
             };
         };
+        /** @description `<dataset code>.<field>`, e.g. `DS-SCJG-0001.district_code`. */
+        SandboxFieldRef: string;
+        SandboxDatasetCode: string;
+        SandboxScalar: string | number;
+        SandboxQuery: {
+            from: components["schemas"]["SandboxDatasetCode"];
+            join?: {
+                dataset: components["schemas"]["SandboxDatasetCode"];
+                on: string;
+            }[];
+            filters?: {
+                field: components["schemas"]["SandboxFieldRef"];
+                /** @enum {string} */
+                op: "eq" | "ne" | "lt" | "lte" | "gt" | "gte" | "in" | "not_in" | "between";
+                /** @description A string or number; a list (1–50) for `in`/`not_in`, two values for `between`. */
+                value: components["schemas"]["SandboxScalar"] | components["schemas"]["SandboxScalar"][];
+            }[];
+            groupBy?: components["schemas"]["SandboxFieldRef"][];
+            aggregates: {
+                /** @enum {string} */
+                fn: "count" | "count_subjects" | "sum" | "avg" | "min" | "max";
+                field?: components["schemas"]["SandboxFieldRef"];
+            }[];
+            privacy?: {
+                epsilon: number;
+            };
+        };
+        SandboxBudget: {
+            /** @description YYYY-MM (Asia/Shanghai). */
+            period: string;
+            epsilon: number;
+            spent: number;
+            remaining: number;
+            /** Format: date-time */
+            renewsAt: string;
+        };
+        SandboxJobResult: {
+            jobId: string;
+            /** @description Groups describing fewer units than this were withheld. */
+            k: number;
+            level: components["schemas"]["SensitivityLevel"];
+            unit: {
+                zh: string;
+                en: string;
+            };
+            groupBy: string[];
+            aggregates: string[];
+            groups: {
+                key: {
+                    [key: string]: string | number | null;
+                };
+                values: {
+                    [key: string]: number | null;
+                };
+                suppressed?: {
+                    [key: string]: "dominance";
+                };
+            }[];
+            disclosure: {
+                groupsSuppressed: number;
+                cellsSuppressed: number;
+                noise: null | {
+                    /** @enum {string} */
+                    mechanism: "laplace";
+                    epsilon: number;
+                };
+            };
+            budget: components["schemas"]["SandboxBudget"];
+            computeMs: number;
+        };
         /**
          * @description Stable machine-readable error code.
          * @enum {string}
          */
-        ErrorCode: "invalid_key" | "key_expired" | "key_revoked" | "ip_not_allowed" | "not_subscribed" | "subscription_pending" | "agreement_not_accepted" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "bad_request" | "request_timeout" | "headers_too_large" | "product_suspended" | "partner_suspended" | "authorization_ended" | "authorization_suspended" | "rate_limited" | "quota_exhausted" | "internal_error" | "unavailable" | "emergency_stop";
+        ErrorCode: "invalid_key" | "key_expired" | "key_revoked" | "ip_not_allowed" | "not_subscribed" | "subscription_pending" | "agreement_not_accepted" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "bad_request" | "request_timeout" | "headers_too_large" | "product_suspended" | "partner_suspended" | "authorization_ended" | "authorization_suspended" | "rate_limited" | "quota_exhausted" | "too_many_groups" | "differencing_risk" | "privacy_budget_exhausted" | "internal_error" | "unavailable" | "emergency_stop";
         Error: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -534,7 +668,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description `validation_failed`: the body, a parameter or a field is invalid (also: not UTF-8, not JSON, nested deeper than 32 levels, a number beyond ±2^53, a `__proto__`/`constructor`/`prototype` key, a property the schema does not declare); `fields` names each problem. `bad_request`: malformed HTTP — a malformed percent-escape, raw bytes or control characters in the path or query, a duplicated `Authorization`, `Content-Type` or `Content-Length` header. (Connection-level refusals answer the same error body: `headers_too_large` 431 for oversize headers, `request_timeout` 408 for a request not sent in time, `bad_request` 400 for what the HTTP parser refuses.) */
+        /** @description `validation_failed`: the body, a parameter or a field is invalid (also: not UTF-8, not JSON, nested deeper than 32 levels, a number beyond ±2^53, a `__proto__`/`constructor`/`prototype` key, a property the schema does not declare); `fields` names each problem. `bad_request`: malformed HTTP — a malformed percent-escape, raw bytes or control characters in the path or query, a duplicated `Authorization`, `Content-Type` or `Content-Length` header. (Connection-level refusals answer the same error body: `headers_too_large` 431 for oversize headers, `request_timeout` 408 for a request not sent in time, `bad_request` 400 for what the HTTP parser refuses.) `too_many_groups` (data sandbox): the result would have more than 500 groups. */
         ValidationFailed: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
@@ -612,7 +746,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `rate_limited` (the key's 60-second window is full, or — with `fields.subject` — the key's distinct subjects for the day are used up) or `quota_exhausted` (the subscription's monthly quota is used up). */
+        /** @description `rate_limited` (the key's 60-second window is full, or — with `fields.subject` — the key's distinct subjects for the day are used up) or `quota_exhausted` (the subscription's monthly quota is used up), or `privacy_budget_exhausted` (data sandbox: the subscription's ε for the month is spent; Retry-After counts to the next month). */
         TooManyRequests: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
@@ -639,6 +773,16 @@ export interface components {
         };
         /** @description `emergency_stop`: the operator or the data bureau has halted this product, or every metered product, in an emergency (Art. 13). Nothing was billed; keys, subscriptions and data are untouched, and the product answers again as soon as the stop is lifted (seen by every gateway process within 1 s). */
         EmergencyStop: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `differencing_risk` (data sandbox): the query differs from an earlier one of the same partner, of the same datasets, joins and grouping, only by filters that change a group by fewer than k units; subtracting the two results would disclose a small group. Ask for differential privacy (`privacy.epsilon`) or change the grouping. */
+        DifferencingRisk: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
@@ -938,6 +1082,81 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
+            451: components["responses"]["UnavailableForLegalReasons"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["EmergencyStop"];
+        };
+    };
+    createSandboxJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SandboxQuery"];
+            };
+        };
+        responses: {
+            /** @description The disclosed result (only groups and cells that passed disclosure control). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxJobResult"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["DifferencingRisk"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
+            451: components["responses"]["UnavailableForLegalReasons"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["EmergencyStop"];
+        };
+    };
+    getSandboxBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The budget. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxBudget"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             423: components["responses"]["Locked"];
             429: components["responses"]["TooManyRequests"];
             451: components["responses"]["UnavailableForLegalReasons"];

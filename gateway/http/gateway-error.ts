@@ -26,6 +26,12 @@ export const GATEWAY_ERRORS = {
   authorization_suspended: 423,
   rate_limited: 429,
   quota_exhausted: 429,
+  /** Sandbox (ADR 0038): the result would have more groups than a job may release. */
+  too_many_groups: 400,
+  /** Sandbox: the query differs from an earlier one of the partner by fewer than k units in a group (ADR 0038). */
+  differencing_risk: 409,
+  /** Sandbox: the subscription's privacy budget (ε) for the period is spent; it renews with the next (ADR 0038). */
+  privacy_budget_exhausted: 429,
   internal_error: 500,
   unavailable: 503,
   /** The operator or the bureau halted this product (or all) in an emergency (Art. 13; ADR 0029). */

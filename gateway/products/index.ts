@@ -5,6 +5,7 @@ import { getEnterpriseCreditProfileOperation } from './get-enterprise-credit-pro
 import { getTrafficFlowOperation } from './get-traffic-flow.ts'
 import type { ProductOperation } from './product-operation.ts'
 import { queryAggregateOperation } from './query-aggregate.ts'
+import { sandboxOperations } from './sandbox-jobs.ts'
 import { scoreEnterpriseCreditOperation } from './score-enterprise-credit.ts'
 import { standardizeAddressOperation } from './standardize-address.ts'
 import { validateUsccOperation } from './validate-uscc.ts'
@@ -28,5 +29,6 @@ export function createProductOperations(db: Db, datasetRules: LoadProductDataset
     standardizeAddressOperation(),
     validateUsccOperation(),
     ...districtEconomyExportOperations(db, datasetRules),
+    ...sandboxOperations(db),
   ]
 }

@@ -108,6 +108,15 @@ describe('no operation returns raw L3/L4 records or personal data', () => {
       await call('downloadDistrictEconomyExport', 'GET', `/api/v1/reports/district-economy/exports/${job.id}/download`)
     }
 
+    // The data sandbox: a join of the registry and the tax ratings (ADR 0038), and its budget.
+    await call('createSandboxJob', 'POST', '/api/v1/sandbox/jobs', {
+      from: 'DS-SCJG-0001',
+      join: [{ dataset: 'DS-SW-0001', on: 'uscc' }],
+      groupBy: ['DS-SCJG-0001.district_code', 'DS-SW-0001.rating', 'DS-SW-0001.year'],
+      aggregates: [{ fn: 'count' }, { fn: 'sum', field: 'DS-SCJG-0001.registered_capital_wan' }],
+    })
+    await call('getSandboxBudget', 'GET', '/api/v1/sandbox/budget')
+
     // Every operation was exercised.
     const served = createProductOperations(db)
       .map((op) => op.operationId)
