@@ -8,6 +8,7 @@ import { useNonce } from '#app/components/nonce.tsx'
 import { translate, type Lang } from '#app/i18n/messages.ts'
 import { getLang, getOptionalUser, RESTRICTION_PAGE, ROLE_HOME } from '#app/session.server.ts'
 import { SiteHeader } from '#app/components/site-header.tsx'
+import { useKeyboardScrollableTables } from '#app/components/keyboard-scrollable-tables.ts'
 import { getEmergencyState } from '#app/domain.server.ts'
 import { EmergencyBanner } from '#app/components/supervision/emergency-banner.tsx'
 import { countUnreadNotifications } from '#app/domain.server.ts'
@@ -63,6 +64,7 @@ type RootData = Awaited<ReturnType<typeof loader>>
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<RootData>('root')
   const nonce = useNonce()
+  useKeyboardScrollableTables()
   const lang: Lang = data?.lang ?? 'zh'
   const t = (k: Parameters<typeof translate>[1]) => translate(lang, k)
   return (

@@ -128,12 +128,16 @@ export function SiteHeader({ lang, user }: { lang: Lang; user: SiteHeaderUser | 
           )}
           {/* The read-only auditor has no inbox: nothing is addressed to it. */}
           {user && !user.restricted && user.role !== 'auditor' && (
-            <Link to="/inbox" data-testid="inbox-link" aria-label={t('cases.inbox.badge', { n: user.unread })}>
+            // The count's words are for screen readers; the accessible name starts with the visible text (WCAG 2.5.3).
+            <Link to="/inbox" data-testid="inbox-link">
               {t('cases.nav.inbox')}
               {user.unread > 0 && (
-                <span className="badge bad" data-testid="inbox-unread">
-                  {user.unread}
-                </span>
+                <>
+                  <span className="badge bad" data-testid="inbox-unread">
+                    {user.unread}
+                  </span>
+                  <span className="visually-hidden">{t('shell.unread')}</span>
+                </>
               )}
             </Link>
           )}

@@ -19,7 +19,7 @@ const zh = {
   'shell.group.work': '事项',
   'shell.group.docs': '文档',
   'shell.group.usage': '用量',
-  'shell.tableRegion': '表格（可横向滚动）',
+  'shell.unread': ' 条未读',
 } as const
 
 const en: Record<keyof typeof zh, string> = {
@@ -41,7 +41,7 @@ const en: Record<keyof typeof zh, string> = {
   'shell.group.work': 'Work',
   'shell.group.docs': 'Docs',
   'shell.group.usage': 'Usage',
-  'shell.tableRegion': 'Table (scrolls sideways)',
+  'shell.unread': ' unread',
 }
 
 export const uiShellMessages = { zh, en }

@@ -1,0 +1,39 @@
+import { useEffect } from 'react'
+
+/**
+ * On a narrow screen a wide table scrolls sideways inside its card (app.css). A table that scrolls joins the tab order
+ * so the keyboard can scroll it too (WCAG 2.1.1; axe `scrollable-region-focusable`); one that fits leaves it again.
+ * One hook in the layout, not a wrapper in every route: every table of every page, today's and tomorrow's (ADR 0034).
+ */
+export function useKeyboardScrollableTables(): void {
+  useEffect(() => {
+    const main = document.getElementById('main')
+    if (!main) return
+    let frame = 0
+    const mark = () => {
+      frame = 0
+      for (const table of Array.from(main.querySelectorAll('table'))) {
+        const scrolls = table.scrollWidth > table.clientWidth + 1
+        if (scrolls && !table.hasAttribute('tabindex')) {
+          table.setAttribute('tabindex', '0')
+          table.dataset.keyboardScroll = 'true'
+        } else if (!scrolls && table.dataset.keyboardScroll) {
+          table.removeAttribute('tabindex')
+          delete table.dataset.keyboardScroll
+        }
+      }
+    }
+    const schedule = () => {
+      if (!frame) frame = requestAnimationFrame(mark)
+    }
+    schedule()
+    const observer = new MutationObserver(schedule)
+    observer.observe(main, { childList: true, subtree: true })
+    window.addEventListener('resize', schedule)
+    return () => {
+      observer.disconnect()
+      window.removeEventListener('resize', schedule)
+      if (frame) cancelAnimationFrame(frame)
+    }
+  }, [])
+}

@@ -1,0 +1,30 @@
+import { AxeBuilder } from '@axe-core/playwright'
+import type { Page } from 'playwright-core'
+
+/** Where the axe checks ran in this process: `path → count` (the report says which pages were checked). */
+export const axeCheckedPages = new Map<string, number>()
+
+/**
+ * Runs axe-core (injected by @axe-core/playwright, no download) on the page as it is now and fails on any serious or
+ * critical violation, naming each rule, its help and the first offending elements. Every rule axe has runs (WCAG 2.x
+ * A/AA and best practices); moderate and minor findings are not failures. Call it after each navigation of a browser
+ * test, once the page shows what the test waits for.
+ */
+export async function expectNoSeriousAxeViolations(page: Page, options: { exclude?: string[] } = {}): Promise<void> {
+  let builder = new AxeBuilder({ page })
+  for (const selector of options.exclude ?? []) builder = builder.exclude(selector)
+  const results = await builder.analyze()
+  const path = new URL(page.url()).pathname
+  axeCheckedPages.set(path, (axeCheckedPages.get(path) ?? 0) + 1)
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  if (serious.length === 0) return
+  const lines = serious.map(
+    (v) =>
+      `- [${v.impact}] ${v.id}: ${v.help} (${v.nodes.length} element(s))\n` +
+      v.nodes
+        .slice(0, 3)
+        .map((n) => `    ${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1).join('; ') ?? ''}`)
+        .join('\n'),
+  )
+  throw new Error(`axe: ${serious.length} serious/critical violation(s) on ${path}:\n${lines.join('\n')}`)
+}

@@ -1,0 +1,15 @@
+import type { Page } from 'playwright-core'
+
+/**
+ * Follows a link of the header's navigation by its name, as a person would: when the link sits in a closed group
+ * (a disclosure menu, ADR 0034), opens the group first.
+ */
+export async function followNavLink(page: Page, name: string | RegExp): Promise<void> {
+  const nav = page.getByTestId('main-nav')
+  const link = nav.getByRole('link', { name, exact: typeof name === 'string' })
+  if (!(await link.isVisible())) {
+    await nav.locator('details.nav-group', { has: link }).locator('summary').click()
+    await link.waitFor({ state: 'visible' })
+  }
+  await link.click()
+}
