@@ -1,5 +1,6 @@
 import { openDatabase } from '#db/client.ts'
 import { migrateDatabase } from '#db/migrate.ts'
+import { applyPersonalDataFloor } from '#catalog/grading/apply-personal-data-floor.ts'
 import { EnvError, readEnv } from '#platform/env.ts'
 import { recordAudit, systemActor } from '#platform/audit/record-audit.ts'
 import { DataKeyError, dataKeyringFromEnv, getDataKeyring, useDataKeyring } from '#platform/crypto/data-keyring.ts'
@@ -11,6 +12,7 @@ import { waitForTurnToServe } from './server/supervisor.ts'
 import { expireAuthorizations } from '#catalog/authorizations/expire-authorizations.ts'
 import { escalateOverdueCases } from '#supervision/cases/escalate-overdue-cases.ts'
 import { executeDueExits } from '#partner-access/exits/execute-partner-exit.ts'
+import { endDueSubscriptions } from '#partner-access/subscriptions/end-due-subscriptions.ts'
 import { runDuePulls } from '#catalog/datasets/run-due-pulls.ts'
 import { resumeReportExports } from '#gateway/reports/resume-report-exports.ts'
 import { createDatasetRules } from '#gateway/products/dataset-rules.ts'
@@ -110,6 +112,8 @@ async function main() {
   }
   const database = await openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN)
   await migrateDatabase(database.db)
+  // The data half of migration 0027: personal datasets graded below L2 before the floor are lifted, audited (ADR 0037).
+  await applyPersonalDataFloor(database.db)
   if (restart) {
     // Recorded before this process answers anything, so whoever sees it up again can find why it went down.
     await recordAudit(database.db, {
@@ -183,6 +187,13 @@ async function main() {
         everyMs: 60_000,
         runAtStart: true,
         run: (now) => executeDueExits(database.db, { actor: systemActor('exit-job'), now }),
+      },
+      // Cancelled subscriptions past their period's end are marked ended (ADR 0032); the gateway refuses them from endsAt anyway.
+      {
+        name: 'subscriptions:end-due',
+        everyMs: 60_000,
+        runAtStart: true,
+        run: (now) => endDueSubscriptions(database.db, { actor: systemActor('subscription-job'), now }),
       },
       // Sign-in counts idle for a day are forgotten (familiar addresses kept: ADR 0020).
       { name: 'sign-in:prune', everyMs: 60 * 60_000, run: (now) => pruneSignInThrottles(database.db, { now }) },

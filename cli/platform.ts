@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { openDatabase } from '#db/client.ts'
 import { migrateDatabase } from '#db/migrate.ts'
+import { applyPersonalDataFloor } from '#catalog/grading/apply-personal-data-floor.ts'
 import { EnvError, readEnv } from '#platform/env.ts'
 import { DataKeyError, dataKeyringFromEnv, useDataKeyring } from '#platform/crypto/data-keyring.ts'
 import { COMMANDS } from './commands/index.ts'
@@ -84,7 +85,11 @@ export async function runCli(
   }
   const database = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN)
   try {
-    if (command !== 'db:migrate' && command !== 'db:seed') await migrateDatabase(database.db)
+    if (command !== 'db:migrate' && command !== 'db:seed') {
+      await migrateDatabase(database.db)
+      // The data half of migration 0027 (ADR 0037): personal datasets below L2 lifted, audited.
+      await applyPersonalDataFloor(database.db)
+    }
     return await spec.run(database, flags, io, positionals)
   } finally {
     database.close()

@@ -1,4 +1,4 @@
-import { createSecretKey, randomUUID } from 'node:crypto'
+import { createSecretKey } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Db } from '#db/client.ts'
 import {
@@ -26,6 +26,7 @@ import { endAfterRequest } from './http/end-after-request.ts'
 import { bearerKeyOf, checkHeaders } from './http/check-headers.ts'
 import { SpecRequestValidator } from './http/spec-validator.ts'
 import { UsageRecorder } from './metering/usage-recorder.ts'
+import { newEventId, newRequestId } from './metering/time-ordered-ids.ts'
 import type { ProductOperation } from './products/product-operation.ts'
 import { RouteTable } from './http/route-table.ts'
 import { settleReportExports } from './reports/report-jobs.ts'
@@ -36,6 +37,7 @@ import { SlidingWindowLimiter } from './limits/sliding-window-limiter.ts'
 import { MonthlyQuotaCounter } from './limits/monthly-quota.ts'
 import { DistinctSubjectCounter, hashSubject } from './limits/distinct-subjects.ts'
 import { secondsUntil } from './limits/seconds-until.ts'
+import { scrubIdentifiersDeep } from '#catalog/output-rules/scrub-identifiers.ts'
 
 export const GATEWAY_BASE_PATH = '/api/v1'
 /** How long any access state (key, product, subscription, authorization, suspension) is trusted: under the 1 s promise. */
@@ -276,10 +278,12 @@ export function createGateway(opts: GatewayOptions): Gateway {
     })
     const computeMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6)
     if (subjectHash === null && answer.subjectKey !== undefined) subjectHash = hashSubject(subjectKey, answer.subjectKey)
-    const payload = Buffer.isBuffer(answer.body) ? answer.body : JSON.stringify(answer.body)
+    // No ID, mobile or bank-card number leaves unmasked, whatever the handler built (ADR 0037).
+    const payload = Buffer.isBuffer(answer.body) ? answer.body : JSON.stringify(scrubIdentifiersDeep(answer.body).value)
     // The event is committed before the response leaves: no answered call without its event.
     await recorder.record({
-      id: randomUUID(),
+      // Time-ordered (ADR 0034): the row lands at the right edge of the primary key, not on a random page.
+      id: newEventId(at),
       at,
       requestId,
       apiKeyId: key.id,
@@ -356,7 +360,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
    * (or none, for a client that is gone) and one log entry.
    */
   function handle(req: IncomingMessage, res: ServerResponse) {
-    const requestId = `req_${randomUUID().replace(/-/g, '')}`
+    const requestId = newRequestId(now())
     const state: CallState = { apiKeyId: null, rateHeaders: null, releases: [], operation: null }
     let running: Promise<void>
     try {

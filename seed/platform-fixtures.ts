@@ -369,7 +369,9 @@ export const PRODUCTS = [
  * What a product lets out of a dataset when its form would say otherwise (ADR 0037): the credit profile, a service,
  * gives only a verdict over the tax ratings.
  */
-export const PRODUCT_DATASET_OUTPUTS: Readonly<Record<string, Readonly<Record<string, 'record' | 'aggregate' | 'verdict' | 'score'>>>> = {
+export const PRODUCT_DATASET_OUTPUTS: Readonly<
+  Record<string, Readonly<Record<string, 'record' | 'aggregate' | 'verdict' | 'score'>>>
+> = {
   'enterprise-credit-profile': { 'DS-SW-0001': 'verdict' },
 }
 

@@ -34,6 +34,7 @@ import {
   DEMO_USERS,
   PARTNERS,
   PRODUCTS,
+  PRODUCT_DATASET_OUTPUTS,
   SOURCE_UNITS,
 } from './platform-fixtures.ts'
 
@@ -134,7 +135,13 @@ export async function seedPlatform(
       { actor: seedActor, action: 'product.publish', objectType: 'product', objectId: id, detail: { code: product.code } },
       [
         db.insert(products).values({ id, ...product, state: 'published', publishedAt: Date.now() }),
-        ...dsCodes.map((code) => db.insert(productDatasets).values({ productId: id, datasetId: datasetIds.get(code)! })),
+        ...dsCodes.map((code) =>
+          db.insert(productDatasets).values({
+            productId: id,
+            datasetId: datasetIds.get(code)!,
+            outputKind: PRODUCT_DATASET_OUTPUTS[product.code]?.[code] ?? null,
+          }),
+        ),
       ],
     )
     productIds.set(product.code, id)

@@ -5,6 +5,7 @@ import type { Db } from '#db/client.ts'
 import {
   DATA_DOMAINS,
   datasetFields,
+  datasetGradings,
   datasets,
   DELIVERY_MODES,
   FIELD_TYPES,
@@ -19,6 +20,7 @@ import { fail, ok, type Result } from '#platform/result.ts'
 import { fieldErrors } from '#platform/validation/field-errors.ts'
 import { nextNumberedCode, nextSequenceCode, retryOnCodeRace } from '#catalog/codes/next-sequence-code.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
+import { refuseBelowPersonalFloor } from '#catalog/grading/grading-rules.ts'
 
 export const fieldInputSchema = z.object({
   name: z
@@ -106,6 +108,12 @@ export async function registerDataset(
   }
   if (!input || Object.keys(fields).length > 0)
     return fail('validation', 'invalid_dataset', 'The dataset registration has errors', fields)
+  // The personal-data floor (ADR 0037): personal fields are never graded below L2.
+  const floor = refuseBelowPersonalFloor(
+    level as (typeof SENSITIVITY_LEVELS)[number],
+    input.fields.map((f) => f.piTag),
+  )
+  if (floor) return floor
 
   const [unit] = await db
     .select({ id: sourceUnits.id, code: sourceUnits.code })
@@ -167,6 +175,18 @@ export async function registerDataset(
             piTag: f.piTag,
           }),
         ),
+        // Art. 5: the operator's level is a proposal, in force until the source unit decides (ADR 0037).
+        db.insert(datasetGradings).values({
+          id: randomUUID(),
+          datasetId: id,
+          kind: 'proposal',
+          level: level as (typeof SENSITIVITY_LEVELS)[number],
+          note: 'registration',
+          actorId: opts.actor.id,
+          actorLabel: opts.actor.label,
+          role: opts.actor.role,
+          at: opts.now ?? Date.now(),
+        }),
       ],
     )
     return ok({ id, code, registrationCode })

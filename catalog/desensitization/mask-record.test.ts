@@ -35,8 +35,22 @@ describe('maskRecord', () => {
     expect(fieldsMasked).toBe(4)
   })
 
-  it('keeps L1 records as they are and counts nothing', () => {
-    expect(maskRecord(RECORD, FIELDS, { level: 'L1' })).toEqual({ record: RECORD, fieldsMasked: 0 })
+  it('keeps L1 records as they are, but for ID and phone numbers, which are masked at every level', () => {
+    expect(maskRecord(RECORD, FIELDS, { level: 'L1' })).toEqual({
+      record: { ...RECORD, legal_rep_id_card: '210102********4312', legal_rep_phone: '139****5432' },
+      fieldsMasked: 2,
+    })
+  })
+
+  it('no policy keeps an ID, phone or bank-card number: not an override, not a policy built by hand', () => {
+    const policy = createMaskingPolicy({ L1: { id_card: 'keep', phone: 'keep', bank_card: 'keep', name: 'keep' } })
+    expect(policy.L1).toMatchObject({ id_card: 'mask', phone: 'mask', bank_card: 'mask', name: 'keep' })
+    const handMade = { ...DEFAULT_MASKING_POLICY, L2: { ...DEFAULT_MASKING_POLICY.L2, id_card: 'keep', phone: 'keep' } } as const
+    const { record } = maskRecord(RECORD, FIELDS, { level: 'L2', policy: handMade })
+    expect(record.legal_rep_id_card).toBe('210102********4312')
+    expect(record.legal_rep_phone).toBe('139****5432')
+    expect(maskValue('bank_card', '6222021234567890123', 'keep')).toEqual({ value: '622202******0123', masked: true })
+    expect(maskValue('name', '陈建国', 'keep')).toEqual({ value: '陈建国', masked: false })
   })
 
   it('withholds tagged values at L3 and L4', () => {
@@ -49,10 +63,10 @@ describe('maskRecord', () => {
   })
 
   it('is configurable per level and tag', () => {
-    const policy = createMaskingPolicy({ L1: { phone: 'mask' }, L2: { address: 'redact', name: 'keep' } })
+    const policy = createMaskingPolicy({ L1: { address: 'mask' }, L2: { address: 'redact', name: 'keep' } })
     expect(maskRecord(RECORD, FIELDS, { level: 'L1', policy })).toMatchObject({
-      record: { legal_rep_phone: '139****5432' },
-      fieldsMasked: 1,
+      record: { address: '沈阳市浑南区', legal_rep_phone: '139****5432' },
+      fieldsMasked: 3,
     })
     const l2 = maskRecord(RECORD, FIELDS, { level: 'L2', policy })
     expect(l2.record).toMatchObject({ legal_rep_name: '陈建国', address: null, legal_rep_id_card: '210102********4312' })

@@ -1,6 +1,6 @@
 import type { PiTag, SensitivityLevel } from '#db/schema/catalog.ts'
 import { MASK_RULES } from './mask-rules.ts'
-import { DEFAULT_MASKING_POLICY, type MaskAction, type MaskingPolicy } from './masking-policy.ts'
+import { DEFAULT_MASKING_POLICY, effectiveAction, type MaskAction, type MaskingPolicy } from './masking-policy.ts'
 
 /** A dataset field as the catalog registers it (dataset_fields): its name and personal-data tag, if any. */
 export interface TaggedField {
@@ -16,9 +16,13 @@ export interface MaskedValue {
   masked: boolean
 }
 
-/** Applies `action` to one value of a field tagged `tag`. Null, undefined and empty values count as not masked. */
-export function maskValue(tag: PiTag, value: RecordValue | undefined, action: MaskAction): MaskedValue {
+/**
+ * Applies `action` to one value of a field tagged `tag`. Null, undefined and empty values count as not masked. An ID,
+ * phone or bank-card number is never kept, whatever the action says (ADR 0037).
+ */
+export function maskValue(tag: PiTag, value: RecordValue | undefined, requested: MaskAction): MaskedValue {
   if (value === null || value === undefined || value === '') return { value: value ?? null, masked: false }
+  const action = effectiveAction(tag, requested)
   if (action === 'keep') return { value, masked: false }
   if (action === 'redact') return { value: null, masked: true }
   const text = String(value)
