@@ -12,6 +12,8 @@ export interface CeilingRow {
   maxUnitPrice: string
   effectiveFrom: number
   basis: string
+  /** When the bureau re-evaluates it (ADR 0036). */
+  reevaluateBy: number | null
   setBy: string | null
   createdAt: number
   /** in_force: the version in force at `at`; scheduled: takes effect later; superseded: replaced. */
@@ -32,6 +34,7 @@ export async function listPriceCeilings(db: Db, opts: { at?: number } = {}): Pro
       maxUnitPrice: priceCeilings.maxUnitPrice,
       effectiveFrom: priceCeilings.effectiveFrom,
       basis: priceCeilings.basis,
+      reevaluateBy: priceCeilings.reevaluateBy,
       setBy: users.username,
       createdAt: priceCeilings.createdAt,
     })

@@ -5,7 +5,7 @@ import { CHARGE_UNITS, priceCeilings, products, type ChargeUnit } from '#db/sche
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { DECIMAL_TEXT, Decimal } from '../money/decimal.ts'
-import { startOfDay } from '#platform/calendar/shanghai-calendar.ts'
+import { addCalendarMonths, startOfDay } from '#platform/calendar/shanghai-calendar.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 export interface SetPriceCeilingInput {
@@ -16,6 +16,8 @@ export interface SetPriceCeilingInput {
   effectiveFrom: number
   /** The pricing document the ceiling rests on. */
   basis?: string
+  /** When the bureau re-evaluates it (start of a Shanghai day, after the effective date); default three years on. */
+  reevaluateBy?: number | null
 }
 
 /**
@@ -37,6 +39,13 @@ export async function setPriceCeiling(
   if (!DECIMAL_TEXT.test(price)) fields.maxUnitPrice = 'decimal'
   if (!Number.isSafeInteger(input.effectiveFrom)) fields.effectiveFrom = 'invalid'
   else if (input.effectiveFrom < startOfDay(now)) fields.effectiveFrom = 'past'
+  let reevaluateBy: number | null = null
+  if (input.reevaluateBy !== undefined && input.reevaluateBy !== null) {
+    if (!Number.isSafeInteger(input.reevaluateBy)) fields.reevaluateBy = 'invalid'
+    else if (Number.isSafeInteger(input.effectiveFrom) && input.reevaluateBy <= input.effectiveFrom)
+      fields.reevaluateBy = 'before_effective'
+    else reevaluateBy = startOfDay(input.reevaluateBy)
+  } else if (Number.isSafeInteger(input.effectiveFrom)) reevaluateBy = startOfDay(addCalendarMonths(input.effectiveFrom, 36))
   const basis = (input.basis ?? '').trim()
   if (basis.length > 200) fields.basis = 'too_long'
   if (Object.keys(fields).length > 0) return fail('validation', 'validation_failed', 'The ceiling is not valid', fields)
@@ -57,7 +66,14 @@ export async function setPriceCeiling(
       objectType: 'price_ceiling',
       objectId: id,
       requestId: opts.requestId,
-      detail: { product: product.code, chargeUnit: input.chargeUnit, maxUnitPrice, effectiveFrom: input.effectiveFrom, basis },
+      detail: {
+        product: product.code,
+        chargeUnit: input.chargeUnit,
+        maxUnitPrice,
+        effectiveFrom: input.effectiveFrom,
+        basis,
+        reevaluateBy,
+      },
     },
     [
       db.insert(priceCeilings).values({
@@ -67,6 +83,7 @@ export async function setPriceCeiling(
         maxUnitPrice,
         effectiveFrom: input.effectiveFrom,
         basis,
+        reevaluateBy,
         setByUserId: opts.actor.id,
         createdAt: now,
       }),

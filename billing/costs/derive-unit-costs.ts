@@ -66,15 +66,23 @@ export async function deriveUnitCosts(db: Db, opts: { periods: string[] }): Prom
     periods.length === 0
       ? []
       : await db
-          .select({ period: costEntries.period, category: costEntries.category, netFen: costEntries.netFen })
+          .select({
+            period: costEntries.period,
+            category: costEntries.category,
+            supply: costEntries.supply,
+            netFen: costEntries.netFen,
+          })
           .from(costEntries)
           .where(inArray(costEntries.period, periods))
           .orderBy(sql`cost_entries.rowid`)
   for (const period of periods) {
     const bounds = parsePeriod(period)!
     const costs = emptyCosts()
-    // Ordered oldest first: the latest entry of a category overwrites the earlier ones.
-    for (const e of entries) if (e.period === period) costs[e.category] = e.netFen
+    // Ordered oldest first: the latest entry of a category and supply overwrites the earlier ones; the supplies of a
+    // category add up (unit costs serve every purpose: ADR 0036 leaves them as Art. 22 counts them).
+    const latest = new Map<string, { category: CostCategory; netFen: number }>()
+    for (const e of entries) if (e.period === period) latest.set(`${e.category}|${e.supply}`, e)
+    for (const e of latest.values()) costs[e.category] += e.netFen
     const [v] = await db
       .select({
         calls: sql<number>`coalesce(sum(${usageEvents.calls}), 0)`,

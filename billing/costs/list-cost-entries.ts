@@ -6,13 +6,15 @@ export interface CostEntryRow {
   id: string
   period: string
   category: string
+  supply: string
+  amortizationYears: number | null
   grossFen: number
   subsidyFen: number
   netFen: number
   note: string
   recordedBy: string | null
   createdAt: number
-  /** The latest entry of its period and category: the one that counts. */
+  /** The latest entry of its period, category and supply: the one that counts. */
   current: boolean
 }
 
@@ -23,6 +25,8 @@ export async function listCostEntries(db: Db, opts: { limit?: number } = {}): Pr
       id: costEntries.id,
       period: costEntries.period,
       category: costEntries.category,
+      supply: costEntries.supply,
+      amortizationYears: costEntries.amortizationYears,
       grossFen: costEntries.grossFen,
       subsidyFen: costEntries.subsidyFen,
       netFen: costEntries.netFen,
@@ -36,7 +40,7 @@ export async function listCostEntries(db: Db, opts: { limit?: number } = {}): Pr
     .limit(opts.limit ?? 500)
   const seen = new Set<string>()
   return rows.map((r) => {
-    const key = `${r.period}|${r.category}`
+    const key = `${r.period}|${r.category}|${r.supply}`
     const current = !seen.has(key)
     seen.add(key)
     return { ...r, current }

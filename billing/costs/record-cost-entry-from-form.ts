@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Db } from '#db/client.ts'
-import { COST_CATEGORIES } from '#db/schema/index.ts'
+import { COST_CATEGORIES, COST_SUPPLIES } from '#db/schema/index.ts'
 import type { Actor } from '#platform/audit/record-audit.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 import { fail, type Result } from '#platform/result.ts'
@@ -14,6 +14,8 @@ export interface CostEntryForm {
   category?: unknown
   gross?: unknown
   subsidy?: unknown
+  supply?: unknown
+  years?: unknown
   note?: unknown
 }
 
@@ -35,11 +37,19 @@ const FIELDS = {
   category: z.enum(COST_CATEGORIES, { errorMap: () => ({ message: 'required' }) }),
   gross: yuan(true),
   subsidy: yuan(false).optional(),
+  supply: z.enum(COST_SUPPLIES, { errorMap: () => ({ message: 'unknown_supply' }) }).optional(),
+  years: z
+    .string()
+    .trim()
+    .max(3, 'invalid_years')
+    .regex(/^\d*$/, 'invalid_years')
+    .transform((t) => (t === '' ? null : Number(t)))
+    .optional(),
   note: z.string().trim().max(200, 'too_long').optional(),
 } satisfies Record<keyof CostEntryForm, z.ZodTypeAny>
 
 /** `recordCostEntry` names the amounts in fen; the form's inputs are in yuan. */
-const FORM_NAME: Record<string, string> = { grossFen: 'gross', subsidyFen: 'subsidy' }
+const FORM_NAME: Record<string, string> = { grossFen: 'gross', subsidyFen: 'subsidy', amortizationYears: 'years' }
 
 /**
  * The operator's cost entry as posted by the pricing page (Art. 22): the amounts are read from yuan into fen by
@@ -52,11 +62,11 @@ export async function recordCostEntryFromForm(
   const denied = refuseUnlessPermitted(opts.actor, 'cost_entry.record')
   if (denied) return denied
   const { values, fields } = readFields(FIELDS, opts.form)
-  const { period, category, gross: grossFen, subsidy: subsidyFen = 0, note } = values
+  const { period, category, gross: grossFen, subsidy: subsidyFen = 0, supply, years, note } = values
   if (period === undefined || category === undefined || grossFen === undefined || Object.keys(fields).length > 0)
     return fail('validation', 'validation_failed', 'The cost entry is not valid', fields)
   const recorded = await recordCostEntry(db, {
-    input: { period, category, grossFen, subsidyFen, note },
+    input: { period, category, grossFen, subsidyFen, supply, amortizationYears: years ?? null, note },
     actor: opts.actor,
     requestId: opts.requestId,
     now: opts.now,

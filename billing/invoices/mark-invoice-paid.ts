@@ -4,11 +4,12 @@ import { invoices } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
+import { watchRevenueCap } from '../revenue/watch-revenue-cap.ts'
 
 /** Records the payment of a finalized invoice (once): paid revenue is what the maximum allowed revenue tracks. */
 export async function markInvoicePaid(
   db: Db,
-  opts: { invoiceId?: string; number?: string; paidAt: number; actor: Actor; requestId?: string | null },
+  opts: { invoiceId?: string; number?: string; paidAt: number; actor: Actor; requestId?: string | null; now?: number },
 ): Promise<Result<{ id: string; paidAt: number }>> {
   const denied = refuseUnlessPermitted(opts.actor, 'invoice.mark_paid')
   if (denied) return denied
@@ -41,6 +42,11 @@ export async function markInvoicePaid(
         .set({ paidAt: opts.paidAt })
         .where(and(eq(invoices.id, invoice.id), isNull(invoices.paidAt))),
     ],
+  )
+  // A payment is what moves the cap's use: the 80% / 100% warnings go out now, not at the next hourly run (ADR 0036).
+  // The payment stands whatever happens to the warning (the hourly job retries it).
+  await watchRevenueCap(db, { now: opts.now ?? Date.now() }).catch((error: unknown) =>
+    console.warn('Revenue cap watch after payment failed (the hourly job retries):', error),
   )
   return ok({ id: invoice.id, paidAt: opts.paidAt })
 }

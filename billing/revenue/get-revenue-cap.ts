@@ -1,13 +1,25 @@
-import { and, desc, inArray, isNotNull, sql } from 'drizzle-orm'
+import { and, inArray, isNotNull, sql } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
-import { costEntries, invoices, revenueCapSettings } from '#db/schema/index.ts'
-import { Decimal, roundFen } from '../money/decimal.ts'
-import { calendarYear } from '#platform/calendar/shanghai-calendar.ts'
+import { costEntries, invoices, revenueCapSettings, usageEvents, type CostCategory } from '#db/schema/index.ts'
+import { calendarYear, fromLocal } from '#platform/calendar/shanghai-calendar.ts'
+import { computeCapYear, costsOfYear, type CapCostEntry, type CapThreshold } from './cap-arithmetic.ts'
 
 export interface RevenueCapYear {
   year: number
-  /** Σ net cost entries of the year's months (the latest entry per month and category, as derive-unit-costs reads them), fen. */
+  /** Counted: industrial entries + the industrial share of shared entries (after amortization), net of subsidies, fen. */
   operatingCostFen: number
+  /** Costs of the year by supply (after amortization), fen: shown so the counting can be followed (ADR 0036). */
+  industrialCostFen: number
+  sharedCostFen: number
+  publicInterestCostFen: number
+  /** The platform construction amortized into the year (all supplies). */
+  amortizedFen: number
+  byCategory: Partial<Record<CostCategory, number>>
+  industrialCalls: number
+  publicInterestCalls: number
+  /** Industrial calls ÷ all calls of the year (6 places). */
+  industrialShare: string
+  allocatedSharedFen: number
   profitRate: string | null
   taxRate: string | null
   allowedProfitFen: number
@@ -21,26 +33,38 @@ export interface RevenueCapYear {
   paidRevenueFen: number
   /** Finalized but unpaid, fen (shown, not counted). */
   unpaidRevenueFen: number
-  /** Paid revenue above the maximum: deducted from next year's maximum. */
+  /** Carried into next year: paid revenue above the maximum, plus a deduction this year could not absorb. */
   excessFen: number
   usedShare: string | null
+  /** 80 or 100 when the paid revenue reached that share of the maximum. */
+  reached: CapThreshold | null
   /** No rate set by the bureau for the year yet. */
   unset: boolean
 }
 
 /**
- * 65号 maximum allowed revenue per year: operating cost (net of subsidies, from cost entries) + allowed profit (cost ×
- * the bureau's rate) + taxes ((cost + profit) × tax rate), less the previous year's excess; tracked against the
- * paid revenue of the year's billing periods (invoice subtotals, VAT excluded). Years from the first with costs or
- * invoices up to `toYear`, each rounded half-up once per component.
+ * 65号 maximum allowed revenue per year, counted as ADR 0036 says: only the cost of industrial supply (industrial
+ * entries, plus shared entries allocated by the year's industrial share of calls; platform construction amortized),
+ * + allowed profit + taxes, less the previous year's excess; tracked against the paid revenue of the year's billing
+ * periods (invoice subtotals, VAT excluded). Years from the first with costs or invoices up to `toYear`, newest first.
  */
 export async function getRevenueCap(db: Db, opts: { now: number; toYear?: number }): Promise<RevenueCapYear[]> {
   const toYear = opts.toYear ?? calendarYear(opts.now)
-  const costs = await db.all<{ year: number; net: number }>(sql`
-    SELECT CAST(substr(period, 1, 4) AS INTEGER) AS year, sum(net_fen) AS net FROM (
-      SELECT period, category, net_fen, row_number() OVER (PARTITION BY period, category ORDER BY rowid DESC) AS rn
-      FROM ${costEntries}
-    ) WHERE rn = 1 GROUP BY year`)
+  // The latest entry per period, category and supply counts (a correction supersedes).
+  const entries = (
+    await db.all<{ period: string; category: string; supply: string; net: number; years: number | null }>(sql`
+      SELECT period, category, supply, net_fen AS net, amortization_years AS years FROM (
+        SELECT period, category, supply, net_fen, amortization_years,
+          row_number() OVER (PARTITION BY period, category, supply ORDER BY rowid DESC) AS rn
+        FROM ${costEntries}
+      ) WHERE rn = 1`)
+  ).map((r): CapCostEntry => ({
+    period: r.period,
+    category: r.category as CapCostEntry['category'],
+    supply: r.supply as CapCostEntry['supply'],
+    netFen: Number(r.net),
+    amortizationYears: r.years === null ? null : Number(r.years),
+  }))
   const revenue = await db
     .select({
       year: sql<number>`CAST(substr(${invoices.period}, 1, 4) AS INTEGER)`,
@@ -50,40 +74,59 @@ export async function getRevenueCap(db: Db, opts: { now: number; toYear?: number
     .from(invoices)
     .where(and(inArray(invoices.state, ['finalized']), isNotNull(invoices.number)))
     .groupBy(sql`1`)
-  const settings = await db.select().from(revenueCapSettings).orderBy(desc(revenueCapSettings.createdAt))
-  const years = [...costs.map((c) => Number(c.year)), ...revenue.map((r) => Number(r.year)), toYear]
+  const settings = await db
+    .select({ year: revenueCapSettings.year, profitRate: revenueCapSettings.profitRate, taxRate: revenueCapSettings.taxRate })
+    .from(revenueCapSettings)
+    .orderBy(sql`${revenueCapSettings.createdAt} DESC, rowid DESC`)
+  const years = [...entries.map((e) => Number(e.period.slice(0, 4))), ...revenue.map((r) => Number(r.year)), toYear]
   const from = Math.min(...years)
   const out: RevenueCapYear[] = []
-  let previousExcess = 0
+  let carried = 0
   for (let year = from; year <= toYear; year++) {
-    const cost = Number(costs.find((c) => Number(c.year) === year)?.net ?? 0)
+    const costs = costsOfYear(entries, year)
+    const calls = await callsOfYear(db, year)
     const setting = settings.find((s) => s.year === year) ?? null
-    const profitRate = setting ? new Decimal(setting.profitRate) : new Decimal(0)
-    const taxRate = setting ? new Decimal(setting.taxRate) : new Decimal(0)
-    const profit = roundFen(new Decimal(cost).times(profitRate))
-    const taxes = roundFen(new Decimal(cost + profit).times(taxRate))
-    const gross = cost + profit + taxes
-    const maximum = Math.max(0, gross - previousExcess)
     const r = revenue.find((x) => Number(x.year) === year)
     const paid = Number(r?.paid ?? 0)
-    const excess = Math.max(0, paid - maximum)
-    out.push({
-      year,
-      operatingCostFen: cost,
+    const f = computeCapYear({
+      costs,
+      industrialCalls: calls.industrial,
+      publicInterestCalls: calls.publicInterest,
       profitRate: setting?.profitRate ?? null,
       taxRate: setting?.taxRate ?? null,
-      allowedProfitFen: profit,
-      taxesFen: taxes,
-      grossMaximumFen: gross,
-      deductionFen: previousExcess,
-      maximumFen: maximum,
+      paidRevenueFen: paid,
+      carriedInFen: carried,
+    })
+    out.push({
+      year,
+      ...f,
+      industrialCostFen: costs.industrialFen,
+      sharedCostFen: costs.sharedFen,
+      publicInterestCostFen: costs.publicInterestFen,
+      amortizedFen: costs.amortizedFen,
+      byCategory: costs.byCategory,
+      industrialCalls: calls.industrial,
+      publicInterestCalls: calls.publicInterest,
+      profitRate: setting?.profitRate ?? null,
+      taxRate: setting?.taxRate ?? null,
       paidRevenueFen: paid,
       unpaidRevenueFen: Number(r?.unpaid ?? 0),
-      excessFen: excess,
-      usedShare: maximum > 0 ? new Decimal(paid).div(maximum).toDecimalPlaces(4).toFixed() : null,
       unset: setting === null,
     })
-    previousExcess = excess
+    carried = f.excessFen
   }
   return out.reverse()
+}
+
+/** The year's metered calls by purpose (the volume shared costs are allocated by), over the `at` index. */
+async function callsOfYear(db: Db, year: number): Promise<{ industrial: number; publicInterest: number }> {
+  const rows = await db
+    .select({ purpose: usageEvents.purpose, calls: sql<number>`coalesce(sum(${usageEvents.calls}), 0)` })
+    .from(usageEvents)
+    .where(sql`${usageEvents.at} >= ${fromLocal(year, 1, 1)} AND ${usageEvents.at} < ${fromLocal(year + 1, 1, 1)}`)
+    .groupBy(usageEvents.purpose)
+  return {
+    industrial: Number(rows.find((r) => r.purpose === 'industrial')?.calls ?? 0),
+    publicInterest: Number(rows.find((r) => r.purpose === 'public_interest')?.calls ?? 0),
+  }
 }
