@@ -8,6 +8,8 @@ import { rotateDataKey } from '#platform/crypto/rotate-data-key.ts'
 import { errorText } from '#platform/error-text.ts'
 import { createPlatformServer, type PlatformServer } from './server/create-platform-server.ts'
 import { startScheduler, type Scheduler } from './server/scheduler.ts'
+import { watchRevenueCap } from '#billing/revenue/watch-revenue-cap.ts'
+import { remindCeilingReevaluations } from '#billing/ceilings/remind-ceiling-reevaluations.ts'
 import { waitForTurnToServe } from './server/supervisor.ts'
 import { expireAuthorizations } from '#catalog/authorizations/expire-authorizations.ts'
 import { escalateOverdueCases } from '#supervision/cases/escalate-overdue-cases.ts'
@@ -194,6 +196,15 @@ async function main() {
         everyMs: 60_000,
         runAtStart: true,
         run: (now) => endDueSubscriptions(database.db, { actor: systemActor('subscription-job'), now }),
+      },
+      // 65号: the operator and the bureau are told when paid revenue crosses 80% / 100% of the cap; the bureau when a
+      // ceiling's re-evaluation date approaches or comes (ADR 0036). Both idempotent.
+      { name: 'billing:cap-watch', everyMs: 60 * 60_000, runAtStart: true, run: (now) => watchRevenueCap(database.db, { now }) },
+      {
+        name: 'billing:ceiling-reminders',
+        everyMs: 60 * 60_000,
+        runAtStart: true,
+        run: (now) => remindCeilingReevaluations(database.db, { now }),
       },
       // Sign-in counts idle for a day are forgotten (familiar addresses kept: ADR 0020).
       { name: 'sign-in:prune', everyMs: 60 * 60_000, run: (now) => pruneSignInThrottles(database.db, { now }) },
