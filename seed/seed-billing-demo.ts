@@ -28,6 +28,10 @@ import { setRevenueCapSetting } from '#billing/revenue/set-revenue-cap-setting.t
 
 const seedActor = systemActor('seed')
 const MAIN_PRODUCT = 'verify-enterprise-identity'
+/** The data sandbox (ADR 0038): priced per call and per compute second, apart from the demo's rotation of models. */
+const SANDBOX_PRODUCT = 'data-sandbox'
+/** Fen per compute second: ¥0.20. */
+const COMPUTE_SECOND_CEILING = '20'
 
 /** Ceiling per call (fen) by product form; reports are priced per MB exported instead. */
 const CALL_CEILING: Record<ProductForm, string> = {
@@ -120,7 +124,7 @@ export async function seedBillingDemo(db: Db, opts: { now?: number } = {}): Prom
     .select({ id: products.id, code: products.code, form: products.form })
     .from(products)
     .orderBy(asc(products.code))
-  const others = all.filter((p) => p.code !== MAIN_PRODUCT)
+  const others = all.filter((p) => p.code !== MAIN_PRODUCT && p.code !== SANDBOX_PRODUCT)
   const role = (code: string) => {
     const i = others.findIndex((p) => p.code === code)
     return i === 0 ? 'graduated' : i === 1 ? 'package' : i === 2 ? 'base_fee' : 'standard'
@@ -136,6 +140,7 @@ export async function seedBillingDemo(db: Db, opts: { now?: number } = {}): Prom
     const ceilings: [ChargeUnit, string][] = [[meter, unitCeiling]]
     if (kind === 'base_fee') ceilings.push(['service_month', MONTHLY_FEE_CEILING])
     if (product.form === 'model') ceilings.push(['model_release', MODEL_RELEASE_CEILING])
+    if (product.code === SANDBOX_PRODUCT) ceilings.push(['compute_second', COMPUTE_SECOND_CEILING])
     // Set at the start of last month, as the bureau would have, so last month's usage is priced too.
     for (const [chargeUnit, maxUnitPrice] of ceilings) {
       must(
@@ -180,6 +185,12 @@ export async function seedBillingDemo(db: Db, opts: { now?: number } = {}): Prom
     }
     if (product.form === 'model')
       charges.push({ chargeUnit: 'model_release', model: 'fixed_fee', properties: { amount: '300000' } })
+    if (product.code === SANDBOX_PRODUCT)
+      charges.push({
+        chargeUnit: 'compute_second',
+        model: 'standard',
+        properties: { unitPrice: pct(COMPUTE_SECOND_CEILING, '0.5') },
+      })
     const book = must(
       await proposePriceBook(db, {
         input: {

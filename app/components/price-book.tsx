@@ -11,6 +11,7 @@ export const CHARGE_UNIT_CHOICES = [
   'record',
   'masked_field',
   'mb_exported',
+  'compute_second',
   'model_release',
   'service_month',
   'service_year',

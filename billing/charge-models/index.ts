@@ -22,6 +22,7 @@ export const MODELS_FOR_UNIT: Record<ChargeUnit, readonly ChargeModelName[]> = {
   record: ['standard', 'graduated', 'package'],
   masked_field: ['standard', 'graduated', 'package'],
   mb_exported: ['standard', 'graduated', 'package'],
+  compute_second: ['standard', 'graduated', 'package'],
   model_release: ['fixed_fee', 'package'],
   service_month: ['fixed_fee'],
   service_year: ['fixed_fee'],

@@ -7,6 +7,7 @@ export const CHARGE_UNIT_LABELS: Record<ChargeUnit, { zh: string; en: string }> 
   record: { zh: '按条记录', en: 'per record' },
   masked_field: { zh: '按脱敏字段', en: 'per masked field' },
   mb_exported: { zh: '按导出量（MB）', en: 'per MB exported' },
+  compute_second: { zh: '按计算时长（秒）', en: 'per compute second' },
   model_release: { zh: '按模型发布', en: 'per model release' },
   service_month: { zh: '包月服务费', en: 'monthly base fee' },
   service_year: { zh: '包年服务费', en: 'yearly base fee' },

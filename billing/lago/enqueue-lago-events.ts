@@ -12,6 +12,7 @@ export const LAGO_METRIC_CODES = {
   record: 'sdp_record',
   masked_field: 'sdp_masked_field',
   mb_exported: 'sdp_mb_exported',
+  compute_second: 'sdp_compute_second',
 } as const
 
 /**
@@ -56,6 +57,12 @@ export async function enqueueLagoEvents(
           LAGO_METRIC_CODES.mb_exported,
           `printf('%d.%06d', export_bytes / 1000000, export_bytes % 1000000)`,
           ' AND export_bytes > 0',
+        ),
+        select(
+          `id || ':compute_second'`,
+          LAGO_METRIC_CODES.compute_second,
+          `printf('%d.%03d', compute_ms / 1000, compute_ms % 1000)`,
+          ' AND compute_ms > 0',
         ),
       ].join(' UNION ALL ') +
       ' ON CONFLICT (transaction_id) DO NOTHING',

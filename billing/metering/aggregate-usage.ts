@@ -15,6 +15,8 @@ export interface UsageGroup {
   records: number
   fieldsMasked: number
   exportBytes: number
+  /** Compute time of sandbox jobs (ms; ADR 0038). */
+  computeMs: number
 }
 
 export interface AggregateUsageOptions {
@@ -74,6 +76,7 @@ interface RawGroup {
   records: number
   fields_masked: number
   export_bytes: number
+  compute_ms: number
 }
 
 /**
@@ -84,7 +87,8 @@ async function groupBy(db: Db, windowExpr: SQL, where: SQL, byWindow: boolean): 
   return db.all<RawGroup>(sql`
     SELECT subscription_id, partner_id, product_id, purpose, ${windowExpr} AS w,
            count(*) AS events, sum(calls) AS calls, sum(records) AS records,
-           sum(fields_masked) AS fields_masked, sum(export_bytes) AS export_bytes
+           sum(fields_masked) AS fields_masked, sum(export_bytes) AS export_bytes,
+           sum(compute_ms) AS compute_ms
     FROM usage_events
     WHERE ${where}
     GROUP BY subscription_id, purpose${byWindow ? sql`, w` : sql``}`)
@@ -117,6 +121,7 @@ export async function aggregateUsage(db: Db, opts: AggregateUsageOptions): Promi
         g.records += Number(r.records)
         g.fieldsMasked += Number(r.fields_masked)
         g.exportBytes += Number(r.export_bytes)
+        g.computeMs += Number(r.compute_ms)
       } else {
         merged.set(key, {
           subscriptionId: r.subscription_id,
@@ -129,6 +134,7 @@ export async function aggregateUsage(db: Db, opts: AggregateUsageOptions): Promi
           records: Number(r.records),
           fieldsMasked: Number(r.fields_masked),
           exportBytes: Number(r.export_bytes),
+          computeMs: Number(r.compute_ms),
         })
       }
     }

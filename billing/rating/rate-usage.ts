@@ -80,11 +80,12 @@ export interface RatingInput {
 
 const KIND_ORDER: Record<LineKind, number> = { usage: 0, fixed_fee: 1, model_release: 2, adjustment: 3 }
 const UNIT_ORDER = new Map<ChargeUnit, number>(
-  (['call', 'record', 'masked_field', 'mb_exported', 'model_release', 'service_month', 'service_year'] as const).map((u, i) => [
-    u,
-    i,
-  ]),
+  (
+    ['call', 'record', 'masked_field', 'mb_exported', 'compute_second', 'model_release', 'service_month', 'service_year'] as const
+  ).map((u, i) => [u, i]),
 )
+
+const MS_PER_SECOND = 1000
 
 function meter(group: UsageGroup, unit: EventChargeUnit): Decimal {
   switch (unit) {
@@ -96,6 +97,9 @@ function meter(group: UsageGroup, unit: EventChargeUnit): Decimal {
       return new Decimal(group.fieldsMasked)
     case 'mb_exported':
       return new Decimal(group.exportBytes).dividedBy(BYTES_PER_MB)
+    case 'compute_second':
+      // Exact: 1,234 ms is 1.234 s; priced per second and rounded once per line like every meter.
+      return new Decimal(group.computeMs).dividedBy(MS_PER_SECOND)
   }
 }
 

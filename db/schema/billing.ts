@@ -11,7 +11,8 @@ import { partners, users } from './identity.ts'
 
 /**
  * Charge units (65号; the Fujian and Guangzhou schedules). The first four are meters of `usage_events`:
- * call ↔ calls, record ↔ records, masked_field ↔ fields_masked, mb_exported ↔ export_bytes / 1,000,000.
+ * call ↔ calls, record ↔ records, masked_field ↔ fields_masked, mb_exported ↔ export_bytes / 1,000,000,
+ * compute_second ↔ compute_ms / 1,000 (sandbox jobs, ADR 0038).
  * model_release is counted from `model_releases`; service_month / service_year are periods of service (fixed fees).
  */
 export const CHARGE_UNITS = [
@@ -19,12 +20,13 @@ export const CHARGE_UNITS = [
   'record',
   'masked_field',
   'mb_exported',
+  'compute_second',
   'model_release',
   'service_month',
   'service_year',
 ] as const
 export type ChargeUnit = (typeof CHARGE_UNITS)[number]
-export const EVENT_CHARGE_UNITS = ['call', 'record', 'masked_field', 'mb_exported'] as const
+export const EVENT_CHARGE_UNITS = ['call', 'record', 'masked_field', 'mb_exported', 'compute_second'] as const
 export type EventChargeUnit = (typeof EVENT_CHARGE_UNITS)[number]
 
 export const CHARGE_MODELS = ['standard', 'graduated', 'package', 'fixed_fee'] as const

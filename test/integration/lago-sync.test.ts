@@ -151,6 +151,7 @@ describe('Lago mirror through the outbox', () => {
     // Objects mirrored: metrics, the plans of the book (industrial and a zero public-interest one), customers, subscriptions.
     expect([...mock.state.billableMetrics.keys()].sort()).toEqual([
       'sdp_call',
+      'sdp_compute_second',
       'sdp_masked_field',
       'sdp_mb_exported',
       'sdp_record',
