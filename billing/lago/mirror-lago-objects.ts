@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Db } from '#db/client.ts'
 import { lagoMirror, partners, products, subscriptions, type ChargeUnit } from '#db/schema/index.ts'
@@ -68,7 +68,9 @@ export const lagoPlanCode = (productCode: string, version: number, purpose: stri
  * per approved price book and purpose (standard, graduated and package charges; a monthly or yearly fixed fee as the
  * plan amount), a customer per partner (external_id = partner id), a subscription per active subscription
  * (external_id = ours, on the plan of the book in force now; a new book re-subscribes with the same external id, which
- * is how Lago changes plans). Only what changed since the last run is sent (fingerprints in lago_mirror).
+ * is how Lago changes plans), and a termination of each mirrored subscription once ours has ended (cancelled and past
+ * its period's end, or ended by the bureau, a rejection or an exit). Only what changed since the last run is sent
+ * (fingerprints in lago_mirror).
  */
 export async function mirrorLagoObjects(db: Db, opts: { client: LagoApi; now: number; actor?: Actor }): Promise<MirrorReport> {
   assertPermitted(opts.actor ?? systemActor('lago-sync'), 'lago.sync')
@@ -159,9 +161,11 @@ export async function mirrorLagoObjects(db: Db, opts: { client: LagoApi; now: nu
       productId: subscriptions.productId,
       purpose: subscriptions.purpose,
       startedAt: sql<number>`coalesce(${subscriptions.decidedAt}, ${subscriptions.createdAt})`,
+      endsAt: subscriptions.endsAt,
     })
     .from(subscriptions)
     .where(eq(subscriptions.state, 'active'))
+    .then((rows) => rows.filter((s) => s.endsAt === null || s.endsAt > opts.now))
   const partnerIds = [...new Set(subs.map((s) => s.partnerId))]
   const partnerRows = partnerIds.length
     ? await db
@@ -194,6 +198,29 @@ export async function mirrorLagoObjects(db: Db, opts: { client: LagoApi; now: nu
     await sync('subscription', s.id, s.id, subscription, async () => {
       const res = await opts.client.subscriptions.createSubscription({ subscription })
       return res.data.subscription.lago_id
+    })
+  }
+
+  // Ended subscriptions: terminated in Lago once (DELETE /subscriptions/{external_id}); one Lago no longer knows is done.
+  const ended = await db
+    .select({ id: subscriptions.id })
+    .from(subscriptions)
+    .where(
+      or(
+        inArray(subscriptions.state, ['ended', 'rejected']),
+        and(isNotNull(subscriptions.endsAt), lte(subscriptions.endsAt, opts.now)),
+      ),
+    )
+  for (const s of ended) {
+    if (!known.has(`subscription:${s.id}`) || known.has(`subscription_end:${s.id}`)) continue
+    await sync('subscription_end', s.id, s.id, { external_id: s.id, terminated: true }, async () => {
+      try {
+        const res = await opts.client.subscriptions.destroySubscription(s.id)
+        return res.data.subscription.lago_id
+      } catch (thrown) {
+        if ((await lagoFailure(thrown)).status === 404) return null
+        throw thrown
+      }
     })
   }
 

@@ -2,6 +2,7 @@ import { cliActor } from '#platform/audit/record-audit.ts'
 import { createSubscription } from '#partner-access/subscriptions/create-subscription.ts'
 import { decideSubscription } from '#partner-access/subscriptions/decide-subscription.ts'
 import { cancelSubscription } from '#partner-access/subscriptions/cancel-subscription.ts'
+import { endDueSubscriptions } from '#partner-access/subscriptions/end-due-subscriptions.ts'
 import { changeSubscriptionPlan } from '#partner-access/subscriptions/change-subscription-plan.ts'
 import { listSubscriptions } from '#partner-access/subscriptions/list-subscriptions.ts'
 import { createApiKeyForProduct } from '#partner-access/keys/create-api-key-for-product.ts'
@@ -91,6 +92,20 @@ export const gatewayCommands: Record<string, CliCommand> = {
       const c = result.value
       print(io, flags, c, () =>
         c.state === 'ended' ? `Subscription ${id} ended` : `Subscription ${id} cancelled: it ends at ${time(c.endsAt)}`,
+      )
+      return 0
+    },
+  },
+  'subscriptions:end-due': {
+    usage:
+      'subscriptions:end-due                                      mark cancelled subscriptions past their end as ended (the scheduler does it every minute)',
+    options: {},
+    run: async (d, flags, io) => {
+      const done = await endDueSubscriptions(d.db, { actor })
+      print(io, flags, done, () =>
+        done.ended.length === 0
+          ? 'No subscription is due to end.'
+          : `${done.ended.length} subscription(s) ended: ${done.ended.join(', ')}`,
       )
       return 0
     },

@@ -355,7 +355,8 @@ export const lagoCursors = sqliteTable('lago_cursors', {
   updatedAt: integer('updated_at').notNull(),
 })
 
-export const LAGO_OBJECT_KINDS = ['billable_metric', 'plan', 'customer', 'subscription'] as const
+// `subscription_end`: a subscription terminated in Lago once ours ended (cancelled at its period's end, an exit).
+export const LAGO_OBJECT_KINDS = ['billable_metric', 'plan', 'customer', 'subscription', 'subscription_end'] as const
 
 /** What has been mirrored to Lago: one row per object, with a fingerprint of what was sent (resent when it changes). */
 export const lagoMirror = sqliteTable(

@@ -58,6 +58,8 @@ export const PERMISSIONS = {
   // Scenarios and plans (ADR 0032): the partner changes plan or cancels; the operator versions the plans
   'subscription.change_plan': ['partner_admin', 'cli'],
   'subscription.cancel': ['partner_admin', 'cli'],
+  // Cancelled subscriptions past their period's end are marked ended by the scheduler (and the CLI).
+  'subscription.end_due': ['cli', 'system'],
   'plan.create': ['operator', 'cli'],
   'plan.update': ['operator', 'cli'],
   // Billing (Art. 21–23)

@@ -13,6 +13,8 @@ import { syncLagoOutbox } from '#billing/lago/sync-lago-outbox.ts'
 import { getLagoOutboxState } from '#billing/lago/get-lago-outbox-state.ts'
 import { reconcileLagoPeriod, type LagoUsageRow } from '#billing/lago/reconcile-lago-period.ts'
 import { lagoPlanCode } from '#billing/lago/mirror-lago-objects.ts'
+import { cancelSubscription } from '#partner-access/subscriptions/cancel-subscription.ts'
+import { cliActor } from '#platform/audit/record-audit.ts'
 import { addPartner, addProduct, insertEvents, type ScenarioPartner } from '#test/support/billing-harness.ts'
 import { server } from '#test/support/msw.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
@@ -175,6 +177,28 @@ describe('Lago mirror through the outbox', () => {
     const accepted = mock.state.accepted
     await syncLagoOutbox(t.db, { now: now + 600_000, config: mock.config })
     expect(mock.state.accepted).toBe(accepted)
+  })
+
+  it('a cancelled subscription is terminated in Lago once its period has ended, not before, and only once', async () => {
+    await usage()
+    let now = M.end + hour
+    await syncLagoOutbox(t.db, { now, config: mock.config })
+    expect(mock.state.subscriptions.get(industrial.subscriptionId)).toMatchObject({ status: 'active' })
+    const cancelled = await cancelSubscription(t.db, { subscriptionId: industrial.subscriptionId, actor: cliActor(), now })
+    if (!cancelled.ok) throw new Error(cancelled.error.code)
+    // Still running to the end of its period: Lago keeps billing it.
+    await syncLagoOutbox(t.db, { now: (now += 1000), config: mock.config })
+    expect(mock.state.subscriptions.get(industrial.subscriptionId)).toMatchObject({ status: 'active' })
+    // Past its end: terminated; the public-interest one is untouched.
+    now = cancelled.value.endsAt + 1000
+    const report = await syncLagoOutbox(t.db, { now, config: mock.config })
+    expect(report.mirror).toMatchObject({ failed: 0, lastError: null })
+    expect(mock.state.subscriptions.get(industrial.subscriptionId)).toMatchObject({ status: 'terminated' })
+    expect(mock.state.subscriptions.get(publicInterest.subscriptionId)).toMatchObject({ status: 'active' })
+    // Once: a later run neither re-subscribes it nor terminates it again.
+    const again = await syncLagoOutbox(t.db, { now: now + 600_000, config: mock.config })
+    expect(again.mirror!.failed).toBe(0)
+    expect(mock.state.subscriptions.get(industrial.subscriptionId)).toMatchObject({ status: 'terminated' })
   })
 
   it('a response lost after Lago stored the batch: the resend is refused as value_already_exist, counted delivered, the rest resent', async () => {

@@ -10,6 +10,7 @@ import { decideSubscription } from '#partner-access/subscriptions/decide-subscri
 import { changeSubscriptionPlan } from '#partner-access/subscriptions/change-subscription-plan.ts'
 import { cancelSubscription } from '#partner-access/subscriptions/cancel-subscription.ts'
 import { listSubscriptions } from '#partner-access/subscriptions/list-subscriptions.ts'
+import { endDueSubscriptions } from '#partner-access/subscriptions/end-due-subscriptions.ts'
 import { createPlan } from '#partner-access/plans/create-plan.ts'
 import { updatePlan } from '#partner-access/plans/update-plan.ts'
 import { listPlanVersions } from '#partner-access/plans/list-plan-versions.ts'
@@ -239,6 +240,36 @@ describe('scenarios and subscriptions', () => {
     expect(again.ok).toBe(true)
     const [old] = await t.db.select().from(subscriptions).where(eq(subscriptions.id, industrial.id))
     expect(old!.state).toBe('ended')
+  })
+
+  it('the end-due job marks cancelled subscriptions ended at their end, not before, once; the CLI runs it too', async () => {
+    const industrial = await industrialOf()
+    const cancelled = await cancelSubscription(t.db, { subscriptionId: industrial.id, actor: cli, now: clock })
+    if (!cancelled.ok) throw new Error(cancelled.error.code)
+    const system: Actor = { id: null, label: 'subscription-job', role: 'system' }
+    expect(await endDueSubscriptions(t.db, { actor: system, now: cancelled.value.endsAt - 1 })).toEqual({ ended: [] })
+    expect((await t.db.select().from(subscriptions).where(eq(subscriptions.id, industrial.id)))[0]!.state).toBe('active')
+    const [first, second] = await Promise.all([
+      endDueSubscriptions(t.db, { actor: system, now: cancelled.value.endsAt }),
+      endDueSubscriptions(t.db, { actor: system, now: cancelled.value.endsAt }),
+    ])
+    expect([...first!.ended, ...second!.ended]).toContain(industrial.id)
+    const [row] = await t.db.select().from(subscriptions).where(eq(subscriptions.id, industrial.id))
+    expect(row).toMatchObject({ state: 'ended', endedAt: cancelled.value.endsAt })
+    const audits = await t.db.select().from(auditLog).where(eq(auditLog.action, 'subscription.end_due'))
+    expect(audits.length).toBeGreaterThanOrEqual(1)
+    // Partners and developers may not run it; the CLI may (and finds nothing left).
+    expect(() =>
+      endDueSubscriptions(t.db, { actor: { id: null, label: 'x', role: 'partner_admin', partnerId } }),
+    ).rejects.toThrow()
+    const out: string[] = []
+    const code = await runCli(
+      ['subscriptions:end-due', '--json'],
+      { out: (l) => out.push(l), err: () => {} },
+      { DATABASE_URL: `file:${t.path}` },
+    )
+    expect(code).toBe(0)
+    expect(JSON.parse(out.join('\n'))).toEqual({ ended: [] })
   })
 
   it('versions plans: an unused one is edited in place, one in use only replaced by a new version', async () => {

@@ -54,6 +54,7 @@ import { createSubscription } from '#partner-access/subscriptions/create-subscri
 import { decideSubscription } from '#partner-access/subscriptions/decide-subscription.ts'
 import { changeSubscriptionPlan } from '#partner-access/subscriptions/change-subscription-plan.ts'
 import { cancelSubscription } from '#partner-access/subscriptions/cancel-subscription.ts'
+import { endDueSubscriptions } from '#partner-access/subscriptions/end-due-subscriptions.ts'
 import { createPlan } from '#partner-access/plans/create-plan.ts'
 import { updatePlan } from '#partner-access/plans/update-plan.ts'
 import { suspendProduct } from '#partner-access/suspensions/suspend-product.ts'
@@ -388,6 +389,7 @@ const CASES: Record<Operation, Case> = {
   'subscription.cancel': {
     run: async (db, actor, f) => cancelSubscription(db, { actor, subscriptionId: await shengjingSubscription(db, f) }),
   },
+  'subscription.end_due': { run: (db, actor, f) => endDueSubscriptions(db, { actor, now: f.now }) },
   'plan.create': { run: (db, actor) => createPlan(db, { actor, code: 'permission-test', input: planInput }) },
   'plan.update': {
     prepare: (db) => createPlan(db, { actor: cli, code: 'unused-plan', input: planInput }),

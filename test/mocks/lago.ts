@@ -68,7 +68,7 @@ export function lagoMock(opts: { url?: string; key?: string } = {}) {
   }
 
   /** Auth and outage, common to every endpoint; null to go on. */
-  async function gate(request: Request): Promise<Response | null> {
+  async function gate(request: Request, opts: { hasBody?: boolean } = {}): Promise<Response | null> {
     if (request.headers.get('authorization') !== `Bearer ${key}`) {
       state.unauthorized++
       return HttpResponse.json({ status: 401, error: 'Unauthorized', code: 'unauthorized' }, { status: 401 })
@@ -82,7 +82,8 @@ export function lagoMock(opts: { url?: string; key?: string } = {}) {
         { status: failure, headers: failure === 429 ? { 'retry-after': '1' } : {} },
       )
     }
-    if (!(request.headers.get('content-type') ?? '').includes('application/json'))
+    // A request with a body must say it is JSON; a DELETE carries none.
+    if (opts.hasBody !== false && !(request.headers.get('content-type') ?? '').includes('application/json'))
       return HttpResponse.json({ status: 400, error: 'Bad Request', code: 'bad_request' }, { status: 400 })
     return null
   }
@@ -180,6 +181,17 @@ export function lagoMock(opts: { url?: string; key?: string } = {}) {
       const created = { lago_id: state.subscriptions.get(String(s.external_id))?.lago_id ?? randomUUID(), status: 'active', ...s }
       state.subscriptions.set(String(s.external_id), created)
       return HttpResponse.json({ subscription: created })
+    }),
+    // Terminate: without `status`, Lago terminates only an active subscription; any other is not found.
+    http.delete(`${base}/subscriptions/:externalId`, async ({ request, params }) => {
+      const gated = await gate(request, { hasBody: false })
+      if (gated) return gated
+      const sub = state.subscriptions.get(String(params.externalId))
+      if (!sub || sub.status !== 'active')
+        return HttpResponse.json({ status: 404, error: 'Not Found', code: 'subscription_not_found' }, { status: 404 })
+      const terminated = { ...sub, status: 'terminated', terminated_at: new Date().toISOString() }
+      state.subscriptions.set(String(params.externalId), terminated)
+      return HttpResponse.json({ subscription: terminated })
     }),
   ]
   return { handlers, state, config: { apiUrl: opts.url ?? LAGO_TEST_URL, apiKey: key } }
