@@ -32,6 +32,10 @@ export const partnerExits = sqliteTable(
     startedByUserId: text('started_by_user_id').references(() => users.id),
     startedByLabel: text('started_by_label').notNull(),
     executedByLabel: text('executed_by_label'),
+    /** Withdrawn before the exit date (the cause was cured, or a mistake): when, by whom, why. */
+    withdrawnAt: timestamp('withdrawn_at'),
+    withdrawnByLabel: text('withdrawn_by_label'),
+    withdrawReason: text('withdraw_reason'),
     /** TC-<year>-<NNNN> (退出), given at execution: the number on the exit certificate. */
     certificateNumber: text('certificate_number').unique(),
     /** The final (partial-period) draft invoice: its period, total and the whole invoice view as JSON. */
