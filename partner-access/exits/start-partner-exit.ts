@@ -1,6 +1,14 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, isNotNull } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
-import { EXIT_KINDS, partnerExits, partners, rectificationCases, type ExitKind } from '#db/schema/index.ts'
+import {
+  EXIT_KINDS,
+  evaluations,
+  evaluationSubjects,
+  partnerExits,
+  partners,
+  rectificationCases,
+  type ExitKind,
+} from '#db/schema/index.ts'
 import { isUniqueViolation } from '#catalog/codes/next-sequence-code.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { formatDay } from '#platform/calendar/shanghai-calendar.ts'
@@ -9,10 +17,11 @@ import { fail, ok, type Result } from '#platform/result.ts'
 import { listActiveCreditRecords } from '#supervision/credit/list-credit-records.ts'
 import { notificationStatements } from '#supervision/inbox/notification-statements.ts'
 
-/** Kinds the bureau starts (it holds the cases and the credit records); the operator starts any kind. */
+/** Kinds the bureau starts (it holds the cases, the credit records and the evaluations); the operator starts any kind. */
 export { EXIT_KINDS }
 
-export const BUREAU_EXIT_KINDS: readonly ExitKind[] = ['breach', 'credit']
+// Assessment: the bureau's failing published evaluation result of the partner (ADR 0034).
+export const BUREAU_EXIT_KINDS: readonly ExitKind[] = ['breach', 'credit', 'assessment']
 
 export const isExitKind = (value: unknown): value is ExitKind =>
   typeof value === 'string' && (EXIT_KINDS as readonly string[]).includes(value)
@@ -79,6 +88,23 @@ export async function startPartnerExit(
       if (!sourceRef) fields.sourceRef = 'required'
       else if (!records.some((r) => r.code === sourceRef)) fields.sourceRef = 'credit_record_not_in_force'
     } else if (input.kind === 'assessment' && !sourceRef) fields.sourceRef = 'required'
+    else if (input.kind === 'assessment' && opts.actor.role === 'bureau') {
+      // The bureau's assessment exit rests on its own record: a published, failing result of this partner (ADR 0034).
+      const [failed] = await db
+        .select({ id: evaluationSubjects.id })
+        .from(evaluationSubjects)
+        .innerJoin(evaluations, eq(evaluations.id, evaluationSubjects.evaluationId))
+        .where(
+          and(
+            eq(evaluations.code, sourceRef!),
+            eq(evaluationSubjects.partnerId, partner.id),
+            eq(evaluationSubjects.passed, false),
+            isNotNull(evaluationSubjects.publishedAt),
+          ),
+        )
+        .limit(1)
+      if (!failed) fields.sourceRef = 'no_failing_result'
+    }
   }
   if (Object.keys(fields).length > 0) return fail('validation', 'validation_failed', 'The exit is not valid', fields)
 
