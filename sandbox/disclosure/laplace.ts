@@ -20,7 +20,8 @@ export function secureUniform(): number {
 /** Laplace(0, scale) from one uniform draw in (0, 1) by the inverse CDF. */
 export function laplaceFromUniform(u: number, scale: number): number {
   const centred = u - 0.5
-  return -scale * Math.sign(centred) * Math.log(1 - 2 * Math.abs(centred))
+  // `+ 0` turns the median's -0 into 0.
+  return -scale * Math.sign(centred) * Math.log(1 - 2 * Math.abs(centred)) + 0
 }
 
 export function sampleLaplace(scale: number, uniform: () => number = secureUniform): number {
