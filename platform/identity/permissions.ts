@@ -151,6 +151,10 @@ export const PERMISSIONS = {
   // A partner's team (ADR 0039): its administrator invites developers of the same partner and ends their access.
   'partner_user.invite': ['partner_admin'],
   'partner_user.end_access': ['partner_admin'],
+  // Annual disclosure (65号; ADR 0036): the operator prepares (the CLI too: figures frozen from the records), the bureau
+  // publishes; a published edition is public to anyone.
+  'disclosure.prepare': ['operator', 'cli'],
+  'disclosure.publish': ['bureau'],
 } as const satisfies Record<string, readonly ActorRole[]>
 
 export type Operation = keyof typeof PERMISSIONS
