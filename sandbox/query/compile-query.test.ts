@@ -54,7 +54,7 @@ const joined = {
   join: [{ dataset: 'DS-SW-0001', on: 'uscc' }],
   filters: [
     { field: 'DS-SW-0001.year', op: 'eq', value: 2025 },
-    { field: 'DS-SCJG-0001.industry', op: 'in', value: ["F' OR 1=1 --", 'C'] },
+    { field: 'DS-SCJG-0001.industry', op: 'in', value: ['F', 'C'] },
   ],
   groupBy: ['DS-SCJG-0001.district_code', 'DS-SW-0001.rating'],
   aggregates: [{ fn: 'count_subjects' }, { fn: 'sum', field: 'DS-SCJG-0001.registered_capital_wan' }],
@@ -70,12 +70,21 @@ describe('compiling a sandbox query', () => {
     expect(g.sql).toContain('from city_enterprises e join city_tax_credit_ratings t on t.uscc = e.uscc')
     expect(g.sql).toContain('where t.year = ? and e.industry in (?, ?)')
     expect(g.sql).toContain('group by g0, g1')
-    expect(g.params).toEqual([2025, "F' OR 1=1 --", 'C', 501])
-    // The hostile value is nowhere in the text.
-    expect(g.sql).not.toContain('OR 1=1')
+    expect(g.params).toEqual([2025, 'F', 'C', 501])
     const d = render(dominance!)
     expect(d.sql).toContain('row_number() over (partition by g0, g1 order by s0 desc)')
-    expect(d.params).toEqual([2025, "F' OR 1=1 --", 'C', 501])
+    expect(d.params).toEqual([2025, 'F', 'C', 501])
+  })
+
+  it('refuses a value that does not have its field’s form (SQL in a value never reaches the statement)', () => {
+    for (const value of ["F' OR 1=1 --", 'F;', '210102 ', '2025-13']) {
+      const p = plan({ ...joined, filters: [{ field: 'DS-SCJG-0001.industry', op: 'eq', value }] })
+      expect(p, value).toMatchObject({ ok: false, error: { fields: { 'filters.0.value': 'value_format' } } })
+    }
+    expect(plan({ ...joined, filters: [{ field: 'DS-SW-0001.year', op: 'eq', value: '2025 or 1=1' }] })).toMatchObject({
+      ok: false,
+      error: { fields: { 'filters.0.value': 'value_type' } },
+    })
   })
 
   it('clamps measures to their bounds under differential privacy', () => {

@@ -144,6 +144,10 @@ export function planQuery(query: SandboxQuery, authorized: readonly SandboxDatas
       errors[`filters.${i}.value`] = 'value_type'
       return
     }
+    if (def.pattern && values.some((v) => !def.pattern!.test(String(v)))) {
+      errors[`filters.${i}.value`] = 'value_format'
+      return
+    }
     where.push(filterSql(def.expr, f.op, values))
   })
 

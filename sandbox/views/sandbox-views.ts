@@ -16,6 +16,8 @@ export interface SandboxField {
   expr: SQL
   /** Measures: each row's value is clamped to these under differential privacy (they bound the sensitivity). */
   bounds?: readonly [number, number]
+  /** String dimensions: the form every value compared with it must have (anything else is refused, `value_format`). */
+  pattern?: RegExp
   labelZh: string
   labelEn: string
 }
@@ -41,14 +43,16 @@ export interface SandboxView {
 }
 
 const raw = sql.raw
-const dim = (source: string, type: FieldType, expr: string, labelZh: string, labelEn: string): SandboxField => ({
-  source,
-  type,
-  kind: 'dimension',
-  expr: raw(expr),
-  labelZh,
-  labelEn,
-})
+const dim = (
+  source: string,
+  type: FieldType,
+  expr: string,
+  labelZh: string,
+  labelEn: string,
+  pattern?: RegExp,
+): SandboxField => ({ source, type, kind: 'dimension', expr: raw(expr), labelZh, labelEn, ...(pattern ? { pattern } : {}) })
+const DISTRICT = /^\d{6}$/
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/
 const measure = (
   source: string,
   expr: string,
@@ -62,10 +66,10 @@ export const SANDBOX_VIEWS: Readonly<Record<string, SandboxView>> = {
     table: 'city_enterprises',
     alias: 'e',
     fields: {
-      district_code: dim('district_code', 'string', 'e.district_code', '所属区县', 'District'),
-      industry: dim('industry', 'string', 'e.industry', '行业门类', 'Industry'),
-      status: dim('status', 'string', 'e.status', '登记状态', 'Status'),
-      founded_year: dim('founded_on', 'string', 'substr(e.founded_on, 1, 4)', '成立年份', 'Year founded'),
+      district_code: dim('district_code', 'string', 'e.district_code', '所属区县', 'District', DISTRICT),
+      industry: dim('industry', 'string', 'e.industry', '行业门类', 'Industry', /^[A-T]$/),
+      status: dim('status', 'string', 'e.status', '登记状态', 'Status', /^(active|revoked|cancelled|abnormal)$/),
+      founded_year: dim('founded_on', 'string', 'substr(e.founded_on, 1, 4)', '成立年份', 'Year founded', /^\d{4}$/),
       registered_capital_wan: measure(
         'registered_capital_wan',
         'e.registered_capital_wan',
@@ -86,7 +90,7 @@ export const SANDBOX_VIEWS: Readonly<Record<string, SandboxView>> = {
     alias: 't',
     fields: {
       year: dim('year', 'number', 't.year', '评价年度', 'Year'),
-      rating: dim('rating', 'string', 't.rating', '纳税信用级别', 'Tax-credit rating'),
+      rating: dim('rating', 'string', 't.rating', '纳税信用级别', 'Tax-credit rating', /^[ABMCD]$/),
     },
     keys: { uscc: [raw('t.uscc')] },
     subject: raw('t.uscc'),
@@ -100,8 +104,8 @@ export const SANDBOX_VIEWS: Readonly<Record<string, SandboxView>> = {
     table: 'city_hospital_visits',
     alias: 'h',
     fields: {
-      district_code: dim('district_code', 'string', 'h.district_code', '区县', 'District'),
-      month: dim('month', 'string', 'h.month', '月份', 'Month'),
+      district_code: dim('district_code', 'string', 'h.district_code', '区县', 'District', DISTRICT),
+      month: dim('month', 'string', 'h.month', '月份', 'Month', MONTH),
       outpatient_visits: measure('outpatient_visits', 'h.outpatient_visits', [0, 2_000_000], '门诊人次', 'Outpatient visits'),
       inpatient_admissions: measure(
         'inpatient_admissions',
@@ -123,8 +127,8 @@ export const SANDBOX_VIEWS: Readonly<Record<string, SandboxView>> = {
     table: 'city_medical_insurance',
     alias: 'm',
     fields: {
-      district_code: dim('district_code', 'string', 'm.district_code', '区县', 'District'),
-      month: dim('month', 'string', 'm.month', '月份', 'Month'),
+      district_code: dim('district_code', 'string', 'm.district_code', '区县', 'District', DISTRICT),
+      month: dim('month', 'string', 'm.month', '月份', 'Month', MONTH),
       insured_persons: measure('insured_persons', 'm.insured_persons', [0, 5_000_000], '参保人数', 'Insured persons'),
       claims: measure('claims', 'm.claims', [0, 2_000_000], '结算笔数', 'Claims'),
       claim_amount_fen: measure(
