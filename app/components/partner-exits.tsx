@@ -1,6 +1,6 @@
 import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { Form } from '#app/components/form.tsx'
-import { Field, FormError, replyFor } from '#app/forms/field.tsx'
+import { ConfirmButton, Field, FormError, replyFor } from '#app/forms/field.tsx'
 import type { FormReply } from '#app/forms/action-reply.server.ts'
 import type { MessageKey } from '#app/i18n/messages.ts'
 import { useT } from '#app/i18n/use-t.ts'
@@ -22,6 +22,11 @@ export function PartnerExitsPage() {
       {params.get('started') && !data && (
         <p className="notice" role="status" data-testid="exit-started">
           {t('exit.started', { partner: params.get('started')! })}
+        </p>
+      )}
+      {params.get('withdrawn') && !data && (
+        <p className="notice" role="status" data-testid="exit-withdrawn">
+          {t('exit.withdrawn', { partner: params.get('withdrawn')! })}
         </p>
       )}
       {params.get('executed') && !data && (
@@ -78,6 +83,7 @@ export function PartnerExitsPage() {
           <tbody>
             {exits.map((e) => {
               const executeReply = replyFor(data, `execute:${e.id}`)
+              const withdrawReply = replyFor(data, `withdraw:${e.id}`)
               return (
                 <tr key={e.id} data-testid={`exit-${e.partnerCode}`}>
                   <td>
@@ -93,14 +99,36 @@ export function PartnerExitsPage() {
                   </td>
                   <td>
                     {e.state === 'noticed' ? (
-                      <Form method="post" data-testid="exit-execute-form">
-                        <input type="hidden" name="intent" value="execute" />
-                        <input type="hidden" name="exitId" value={e.id} />
-                        <FormError code={executeReply?.formError} area="exit" />
-                        <button type="submit" disabled={busy}>
-                          {t('exit.executeNow')}
-                        </button>
-                      </Form>
+                      <>
+                        <Form method="post" data-testid="exit-execute-form">
+                          <input type="hidden" name="intent" value="execute" />
+                          <input type="hidden" name="exitId" value={e.id} />
+                          <FormError code={executeReply?.formError} area="exit" />
+                          <ConfirmButton question={t('exit.executeConfirm')} className="danger" disabled={busy}>
+                            {t('exit.executeNow')}
+                          </ConfirmButton>
+                        </Form>
+                        <Form method="post" className="stack" noValidate data-testid="exit-withdraw-form">
+                          <input type="hidden" name="intent" value="withdraw" />
+                          <input type="hidden" name="exitId" value={e.id} />
+                          <FormError code={withdrawReply?.formError} area="exit" />
+                          <Field label={t('exit.withdrawReason')} error={withdrawReply?.fields.withdrawReason} area="exit">
+                            <input name="withdrawReason" maxLength={1000} data-testid="exit-withdraw-reason" />
+                          </Field>
+                          <ConfirmButton
+                            question={t('exit.withdrawConfirm')}
+                            className="secondary"
+                            disabled={busy}
+                            data-testid="exit-withdraw"
+                          >
+                            {t('exit.withdraw')}
+                          </ConfirmButton>
+                        </Form>
+                      </>
+                    ) : e.withdrawal ? (
+                      <div className="muted" data-testid="exit-withdrawal">
+                        {t('exit.withdrawnBy', { by: e.withdrawal.by, at: e.withdrawal.on, reason: e.withdrawal.reason })}
+                      </div>
                     ) : e.outcome ? (
                       <>
                         <div>

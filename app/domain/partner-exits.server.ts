@@ -2,6 +2,7 @@
 // #app/domain.server.ts.
 export { startPartnerExit, BUREAU_EXIT_KINDS, EXIT_KINDS } from '#partner-access/exits/start-partner-exit.ts'
 export { executePartnerExit } from '#partner-access/exits/execute-partner-exit.ts'
+export { withdrawPartnerExit } from '#partner-access/exits/withdraw-partner-exit.ts'
 export { listPartnerExits, type PartnerExitView } from '#partner-access/exits/list-partner-exits.ts'
 export { mayApplyAgain, REAPPLY_AFTER_MONTHS } from '#partner-access/exits/reapply-rules.ts'
 export { renderExitCertificatePdf } from '#partner-access/exits/render-exit-certificate-pdf.ts'

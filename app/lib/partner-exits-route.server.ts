@@ -10,6 +10,7 @@ import {
   listPartnerExits,
   parseDay,
   startPartnerExit,
+  withdrawPartnerExit,
 } from '#app/domain.server.ts'
 import { failedForm, invalidForm } from '#app/forms/action-reply.server.ts'
 import type { SessionUser } from '#app/session.server.ts'
@@ -37,6 +38,7 @@ export async function loadExits(context: AppLoadContext, user: SessionUser, role
       exitOn: formatDay(e.exitAt),
       certificateNumber: e.certificateNumber,
       outcome: e.outcome,
+      withdrawal: e.withdrawal ? { ...e.withdrawal, on: formatDay(e.withdrawal.at) } : null,
     })),
   }
 }
@@ -56,11 +58,22 @@ export const exitFormSchema = z.discriminatedUnion('intent', [
       .optional(),
   }),
   z.object({ intent: z.literal('execute'), exitId: z.string().trim().min(1).max(64) }),
+  z.object({
+    intent: z.literal('withdraw'),
+    exitId: z.string().trim().min(1).max(64),
+    withdrawReason: z.string().trim().min(4, 'too_short').max(1000, 'too_long'),
+  }),
 ])
 
 /** The action, for an actor the route has already admitted and the form it has read. */
 export async function runExitAction(context: AppLoadContext, actor: Actor, role: ExitRole, form: Record<string, unknown>) {
-  const target = typeof form.intent === 'string' ? form.intent : null
+  // A row's forms (execute, withdraw) are targeted by their exit, so the error shows under that row.
+  const target =
+    form.intent === 'withdraw' || form.intent === 'execute'
+      ? `${form.intent}:${String(form.exitId ?? '').slice(0, 64)}`
+      : typeof form.intent === 'string'
+        ? form.intent
+        : null
   const parsed = exitFormSchema.safeParse(form)
   if (!parsed.success) return invalidForm(parsed.error, { target })
   const input = parsed.data
@@ -77,6 +90,11 @@ export async function runExitAction(context: AppLoadContext, actor: Actor, role:
     })
     if (!result.ok) return failedForm(result.error, { target })
     return redirect(`/${role}/exits?started=${encodeURIComponent(result.value.partnerCode)}`)
+  }
+  if (input.intent === 'withdraw') {
+    const withdrawn = await withdrawPartnerExit(db, { actor, exitId: input.exitId, reason: input.withdrawReason })
+    if (!withdrawn.ok) return failedForm(withdrawn.error, { target: `withdraw:${input.exitId}` })
+    return redirect(`/${role}/exits?withdrawn=${encodeURIComponent(withdrawn.value.partnerCode)}`)
   }
   const result = await executePartnerExit(db, { actor, exitId: input.exitId, early: true })
   if (!result.ok) return failedForm(result.error, { target: `execute:${input.exitId}` })

@@ -17,6 +17,8 @@ export interface PartnerExitView {
   executedAt: number | null
   startedBy: string
   executedBy: string | null
+  /** A notice withdrawn before its date: when, by whom, why. */
+  withdrawal: { at: number; by: string; reason: string } | null
   certificateNumber: string | null
   finalInvoice: { period: string; totalFen: number } | null
   outcome: ExitOutcome | null
@@ -57,6 +59,10 @@ export async function listPartnerExits(db: Db, opts: { actor: Actor; partnerId?:
     executedAt: exit.executedAt,
     startedBy: exit.startedByLabel,
     executedBy: exit.executedByLabel,
+    withdrawal:
+      exit.withdrawnAt !== null
+        ? { at: exit.withdrawnAt, by: exit.withdrawnByLabel ?? '', reason: exit.withdrawReason ?? '' }
+        : null,
     certificateNumber: exit.certificateNumber,
     finalInvoice:
       exit.finalInvoicePeriod !== null ? { period: exit.finalInvoicePeriod, totalFen: exit.finalInvoiceTotalFen ?? 0 } : null,

@@ -122,6 +122,7 @@ export const PERMISSIONS = {
   // inside); the exit date's job, the CLI and either of them execute it. The bureau sets the concentration threshold.
   'partner_exit.start': ['operator', 'bureau', 'cli'],
   'partner_exit.execute': ['operator', 'bureau', 'cli', 'system'],
+  'partner_exit.withdraw': ['operator', 'bureau', 'cli'],
   'concentration_threshold.set': ['bureau'],
   // Applications to become a partner (Art. 2, 12; ADR 0030): anyone applies (a visitor is `anonymous`); the operator
   // reviews and decides (the CLI too); the applicant's status link and the invite link are their own authority.

@@ -16,6 +16,7 @@ export const NOTIFICATION_KINDS = [
   // Partner exit (issue 12; words in app/i18n/partner-exits-messages.ts)
   'partner_exit_noticed',
   'partner_exited',
+  'partner_exit_withdrawn',
   // Evaluations (Art. 18–20, ADR 0034; words in app/i18n/evaluation-messages.ts)
   'evaluation_opened',
   'evaluation_result_published',

@@ -17,6 +17,7 @@ import { listPartnerExits } from '#partner-access/exits/list-partner-exits.ts'
 import { mayApplyAgain } from '#partner-access/exits/reapply-rules.ts'
 import { renderExitCertificatePdf } from '#partner-access/exits/render-exit-certificate-pdf.ts'
 import { startPartnerExit } from '#partner-access/exits/start-partner-exit.ts'
+import { withdrawPartnerExit } from '#partner-access/exits/withdraw-partner-exit.ts'
 import { cliActor, type Actor } from '#platform/audit/record-audit.ts'
 import { addCalendarMonths, DAY_MS, formatDay } from '#platform/calendar/shanghai-calendar.ts'
 import { userActor } from '#platform/identity/permissions.ts'
@@ -328,6 +329,67 @@ describe('partner exit (Art. 12(4), ADR 0033)', () => {
         '--json',
       )
       expect(JSON.parse(later.out)).toMatchObject({ state: 'noticed' })
+    })
+
+    it('a notice withdrawn before its date: nothing stops, the job skips it, the partner is told; not twice, not by the wrong hand', async () => {
+      await fresh()
+      const db = h.database.db
+      const operator = await actorOf('operator')
+      const bureau = await actorOf('bureau')
+      const now = Date.now()
+      const exitAt = now + 3 * DAY_MS
+      const started = await startPartnerExit(db, {
+        actor: operator,
+        now,
+        input: { partnerCode: PARTNER, kind: 'voluntary', reason: '自愿退出合作', exitAt },
+      })
+      if (!started.ok) throw new Error(started.error.code)
+      // Hostile and wrong-hand attempts change nothing.
+      expect(await withdrawPartnerExit(db, { actor: operator, exitId: started.value.id, reason: ' ' })).toMatchObject({
+        ok: false,
+        error: { fields: { withdrawReason: 'too_short' } },
+      })
+      expect(await withdrawPartnerExit(db, { actor: operator, exitId: 'x'.repeat(5000), reason: '误操作撤回' })).toMatchObject({
+        ok: false,
+        error: { kind: 'not_found' },
+      })
+      expect(await withdrawPartnerExit(db, { actor: bureau, exitId: started.value.id, reason: '市数据局撤回' })).toMatchObject({
+        ok: false,
+        error: { code: 'exit_not_for_bureau' },
+      })
+      const partnerAdmin = await actorOf('partner.admin')
+      expect(
+        await withdrawPartnerExit(db, { actor: partnerAdmin, exitId: started.value.id, reason: '我不想退出了' }),
+      ).toMatchObject({
+        ok: false,
+        error: { kind: 'forbidden' },
+      })
+      expect((await db.select().from(partnerExits).where(eq(partnerExits.id, started.value.id)))[0]!.state).toBe('noticed')
+
+      // Racing withdrawals: exactly one is recorded.
+      const results = await Promise.all([
+        withdrawPartnerExit(db, { actor: operator, exitId: started.value.id, reason: '合作方撤回退出申请', now: now + 1000 }),
+        withdrawPartnerExit(db, { actor: operator, exitId: started.value.id, reason: '合作方撤回退出申请', now: now + 1000 }),
+      ])
+      expect(results.filter((r) => r.ok)).toHaveLength(1)
+      expect(results.find((r) => !r.ok)).toMatchObject({ error: { code: 'exit_not_pending' } })
+      const [exit] = await db.select().from(partnerExits).where(eq(partnerExits.id, started.value.id))
+      expect(exit).toMatchObject({ state: 'withdrawn', withdrawnAt: now + 1000, withdrawReason: '合作方撤回退出申请' })
+      expect(await count(`SELECT count(*) AS n FROM audit_log WHERE action = 'partner_exit.withdraw'`)).toBe(1)
+      expect(await count(`SELECT count(*) AS n FROM notifications WHERE kind = 'partner_exit_withdrawn'`)).toBeGreaterThan(0)
+      // The date comes and goes: the job skips it, the key still answers, the partner is active, a new exit may start.
+      expect(await executeDueExits(db, { actor: cliActor(), now: exitAt + 1000 })).toEqual([])
+      expect(await executePartnerExit(db, { actor: operator, exitId: started.value.id })).toMatchObject({
+        error: { code: 'exit_not_pending' },
+      })
+      expect((await call()).status).toBe(200)
+      expect((await db.select().from(partners).where(eq(partners.code, PARTNER)))[0]!.state).toBe('active')
+      expect(
+        await startPartnerExit(db, {
+          actor: operator,
+          input: { partnerCode: PARTNER, kind: 'qualification', reason: '资质变更' },
+        }),
+      ).toMatchObject({ ok: true })
     })
   })
 })
