@@ -2,8 +2,8 @@
 // platform unmasked, at any level, whatever a dataset's tags say. The field tags mask what the catalog knows about;
 // this masks what it does not — a number in an untagged field, in free text, or echoed back in a tool's answer.
 //
-// Looked for in strings only, as runs of digits not touching another letter or digit (so hexadecimal ids and codes
-// that merely contain digits are left alone):
+// Looked for in strings only, as runs of digits not touching another digit — glued to letters too (`tel13912345678`) —
+// except inside a hexadecimal token of 20 characters or more (request ids, UUIDs: their digits are not numbers):
 //   18 characters, 17 digits and a digit or X, with a valid birth date and GB 11643 check digit → 210102********1234
 //   11 digits, 1[3-9]…, a mainland mobile number                                            → 139****5678
 //   16–19 digits that pass the Luhn check, a bank-card number                                 → 622202******0123
@@ -11,7 +11,18 @@
 
 import { MASK_RULES } from '#catalog/desensitization/mask-rules.ts'
 
-const CANDIDATE = /(?<![0-9A-Za-z])(?:\d{17}[0-9Xx]|\d{11,19})(?![0-9A-Za-z])/g
+const CANDIDATE = /(?<!\d)(?:\d{17}[0-9Xx]|\d{11,19})(?!\d)/g
+const HEX = /[0-9A-Fa-f-]/
+const HEX_TOKEN_MIN = 20
+
+/** Whether the run at [start, end) lies in a hexadecimal token (digits, a–f, hyphens) of at least 20 characters. */
+function inHexToken(text: string, start: number, end: number): boolean {
+  let from = start
+  let to = end
+  while (from > 0 && HEX.test(text[from - 1]!)) from--
+  while (to < text.length && HEX.test(text[to]!)) to++
+  return to - from >= HEX_TOKEN_MIN
+}
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 const ID_CHECK = '10X98765432'
 
@@ -56,7 +67,8 @@ function maskRun(run: string): string | null {
 /** The string with every identity, mobile and bank-card number masked, and how many were. */
 export function scrubIdentifiers(text: string): { text: string; scrubbed: number } {
   let scrubbed = 0
-  const out = text.replace(CANDIDATE, (run) => {
+  const out = text.replace(CANDIDATE, (run: string, offset: number) => {
+    if (inHexToken(text, offset, offset + run.length)) return run
     const masked = maskRun(run)
     if (masked === null) return run
     scrubbed++
