@@ -2,6 +2,8 @@ import { redirect, type LinksFunction, type LoaderFunctionArgs, type MetaFunctio
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import appStyles from '#app/styles/app.css'
+// The CJK web font, regular weight only, as the build copies it (hashed) from its npm package: a fallback (ADR 0034).
+import notoSansScStyles from '@fontsource/noto-sans-sc/400.css'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { getCsrfToken } from '#app/lib/csrf.server.ts'
 import { useNonce } from '#app/components/nonce.tsx'
@@ -17,8 +19,7 @@ import { AgreementBanner } from '#app/components/agreement-banner.tsx'
 
 export const links: LinksFunction = () => [
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
-  { rel: 'stylesheet', href: '/fonts/noto-sans-sc/400.css' },
-  { rel: 'stylesheet', href: '/fonts/noto-sans-sc/700.css' },
+  { rel: 'stylesheet', href: notoSansScStyles },
   { rel: 'stylesheet', href: appStyles },
 ]
 

@@ -2,6 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http'
 import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import express from 'express'
+import compression from 'compression'
 import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import type { Database } from '#db/client.ts'
@@ -76,9 +77,10 @@ export async function createPlatformServer(opts: {
     next()
   })
   app.use(createUiRequestGuard({ trustProxy: env.TRUST_PROXY }))
-  app.use('/build', express.static(`${root}public/build`, { immutable: true, maxAge: '1y' }))
-  // The CJK font is self-hosted from its npm package: no CDN (README, "Chinese text").
-  app.use('/fonts/noto-sans-sc', express.static(`${root}node_modules/@fontsource/noto-sans-sc`, { maxAge: '7d' }))
+  // Hashed by the Remix build — scripts, styles and the self-hosted CJK web font's files, copied from its npm package (no
+  // CDN) — so cached for good, and compressed (brotli or gzip): nothing in them is secret, unlike a page (BREACH: pages
+  // carry the CSRF token beside reflected input, so they are not compressed). ADR 0034.
+  app.use('/build', compression(), express.static(`${root}public/build`, { immutable: true, maxAge: '1y' }))
   app.use('/vendor/swagger-ui', express.static(`${root}node_modules/swagger-ui-dist`, { maxAge: '7d', index: false }))
   app.use(express.static(`${root}public`, { maxAge: '1h' }))
   app.use(createCsrfCookie({ secure: env.NODE_ENV !== 'development' }))

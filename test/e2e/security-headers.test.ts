@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { launchBrowser, signIn, waitForHydration } from '#test/support/browser.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
+import { expectNoSeriousAxeViolations } from '#test/support/axe.ts'
+import { followNavLink } from '#test/support/nav.ts'
 
 /**
  * The Content-Security-Policy (server/security-headers.ts) is strict: scripts only from our origin or with the
@@ -56,7 +58,10 @@ describe('pages and the API docs work under the Content-Security-Policy', () => 
     expect(again.headers.get('content-security-policy')).not.toContain(nonce)
 
     const script = /src="(\/build\/[^"]+\.js)"|href="(\/build\/[^"]+\.js)"/.exec(html)
-    const staticPaths = ['/favicon.svg', '/fonts/noto-sans-sc/400.css', '/vendor/swagger-ui/swagger-ui-bundle.js']
+    // The CJK web font's stylesheet, copied and hashed by the build (ADR 0034).
+    const fontCss = /href="(\/build\/_assets\/400-[^"]+\.css)"/.exec(html)?.[1]
+    expect(fontCss).toBeDefined()
+    const staticPaths = ['/favicon.svg', fontCss!, '/vendor/swagger-ui/swagger-ui-bundle.js']
     if (script) staticPaths.push(script[1] ?? script[2]!)
     for (const path of ['/login', '/catalog', '/catalog/no-such-product', ...staticPaths]) {
       const res = await fetch(at(path))
@@ -68,22 +73,38 @@ describe('pages and the API docs work under the Content-Security-Policy', () => 
       // TRUST_PROXY is off in tests: no TLS in front, so no HSTS.
       expect(res.headers.get('strict-transport-security'), path).toBeNull()
     }
+
+    // Hashed build assets (scripts, styles, the font's files) are cached for good and sent compressed; pages are not
+    // compressed (BREACH: the CSRF token beside reflected input).
+    const fontFile = /url\((\.\/[^)]+\.woff2)\)/.exec(await (await fetch(at(fontCss!))).text())?.[1]
+    expect(fontFile).toBeDefined()
+    for (const path of [fontCss!, script![1] ?? script![2]!, new URL(fontFile!, at(fontCss!)).pathname]) {
+      const res = await fetch(at(path), { headers: { 'accept-encoding': 'br, gzip' } })
+      await res.arrayBuffer()
+      expect(res.status, path).toBe(200)
+      expect(res.headers.get('cache-control'), path).toBe('public, max-age=31536000, immutable')
+      if (!path.endsWith('.woff2')) expect(res.headers.get('content-encoding'), path).toBe('br')
+    }
+    const page = await fetch(at('/catalog'), { headers: { 'accept-encoding': 'br, gzip' } })
+    await page.arrayBuffer()
+    expect(page.headers.get('content-encoding')).toBeNull()
   })
 
   it('hydrates, switches language and signs in without a CSP violation', async () => {
     await page.goto(at('/catalog'))
+    await expectNoSeriousAxeViolations(page)
     await waitForHydration(page)
     await page.getByTestId('lang-switch').click()
     await page.waitForFunction(() => document.documentElement.lang === 'en')
     await signIn(page, platform.url, 'operator')
+    await expectNoSeriousAxeViolations(page)
     expect(new URL(page.url()).pathname).toBe('/operator')
     // Client-side navigation (single fetch) and a page with inline style attributes.
-    await page
-      .getByRole('link', { name: /datasets/i })
-      .first()
-      .click()
+    await followNavLink(page, 'Datasets')
     await page.waitForURL((url) => url.pathname === '/operator/datasets')
+    await expectNoSeriousAxeViolations(page)
     await page.goto(at('/fees'))
+    await expectNoSeriousAxeViolations(page)
     await waitForHydration(page)
     expect(violations).toEqual([])
   })
@@ -91,7 +112,9 @@ describe('pages and the API docs work under the Content-Security-Policy', () => 
   it('runs Swagger UI at /developer/docs without a CSP violation', async () => {
     await context.clearCookies()
     await signIn(page, platform.url, 'partner.dev')
+    await expectNoSeriousAxeViolations(page)
     await page.goto(at('/developer/docs'))
+    await expectNoSeriousAxeViolations(page)
     await page.locator('#swagger-ui .opblock').first().waitFor({ timeout: 30_000 })
     expect(await page.getByTestId('swagger-ui').getAttribute('data-state')).toBe('ready')
     // Open one operation, so the part of Swagger UI that renders schemas and examples runs too.
