@@ -2,7 +2,7 @@ import { redirect, type LinksFunction, type LoaderFunctionArgs, type MetaFunctio
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import appStyles from '#app/styles/app.css'
-// The CJK web font, regular weight only, as the build copies it (hashed) from its npm package: a fallback (ADR 0034).
+// The CJK web font, regular weight only, as the build copies it (hashed) from its npm package: a fallback (ADR 0041).
 import notoSansScStyles from '@fontsource/noto-sans-sc/400.css'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { getCsrfToken } from '#app/lib/csrf.server.ts'

@@ -79,7 +79,7 @@ export async function createPlatformServer(opts: {
   app.use(createUiRequestGuard({ trustProxy: env.TRUST_PROXY }))
   // Hashed by the Remix build — scripts, styles and the self-hosted CJK web font's files, copied from its npm package (no
   // CDN) — so cached for good, and compressed (brotli or gzip): nothing in them is secret, unlike a page (BREACH: pages
-  // carry the CSRF token beside reflected input, so they are not compressed). ADR 0034.
+  // carry the CSRF token beside reflected input, so they are not compressed). ADR 0041.
   app.use('/build', compression(), express.static(`${root}public/build`, { immutable: true, maxAge: '1y' }))
   app.use('/vendor/swagger-ui', express.static(`${root}node_modules/swagger-ui-dist`, { maxAge: '7d', index: false }))
   app.use(express.static(`${root}public`, { maxAge: '1h' }))

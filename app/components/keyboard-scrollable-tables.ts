@@ -3,7 +3,7 @@ import { useEffect } from 'react'
 /**
  * On a narrow screen a wide table scrolls sideways inside its card (app.css). A table that scrolls joins the tab order
  * so the keyboard can scroll it too (WCAG 2.1.1; axe `scrollable-region-focusable`); one that fits leaves it again.
- * One hook in the layout, not a wrapper in every route: every table of every page, today's and tomorrow's (ADR 0034).
+ * One hook in the layout, not a wrapper in every route: every table of every page, today's and tomorrow's (ADR 0041).
  */
 export function useKeyboardScrollableTables(): void {
   useEffect(() => {

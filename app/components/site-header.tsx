@@ -15,7 +15,7 @@ export interface SiteHeaderUser {
 }
 
 /**
- * The page header (ADR 0034): the brand and the account tools on the first row, the navigation on the second, each
+ * The page header (ADR 0041): the brand and the account tools on the first row, the navigation on the second, each
  * role's links in a few groups shown as disclosure menus (`<details>`: keyboard operable and announced as expanded or
  * collapsed without any script). Below the narrow breakpoint (app.css) the navigation and the tools fold behind one
  * menu button once the page has hydrated; without JavaScript they stay unfolded, stacked, so every link is reachable.

@@ -1,4 +1,4 @@
-// UI strings of the page shell (issue 16, ADR 0034): the navigation's groups, the menu button, the skip link.
+// UI strings of the page shell (issue 16, ADR 0041): the navigation's groups, the menu button, the skip link.
 // Keys are prefixed 'shell.'.
 const zh = {
   'shell.skip': '跳到主要内容',

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core'
 
 /**
  * Follows a link of the header's navigation by its name, as a person would: when the link sits in a closed group
- * (a disclosure menu, ADR 0034), opens the group first.
+ * (a disclosure menu, ADR 0041), opens the group first.
  */
 export async function followNavLink(page: Page, name: string | RegExp): Promise<void> {
   const nav = page.getByTestId('main-nav')
