@@ -37,6 +37,7 @@ export const ROLE_NAV: Record<Role, NavGroup[]> = {
         { to: '/bureau/credit', label: 'emergency.nav.credit' },
         { to: '/bureau/cases', label: 'cases.nav.cases' },
         { to: '/bureau/exits', label: 'exit.nav.exits' },
+        { to: '/bureau/reports', label: 'oreport.nav' },
       ],
     },
     {
@@ -100,6 +101,7 @@ export const ROLE_NAV: Record<Role, NavGroup[]> = {
         { to: '/operator/incidents', label: 'emergency.nav.incidents' },
         { to: '/operator/credit', label: 'emergency.nav.credit' },
         { to: '/operator/cases', label: 'cases.nav.cases' },
+        { to: '/operator/reports', label: 'oreport.nav' },
       ],
     },
     { label: 'shell.group.security', items: [{ to: '/security/sign-in-locks', label: 'nav.signInLocks' }] },

@@ -26,6 +26,7 @@ import { seedRetentionDemo } from './seed-retention-demo.ts'
 import { seedCasesDemo } from './seed-cases-demo.ts'
 import { seedApplicationsDemo } from './seed-applications-demo.ts'
 import { seedAgreementsDemo } from './seed-agreements-demo.ts'
+import { seedReportsDemo } from './seed-reports-demo.ts'
 import {
   DATASET_FIELDS,
   DATASETS,
@@ -251,5 +252,7 @@ export async function seedPlatform(
   await seedEmergencyDemo(db)
   await seedApplicationsDemo(db)
   await seedAgreementsDemo(db)
+  // Last: the report reads what the other demo seeds recorded.
+  await seedReportsDemo(db)
   return { demoApiKey: demo.key, credentials }
 }

@@ -20,6 +20,7 @@ export const ERROR_AREAS = [
   'concentration',
   'plans',
   'team',
+  'oreport',
 ] as const
 export type ErrorArea = (typeof ERROR_AREAS)[number]
 

@@ -13,6 +13,7 @@ import { partnerExitsMessages } from './partner-exits-messages.ts'
 import { partnerPlansMessages } from './partner-plans-messages.ts'
 import { uiShellMessages } from './ui-shell-messages.ts'
 import { partnerTeamMessages } from './partner-team-messages.ts'
+import { operationReportsMessages } from './operation-reports-messages.ts'
 
 // UI strings. Simplified Chinese is the default; English is switchable and remembered in a cookie.
 // Each area keeps its strings in its own file (catalog-messages.ts, gateway-messages.ts, ...).
@@ -143,6 +144,7 @@ const zh = {
   ...partnerPlansMessages.zh,
   ...uiShellMessages.zh,
   ...partnerTeamMessages.zh,
+  ...operationReportsMessages.zh,
 }
 export type MessageKey = keyof typeof zh
 
@@ -162,6 +164,7 @@ const en: Record<MessageKey, string> = {
   ...partnerPlansMessages.en,
   ...uiShellMessages.en,
   ...partnerTeamMessages.en,
+  ...operationReportsMessages.en,
   'app.name': 'Shenyang Public Data Authorized Operation Platform',
   'app.tagline': 'Raw data stays in; data is usable, not visible',
   'nav.catalog': 'Product catalog',

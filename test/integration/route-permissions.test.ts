@@ -35,6 +35,7 @@ import { addApplicationDocument } from '#partner-access/applications/add-applica
 import { approvePartnerApplication } from '#partner-access/applications/decide-partner-application.ts'
 import { applicationDocumentDirectoryOf } from '#partner-access/applications/application-rules.ts'
 import { startPartnerExit } from '#partner-access/exits/start-partner-exit.ts'
+import { previousQuarter } from '#reporting/periods/report-period.ts'
 
 /**
  * The role × route × method matrix (issue 9), generated from the route files and the decisions in
@@ -243,6 +244,10 @@ describe('role × route × method matrix', () => {
     'invite.$token.tsx': () => ({ token: applications.inviteToken }),
     'operator.applications.$number.tsx': () => ({ number: applications.number }),
     'operator.applications.$number_.documents.$id.tsx': () => ({ number: applications.number, id: applications.documentId }),
+    // The demo's submitted report: last quarter's (seed/seed-reports-demo.ts).
+    'operator.reports_.$period.tsx': () => ({ period: previousQuarter(Date.now()).period }),
+    'bureau.reports_.$period.tsx': () => ({ period: previousQuarter(Date.now()).period }),
+    'reports.$period.download.tsx': () => ({ period: previousQuarter(Date.now()).period }),
   }
 
   function pathOf(file: string, values: Record<string, string> = PARAMS[file]?.() ?? {}): string {

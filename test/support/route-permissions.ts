@@ -76,6 +76,12 @@ export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
   // Partner exit and the concentration watch (ADR 0033)
   'operator.exits.tsx': { get: OPERATOR, post: OPERATOR },
   'bureau.exits.tsx': { get: BUREAU, post: BUREAU },
+  // Operation reports (Art. 25; ADR 0035): the operator generates and submits, the bureau decides; both download
+  'operator.reports.tsx': { get: OPERATOR, post: OPERATOR },
+  'operator.reports_.$period.tsx': { get: OPERATOR, post: OPERATOR },
+  'bureau.reports.tsx': { get: BUREAU, post: null },
+  'bureau.reports_.$period.tsx': { get: BUREAU, post: BUREAU },
+  'reports.$period.download.tsx': { get: ADMINISTRATORS, post: null },
   'bureau.concentration.tsx': { get: BUREAU, post: BUREAU },
   'partner.exit.tsx': { get: PARTNER_ADMIN, post: null },
   'partner.team.tsx': { get: PARTNER_ADMIN, post: PARTNER_ADMIN },
