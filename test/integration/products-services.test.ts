@@ -13,6 +13,10 @@ import { formatDay, formatIso } from '#platform/calendar/shanghai-calendar.ts'
 import { callGateway, expectConformsToSpec } from '#test/support/openapi.ts'
 import { plainEnterprise } from '#test/support/plain-city.ts'
 import { demoApiKey, startGateway, type GatewayHarness } from '#test/support/gateway-server.ts'
+import { decideDatasetLevel } from '#catalog/grading/decide-dataset-level.ts'
+import { errorText } from '#platform/error-text.ts'
+import { actorOf } from './catalog-fixtures.ts'
+import { PROPAGATION_PROMISE_MS, waitUntilElapsed } from '#test/support/wait.ts'
 
 const PROFILE = '/api/v1/services/enterprise-credit-profile'
 const TRAFFIC = '/api/v1/services/traffic-flow'
@@ -98,20 +102,55 @@ describe('service products', () => {
       })
     })
 
-    it('follows a re-grading of the registry at once: L1 → as is, L3 → no record', async () => {
+    it('never shows the legal representative unmasked: the registry cannot be graded L1 (personal-data floor)', async () => {
       const e = await ratedEnterprise()
-      await h.database.db.update(datasets).set({ level: 'L1' }).where(eq(datasets.code, 'DS-SCJG-0001'))
-      await new Promise((r) => setTimeout(r, 600)) // past the 500 ms rules cache
-      const asIs = await get(`${PROFILE}/${e.uscc}`)
-      expect(asIs.body.legalRepresentative).toEqual({ name: e.legalRepName, idNumber: e.legalRepIdCard, phone: e.legalRepPhone })
-      expect(asIs.body.disclosure.fieldsMasked).toBe(0)
+      const scjg = await actorOf(h.database.db, 'scjg')
+      // The source unit cannot grade it L1 (ADR 0037), nor can anyone write it so.
+      const refused = await decideDatasetLevel(h.database.db, {
+        actor: scjg,
+        datasetCode: 'DS-SCJG-0001',
+        level: 'L1',
+        usageRequirements: '仅限信用评价',
+      })
+      expect(refused).toMatchObject({ ok: false, error: { code: 'personal_data_below_l2' } })
+      const write = h.database.db.update(datasets).set({ level: 'L1' }).where(eq(datasets.code, 'DS-SCJG-0001'))
+      expect(
+        await Promise.resolve(write).then(
+          () => 'ok',
+          (err: unknown) => errorText(err),
+        ),
+      ).toMatch(/personal_data_below_l2/)
+      const { body } = await get(`${PROFILE}/${e.uscc}`)
+      expect(body.legalRepresentative.idNumber).toBe(`${e.legalRepIdCard.slice(0, 6)}********${e.legalRepIdCard.slice(-4)}`)
+      expect(body.legalRepresentative.phone).toBe(`${e.legalRepPhone.slice(0, 3)}****${e.legalRepPhone.slice(-4)}`)
+      expect(JSON.stringify(body)).not.toContain(e.legalRepIdCard)
+      expect(JSON.stringify(body)).not.toContain(e.legalRepPhone)
+    })
 
-      await h.database.db.update(datasets).set({ level: 'L3' }).where(eq(datasets.code, 'DS-SCJG-0001'))
-      await new Promise((r) => setTimeout(r, 600))
+    it('a re-grading of the registry to L3 by its source unit suspends the profile at once: 423 product_suspended', async () => {
+      const e = await ratedEnterprise()
+      expect((await get(`${PROFILE}/${e.uscc}`)).res.status).toBe(200)
+      const scjg = await actorOf(h.database.db, 'scjg')
+      const since = performance.now()
+      const decided = await decideDatasetLevel(h.database.db, {
+        actor: scjg,
+        datasetCode: 'DS-SCJG-0001',
+        level: 'L3',
+        usageRequirements: '明细不得出域',
+      })
+      expect(decided).toMatchObject({ ok: true, value: { suspended: [{ code: 'enterprise-credit-profile' }] } })
+      // Seen by the gateway within its 1 s promise (500 ms caches).
+      await waitUntilElapsed(since, PROPAGATION_PROMISE_MS)
       const refused = await get(`${PROFILE}/${e.uscc}`)
-      expect(refused.res.status).toBe(400)
-      expect(refused.body.error).toMatchObject({ code: 'validation_failed', fields: { level: 'l3_forbids_record' } })
+      expect(refused.res.status).toBe(423)
+      expect(refused.body.error.code).toBe('product_suspended')
       expect(JSON.stringify(refused.body)).not.toContain(e.legalRepIdCard)
+      // A product that lets out verdicts over the same registry still answers.
+      const verdict = await callGateway(h.baseUrl, 'POST', '/api/v1/verifications/enterprise', {
+        demoKey: demoApiKey,
+        body: { uscc: e.uscc, name: e.name },
+      })
+      expect(verdict.res.status).toBe(200)
     })
 
     it('answers 404 for an unregistered code and 400 for a malformed one, billing neither', async () => {
