@@ -31,9 +31,9 @@ import type { ProductOperation } from './products/product-operation.ts'
 import { RouteTable } from './http/route-table.ts'
 import { settleReportExports } from './reports/report-jobs.ts'
 import { createProductOperations } from './products/index.ts'
-import { createDatasetRules } from './products/dataset-rules.ts'
+import { createDatasetRules, type LoadProductDatasets } from './products/dataset-rules.ts'
 import { loadOpenApiJson } from './openapi-document.ts'
-import { SlidingWindowLimiter } from './limits/sliding-window-limiter.ts'
+import { SlidingWindowLimiter, type RateDecision } from './limits/sliding-window-limiter.ts'
 import { MonthlyQuotaCounter } from './limits/monthly-quota.ts'
 import { DistinctSubjectCounter, hashSubject } from './limits/distinct-subjects.ts'
 import { secondsUntil } from './limits/seconds-until.ts'
@@ -67,6 +67,8 @@ export interface GatewayOptions {
   responseHeaders?: Record<string, string>
   /** The operations served; default: every product operation (gateway/products/index.ts). */
   operations?: ProductOperation[]
+  /** Where a product's dataset rules (levels, field tags) come from; default: the catalog, cached 500 ms. */
+  datasetRules?: LoadProductDatasets
 }
 
 /** What one call learned on its way through the pipeline, for its answer or its refusal. */
@@ -111,7 +113,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const limiter = new SlidingWindowLimiter()
   const quotas = new MonthlyQuotaCounter(db)
   const subjects = new DistinctSubjectCounter(db)
-  const datasetRules = createDatasetRules(db)
+  const datasetRules = opts.datasetRules ?? createDatasetRules(db)
   const routes = new RouteTable(opts.operations ?? createProductOperations(db, datasetRules))
   const openApiJson = loadOpenApiJson()
   const specRequests = new SpecRequestValidator(JSON.parse(openApiJson) as Record<string, unknown>)
