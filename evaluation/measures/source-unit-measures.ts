@@ -142,15 +142,29 @@ export const FRESHNESS_ALLOWANCE_DAYS: Record<string, number | null> = {
  * within their update frequency's allowance (a `static` dataset is fresh once loaded); null when it has none.
  */
 export async function freshDatasetsPercent(db: Db, s: SourceUnitScope): Promise<number | null> {
-  const rows = await db
-    .select({
-      frequency: datasets.updateFrequency,
-      last: sql<number | null>`(SELECT max(coalesce(${datasetLoads.finishedAt}, ${datasetLoads.startedAt})) FROM ${datasetLoads}
-        WHERE ${datasetLoads.datasetId} = ${datasets.id} AND ${datasetLoads.state} = 'succeeded'
-        AND coalesce(${datasetLoads.finishedAt}, ${datasetLoads.startedAt}) < ${s.period.end})`,
-    })
+  const owned = await db
+    .select({ id: datasets.id, frequency: datasets.updateFrequency })
     .from(datasets)
     .where(and(eq(datasets.sourceUnitId, s.sourceUnitId), lt(datasets.createdAt, s.period.end)))
+  const finished = sql<number>`coalesce(${datasetLoads.finishedAt}, ${datasetLoads.startedAt})`
+  const lastLoads =
+    owned.length === 0
+      ? []
+      : await db
+          .select({ datasetId: datasetLoads.datasetId, last: sql<number>`max(${finished})` })
+          .from(datasetLoads)
+          .where(
+            and(
+              inArray(
+                datasetLoads.datasetId,
+                owned.map((d) => d.id),
+              ),
+              eq(datasetLoads.state, 'succeeded'),
+              lt(finished, s.period.end),
+            ),
+          )
+          .groupBy(datasetLoads.datasetId)
+  const rows = owned.map((d) => ({ frequency: d.frequency, last: lastLoads.find((l) => l.datasetId === d.id)?.last ?? null }))
   if (rows.length === 0) return null
   const fresh = rows.filter((r) => {
     if (r.last === null) return false

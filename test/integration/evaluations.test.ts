@@ -123,6 +123,9 @@ describe('evaluations (Art. 18–20, ADR 0034)', () => {
     })
     expect(evidence).toMatchObject({ ok: true, value: { mediaType: 'application/pdf', bytes: PDF.byteLength } })
     expect(readdirSync(dir)).toEqual([evidence.ok && evidence.value.id])
+    const listed = (await findEvaluation(t.db, { actor: a.bureau, code }))!.subjects
+    expect(listed.find((x) => x.id === subjects.unit)).toMatchObject({ evidence: 1, state: 'submitted' })
+    expect(listed.find((x) => x.id === subjects.otherUnit)).toMatchObject({ evidence: 0, state: 'open' })
     expect(
       await submitSelfAssessment(t.db, {
         actor: a.operator,
