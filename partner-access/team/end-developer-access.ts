@@ -4,7 +4,7 @@ import { sessions, userInvites, users } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
-import { findTeamMember } from './invite-partner-developer.ts'
+import { findTeamMember } from './find-team-member.ts'
 
 /**
  * A partner administrator ends a developer's access (someone left the company): from this instant the account can

@@ -7,6 +7,7 @@ import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 import { fieldErrors } from '#platform/validation/field-errors.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { hashToken, INVITE_TTL_MS, newToken } from '../applications/application-rules.ts'
+import { findTeamMember } from './find-team-member.ts'
 
 /** A partner's team (ADR 0039): at most this many developer accounts, invited or active. */
 export const MAX_DEVELOPERS_PER_PARTNER = 50
@@ -127,21 +128,4 @@ export async function reissueDeveloperInvite(
     ],
   )
   return ok({ userId: user.id, username: user.username, inviteToken, inviteExpiresAt })
-}
-
-/** A developer account of the actor's own partner; null for anyone else's (answered not_found: not theirs to know). */
-export async function findTeamMember(db: Db, actor: Actor, username: string) {
-  if (!actor.partnerId) return null
-  const [user] = await db
-    .select()
-    .from(users)
-    .where(
-      and(
-        eq(users.username, username.trim().toLowerCase()),
-        eq(users.partnerId, actor.partnerId),
-        eq(users.role, 'partner_developer'),
-      ),
-    )
-    .limit(1)
-  return user ?? null
 }

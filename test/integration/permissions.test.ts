@@ -64,6 +64,7 @@ import { resumePartner } from '#partner-access/suspensions/resume-partner.ts'
 import { createReportExport } from '#gateway/reports/create-report-export.ts'
 import { startPartnerExit } from '#partner-access/exits/start-partner-exit.ts'
 import { executePartnerExit } from '#partner-access/exits/execute-partner-exit.ts'
+import { withdrawPartnerExit } from '#partner-access/exits/withdraw-partner-exit.ts'
 import { setConcentrationThreshold } from '#supervision/concentration/set-concentration-threshold.ts'
 import { setPriceCeiling } from '#billing/ceilings/set-price-ceiling.ts'
 import { proposePriceBook } from '#billing/price-books/propose-price-book.ts'
@@ -389,7 +390,12 @@ const CASES: Record<Operation, Case> = {
   'subscription.cancel': {
     run: async (db, actor, f) => cancelSubscription(db, { actor, subscriptionId: await shengjingSubscription(db, f) }),
   },
-  'subscription.end_due': { run: (db, actor, f) => endDueSubscriptions(db, { actor, now: f.now }) },
+  'subscription.end_due': {
+    // A subscription cancelled 40 days ago: its period is over, so a permitted run ends it (and audits that).
+    prepare: async (db, f) =>
+      cancelSubscription(db, { actor: cli, subscriptionId: await shengjingSubscription(db, f), now: f.now - 40 * DAY }),
+    run: (db, actor, f) => endDueSubscriptions(db, { actor, now: f.now }),
+  },
   'plan.create': { run: (db, actor) => createPlan(db, { actor, code: 'permission-test', input: planInput }) },
   'plan.update': {
     prepare: (db) => createPlan(db, { actor: cli, code: 'unused-plan', input: planInput }),
@@ -622,6 +628,19 @@ const CASES: Record<Operation, Case> = {
   'partner_exit.start': {
     run: (db, actor) =>
       startPartnerExit(db, { actor, input: { partnerCode: 'shengjing-tech', kind: 'voluntary', reason: '权限测试退出' } }),
+  },
+  'partner_exit.withdraw': {
+    prepare: (db) =>
+      startPartnerExit(db, {
+        actor: cliActor(),
+        input: { partnerCode: 'shengjing-tech', kind: 'assessment', reason: '权限测试退出', sourceRef: 'PJ-2026-TEST' },
+      }),
+    run: async (db, actor) =>
+      withdrawPartnerExit(db, {
+        actor,
+        exitId: (await db.select({ id: partnerExits.id }).from(partnerExits).limit(1))[0]?.id ?? 'none',
+        reason: '权限测试撤回',
+      }),
   },
   'partner_exit.execute': {
     prepare: (db) =>
