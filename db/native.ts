@@ -12,6 +12,9 @@ type Statement = Database.Statement<unknown[]>
 export class NativeStore {
   readonly #db: Database.Database
   readonly #statements = new Map<string, Statement>()
+  #begin: Statement | undefined
+  #commit: Statement | undefined
+  #rollback: Statement | undefined
 
   constructor(path: string) {
     this.#db = new Database(path)
@@ -35,7 +38,19 @@ export class NativeStore {
    * transaction never stays open across an await (the deadlock ADR 0002 warns about cannot happen).
    */
   transaction<T>(fn: () => T): T {
-    return this.#db.transaction(fn)()
+    // BEGIN/COMMIT prepared once: libsql's own `transaction()` builds its wrappers anew and parses BEGIN and COMMIT
+    // again on every call (ADR 0040).
+    const begin = (this.#begin ??= this.#db.prepare('BEGIN'))
+    const commit = (this.#commit ??= this.#db.prepare('COMMIT'))
+    begin.run()
+    try {
+      const result = fn()
+      commit.run()
+      return result
+    } catch (error) {
+      if (this.#db.inTransaction) (this.#rollback ??= this.#db.prepare('ROLLBACK')).run()
+      throw error
+    }
   }
 
   close(): void {

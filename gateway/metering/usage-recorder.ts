@@ -31,12 +31,14 @@ function rowInserter<T extends typeof usageEvents | typeof rejectedCalls>(table:
   const keys = Object.keys(getTableColumns(table))
   const head = `insert into "${getTableName(table)}" (${columns.map((c) => `"${c.name}"`).join(', ')}) values `
   const tuple = `(${columns.map(() => '?').join(', ')})`
+  const defaults = columns.map((c) => c.default ?? null)
+  const defaultFns = columns.map((c) => c.defaultFn)
   const argsOf = (row: Record<string, unknown>): InValue[] => {
-    const args: InValue[] = []
-    for (let i = 0; i < columns.length; i++) {
+    const args = new Array<InValue>(keys.length)
+    for (let i = 0; i < keys.length; i++) {
       const value = row[keys[i]!]
-      const column = columns[i]!
-      args.push((value !== undefined ? value : column.defaultFn ? column.defaultFn() : (column.default ?? null)) as InValue)
+      const defaultFn = defaultFns[i]
+      args[i] = (value !== undefined ? value : defaultFn ? defaultFn() : defaults[i]) as InValue
     }
     return args
   }
@@ -154,10 +156,11 @@ export class UsageRecorder {
         const eventStmt = native.statement(insertEvents.singleRowSql)
         const rejectedStmt = native.statement(insertRejected.singleRowSql)
         const bucketStmt = native.statement(BUCKET_SQL)
+        // One array per row, passed as is: `run(...args)` would make libsql copy it again (`flat()`).
         native.transaction(() => {
-          for (const w of waiters) eventStmt.run(...insertEvents.argsOf(w.row))
-          for (const r of rejected) rejectedStmt.run(...insertRejected.argsOf(r))
-          for (const args of bucketArgs) bucketStmt.run(...args)
+          for (const w of waiters) eventStmt.run(insertEvents.argsOf(w.row))
+          for (const r of rejected) rejectedStmt.run(insertRejected.argsOf(r))
+          for (const args of bucketArgs) bucketStmt.run(args)
         })
       } else {
         // One statement is atomic by itself; several commit together in one write transaction.
