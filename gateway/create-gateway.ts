@@ -74,12 +74,34 @@ export interface GatewayOptions {
 /** What one call learned on its way through the pipeline, for its answer or its refusal. */
 interface CallState {
   apiKeyId: string | null
-  rateHeaders: Record<string, string> | null
+  /** The rate window's answer once taken: its RateLimit-* headers go on the answer or the refusal. */
+  rate: RateDecision | null
   /** Reservations (quota, subject) to hand back if the call ends unanswered. */
   releases: (() => void)[]
   /** The operationId once routed (for the refusal log). */
   operation: string | null
 }
+
+/** The RateLimit-* headers of a rate decision (draft-ietf-httpapi-ratelimit-headers). */
+function rateHeadersOf(rate: RateDecision | null): Record<string, string> | null {
+  return rate === null
+    ? null
+    : {
+        'ratelimit-limit': String(rate.limit),
+        'ratelimit-remaining': String(rate.remaining),
+        'ratelimit-reset': String(rate.resetSeconds),
+        'ratelimit-policy': `${rate.limit};w=60`,
+      }
+}
+
+/** A granted (key, product) access state and until when (the clock of the TTL caches) it may decide calls alone. */
+interface GrantedState {
+  state: AccessState
+  until: number
+}
+
+/** Any run of 11 digits: a superset of what scrubIdentifiers masks (digits are never escaped in JSON text). */
+const MAYBE_IDENTIFIER = /\d{11}/
 
 /** Logged (never answered) when the client hung up before its call was answered; nginx's convention. */
 const CLIENT_CLOSED_STATUS = 499
@@ -110,6 +132,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
   // Agreements (ADR 0031): the approved versions (one entry) and each partner's acceptances, decided per call at its time.
   const agreementVersions = new TtlCache<'approved', ApprovedVersion[]>(ACCESS_TTL_MS, 1)
   const agreementAcceptances = new TtlCache<string, Set<string>>(ACCESS_TTL_MS)
+  // Per product, per key hash: the last granted access state (see hotGrant).
+  const grantedStates = new Map<string, Map<string, GrantedState>>()
   const limiter = new SlidingWindowLimiter()
   const quotas = new MonthlyQuotaCounter(db)
   const subjects = new DistinctSubjectCounter(db)
@@ -126,6 +150,38 @@ export function createGateway(opts: GatewayOptions): Gateway {
       .catch(() => undefined)
   }, LIMIT_SYNC_MS)
   syncTimer.unref()
+
+  // The headers every JSON answer carries, flattened once: a metered answer adds only its own (ADR 0040).
+  const answerHeaders: (string | number)[] = [
+    ...Object.entries(responseHeaders).flat(),
+    'content-type',
+    'application/json; charset=utf-8',
+    'cache-control',
+    'no-store',
+  ]
+  const fixedHeaderNames = new Set(['content-type', 'cache-control', 'content-length', 'x-request-id'])
+  const canFlatten = Object.keys(responseHeaders).every((name) => name === name.toLowerCase() && !fixedHeaderNames.has(name))
+
+  /** A metered answer: the headers an array (Node writes it as it is: no object built per call), the payload bytes. */
+  function sendAnswer(res: ServerResponse, status: number, payload: Buffer, requestId: string, rate: RateDecision) {
+    const headers = answerHeaders.slice()
+    headers.push(
+      'content-length',
+      payload.length,
+      'x-request-id',
+      requestId,
+      'ratelimit-limit',
+      String(rate.limit),
+      'ratelimit-remaining',
+      String(rate.remaining),
+      'ratelimit-reset',
+      String(rate.resetSeconds),
+      'ratelimit-policy',
+      `${rate.limit};w=60`,
+    )
+    res.writeHead(status, headers as unknown as Record<string, string>)
+    endAfterRequest(res, payload)
+  }
 
   function send(
     res: ServerResponse,
@@ -154,11 +210,15 @@ export function createGateway(opts: GatewayOptions): Gateway {
     send(res, error.status, JSON.stringify(body), requestId, { ...extra, ...error.headers })
   }
 
-  async function authenticate(req: IncomingMessage, state: CallState): Promise<KeyAccess> {
+  /** The SHA-256 of the call's API key, once its format and checksum are right (no I/O). */
+  function keyHashOf(req: IncomingMessage): string {
     const key = bearerKeyOf(req.headers.authorization)
     if (!key) throw new GatewayError('invalid_key', 'Missing API key: send Authorization: Bearer <key>')
     if (!isWellFormedApiKey(key)) throw new GatewayError('invalid_key', 'Malformed API key')
-    const hash = hashApiKey(key)
+    return hashApiKey(key)
+  }
+
+  async function authenticate(hash: string, state: CallState): Promise<KeyAccess> {
     // Looked up by its SHA-256: equality on a hash leaks nothing useful through timing.
     const access = await keys.get(hash, () => loadKeyByHash(db, hash))
     if (!access) throw new GatewayError('invalid_key', 'Unknown API key')
@@ -171,13 +231,18 @@ export function createGateway(opts: GatewayOptions): Gateway {
   async function grantAccess(
     op: ProductOperation,
     key: KeyAccess,
+    hash: string,
     at: number,
     clientAddress: string | undefined,
   ): Promise<AccessGrant> {
     const access: AccessState = { key }
+    let subscriptionKey = ''
     for (;;) {
       const decision = decideAccess(access, { at, clientAddress })
-      if (decision.kind === 'granted') return decision
+      if (decision.kind === 'granted') {
+        rememberGrant(op.productCode, hash, access, subscriptionKey)
+        return decision
+      }
       if (decision.kind === 'refused') throw new GatewayError(decision.code, decision.message)
       if (decision.part === 'product') {
         access.product = await productsByCode.get(op.productCode, () => loadProductByCode(db, op.productCode))
@@ -193,7 +258,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
       } else if (decision.part === 'subscription') {
         // A key bound to a subscription (ADR 0032) runs under that one: its purpose and plan decide the price.
         const { partnerId, productId, subscriptionId } = decision
-        access.subscription = await subs.get(`${subscriptionId ?? partnerId}:${productId}`, () =>
+        subscriptionKey = `${subscriptionId ?? partnerId}:${productId}`
+        access.subscription = await subs.get(subscriptionKey, () =>
           loadSubscription(db, { partnerId, productId, subscriptionId, at }),
         )
       } else {
@@ -203,6 +269,44 @@ export function createGateway(opts: GatewayOptions): Gateway {
         )
       }
     }
+  }
+
+  /**
+   * Keeps a granted access state until the oldest cache entry it was assembled from expires: until then a call with
+   * the same key and product is decided on it in one synchronous pass (not seven cache lookups and awaits), with
+   * exactly the staleness the caches allow (ACCESS_TTL_MS; ADR 0040). A refusal is never kept.
+   */
+  function rememberGrant(productCode: string, hash: string, access: AccessState, subscriptionKey: string) {
+    const { key, product, subscription } = access
+    if (!product || !subscription) return
+    const loadedAt = [
+      keys.loadedAt(hash),
+      productsByCode.loadedAt(productCode),
+      emergencyStops.loadedAt('stops'),
+      subs.loadedAt(subscriptionKey),
+      agreementVersions.loadedAt('approved'),
+      agreementAcceptances.loadedAt(key.partnerId),
+      authorizations.loadedAt(product.id),
+    ]
+    if (loadedAt.some((t) => t === undefined)) return
+    let byKey = grantedStates.get(productCode)
+    if (!byKey) grantedStates.set(productCode, (byKey = new Map()))
+    if (byKey.size >= 10_000) byKey.clear()
+    byKey.set(hash, { state: { ...access }, until: Math.min(...(loadedAt as number[])) + ACCESS_TTL_MS })
+  }
+
+  /** The grant of a remembered state still in its window, decided anew for this call (time, address); else undefined. */
+  function hotGrant(
+    productCode: string,
+    hash: string,
+    at: number,
+    clientAddress: string | undefined,
+  ): { key: KeyAccess; grant: AccessGrant } | undefined {
+    const remembered = grantedStates.get(productCode)?.get(hash)
+    // The TTL caches' own clock (Date.now), not the call's `now`: the window is theirs.
+    if (!remembered || Date.now() >= remembered.until) return undefined
+    const decision = decideAccess(remembered.state, { at, clientAddress })
+    return decision.kind === 'granted' ? { key: remembered.state.key, grant: decision } : undefined
   }
 
   async function handleOperation(
@@ -215,17 +319,24 @@ export function createGateway(opts: GatewayOptions): Gateway {
     state: CallState,
   ) {
     const at = now()
-    const key = await authenticate(req, state)
-    const { product, subscription: sub, authorizationCodes } = await grantAccess(op, key, at, req.socket.remoteAddress)
+    const hash = keyHashOf(req)
+    const clientAddress = req.socket.remoteAddress
+    const hot = hotGrant(op.productCode, hash, at, clientAddress)
+    let key: KeyAccess
+    let grant: AccessGrant
+    if (hot) {
+      key = hot.key
+      grant = hot.grant
+      state.apiKeyId = key.id
+    } else {
+      key = await authenticate(hash, state)
+      grant = await grantAccess(op, key, hash, at, clientAddress)
+    }
+    const { product, subscription: sub, authorizationCodes } = grant
 
     // Per subscription, shared by all of the partner's keys: a second key does not double the plan.
     const rate = limiter.take(sub.id, sub.rateLimitPerMinute, at)
-    state.rateHeaders = {
-      'ratelimit-limit': String(rate.limit),
-      'ratelimit-remaining': String(rate.remaining),
-      'ratelimit-reset': String(rate.resetSeconds),
-      'ratelimit-policy': `${rate.limit};w=60`,
-    }
+    state.rate = rate
     if (!rate.allowed) {
       throw new GatewayError('rate_limited', `More than ${rate.limit} calls in 60 seconds on this subscription`, undefined, {
         'retry-after': String(rate.resetSeconds),
@@ -281,10 +392,17 @@ export function createGateway(opts: GatewayOptions): Gateway {
     const computeMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6)
     if (subjectHash === null && answer.subjectKey !== undefined) subjectHash = hashSubject(subjectKey, answer.subjectKey)
     // No ID, mobile or bank-card number leaves unmasked, whatever the handler built (ADR 0037).
-    const payload = Buffer.isBuffer(answer.body) ? answer.body : JSON.stringify(scrubIdentifiersDeep(answer.body).value)
+    // Serialised once, to bytes once (counted for the event, written as they are). The deep scrub walks the answer
+    // only when its text holds a run of 11 digits, the shortest number it masks.
+    let payload: Buffer
+    if (Buffer.isBuffer(answer.body)) payload = answer.body
+    else {
+      const text = JSON.stringify(answer.body)
+      payload = Buffer.from(MAYBE_IDENTIFIER.test(text) ? JSON.stringify(scrubIdentifiersDeep(answer.body).value) : text)
+    }
     // The event is committed before the response leaves: no answered call without its event.
     await recorder.record({
-      // Time-ordered (ADR 0034): the row lands at the right edge of the primary key, not on a random page.
+      // Time-ordered (ADR 0040): the row lands at the right edge of the primary key, not on a random page.
       id: newEventId(at),
       at,
       requestId,
@@ -302,16 +420,20 @@ export function createGateway(opts: GatewayOptions): Gateway {
       calls: 1,
       records: answer.meters?.records ?? 0,
       fieldsMasked: answer.meters?.fieldsMasked ?? 0,
-      bytesOut: Buffer.byteLength(payload),
+      bytesOut: payload.length,
       computeMs: answer.meters?.computeMs ?? computeMs,
       exportBytes: answer.meters?.exportBytes ?? 0,
     })
     state.releases = []
-    send(res, answer.status, payload, requestId, {
-      ...state.rateHeaders,
-      ...(answer.contentType ? { 'content-type': answer.contentType } : {}),
-      ...answer.headers,
-    })
+    if (canFlatten && answer.contentType === undefined && answer.headers === undefined) {
+      sendAnswer(res, answer.status, payload, requestId, rate)
+    } else {
+      send(res, answer.status, payload, requestId, {
+        ...rateHeadersOf(rate),
+        ...(answer.contentType ? { 'content-type': answer.contentType } : {}),
+        ...answer.headers,
+      })
+    }
   }
 
   /** Logs a refusal: a row in the partner's log when the key is known, else a count in the anonymous buckets. */
@@ -363,7 +485,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
    */
   function handle(req: IncomingMessage, res: ServerResponse) {
     const requestId = newRequestId(now())
-    const state: CallState = { apiKeyId: null, rateHeaders: null, releases: [], operation: null }
+    const state: CallState = { apiKeyId: null, rate: null, releases: [], operation: null }
     let running: Promise<void>
     try {
       running = serve(req, res, requestId, state)
@@ -386,7 +508,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
           : new GatewayError('internal_error', 'The platform could not answer; nothing was billed')
       if (!(error instanceof GatewayError)) opts.onError?.(error, requestId)
       logRefusal(req, requestId, state.apiKeyId, operation, gatewayError)
-      if (!res.headersSent && !res.destroyed) sendError(res, gatewayError, requestId, state.rateHeaders)
+      if (!res.headersSent && !res.destroyed) sendError(res, gatewayError, requestId, rateHeadersOf(state.rate))
     })
   }
 

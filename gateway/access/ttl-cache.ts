@@ -19,4 +19,9 @@ export class TtlCache<K, V> {
     value.catch(() => this.#entries.delete(key))
     return value
   }
+
+  /** When the entry for `key` was loaded (the clock of `get`), or undefined when there is none. */
+  loadedAt(key: K): number | undefined {
+    return this.#entries.get(key)?.at
+  }
 }
