@@ -16,7 +16,7 @@ CREATE TABLE `dataset_gradings` (
 --> statement-breakpoint
 CREATE INDEX `dataset_gradings_dataset_idx` ON `dataset_gradings` (`dataset_id`,`at`);--> statement-breakpoint
 ALTER TABLE `product_datasets` ADD `output_kind` text;--> statement-breakpoint
--- The personal-data floor (ADR 0035): a dataset with any field tagged as personal information is never graded below
+-- The personal-data floor (ADR 0037): a dataset with any field tagged as personal information is never graded below
 -- L2. The domain operations refuse it with `personal_data_below_l2`; these triggers hold it whoever writes. Rows graded
 -- L1 before this migration are lifted, with an audit entry, by catalog/grading/apply-personal-data-floor.ts at start.
 CREATE TRIGGER `datasets_personal_floor_insert` BEFORE INSERT ON `datasets`

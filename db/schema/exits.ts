@@ -88,3 +88,15 @@ export const concentrationSettings = sqliteTable('concentration_settings', {
   setByUserId: text('set_by_user_id').references(() => users.id),
   setByLabel: text('set_by_label').notNull(),
 })
+
+/**
+ * The bureau's rule of when an exited partner may apply again: months from the exit date per kind, one row per setting
+ * (the latest counts; ADR 0033). JSON `{ voluntary, breach, assessment, qualification, credit }`.
+ */
+export const reapplyRuleSettings = sqliteTable('reapply_rule_settings', {
+  id: id(),
+  monthsByKind: text('months_by_kind').notNull(),
+  setAt: timestamp('set_at').notNull(),
+  setByUserId: text('set_by_user_id').references(() => users.id),
+  setByLabel: text('set_by_label').notNull(),
+})
