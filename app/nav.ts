@@ -9,7 +9,7 @@ export interface NavEntry {
 
 /**
  * A group of links, shown as one disclosure menu (its label on the button). A group of a single entry is shown as that
- * entry's link, so a group can start small. ADR 0041: a few groups per role keep the navigation on one line at 1366 px.
+ * entry's link, so a group can start small. ADR 0034: a few groups per role keep the navigation on one line at 1366 px.
  */
 export interface NavGroup {
   label: MessageKey
@@ -126,7 +126,13 @@ export const ROLE_NAV: Record<Role, NavGroup[]> = {
     },
   ],
   partner_developer: [
-    { label: 'shell.group.api', items: [{ to: '/developer/keys', label: 'nav.keys' }] },
+    {
+      label: 'shell.group.api',
+      items: [
+        { to: '/developer/keys', label: 'nav.keys' },
+        { to: '/developer/sandbox', label: 'sandbox.nav' },
+      ],
+    },
     { label: 'shell.group.docs', items: [{ to: '/developer/docs', label: 'nav.apiDocs' }] },
     { label: 'shell.group.usage', items: [{ to: '/developer/usage', label: 'nav.usage' }] },
   ],

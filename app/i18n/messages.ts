@@ -14,6 +14,7 @@ import { partnerPlansMessages } from './partner-plans-messages.ts'
 import { uiShellMessages } from './ui-shell-messages.ts'
 import { partnerTeamMessages } from './partner-team-messages.ts'
 import { operationReportsMessages } from './operation-reports-messages.ts'
+import { sandboxMessages } from './sandbox-messages.ts'
 
 // UI strings. Simplified Chinese is the default; English is switchable and remembered in a cookie.
 // Each area keeps its strings in its own file (catalog-messages.ts, gateway-messages.ts, ...).
@@ -145,6 +146,7 @@ const zh = {
   ...uiShellMessages.zh,
   ...partnerTeamMessages.zh,
   ...operationReportsMessages.zh,
+  ...sandboxMessages.zh,
 }
 export type MessageKey = keyof typeof zh
 
@@ -165,6 +167,7 @@ const en: Record<MessageKey, string> = {
   ...uiShellMessages.en,
   ...partnerTeamMessages.en,
   ...operationReportsMessages.en,
+  ...sandboxMessages.en,
   'app.name': 'Shenyang Public Data Authorized Operation Platform',
   'app.tagline': 'Raw data stays in; data is usable, not visible',
   'nav.catalog': 'Product catalog',

@@ -4,11 +4,10 @@ import { products } from '#db/schema/index.ts'
 import type { DomainError } from '#platform/result.ts'
 import { getPrivacyBudget } from '#sandbox/privacy/privacy-budget.ts'
 import { runSandboxJob } from '#sandbox/jobs/run-sandbox-job.ts'
+import { DATA_SANDBOX_PRODUCT } from '#sandbox/sandbox-product.ts'
 import { TtlCache } from '../access/ttl-cache.ts'
 import { GatewayError } from '../http/gateway-error.ts'
 import type { ProductOperation } from './product-operation.ts'
-
-export const DATA_SANDBOX_PRODUCT = 'data-sandbox'
 
 /** A refusal of the sandbox as the metered API answers it (codes in api-specs/openapi.yaml; ADR 0038). */
 function toGatewayError(error: DomainError, now: number, renewsAt?: number): GatewayError {

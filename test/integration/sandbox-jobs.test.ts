@@ -105,7 +105,7 @@ describe('POST /api/v1/sandbox/jobs', () => {
 
   it('differencing: a query differing from an earlier one by a single enterprise is refused (409), unless noised', async () => {
     const db = h.database.db
-    const [{ top }] = await db.all<{ top: number }>(sql`select max(registered_capital_wan) top from city_enterprises`)
+    const [{ top } = { top: 0 }] = await db.all<{ top: number }>(sql`select max(registered_capital_wan) top from city_enterprises`)
     const q = (filters: unknown[], privacy?: unknown) => ({
       from: REGISTRY,
       filters,
@@ -259,7 +259,7 @@ describe('POST /api/v1/sandbox/jobs', () => {
       .from(rejectedCalls)
       .where(and(eq(rejectedCalls.operation, 'createSandboxJob')))
     expect(logged!.n).toBe(hostile.length)
-    const [{ n }] = await h.database.db.all<{ n: number }>(sql`select count(*) n from users`)
+    const [{ n } = { n: 0 }] = await h.database.db.all<{ n: number }>(sql`select count(*) n from users`)
     expect(n).toBeGreaterThan(0)
   })
 })

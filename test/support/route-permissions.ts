@@ -128,6 +128,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
   'developer.docs.tsx': { get: PARTNER_PEOPLE, post: null },
   'developer.keys.tsx': { get: PARTNER_PEOPLE, post: PARTNER_PEOPLE },
   'developer.usage.tsx': { get: PARTNER_DEVELOPER, post: null },
+  'developer.sandbox.tsx': { get: PARTNER_PEOPLE, post: null },
   // Rectification cases, evidence and the inbox (ADR 0028)
   'bureau.cases._index.tsx': { get: BUREAU, post: BUREAU },
   'bureau.cases.$code.tsx': { get: BUREAU, post: BUREAU },
