@@ -1,7 +1,7 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { id } from '../columns.ts'
 
-// The data sandbox (ADR 0035): partners' analysis jobs over authorized datasets, run inside the platform. Only
+// The data sandbox (ADR 0038): partners' analysis jobs over authorized datasets, run inside the platform. Only
 // disclosed aggregates ever leave; the rows stay. Every job is kept (partner, subscription, query, outcome).
 
 export const SANDBOX_JOB_STATES = ['released', 'refused'] as const
@@ -46,7 +46,7 @@ export const sandboxJobs = sqliteTable(
 )
 
 /**
- * The privacy-budget ledger (ADR 0035): one row per job that drew ε, per subscription and billing period (Asia/Shanghai
+ * The privacy-budget ledger (ADR 0038): one row per job that drew ε, per subscription and billing period (Asia/Shanghai
  * month). ε is stored in millionths so sums are exact; a spend is inserted only if it fits (one conditional INSERT).
  */
 export const sandboxPrivacySpends = sqliteTable(
