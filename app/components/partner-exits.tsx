@@ -9,12 +9,13 @@ import type { loadExits } from '#app/lib/partner-exits-route.server.ts'
 
 /** The operator's and the bureau's exit page: start an exit, the list, execute now (ADR 0033). */
 export function PartnerExitsPage() {
-  const { kinds, exits } = useLoaderData<Awaited<ReturnType<typeof loadExits>>>()
+  const { kinds, exits, reapplyRules } = useLoaderData<Awaited<ReturnType<typeof loadExits>>>()
   const data = useActionData<FormReply>()
   const [params] = useSearchParams()
   const t = useT()
   const busy = useNavigation().state !== 'idle'
   const startReply = replyFor(data, 'start')
+  const rulesReply = replyFor(data, 'reapply')
   return (
     <>
       <h1>{t('exit.title')}</h1>
@@ -153,6 +154,48 @@ export function PartnerExitsPage() {
                 </tr>
               )
             })}
+          </tbody>
+        </table>
+      )}
+      <h2>{t('exit.rules.title')}</h2>
+      <p className="muted">{t('exit.rules.intro')}</p>
+      {params.get('rules') === 'saved' && !data && (
+        <p className="notice" role="status" data-testid="reapply-rules-saved">
+          {t('exit.rules.saved')}
+        </p>
+      )}
+      <p className="muted">
+        {reapplyRules.setBy && reapplyRules.setOn
+          ? t('exit.rules.setBy', { by: reapplyRules.setBy, at: reapplyRules.setOn })
+          : t('exit.rules.default')}
+      </p>
+      {reapplyRules.canSet ? (
+        <Form method="post" className="stack" noValidate data-testid="reapply-rules-form">
+          <input type="hidden" name="intent" value="reapply" />
+          <FormError code={rulesReply?.formError} area="exit" />
+          {(Object.keys(reapplyRules.monthsByKind) as (keyof typeof reapplyRules.monthsByKind)[]).map((k) => (
+            <Field
+              key={k}
+              label={t('exit.rules.months', { kind: t(`exit.kind.${k}` as MessageKey) })}
+              error={rulesReply?.fields[k]}
+              area="exit"
+            >
+              <input name={k} inputMode="numeric" defaultValue={String(reapplyRules.monthsByKind[k])} maxLength={3} />
+            </Field>
+          ))}
+          <button type="submit" disabled={busy}>
+            {t('exit.rules.save')}
+          </button>
+        </Form>
+      ) : (
+        <table data-testid="reapply-rules">
+          <tbody>
+            {(Object.keys(reapplyRules.monthsByKind) as (keyof typeof reapplyRules.monthsByKind)[]).map((k) => (
+              <tr key={k}>
+                <th scope="row">{t(`exit.kind.${k}` as MessageKey)}</th>
+                <td>{reapplyRules.monthsByKind[k]}</td>
+              </tr>
+            ))}
           </tbody>
         </table>
       )}

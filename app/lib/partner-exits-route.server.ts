@@ -6,6 +6,8 @@ import {
   BUREAU_EXIT_KINDS,
   EXIT_KINDS,
   executePartnerExit,
+  findReapplyRules,
+  setReapplyRules,
   formatDay,
   listPartnerExits,
   parseDay,
@@ -24,7 +26,14 @@ export async function loadExits(context: AppLoadContext, user: SessionUser, role
   const exits = await listPartnerExits(context.platform.db, {
     actor: { id: user.id, label: user.username, role: user.role },
   })
+  const rules = await findReapplyRules(context.platform.db)
   return {
+    reapplyRules: {
+      monthsByKind: rules.monthsByKind,
+      setBy: rules.setBy,
+      setOn: rules.setAt !== null ? formatDay(rules.setAt) : null,
+      canSet: role === 'bureau',
+    },
     kinds: role === 'bureau' ? [...BUREAU_EXIT_KINDS] : [...EXIT_KINDS],
     exits: exits.map((e) => ({
       id: e.id,
@@ -59,6 +68,14 @@ export const exitFormSchema = z.discriminatedUnion('intent', [
   }),
   z.object({ intent: z.literal('execute'), exitId: z.string().trim().min(1).max(64) }),
   z.object({
+    intent: z.literal('reapply'),
+    voluntary: z.string().max(10, 'invalid_months'),
+    breach: z.string().max(10, 'invalid_months'),
+    assessment: z.string().max(10, 'invalid_months'),
+    qualification: z.string().max(10, 'invalid_months'),
+    credit: z.string().max(10, 'invalid_months'),
+  }),
+  z.object({
     intent: z.literal('withdraw'),
     exitId: z.string().trim().min(1).max(64),
     withdrawReason: z.string().trim().min(4, 'too_short').max(1000, 'too_long'),
@@ -90,6 +107,12 @@ export async function runExitAction(context: AppLoadContext, actor: Actor, role:
     })
     if (!result.ok) return failedForm(result.error, { target })
     return redirect(`/${role}/exits?started=${encodeURIComponent(result.value.partnerCode)}`)
+  }
+  if (input.intent === 'reapply') {
+    const { intent: _intent, ...monthsByKind } = input
+    const set = await setReapplyRules(db, { actor, monthsByKind })
+    if (!set.ok) return failedForm(set.error, { target })
+    return redirect(`/${role}/exits?rules=saved`)
   }
   if (input.intent === 'withdraw') {
     const withdrawn = await withdrawPartnerExit(db, { actor, exitId: input.exitId, reason: input.withdrawReason })

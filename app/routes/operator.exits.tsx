@@ -6,7 +6,7 @@ import { readForm } from '#app/lib/read-form.server.ts'
 import { requireActor, requireUser } from '#app/session.server.ts'
 
 // The operator's partner exits (Art. 12(4); ADR 0033): start any kind, the list, execute now.
-// The form's intents (exitFormSchema in app/lib/partner-exits-route.server.ts): z.literal('start'), z.literal('execute'), z.literal('withdraw').
+// The form's intents (exitFormSchema in app/lib/partner-exits-route.server.ts): z.literal('start'), z.literal('execute'), z.literal('withdraw'), z.literal('reapply').
 export { GeneralErrorBoundary as ErrorBoundary }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

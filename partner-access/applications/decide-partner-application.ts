@@ -2,7 +2,9 @@ import { eq } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { partnerApplications, partners, userInvites, users } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
+import { formatDay } from '#platform/calendar/shanghai-calendar.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
+import { mayApplyAgain } from '../exits/reapply-rules.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { hashToken, INVITE_TTL_MS, newToken, OPEN_APPLICATION_STATES } from './application-rules.ts'
 import { isLostApplicationTransition, transitionApplication } from './application-transition.ts'
@@ -112,9 +114,17 @@ export async function approvePartnerApplication(
       .from(partners)
       .where(eq(partners.uscc, app.uscc))
       .limit(1)
-    // An exited partner may come back (the exit kinds decide when: issue 12's exit work); a live one is not doubled.
+    // An exited partner may come back when its exit kind allows (the bureau's reapply rules, ADR 0033); a live one is
+    // not doubled.
     if (same && same.state !== 'exited')
       return fail('conflict', 'partner_exists', `Partner ${same.code} already has this USCC`, { uscc: 'duplicate' })
+    if (same) {
+      const again = await mayApplyAgain(db, { uscc: app.uscc, now: opts.now })
+      if (!again.allowed)
+        return fail('conflict', 'reapply_barred', `A former partner may apply again from ${formatDay(again.from!)}`, {
+          uscc: 'reapply_barred',
+        })
+    }
   }
   const now = opts.now ?? Date.now()
   const partnerId = crypto.randomUUID()

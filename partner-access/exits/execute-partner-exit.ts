@@ -18,7 +18,7 @@ import { addCalendarMonths, formatDay, startOfDay } from '#platform/calendar/sha
 import { assertPermitted, refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { notificationStatements } from '#supervision/inbox/notification-statements.ts'
-import { REAPPLY_AFTER_MONTHS } from './reapply-rules.ts'
+import { findReapplyRules } from './reapply-rules.ts'
 
 export interface ExitOutcome {
   exitId: string
@@ -121,7 +121,7 @@ export async function executePartnerExit(
           regulatorName: exit.kind === 'credit' ? '市数据局' : null,
           occurredAt: startOfDay(exitAt),
           // The record counts as long as the partner is barred from applying again.
-          expiresAt: addCalendarMonths(startOfDay(exitAt), REAPPLY_AFTER_MONTHS[exit.kind]),
+          expiresAt: addCalendarMonths(startOfDay(exitAt), (await findReapplyRules(db)).monthsByKind[exit.kind]),
           description: `${exit.kind === 'breach' ? '违约退出' : '不良信用退出'}（${certificateNumber}）：${exit.reason}${
             exit.kind === 'credit' && exit.sourceRef ? `；依据信用记录 ${exit.sourceRef}` : ''
           }`,

@@ -1,12 +1,13 @@
-import { and, desc, eq, inArray } from 'drizzle-orm'
+import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
-import { partnerExits, partners, type ExitKind } from '#db/schema/index.ts'
+import { EXIT_KINDS, partnerExits, partners, reapplyRuleSettings, type ExitKind } from '#db/schema/index.ts'
 import { addCalendarMonths } from '#platform/calendar/shanghai-calendar.ts'
 
 /**
  * Whether and when an exited partner may apply again, per kind of exit (ADR 0033). Months from the exit date; 0 = at
  * once. The defaults follow the weight of the exit: leaving by choice or because a qualification changed does not bar a
  * return; a failed evaluation waits a year, a breach two, bad credit three (the usual horizon of a serious credit record).
+ * The bureau may set other periods (setReapplyRules); the latest setting counts.
  */
 export const REAPPLY_AFTER_MONTHS: Readonly<Record<ExitKind, number>> = {
   voluntary: 0,
@@ -14,6 +15,30 @@ export const REAPPLY_AFTER_MONTHS: Readonly<Record<ExitKind, number>> = {
   assessment: 12,
   breach: 24,
   credit: 36,
+}
+
+/** The most a bar may last: ten years. */
+export const MAX_REAPPLY_MONTHS = 120
+
+export interface ReapplyRules {
+  monthsByKind: Record<ExitKind, number>
+  setAt: number | null
+  setBy: string | null
+}
+
+/** The rules in force: the bureau's latest setting, or the defaults above. */
+export async function findReapplyRules(db: Db): Promise<ReapplyRules> {
+  const [row] = await db
+    .select()
+    .from(reapplyRuleSettings)
+    .orderBy(desc(reapplyRuleSettings.setAt), desc(sql`rowid`))
+    .limit(1)
+  if (!row) return { monthsByKind: { ...REAPPLY_AFTER_MONTHS }, setAt: null, setBy: null }
+  const stored = JSON.parse(row.monthsByKind) as Partial<Record<ExitKind, number>>
+  const monthsByKind = Object.fromEntries(
+    EXIT_KINDS.map((k) => [k, Number.isInteger(stored[k]) ? stored[k]! : REAPPLY_AFTER_MONTHS[k]]),
+  ) as Record<ExitKind, number>
+  return { monthsByKind, setAt: row.setAt, setBy: row.setByLabel }
 }
 
 export interface ReapplyAnswer {
@@ -46,9 +71,10 @@ export async function mayApplyAgain(
     .innerJoin(partners, eq(partners.id, partnerExits.partnerId))
     .where(and(inArray(partnerExits.partnerId, ids), eq(partnerExits.state, 'executed')))
     .orderBy(desc(partnerExits.exitAt))
+  const { monthsByKind } = await findReapplyRules(db)
   let decisive: ReapplyAnswer = { allowed: true, from: null, exit: null }
   for (const e of exits) {
-    const from = addCalendarMonths(e.exitAt, REAPPLY_AFTER_MONTHS[e.kind])
+    const from = addCalendarMonths(e.exitAt, monthsByKind[e.kind])
     if (decisive.from === null || from > decisive.from) decisive = { allowed: now >= from, from, exit: e }
   }
   return decisive

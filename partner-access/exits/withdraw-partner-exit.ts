@@ -41,7 +41,7 @@ export async function withdrawPartnerExit(
     .limit(1)
   if (!exit) return fail('not_found', 'exit_not_found', `No exit ${opts.exitId.slice(0, 64)}`)
   if (opts.actor.role === 'bureau' && !BUREAU_EXIT_KINDS.includes(exit.kind))
-    return fail('forbidden', 'exit_not_for_bureau', 'The bureau withdraws only the exits it may start')
+    return fail('conflict', 'exit_not_for_bureau', 'The bureau withdraws only the exits it may start')
   if (exit.state !== 'noticed') return fail('conflict', 'exit_not_pending', `The exit is ${exit.state}`)
   const notices = await notificationStatements(db, {
     audiences: [{ kind: 'partner', partnerId: exit.partnerId }, { kind: 'bureau' }],

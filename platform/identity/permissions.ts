@@ -124,6 +124,7 @@ export const PERMISSIONS = {
   'partner_exit.execute': ['operator', 'bureau', 'cli', 'system'],
   'partner_exit.withdraw': ['operator', 'bureau', 'cli'],
   'concentration_threshold.set': ['bureau'],
+  'reapply_rules.set': ['bureau'],
   // Applications to become a partner (Art. 2, 12; ADR 0030): anyone applies (a visitor is `anonymous`); the operator
   // reviews and decides (the CLI too); the applicant's status link and the invite link are their own authority.
   'partner_application.submit': ['anonymous', 'cli'],

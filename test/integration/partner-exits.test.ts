@@ -18,6 +18,9 @@ import { mayApplyAgain } from '#partner-access/exits/reapply-rules.ts'
 import { renderExitCertificatePdf } from '#partner-access/exits/render-exit-certificate-pdf.ts'
 import { startPartnerExit } from '#partner-access/exits/start-partner-exit.ts'
 import { withdrawPartnerExit } from '#partner-access/exits/withdraw-partner-exit.ts'
+import { setReapplyRules } from '#partner-access/exits/set-reapply-rules.ts'
+import { submitPartnerApplication } from '#partner-access/applications/submit-partner-application.ts'
+import { approvePartnerApplication } from '#partner-access/applications/decide-partner-application.ts'
 import { cliActor, type Actor } from '#platform/audit/record-audit.ts'
 import { addCalendarMonths, DAY_MS, formatDay } from '#platform/calendar/shanghai-calendar.ts'
 import { userActor } from '#platform/identity/permissions.ts'
@@ -390,6 +393,76 @@ describe('partner exit (Art. 12(4), ADR 0033)', () => {
           input: { partnerCode: PARTNER, kind: 'qualification', reason: '资质变更' },
         }),
       ).toMatchObject({ ok: true })
+    })
+
+    it('the bureau sets when a former partner may apply again; an approval inside the bar is refused', async () => {
+      await fresh()
+      const db = h.database.db
+      const operator = await actorOf('operator')
+      const bureau = await actorOf('bureau')
+      const pid = await partnerId()
+      const [partner] = await db.select().from(partners).where(eq(partners.id, pid))
+      const started = await startPartnerExit(db, {
+        actor: operator,
+        input: { partnerCode: PARTNER, kind: 'assessment', reason: '年度考核不合格', sourceRef: 'PJ-2026-0001' },
+      })
+      if (!started.ok) throw new Error(started.error.code)
+      const executed = await executePartnerExit(db, { actor: operator, exitId: started.value.id, early: true })
+      if (!executed.ok) throw new Error(executed.error.code)
+      const exitAt = (await db.select().from(partnerExits).where(eq(partnerExits.id, started.value.id)))[0]!.exitAt
+      // The default for a failed assessment: a year.
+      expect(await mayApplyAgain(db, { uscc: partner!.uscc })).toMatchObject({
+        allowed: false,
+        from: addCalendarMonths(exitAt, 12),
+      })
+      // Bad periods are refused next to their kind, nothing changes; only the bureau sets them.
+      expect(
+        await setReapplyRules(db, {
+          actor: bureau,
+          monthsByKind: { voluntary: '-1', breach: 'abc', assessment: '121', qualification: 0, credit: 1.5 },
+        }),
+      ).toMatchObject({
+        ok: false,
+        error: {
+          fields: {
+            voluntary: 'invalid_months',
+            breach: 'invalid_months',
+            assessment: 'invalid_months',
+            credit: 'invalid_months',
+          },
+        },
+      })
+      const rules = { voluntary: 0, breach: 24, assessment: 6, qualification: 0, credit: 36 }
+      expect(await setReapplyRules(db, { actor: operator, monthsByKind: rules })).toMatchObject({
+        ok: false,
+        error: { kind: 'forbidden' },
+      })
+      expect(await setReapplyRules(db, { actor: bureau, monthsByKind: rules })).toMatchObject({ ok: true })
+      expect((await mayApplyAgain(db, { uscc: partner!.uscc })).from).toBe(addCalendarMonths(exitAt, 6))
+      expect(await count(`SELECT count(*) AS n FROM audit_log WHERE action = 'reapply_rules.set'`)).toBe(1)
+
+      // The former partner applies again: the operator cannot approve inside the bar, can once it is lifted.
+      const applied = await submitPartnerApplication(db, {
+        actor: { id: null, label: 'applicant', role: 'anonymous' },
+        input: {
+          kind: 'legal_person',
+          name: partner!.name,
+          uscc: partner!.uscc!,
+          contactName: '陈管理',
+          contactPhone: '13800001111',
+          contactEmail: 'chen@example.cn',
+          scenarios: '重新申请成为合作方',
+          purpose: 'industrial',
+        },
+        address: '198.51.100.20',
+      })
+      if (!applied.ok) throw new Error(applied.error.code)
+      expect(await approvePartnerApplication(db, { actor: operator, number: applied.value.number })).toMatchObject({
+        ok: false,
+        error: { code: 'reapply_barred', fields: { uscc: 'reapply_barred' } },
+      })
+      await setReapplyRules(db, { actor: bureau, monthsByKind: { ...rules, assessment: 0 } })
+      expect(await approvePartnerApplication(db, { actor: operator, number: applied.value.number })).toMatchObject({ ok: true })
     })
   })
 })

@@ -65,9 +65,13 @@ import { createReportExport } from '#gateway/reports/create-report-export.ts'
 import { startPartnerExit } from '#partner-access/exits/start-partner-exit.ts'
 import { executePartnerExit } from '#partner-access/exits/execute-partner-exit.ts'
 import { withdrawPartnerExit } from '#partner-access/exits/withdraw-partner-exit.ts'
+import { setReapplyRules } from '#partner-access/exits/set-reapply-rules.ts'
 import { setConcentrationThreshold } from '#supervision/concentration/set-concentration-threshold.ts'
 import { setPriceCeiling } from '#billing/ceilings/set-price-ceiling.ts'
 import { proposePriceBook } from '#billing/price-books/propose-price-book.ts'
+import { proposeDatasetLevel } from '#catalog/grading/propose-dataset-level.ts'
+import { decideDatasetLevel } from '#catalog/grading/decide-dataset-level.ts'
+import { applyPersonalDataFloor } from '#catalog/grading/apply-personal-data-floor.ts'
 import { decidePriceBook } from '#billing/price-books/decide-price-book.ts'
 import { setRevenueCapSetting } from '#billing/revenue/set-revenue-cap-setting.ts'
 import { setCompensationFormula } from '#billing/compensation/set-compensation-formula.ts'
@@ -113,6 +117,13 @@ import { verifyAuditChainFor } from '#supervision/logs/verify-chain.ts'
 import { resetTwoFactor } from '#platform/identity/two-factor-enrolment.ts'
 import { insertEvents } from '#test/support/billing-harness.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
+import { createEvaluationScheme } from '#evaluation/schemes/create-evaluation-scheme.ts'
+import { DEFAULT_SCHEMES } from '#evaluation/schemes/default-schemes.ts'
+import { openEvaluation } from '#evaluation/open-evaluation.ts'
+import { submitSelfAssessment } from '#evaluation/submit-self-assessment.ts'
+import { scoreEvaluationSubject } from '#evaluation/score-evaluation-subject.ts'
+import { publishEvaluationResult } from '#evaluation/publish-evaluation-result.ts'
+import { findEvaluation } from '#evaluation/find-evaluations.ts'
 import { creditRecords, incidents } from '#db/schema/index.ts'
 import { recordCreditRecord } from '#supervision/credit/record-credit-record.ts'
 import { revokeCreditRecord } from '#supervision/credit/revoke-credit-record.ts'
@@ -299,6 +310,15 @@ const CASES: Record<Operation, Case> = {
     permittedRun: (db, actor) => pullDatasetInterface(db, { actor, datasetCode: 'DS-NONE-0000' }),
     changes: false,
   },
+  // Grading (ADR 0037): the operator proposes, market regulation decides its registry, the platform lifts the floor.
+  'dataset.propose_level': {
+    run: (db, actor) => proposeDatasetLevel(db, { actor, datasetCode: 'DS-JT-0001', level: 'L2' }),
+  },
+  'dataset.decide_level': {
+    run: (db, actor) =>
+      decideDatasetLevel(db, { actor, datasetCode: 'DS-SCJG-0001', level: 'L3', usageRequirements: '权限测试：仅限内部' }),
+  },
+  'dataset.raise_to_floor': { run: (db, actor) => applyPersonalDataFloor(db, { actor }), changes: false },
   'demand_list.create': { run: (db, actor) => createDemandList(db, { actor, title: '权限测试清单' }) },
   'demand_list.submit': { run: (db, actor) => submitDemandList(db, { actor, listCode: 'XQ-2026-0002' }) },
   'demand_item.add': { run: (db, actor) => addDemandItem(db, { actor, listCode: 'XQ-2026-0002', input: itemInput }) },
@@ -654,6 +674,10 @@ const CASES: Record<Operation, Case> = {
         exitId: (await db.select({ id: partnerExits.id }).from(partnerExits).where(eq(partnerExits.state, 'noticed')))[0]!.id,
       }),
   },
+  'reapply_rules.set': {
+    run: (db, actor) =>
+      setReapplyRules(db, { actor, monthsByKind: { voluntary: 0, breach: 12, assessment: 6, qualification: 0, credit: 24 } }),
+  },
   'concentration_threshold.set': { run: (db, actor) => setConcentrationThreshold(db, { actor, threshold: 3000 }) },
   'case.escalate': { run: (db, actor) => escalateOverdueCases(db, { actor, now: Date.now() + 400 * DAY_MS }) },
   'case.terminate': {
@@ -714,6 +738,74 @@ const CASES: Record<Operation, Case> = {
     run: (db, actor) =>
       acceptAgreement(db, { actor, versionId: agreement.id, shownTextHash: agreement.hash, clientAddress: '203.0.113.9' }),
   },
+  // Evaluations (ADR 0034): an evaluation of 2026 opened under the default schemes, its subjects found by kind.
+  'evaluation_scheme.create': {
+    run: (db, actor) => createEvaluationScheme(db, { actor, input: { subjectKind: 'partner', ...DEFAULT_SCHEMES.partner } }),
+  },
+  'evaluation.open': {
+    prepare: (db) => evaluationSchemes(db),
+    run: (db, actor, f) =>
+      openEvaluation(db, {
+        actor,
+        now: f.now,
+        input: { title: '权限测试评估', period: '2026', deadlineOn: formatDay(f.now + 5 * DAY) },
+      }),
+  },
+  'evaluation.self_assess': {
+    prepare: (db, f) => openedEvaluation(db, f),
+    run: async (db, actor, f) =>
+      submitSelfAssessment(db, {
+        actor,
+        now: f.now,
+        subjectId: await evaluationSubjectOf(db, 'source_unit', f.unit.market),
+        texts: Object.fromEntries(DEFAULT_SCHEMES.source_unit.criteria.map((c) => [c.key, '权限测试自评'])),
+      }),
+  },
+  'evaluation.score': {
+    prepare: (db, f) => openedEvaluation(db, f),
+    run: async (db, actor) =>
+      scoreEvaluationSubject(db, {
+        actor,
+        subjectId: await evaluationSubjectOf(db, 'partner', null),
+        input: { scores: Object.fromEntries(DEFAULT_SCHEMES.partner.criteria.map((c) => [c.key, { score: 90 }])) },
+      }),
+  },
+  'evaluation.publish': {
+    prepare: async (db, f) => {
+      await openedEvaluation(db, f)
+      await scoreEvaluationSubject(db, {
+        actor: { id: null, label: 'bureau', role: 'bureau' },
+        subjectId: await evaluationSubjectOf(db, 'partner', null),
+        input: { scores: Object.fromEntries(DEFAULT_SCHEMES.partner.criteria.map((c) => [c.key, { score: 90 }])) },
+      })
+    },
+    run: async (db, actor) => publishEvaluationResult(db, { actor, subjectId: await evaluationSubjectOf(db, 'partner', null) }),
+  },
+}
+
+const bureauActor: Actor = { id: null, label: 'bureau', role: 'bureau' }
+/** A scheme version of each kind (the defaults). */
+async function evaluationSchemes(db: Db): Promise<void> {
+  for (const kind of ['source_unit', 'operator', 'partner'] as const)
+    await createEvaluationScheme(db, { actor: bureauActor, input: { subjectKind: kind, ...DEFAULT_SCHEMES[kind] } })
+}
+let evaluationCode = ''
+async function openedEvaluation(db: Db, f: Fixture): Promise<void> {
+  await evaluationSchemes(db)
+  const r = await openEvaluation(db, {
+    actor: bureauActor,
+    now: f.now,
+    input: { title: '权限测试评估', period: '2026', deadlineOn: formatDay(f.now + 5 * DAY) },
+  })
+  if (!r.ok) throw new Error(r.error.code)
+  evaluationCode = r.value.code
+}
+/** The subject of a kind in the opened evaluation (a source unit's by its id; the first partner's otherwise). */
+async function evaluationSubjectOf(db: Db, kind: 'source_unit' | 'partner', sourceUnitId: string | null): Promise<string> {
+  const detail = await findEvaluation(db, { actor: cli, code: evaluationCode })
+  const rows = await db.select({ id: sourceUnits.id, code: sourceUnits.code }).from(sourceUnits)
+  const unitCode = rows.find((r) => r.id === sourceUnitId)?.code ?? null
+  return detail!.subjects.find((s) => s.kind === kind && (kind === 'partner' || s.code === unitCode))!.id
 }
 
 const agreementInput = {
@@ -999,7 +1091,9 @@ describe('every audited operation is guarded by the table', () => {
     'supervision/cases',
     'supervision/inbox',
   ]
-  const files = ['catalog', 'gateway', 'partner-access', 'billing', ...supervision].flatMap((d) => sourceFiles(join(root, d)))
+  const files = ['catalog', 'gateway', 'partner-access', 'billing', 'evaluation', ...supervision].flatMap((d) =>
+    sourceFiles(join(root, d)),
+  )
   const audited = files.filter((file) => /\brecordAudit\(/.test(readFileSync(file, 'utf8')))
 
   it('finds the audited operations', () => expect(audited.length).toBeGreaterThanOrEqual(40))
