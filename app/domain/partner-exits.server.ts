@@ -8,4 +8,5 @@ export { findReapplyRules, mayApplyAgain, MAX_REAPPLY_MONTHS, REAPPLY_AFTER_MONT
 export { setReapplyRules } from '#partner-access/exits/set-reapply-rules.ts'
 export { renderExitCertificatePdf } from '#partner-access/exits/render-exit-certificate-pdf.ts'
 export { getMarketConcentration } from '#supervision/concentration/get-market-concentration.ts'
+export { renderConcentrationChart } from '#supervision/concentration/render-concentration-chart.ts'
 export { setConcentrationThreshold } from '#supervision/concentration/set-concentration-threshold.ts'

@@ -3,13 +3,14 @@ import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@r
 import { z } from 'zod'
 import { Form } from '#app/components/form.tsx'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
-import { getMarketConcentration, setConcentrationThreshold } from '#app/domain.server.ts'
+import { getMarketConcentration, renderConcentrationChart, setConcentrationThreshold } from '#app/domain.server.ts'
 import { Field, FormError, replyFor } from '#app/forms/field.tsx'
 import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
+import { translate } from '#app/i18n/messages.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatFen } from '#app/lib/format.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { requireActor, requireUser } from '#app/session.server.ts'
+import { getLang, requireActor, requireUser } from '#app/session.server.ts'
 
 // The bureau's concentration watch (Art. 12(5); ADR 0033): shares of calls and revenue, HHI per month, the threshold.
 
@@ -19,7 +20,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, ['bureau'])
   const url = new URL(request.url)
   const month = url.searchParams.get('month')
-  return getMarketConcentration(context.platform.db, { month: month && /^\d{4}-\d{2}$/.test(month) ? month : null, months: 6 })
+  const concentration = await getMarketConcentration(context.platform.db, {
+    month: month && /^\d{4}-\d{2}$/.test(month) ? month : null,
+    months: 6,
+  })
+  // HHI over time, drawn on the server (SVG): the trend is what the bureau looks for.
+  const lang = await getLang(request)
+  const chartSvg = renderConcentrationChart(concentration, {
+    title: translate(lang, 'concentration.chartTitle'),
+    calls: translate(lang, 'concentration.callsHhi'),
+    revenue: translate(lang, 'concentration.revenueHhi'),
+    threshold: translate(lang, 'concentration.threshold'),
+  })
+  return { ...concentration, chartSvg }
 }
 
 const schema = z.object({
@@ -39,7 +52,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 const hhi = (value: number | null) => (value === null ? '—' : value.toLocaleString('en-US', { maximumFractionDigits: 2 }))
 
 export default function BureauConcentration() {
-  const { threshold, markets } = useLoaderData<typeof loader>()
+  const { threshold, markets, chartSvg } = useLoaderData<typeof loader>()
   const data = useActionData<FormReply>()
   const reply = replyFor(data, 'threshold')
   const [params] = useSearchParams()
@@ -70,6 +83,10 @@ export default function BureauConcentration() {
           {t('concentration.setThreshold')}
         </button>
       </Form>
+      <figure className="chart" data-testid="concentration-chart" aria-label={t('concentration.chartTitle')}>
+        {/* ECharts' SSR SVG of our own figures: it escapes every text it writes. */}
+        <div dangerouslySetInnerHTML={{ __html: chartSvg }} />
+      </figure>
       <table data-testid="concentration">
         <thead>
           <tr>
