@@ -13,7 +13,7 @@ import {
 import type { Actor } from '#platform/audit/record-audit.ts'
 import { SELF_ASSESSING_KINDS, type Period } from './evaluation-rules.ts'
 import { INCENTIVE_BASIS, measureSubject, type MeasuredFigure } from './measures/measure-subject.ts'
-import { findScheme, type SchemeView } from './schemes/create-evaluation-scheme.ts'
+import { findScheme, type SchemeView } from './schemes/find-scheme.ts'
 import { canSeeSubject, isSubjectItself, loadVisibleSubject, parseJsonObject, type SubjectRow } from './subject-access.ts'
 
 // The reads of evaluations (ADR 0034): the bureau sees everything; each party its own subjects, and of them only what is

@@ -8,7 +8,8 @@ import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { notificationStatements, type Audience } from '#supervision/inbox/notification-statements.ts'
 import { parseEvaluationPeriod } from './evaluation-rules.ts'
-import { findScheme, isSubjectKind } from './schemes/create-evaluation-scheme.ts'
+import { isSubjectKind } from './schemes/create-evaluation-scheme.ts'
+import { findScheme } from './schemes/find-scheme.ts'
 
 export interface OpenEvaluationInput {
   title: string

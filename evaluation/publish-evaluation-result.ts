@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
-import { evaluationSubjects, partners, sourceUnits } from '#db/schema/index.ts'
+import { evaluationSubjects } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { errorText } from '#platform/error-text.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
@@ -9,7 +9,7 @@ import { notificationStatements, type Audience } from '#supervision/inbox/notifi
 import { formatPoints, type Period } from './evaluation-rules.ts'
 import { measureSubject } from './measures/measure-subject.ts'
 import { startAssessmentExit } from './start-assessment-exit.ts'
-import { loadVisibleSubject } from './subject-access.ts'
+import { loadVisibleSubject, subjectName } from './subject-access.ts'
 
 export interface PublishOutcome {
   subjectId: string
@@ -97,20 +97,4 @@ export async function publishEvaluationResult(
       : { started: false, code: started.error.code }
   }
   return ok({ subjectId: subject.id, passed: subject.passed, totalHundredths: subject.totalHundredths, exit })
-}
-
-/** The subject's name as the notices and lists show it. */
-export async function subjectName(
-  db: Db,
-  subject: { kind: string; sourceUnitId: string | null; partnerId: string | null },
-): Promise<string> {
-  if (subject.kind === 'source_unit' && subject.sourceUnitId) {
-    const [u] = await db.select({ name: sourceUnits.nameZh }).from(sourceUnits).where(eq(sourceUnits.id, subject.sourceUnitId))
-    return u?.name ?? '—'
-  }
-  if (subject.kind === 'partner' && subject.partnerId) {
-    const [p] = await db.select({ name: partners.name }).from(partners).where(eq(partners.id, subject.partnerId))
-    return p?.name ?? '—'
-  }
-  return '授权运营单位'
 }

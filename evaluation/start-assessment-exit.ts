@@ -7,7 +7,7 @@ import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { startPartnerExit } from '#partner-access/exits/start-partner-exit.ts'
 import { ASSESSMENT_EXIT_NOTICE_DAYS, formatPoints } from './evaluation-rules.ts'
-import { findScheme } from './schemes/create-evaluation-scheme.ts'
+import { findScheme } from './schemes/find-scheme.ts'
 import { loadVisibleSubject } from './subject-access.ts'
 
 /**

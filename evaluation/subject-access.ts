@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
-import { evaluations, evaluationSubjects } from '#db/schema/index.ts'
+import { evaluations, evaluationSubjects, partners, sourceUnits } from '#db/schema/index.ts'
 import type { Actor } from '#platform/audit/record-audit.ts'
 
 export type SubjectRow = typeof evaluationSubjects.$inferSelect
@@ -68,4 +68,20 @@ export function parseJsonObject<T>(text: string | null): Record<string, T> {
   } catch {
     return {}
   }
+}
+
+/** The subject's name as the notices and lists show it. */
+export async function subjectName(
+  db: Db,
+  subject: { kind: string; sourceUnitId: string | null; partnerId: string | null },
+): Promise<string> {
+  if (subject.kind === 'source_unit' && subject.sourceUnitId) {
+    const [u] = await db.select({ name: sourceUnits.nameZh }).from(sourceUnits).where(eq(sourceUnits.id, subject.sourceUnitId))
+    return u?.name ?? '—'
+  }
+  if (subject.kind === 'partner' && subject.partnerId) {
+    const [p] = await db.select({ name: partners.name }).from(partners).where(eq(partners.id, subject.partnerId))
+    return p?.name ?? '—'
+  }
+  return '授权运营单位'
 }

@@ -6,7 +6,7 @@ import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 import { hasFieldControlCharacter } from '#platform/text/control-characters.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { SELF_ASSESSMENT_MAX_CHARS } from './evaluation-rules.ts'
-import { findScheme } from './schemes/create-evaluation-scheme.ts'
+import { findScheme } from './schemes/find-scheme.ts'
 import { isSubjectItself, loadVisibleSubject } from './subject-access.ts'
 
 /**
