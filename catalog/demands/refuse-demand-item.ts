@@ -4,12 +4,14 @@ import { demandItems } from '#db/schema/index.ts'
 import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { closeListIfDone, transitionRecord } from './demand-item-transition.ts'
+import { citationProblem, explanationProblem } from './legal-basis.ts'
 import { isOwnSourceUnitObject, refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 
 /**
  * The source unit refuses an approved item (Art. 15). A refusal must state its
  * legal basis: the citation (law and article) AND an explanation; without
- * either it is not accepted (`legal_basis_required`, with the missing field).
+ * either it is not accepted (`legal_basis_required`, with the missing field). A placeholder ("无", "N/A"), a
+ * citation that names no law, or an explanation shorter than a sentence is refused too (legal-basis.ts).
  * Only the item's own source unit may decide (the actor's, platform/identity/permissions.ts): another unit's item is
  * not found.
  */
@@ -32,8 +34,11 @@ export async function refuseDemandItem(
   const fields: Record<string, string> = {}
   if (!citation) fields.citation = 'required'
   else if (citation.length > 500) fields.citation = 'too_long'
+  else fields.citation = citationProblem(citation) ?? ''
   if (!explanation) fields.explanation = 'required'
   else if (explanation.length > 2000) fields.explanation = 'too_long'
+  else fields.explanation = explanationProblem(explanation) ?? ''
+  for (const key of Object.keys(fields)) if (!fields[key]) delete fields[key]
   if (fields.citation === 'required' || fields.explanation === 'required') {
     return fail('validation', 'legal_basis_required', 'A refusal must cite its legal basis and explain it (Art. 15)', fields)
   }

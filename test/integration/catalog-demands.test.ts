@@ -200,6 +200,15 @@ describe('demand lists (Art. 14–15) and grants (Art. 17)', () => {
       'approved',
     )
 
+    // Placeholders and a citation that names no law are refused next to their fields (issue 16), and change nothing.
+    const placeholder = await refuseDemandItem(t.db, { ...base, citation: '无', explanation: '不适用' })
+    expect(placeholder.ok || placeholder.error).toMatchObject({
+      code: 'invalid_refusal',
+      fields: { citation: 'placeholder', explanation: 'placeholder' },
+    })
+    const unnamed = await refuseDemandItem(t.db, { ...base, citation: '我们不同意', explanation: '缺少个人同意或其他合法性基础' })
+    expect(unnamed.ok || unnamed.error).toMatchObject({ fields: { citation: 'no_source_named' } })
+    expect((await t.db.select().from(demandItems).where(eq(demandItems.id, itemId)))[0]!.state).toBe('approved')
     unwrap(
       await refuseDemandItem(t.db, {
         ...base,
@@ -239,8 +248,8 @@ describe('demand lists (Art. 14–15) and grants (Art. 17)', () => {
     const refuse = await refuseDemandItem(t.db, {
       actor: scjg,
       itemId: theirs.itemId,
-      citation: 'x',
-      explanation: 'y',
+      citation: '《中华人民共和国数据安全法》第二十一条',
+      explanation: '该数据属于重要数据，不宜授权运营',
     })
     expect(refuse.ok || refuse.error.code).toBe('demand_item_not_found')
     expect(

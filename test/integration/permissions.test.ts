@@ -336,7 +336,7 @@ const CASES: Record<Operation, Case> = {
         actor,
         itemId: f.demand.approved,
         citation: '《数据安全法》第二十一条',
-        explanation: '权限测试',
+        explanation: '权限测试：该数据不宜授权',
       }),
   },
   'authorization.grant': {
