@@ -16,6 +16,7 @@ import { applicationsCommands } from './applications.ts'
 import { agreementsCommands } from './agreements.ts'
 import { plansCommands } from './plans.ts'
 import { reportsCommands } from './reports.ts'
+import { disclosureCommands } from './disclosure.ts'
 
 /** Every command of `npm run platform`; each area adds its own in its own file. */
 export const COMMANDS: Record<string, CliCommand> = {
@@ -36,4 +37,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   ...agreementsCommands,
   ...plansCommands,
   ...reportsCommands,
+  ...disclosureCommands,
 }
