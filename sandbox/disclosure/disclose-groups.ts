@@ -1,7 +1,6 @@
 import { fail, ok, type Result } from '#platform/result.ts'
 import type { QueryPlan } from '../query/plan-query.ts'
 import { MAX_GROUPS } from '../query/sandbox-query.ts'
-import { findDifferencingRisk, DIFFERENCING_CODE, type EarlierRelease } from './differencing.ts'
 import { DOMINANCE_CODE, isDominated } from './dominance.ts'
 import { sampleLaplace } from './laplace.ts'
 import { suppressSmallGroups } from './min-group-size.ts'
@@ -43,17 +42,15 @@ const groupKeyOf = (row: Record<string, unknown>, n: number): string =>
  * Disclosure control on a result before anyone sees it (ADR 0038), in this order:
  *   1. too many groups → refused (`too_many_groups`);
  *   2. minimum group size: groups describing fewer than k units are withheld whole (`min_group_size`);
- *   3. dominance: sums and averages of a group its two largest contributors dominate are withheld (`dominance`);
- *   4. differencing: without differential privacy, a group differing from an earlier release of the same shape by
- *      1 … k − 1 units refuses the whole query (`differencing_risk`).
- * Noise (step 5) is added by `addNoise` once the budget is drawn. Pure: no I/O.
+ *   3. dominance: sums and averages of a group its two largest contributors dominate are withheld (`dominance`).
+ * Differencing (step 4, `check-differencing.ts`) compares the released groups with earlier jobs; noise (step 5) is
+ * added by `addNoise` once the budget is drawn. Pure: no I/O.
  */
 export function discloseGroups(
   plan: QueryPlan,
   rows: readonly GroupRow[],
   dominanceRows: readonly DominanceRow[],
   dominanceFields: readonly string[],
-  earlier: readonly EarlierRelease[],
 ): Result<Disclosure> {
   // Without grouping, an empty selection still yields one row (of nulls and zeros): no group then.
   const present = rows.filter((r) => Number(r.rows_read ?? 0) > 0)
@@ -99,15 +96,6 @@ export function discloseGroups(
     return { key, values, ...(Object.keys(withheld).length > 0 ? { suppressed: withheld } : {}) }
   })
 
-  if (plan.epsilon === null) {
-    const risk = findDifferencingRisk(groupUnits, earlier, plan.k)
-    if (risk)
-      return fail(
-        'conflict',
-        DIFFERENCING_CODE,
-        `This query differs from your earlier job ${risk.jobId} by fewer than ${plan.k} units in a group: subtracting the two would disclose a small group. Ask for differential privacy (privacy.epsilon) or change the grouping`,
-      )
-  }
   const rowsRead = present.reduce((s, r) => s + Number(r.rows_read ?? 0), 0)
   return ok({ k: plan.k, groups, groupsSuppressed: suppressed, cellsSuppressed, groupUnits, rowsRead })
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { MIN_GROUP_SIZE, OUTPUT_RULES } from '#catalog/output-rules/output-rules.ts'
-import { findDifferencingRisk } from './differencing.ts'
+import { findDifferencingRisk, findSymmetricDifferenceRisk } from './differencing.ts'
 import { isDominated } from './dominance.ts'
 import { minGroupSizeFor, SANDBOX_MIN_GROUP_SIZE, suppressSmallGroups } from './min-group-size.ts'
 
@@ -75,5 +75,32 @@ describe('differencing', () => {
     expect(findDifferencingRisk(new Map([['["210102"]', 40]]), earlier, 10)).toBeNull()
     expect(findDifferencingRisk(new Map([['["210105"]', 12]]), earlier, 10)).toBeNull()
     expect(findDifferencingRisk(new Map([['["210102"]', 49]]), [], 10)).toBeNull()
+  })
+})
+
+describe('differencing, measured: the symmetric difference of the two populations per group', () => {
+  const now = new Map([
+    ['["210102"]', 40],
+    ['["210103"]', 35],
+  ])
+  const before = new Map([
+    ['["210102"]', 41],
+    ['["210103"]', 30],
+  ])
+
+  it('refuses a group whose populations differ by 1 … k − 1 units, however the counts compare', () => {
+    // One enterprise left out: 41 → 40.
+    expect(findSymmetricDifferenceRisk([{ group: '["210102"]', aOnly: 0, bOnly: 1 }], now, before, 10)).toMatchObject({
+      bOnly: 1,
+    })
+    // Three swapped for three others: the counts are equal, the populations differ by 6.
+    expect(findSymmetricDifferenceRisk([{ group: '["210102"]', aOnly: 3, bOnly: 3 }], now, before, 10)).not.toBeNull()
+  })
+
+  it('lets through disjoint or widely different populations, identical ones, and groups not released in both', () => {
+    expect(findSymmetricDifferenceRisk([{ group: '["210102"]', aOnly: 40, bOnly: 41 }], now, before, 10)).toBeNull()
+    expect(findSymmetricDifferenceRisk([{ group: '["210103"]', aOnly: 0, bOnly: 0 }], now, before, 10)).toBeNull()
+    expect(findSymmetricDifferenceRisk([{ group: '["210104"]', aOnly: 1, bOnly: 0 }], now, before, 10)).toBeNull()
+    expect(findSymmetricDifferenceRisk([{ group: '["210102"]', aOnly: 5, bOnly: 5 }], now, before, 10)).toBeNull()
   })
 })

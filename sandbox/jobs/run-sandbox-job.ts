@@ -5,7 +5,7 @@ import type { Db } from '#db/client.ts'
 import { sandboxJobs } from '#db/schema/sandbox.ts'
 import { fail, ok, type DomainError, type Result } from '#platform/result.ts'
 import { fieldErrors } from '#platform/validation/field-errors.ts'
-import type { EarlierRelease } from '../disclosure/differencing.ts'
+import { checkDifferencing, type EarlierJob } from '../disclosure/check-differencing.ts'
 import { addNoise, discloseGroups, type DisclosedGroup, type DominanceRow, type GroupRow } from '../disclosure/disclose-groups.ts'
 import { checkPrivacyBudget, getPrivacyBudget, spendPrivacyBudget, type PrivacyBudget } from '../privacy/privacy-budget.ts'
 import { compileQuery } from '../query/compile-query.ts'
@@ -14,7 +14,7 @@ import { sandboxQuerySchema, type SandboxQuery } from '../query/sandbox-query.ts
 
 /** Earlier releases a query is compared with for differencing: the same partner's, of the same shape, this recent. */
 export const DIFFERENCING_LOOKBACK_MS = 90 * 86_400_000
-const DIFFERENCING_MAX_JOBS = 200
+const DIFFERENCING_MAX_JOBS = 50
 
 export interface SandboxCaller {
   partnerId: string
@@ -68,9 +68,9 @@ async function earlierReleases(
   shapeHash: string,
   filterHash: string,
   now: number,
-): Promise<EarlierRelease[]> {
+): Promise<EarlierJob[]> {
   const rows = await db
-    .select({ id: sandboxJobs.id, groups: sandboxJobs.groupSubjects })
+    .select({ id: sandboxJobs.id, query: sandboxJobs.query, groups: sandboxJobs.groupSubjects })
     .from(sandboxJobs)
     .where(
       and(
@@ -83,7 +83,11 @@ async function earlierReleases(
     )
     .orderBy(desc(sandboxJobs.at))
     .limit(DIFFERENCING_MAX_JOBS)
-  return rows.map((r) => ({ jobId: r.id, groups: new Map(JSON.parse(r.groups ?? '[]') as [string, number][]) }))
+  return rows.map((r) => ({
+    jobId: r.id,
+    query: JSON.parse(r.query) as SandboxQuery,
+    groups: new Map(JSON.parse(r.groups ?? '[]') as [string, number][]),
+  }))
 }
 
 /**
@@ -130,7 +134,7 @@ export async function runSandboxJob(
   const rows = await db.all<GroupRow>(compiled.groups)
   const dominanceRows = compiled.dominance ? await db.all<DominanceRow>(compiled.dominance) : []
   const earlier = plan.epsilon === null ? await earlierReleases(db, caller.partnerId, shapeHash, filterHash, now) : []
-  const disclosed = discloseGroups(plan, rows, dominanceRows, compiled.dominanceFields, earlier)
+  const disclosed = discloseGroups(plan, rows, dominanceRows, compiled.dominanceFields)
   const elapsed = () => Math.max(1, Math.round(performance.now() - started))
 
   const base = {
@@ -155,10 +159,12 @@ export async function runSandboxJob(
     })
     return { ok: false as const, error }
   }
-  if (!disclosed.ok) {
-    // Too many groups is a malformed request (nothing recorded); differencing is a disclosure decision (kept).
-    if (disclosed.error.code === 'too_many_groups') return disclosed
-    return refuse(disclosed.error)
+  // Too many groups is a malformed request: nothing is recorded.
+  if (!disclosed.ok) return disclosed
+  if (plan.epsilon === null) {
+    const risk = await checkDifferencing(db, { plan, groups: disclosed.value.groupUnits, earlier, datasets: opts.datasets })
+    // A disclosure decision: kept as a refused job.
+    if (risk) return refuse(risk.error)
   }
 
   let budget: PrivacyBudget

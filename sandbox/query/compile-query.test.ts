@@ -68,7 +68,7 @@ describe('compiling a sandbox query', () => {
     const { groups, dominance } = compileQuery(p.value)
     const g = render(groups)
     expect(g.sql).toContain('from city_enterprises e join city_tax_credit_ratings t on t.uscc = e.uscc')
-    expect(g.sql).toContain('where t.year = ? and e.industry in (?, ?)')
+    expect(g.sql).toContain('where (t.year = ? and e.industry in (?, ?))')
     expect(g.sql).toContain('group by g0, g1')
     expect(g.params).toEqual([2025, 'F', 'C', 501])
     const d = render(dominance!)

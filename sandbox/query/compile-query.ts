@@ -16,11 +16,34 @@ export interface CompiledQuery {
 const valueOf = (def: SandboxField, clamp: boolean): SQL =>
   clamp && def.bounds ? sql`min(max(${def.expr}, ${def.bounds[0]}), ${def.bounds[1]})` : def.expr
 
-function fromClause(plan: QueryPlan): SQL {
+function fromClause(plan: QueryPlan, where: SQL | null = conjunction(plan.where)): SQL {
   const from = sql.raw(`${plan.base.view.table} ${plan.base.view.alias}`)
   for (const j of plan.joins) from.append(sql` join ${sql.raw(`${j.dataset.view.table} ${j.dataset.view.alias}`)} on ${j.on}`)
-  if (plan.where.length > 0) from.append(sql` where ${sql.join(plan.where, sql` and `)}`)
+  if (where) from.append(sql` where ${where}`)
   return from
+}
+
+const conjunction = (where: SQL[]): SQL | null => (where.length === 0 ? null : sql`(${sql.join(where, sql` and `)})`)
+
+/**
+ * The differencing check's precise measure (ADR 0038): per group of `plan`, the units in its filters' population and
+ * not in `earlier`'s (`a_only`), and the reverse (`b_only`). Both plans share datasets, joins and group-by (the same
+ * shape); only their filters differ. Units are distinct subjects, or the rows' own units for statistics tables.
+ */
+export function compileSymmetricDifference(plan: QueryPlan, earlier: QueryPlan): SQL {
+  const a = conjunction(plan.where) ?? sql`1`
+  const b = conjunction(earlier.where) ?? sql`1`
+  const view = plan.base.view
+  const only = (x: SQL, y: SQL) =>
+    view.units === 'subjects' || !view.rowUnits
+      ? sql`count(distinct case when ${x} and not coalesce(${y}, 0) then ${view.subject} end)`
+      : sql`coalesce(sum(case when ${x} and not coalesce(${y}, 0) then ${view.rowUnits} else 0 end), 0)`
+  const dims = plan.groupBy.map((g, i) => sql`${g.def.expr} as ${sql.raw(`g${i}`)}`)
+  const keys = plan.groupBy.map((_, i) => sql.raw(`g${i}`))
+  const query = sql`select ${sql.join([...dims, sql`${only(a, b)} as a_only`, sql`${only(b, a)} as b_only`], sql`, `)} from ${fromClause(plan, sql`(${a} or ${b})`)}`
+  if (keys.length > 0) query.append(sql` group by ${sql.join(keys, sql`, `)}`)
+  query.append(sql` limit ${MAX_GROUPS + 1}`)
+  return query
 }
 
 /**

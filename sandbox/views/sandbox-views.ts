@@ -36,6 +36,8 @@ export interface SandboxView {
    * aggregated over people, the people-events they count (visits, claims).
    */
   units: 'subjects' | SQL
+  /** With `units` a sum: the units one row describes (for the differencing check's symmetric difference). */
+  rowUnits?: SQL
   unitZh: string
   unitEn: string
   /** At most this many rows of the table concern one subject (for the sensitivity of counts under DP). */
@@ -119,6 +121,7 @@ export const SANDBOX_VIEWS: Readonly<Record<string, SandboxView>> = {
     keys: { district_month: [raw('h.district_code'), raw('h.month')] },
     subject: raw(`h.district_code || '|' || h.month`),
     units: raw('sum(h.outpatient_visits + h.inpatient_admissions)'),
+    rowUnits: raw('h.outpatient_visits + h.inpatient_admissions'),
     unitZh: '人次',
     unitEn: 'visits',
     maxRowsPerSubject: 1,
@@ -143,6 +146,7 @@ export const SANDBOX_VIEWS: Readonly<Record<string, SandboxView>> = {
     keys: { district_month: [raw('m.district_code'), raw('m.month')] },
     subject: raw(`m.district_code || '|' || m.month`),
     units: raw('sum(m.claims)'),
+    rowUnits: raw('m.claims'),
     unitZh: '笔结算',
     unitEn: 'claims',
     maxRowsPerSubject: 1,
