@@ -21,6 +21,7 @@ export const ERROR_AREAS = [
   'plans',
   'team',
   'oreport',
+  'disclosure',
 ] as const
 export type ErrorArea = (typeof ERROR_AREAS)[number]
 

@@ -14,6 +14,7 @@ import { partnerPlansMessages } from './partner-plans-messages.ts'
 import { uiShellMessages } from './ui-shell-messages.ts'
 import { partnerTeamMessages } from './partner-team-messages.ts'
 import { operationReportsMessages } from './operation-reports-messages.ts'
+import { disclosureMessages } from './disclosure-messages.ts'
 import { sandboxMessages } from './sandbox-messages.ts'
 
 // UI strings. Simplified Chinese is the default; English is switchable and remembered in a cookie.
@@ -146,6 +147,7 @@ const zh = {
   ...uiShellMessages.zh,
   ...partnerTeamMessages.zh,
   ...operationReportsMessages.zh,
+  ...disclosureMessages.zh,
   ...sandboxMessages.zh,
 }
 export type MessageKey = keyof typeof zh
@@ -167,6 +169,7 @@ const en: Record<MessageKey, string> = {
   ...uiShellMessages.en,
   ...partnerTeamMessages.en,
   ...operationReportsMessages.en,
+  ...disclosureMessages.en,
   ...sandboxMessages.en,
   'app.name': 'Shenyang Public Data Authorized Operation Platform',
   'app.tagline': 'Raw data stays in; data is usable, not visible',
