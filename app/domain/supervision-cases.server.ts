@@ -14,3 +14,4 @@ export { suspendAuthorization } from '#catalog/authorizations/suspend-authorizat
 export { resumeAuthorization } from '#catalog/authorizations/resume-authorization.ts'
 export { listNotifications, countUnreadNotifications, type InboxEntry } from '#supervision/inbox/list-notifications.ts'
 export { markNotificationsRead } from '#supervision/inbox/mark-notifications-read.ts'
+export { countPendingWork, type PendingQueue } from '#supervision/worklist/count-pending-work.ts'

@@ -13,9 +13,12 @@ import { partnerExitsMessages } from './partner-exits-messages.ts'
 import { partnerPlansMessages } from './partner-plans-messages.ts'
 import { uiShellMessages } from './ui-shell-messages.ts'
 import { partnerTeamMessages } from './partner-team-messages.ts'
+import { worklistMessages } from './worklist-messages.ts'
+import { gradingMessages } from './grading-messages.ts'
 import { operationReportsMessages } from './operation-reports-messages.ts'
 import { disclosureMessages } from './disclosure-messages.ts'
 import { sandboxMessages } from './sandbox-messages.ts'
+import { evaluationMessages } from './evaluation-messages.ts'
 
 // UI strings. Simplified Chinese is the default; English is switchable and remembered in a cookie.
 // Each area keeps its strings in its own file (catalog-messages.ts, gateway-messages.ts, ...).
@@ -146,9 +149,12 @@ const zh = {
   ...partnerPlansMessages.zh,
   ...uiShellMessages.zh,
   ...partnerTeamMessages.zh,
+  ...worklistMessages.zh,
+  ...gradingMessages.zh,
   ...operationReportsMessages.zh,
   ...disclosureMessages.zh,
   ...sandboxMessages.zh,
+  ...evaluationMessages.zh,
 }
 export type MessageKey = keyof typeof zh
 
@@ -168,9 +174,12 @@ const en: Record<MessageKey, string> = {
   ...partnerPlansMessages.en,
   ...uiShellMessages.en,
   ...partnerTeamMessages.en,
+  ...worklistMessages.en,
+  ...gradingMessages.en,
   ...operationReportsMessages.en,
   ...disclosureMessages.en,
   ...sandboxMessages.en,
+  ...evaluationMessages.en,
   'app.name': 'Shenyang Public Data Authorized Operation Platform',
   'app.tagline': 'Raw data stays in; data is usable, not visible',
   'nav.catalog': 'Product catalog',

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { findQueueDeadlines, listDatasets, summarizeUsage, verifyAuditChain } from '#app/domain.server.ts'
+import { countPendingWork, findQueueDeadlines, listDatasets, summarizeUsage, verifyAuditChain } from '#app/domain.server.ts'
+import { PendingWorkPanel } from '#app/components/pending-work.tsx'
 import { QueueDeadlinesPanel } from '#app/components/case-view.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount } from '#app/lib/format.ts'
@@ -9,11 +10,12 @@ import { requireActor } from '#app/session.server.ts'
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, actor } = await requireActor(request, context, ['bureau'])
   const { db } = context.platform
-  const [usage, chain, datasets, queue] = await Promise.all([
+  const [usage, chain, datasets, queue, pending] = await Promise.all([
     summarizeUsage(db, { days: 30, recentLimit: 0 }),
     verifyAuditChain(db),
     listDatasets(db),
     findQueueDeadlines(db, { actor }),
+    countPendingWork(db, { actor }),
   ])
   return {
     user: { displayName: user.displayName },
@@ -22,6 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     chain,
     datasetCount: datasets.length,
     queue,
+    pending,
   }
 }
 
@@ -33,6 +36,7 @@ export default function BureauHome() {
     <>
       <h1 data-testid="home-title">{t('bureau.title')}</h1>
       <p className="lead">{t('bureau.intro')}</p>
+      <PendingWorkPanel queues={data.pending} />
       <div className="stats">
         <div className="stat">
           <div className="value">{formatCount(data.totalCalls, lang)}</div>

@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
-import { listDatasets, summarizeUsage } from '#app/domain.server.ts'
+import { countPendingWork, listDatasets, summarizeUsage } from '#app/domain.server.ts'
 import { useT } from '#app/i18n/use-t.ts'
-import { requireUser } from '#app/session.server.ts'
+import { requireActor } from '#app/session.server.ts'
+import { PendingWorkPanel } from '#app/components/pending-work.tsx'
 import { DatasetTable } from '#app/components/dataset-table.tsx'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { UsageTotalStat } from '#app/components/usage-view.tsx'
@@ -10,10 +11,14 @@ import { UsageTotalStat } from '#app/components/usage-view.tsx'
 export { GeneralErrorBoundary as ErrorBoundary }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireUser(request, context, ['operator'])
+  const { actor } = await requireActor(request, context, ['operator'])
   const { db } = context.platform
-  const [usage, datasets] = await Promise.all([summarizeUsage(db, { days: 30, recentLimit: 0 }), listDatasets(db)])
-  return { totalCalls: usage.totalCalls, datasets }
+  const [usage, datasets, pending] = await Promise.all([
+    summarizeUsage(db, { days: 30, recentLimit: 0 }),
+    listDatasets(db),
+    countPendingWork(db, { actor }),
+  ])
+  return { totalCalls: usage.totalCalls, datasets, pending }
 }
 
 export default function OperatorHome() {
@@ -23,6 +28,7 @@ export default function OperatorHome() {
     <>
       <h1 data-testid="home-title">{t('operator.title')}</h1>
       <p className="lead">{t('operator.intro')}</p>
+      <PendingWorkPanel queues={data.pending} />
       <UsageTotalStat totalCalls={data.totalCalls} href="/operator/usage" testId="operator-total-calls" />
       <h2>{t('datasets.title')}</h2>
       <DatasetTable datasets={data.datasets} />

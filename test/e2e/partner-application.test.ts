@@ -8,6 +8,7 @@ import { makeUscc } from '#platform/codes/uscc.ts'
 import { launchBrowser, routePath, signIn, waitForHydration } from '#test/support/browser.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
 import { PROPAGATION_PROMISE_MS, waitUntilElapsed } from '#test/support/wait.ts'
+import { expectNoSeriousAxeViolations } from '#test/support/axe.ts'
 
 // Issue 12 in the browser, the whole chain (ADRs 0030–0032, 0034): a visitor finds "become a partner" in the catalog,
 // applies and uploads a document; the operator reviews and approves; the invited administrator sets a password, accepts
@@ -45,9 +46,11 @@ describe('from application to two working keys', () => {
   it('the visitor goes from the catalog to the form, applies and uploads a document', async () => {
     applicant = await newPage()
     await applicant.goto(at('/catalog'))
+    await expectNoSeriousAxeViolations(applicant)
     await waitForHydration(applicant)
     await applicant.getByTestId('become-partner-link').click()
     await applicant.waitForURL((u) => u.pathname === '/apply')
+    await expectNoSeriousAxeViolations(applicant)
     await waitForHydration(applicant)
     // A wrong check digit first: the field says so, nothing is stored.
     await applicant.getByTestId('apply-name').fill(NAME)
@@ -61,6 +64,7 @@ describe('from application to two working keys', () => {
     await applicant.getByTestId('apply-uscc').fill(USCC)
     await applicant.getByTestId('apply-submit').click()
     await applicant.waitForURL((u) => u.pathname.startsWith('/apply/status/'))
+    await expectNoSeriousAxeViolations(applicant)
     statusUrl = applicant.url().split('?')[0]!
     await applicant.getByTestId('apply-submitted').waitFor()
     number = (await applicant.getByTestId('apply-number').textContent())!.trim()
@@ -77,9 +81,12 @@ describe('from application to two working keys', () => {
   it('the operator finds it in the queue, sees the document and approves it', async () => {
     const operator = await newPage()
     await signIn(operator, platform.url, 'operator')
+    await expectNoSeriousAxeViolations(operator)
     await operator.goto(at('/operator/applications'))
+    await expectNoSeriousAxeViolations(operator)
     await operator.getByTestId(`application-${number}`).getByRole('link').click()
     await operator.waitForURL((u) => u.pathname === `/operator/applications/${number}`)
+    await expectNoSeriousAxeViolations(operator)
     await waitForHydration(operator)
     await operator.getByTestId('application-documents').getByText('营业执照.pdf').waitFor()
     expect(await operator.getByTestId('application-subject').textContent()).toBe(USCC)
@@ -94,18 +101,22 @@ describe('from application to two working keys', () => {
 
   it('the applicant sees the approval and, through the status page, sets the password and lands signed in', async () => {
     await applicant.goto(statusUrl)
+    await expectNoSeriousAxeViolations(applicant)
     expect(await applicant.getByTestId('apply-state').getAttribute('data-state')).toBe('approved')
     await applicant.getByTestId('apply-invite-link').click()
     await applicant.waitForURL((u) => u.pathname.startsWith('/invite/'))
+    await expectNoSeriousAxeViolations(applicant)
     await waitForHydration(applicant)
     await applicant.getByTestId('invite-password').fill(PASSWORD)
     await applicant.getByTestId('invite-confirm').fill(PASSWORD)
     await applicant.getByTestId('invite-submit').click()
     await applicant.waitForURL((u) => u.pathname === '/partner')
+    await expectNoSeriousAxeViolations(applicant)
     expect(await applicant.content()).toContain(NAME)
     // The operator's link is spent too: a second browser is told so.
     const late = await newPage()
     await late.goto(inviteUrl)
+    await expectNoSeriousAxeViolations(late)
     expect(await late.getByTestId('invite-refused').getAttribute('data-state')).toBe('used')
   })
 
@@ -137,6 +148,7 @@ describe('from application to two working keys', () => {
 
   it('the new administrator accepts the agreements, then subscribes under two scenarios', async () => {
     await applicant.goto(at('/partner/agreements'))
+    await expectNoSeriousAxeViolations(applicant)
     await waitForHydration(applicant)
     await applicant.getByTestId('agreement-banner').waitFor()
     for (const kind of ['cooperation', 'platform_service']) {
@@ -149,6 +161,7 @@ describe('from application to two working keys', () => {
     expect(await applicant.getByTestId('agreement-banner').count()).toBe(0)
 
     await applicant.goto(at('/partner/subscriptions'))
+    await expectNoSeriousAxeViolations(applicant)
     await waitForHydration(applicant)
     const form = applicant.getByTestId('subscribe-form')
     await form.locator('select[name=productCode]').selectOption(PRODUCT)
@@ -177,8 +190,10 @@ describe('from application to two working keys', () => {
   it('the bureau approves the public-interest scenario', async () => {
     const bureau = await newPage()
     await signIn(bureau, platform.url, 'bureau')
+    await expectNoSeriousAxeViolations(bureau)
     const publicId = (await subscriptionOf('public_interest'))!.id
     await bureau.goto(at('/bureau/subscriptions'))
+    await expectNoSeriousAxeViolations(bureau)
     await waitForHydration(bureau)
     const card = bureau.getByTestId(`pending-${publicId}`)
     expect(await card.getByTestId('scenario').textContent()).toContain(PUBLIC)
@@ -193,6 +208,7 @@ describe('from application to two working keys', () => {
   let developerInvite = ''
   it('the administrator invites a developer from the team page', async () => {
     await applicant.goto(at('/partner/team'))
+    await expectNoSeriousAxeViolations(applicant)
     await waitForHydration(applicant)
     const form = applicant.getByTestId('team-invite-form')
     // A malformed name is refused next to its field, and nothing is created.
@@ -210,15 +226,18 @@ describe('from application to two working keys', () => {
   it('the developer sets a password, makes a key per subscription, and both keys answer and bill apart', async () => {
     const developer = await newPage()
     await developer.goto(developerInvite)
+    await expectNoSeriousAxeViolations(developer)
     await waitForHydration(developer)
     await developer.getByTestId('invite-password').fill(PASSWORD)
     await developer.getByTestId('invite-confirm').fill(PASSWORD)
     await developer.getByTestId('invite-submit').click()
     await developer.waitForURL((u) => u.pathname === '/developer')
+    await expectNoSeriousAxeViolations(developer)
     const keys: Record<string, string> = {}
     for (const purpose of ['industrial', 'public_interest'] as const) {
       const id = (await subscriptionOf(purpose))!.id
       await developer.goto(at('/developer/keys'))
+      await expectNoSeriousAxeViolations(developer)
       await waitForHydration(developer)
       const form = developer.getByTestId('create-key-form')
       await form.locator('input[name=name]').fill(`key ${purpose}`)
