@@ -192,7 +192,12 @@ describe('from application to two working keys', () => {
     await signIn(bureau, platform.url, 'bureau')
     await expectNoSeriousAxeViolations(bureau)
     const publicId = (await subscriptionOf('public_interest'))!.id
-    await bureau.goto(at('/bureau/subscriptions'))
+    // The bureau's home counts what waits for it and links to the queue.
+    await bureau.goto(at('/bureau'))
+    const waiting = bureau.getByTestId('pending-subscriptions')
+    expect(Number(await waiting.getAttribute('data-count'))).toBeGreaterThanOrEqual(1)
+    await waiting.getByRole('link').click()
+    await bureau.waitForURL((u) => u.pathname === '/bureau/subscriptions')
     await expectNoSeriousAxeViolations(bureau)
     await waitForHydration(bureau)
     const card = bureau.getByTestId(`pending-${publicId}`)
