@@ -135,6 +135,12 @@ import { resumeProducts } from '#supervision/emergency/resume-products.ts'
 import { saveEmergencyPlan } from '#supervision/emergency/save-emergency-plan.ts'
 import { recordDrill } from '#supervision/emergency/record-drill.ts'
 import { runStopDrill } from '#supervision/emergency/run-stop-drill.ts'
+import { generateOperationReport } from '#reporting/reports/generate-operation-report.ts'
+import { saveReportNarrative } from '#reporting/reports/save-report-narrative.ts'
+import { submitOperationReport } from '#reporting/reports/submit-operation-report.ts'
+import { decideOperationReport } from '#reporting/reports/decide-operation-report.ts'
+import { listOperationReports } from '#reporting/reports/find-operation-report.ts'
+import { previousQuarter } from '#reporting/periods/report-period.ts'
 
 /**
  * Permissions inside the domain operations (issue 9): generated over the table in platform/identity/permissions.ts.
@@ -738,6 +744,24 @@ const CASES: Record<Operation, Case> = {
     run: (db, actor) =>
       acceptAgreement(db, { actor, versionId: agreement.id, shownTextHash: agreement.hash, clientAddress: '203.0.113.9' }),
   },
+  // Operation reports (ADR 0035): 2025-Q3's, made by the operator where a step needs it; the demo's report is submitted.
+  'operation_report.generate': { run: (db, actor) => generateOperationReport(db, { actor, period: '2025-Q3' }) },
+  'operation_report.edit': {
+    prepare: (db) => generateOperationReport(db, { actor: operator, period: '2025-Q3' }),
+    run: (db, actor) => saveReportNarrative(db, { actor, period: '2025-Q3', narrative: { summary: '权限测试' } }),
+  },
+  'operation_report.submit': {
+    prepare: async (db) => {
+      await generateOperationReport(db, { actor: operator, period: '2025-Q3' })
+      await saveReportNarrative(db, { actor: operator, period: '2025-Q3', narrative: { summary: '权限测试' } })
+    },
+    run: (db, actor) => submitOperationReport(db, { actor, period: '2025-Q3' }),
+  },
+  'operation_report.decide': {
+    run: (db, actor) =>
+      decideOperationReport(db, { actor, period: previousQuarter(Date.now()).period, version: 1, decision: 'acknowledge' }),
+  },
+  'operation_report.view': { run: (db, actor) => listOperationReports(db, { actor }), changes: false },
   // Evaluations (ADR 0034): an evaluation of 2026 opened under the default schemes, its subjects found by kind.
   'evaluation_scheme.create': {
     run: (db, actor) => createEvaluationScheme(db, { actor, input: { subjectKind: 'partner', ...DEFAULT_SCHEMES.partner } }),
@@ -1091,7 +1115,7 @@ describe('every audited operation is guarded by the table', () => {
     'supervision/cases',
     'supervision/inbox',
   ]
-  const files = ['catalog', 'gateway', 'partner-access', 'billing', 'evaluation', ...supervision].flatMap((d) =>
+  const files = ['catalog', 'gateway', 'partner-access', 'billing', 'evaluation', 'reporting', ...supervision].flatMap((d) =>
     sourceFiles(join(root, d)),
   )
   const audited = files.filter((file) => /\brecordAudit\(/.test(readFileSync(file, 'utf8')))
