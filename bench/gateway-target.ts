@@ -42,9 +42,9 @@ listenToParent(async () => {
   await closed
   clearTimeout(force)
   await gateway.close()
-  const committedEvents = gateway.recorder.committedEvents
+  const { committedEvents, commits } = gateway.recorder
   database.close()
-  await tell({ type: 'stopped', committedEvents, internalErrors })
+  await tell({ type: 'stopped', committedEvents, internalErrors, commits })
 })
 
 await tell({ type: 'ready', port: (server.address() as AddressInfo).port })

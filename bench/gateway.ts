@@ -2,7 +2,8 @@
  * Gateway throughput bench (docs/BENCHMARKS.md).
  *
  *   npm run bench:gateway -- [--json] [--duration <s>] [--connections <n>] [--warmup <s>] [--one-client <s>]
- *                            [--targets bare,limit,limit-noinsert,gateway] [--profile <dir>] [--keep-db]
+ *                            [--targets bare,limit,limit-noinsert,gateway] [--scenarios verification,legal-rep,credit-profile]
+ *                            [--profile <dir>] [--keep-db]
  *
  * 1. Builds a fresh temp SQLite database (migrate, seed city `small`, seedPlatform), and moves the demo
  *    subscriptions to a `bench` plan: limits on, but far too high to trip. The minimal server gets a copy of it.
@@ -63,6 +64,8 @@ const { values: args } = parseArgs({
     'keep-db': { type: 'boolean', default: false },
     /** Which targets run (comma-separated): bare, limit, limit-noinsert, gateway. */
     targets: { type: 'string', default: 'bare,limit,limit-noinsert,gateway' },
+    /** Which scenarios run (comma-separated): verification, legal-rep, credit-profile. */
+    scenarios: { type: 'string', default: 'verification,legal-rep,credit-profile' },
     /** Seconds of each one-client run (0: none). */
     'one-client': { type: 'string', default: '5' },
   },
@@ -79,6 +82,7 @@ type TargetName = (typeof TARGET_NAMES)[number]
 const selectedTargets = new Set(args.targets!.split(',').map((t) => t.trim()))
 for (const t of selectedTargets) if (!TARGET_NAMES.includes(t as TargetName)) fail(`--targets: unknown target ${t}`)
 const runs = (t: TargetName) => selectedTargets.has(t)
+const selectedScenarios = new Set(args.scenarios!.split(',').map((t) => t.trim()))
 
 function positive(name: string, raw: string): number {
   const n = Number(raw)
@@ -480,9 +484,11 @@ try {
   const results: ScenarioResult[] = []
   /** Each scenario at `connections`, then (unless --one-client 0) verification and credit profile with one client. */
   async function runTarget(target: Target, many: Scenario[], single: Scenario[]) {
-    for (const scenario of many) results.push(await measure(target, scenario, connections))
+    const selected = (s: Scenario) => selectedScenarios.has(s.name)
+    for (const scenario of many.filter(selected)) results.push(await measure(target, scenario, connections))
     if (oneClientS > 0)
-      for (const scenario of single) results.push(await measure(target, scenario, 1, oneClientS, Math.min(1, warmupS)))
+      for (const scenario of single.filter(selected))
+        results.push(await measure(target, scenario, 1, oneClientS, Math.min(1, warmupS)))
   }
   const answered = (r: ScenarioResult) => r.sanity2xx + (r.warmup?.status2xx ?? 0) + r.main.status2xx
   const of = (target: string) => results.filter((r) => r.target.name === target)
@@ -494,7 +500,13 @@ try {
     await bareTarget.stop()
   }
 
-  let limitMetering: { limit2xx: number; usageEvents: number; recorderCommitted: number | null; equal: boolean } | null = null
+  let limitMetering: {
+    limit2xx: number
+    usageEvents: number
+    recorderCommitted: number | null
+    eventsPerCommit: number | null
+    equal: boolean
+  } | null = null
   if (runs('limit')) {
     progress('starting the minimal metered target (bench/limit-target.ts)')
     const limitTarget = await startTarget('limit', './limit-target.ts', [limitDbPath])
@@ -508,6 +520,7 @@ try {
       limit2xx,
       usageEvents: n - eventsBefore,
       recorderCommitted: stopped.committedEvents,
+      eventsPerCommit: stopped.commits ? round((stopped.committedEvents ?? 0) / stopped.commits, 1) : null,
       equal: limit2xx === n - eventsBefore,
     }
   }
@@ -522,6 +535,7 @@ try {
     gateway2xx: number
     usageEvents: number
     recorderCommitted: number | null
+    eventsPerCommit: number | null
     equal: boolean
     byOperation: { operation: string; gateway2xx: number; usageEvents: number; fieldsMaskedInEvents: number; equal: boolean }[]
   } | null = null
@@ -564,6 +578,7 @@ try {
       gateway2xx,
       usageEvents: eventsAfter - eventsBefore,
       recorderCommitted: stopped.committedEvents,
+      eventsPerCommit: stopped.commits ? round((stopped.committedEvents ?? 0) / stopped.commits, 1) : null,
       equal: gateway2xx === eventsAfter - eventsBefore && perOperation.every((m) => m.equal),
       byOperation: perOperation,
     }
@@ -735,10 +750,17 @@ function printReport(report: any, results: ScenarioResult[]) {
       out(
         `metering       gateway ${s.operation.padEnd(28)} 2xx ${s.gateway2xx} vs usage_events ${s.usageEvents}: ${s.equal ? 'EQUAL' : 'MISMATCH'}`,
       )
-    out(`metering       gateway total 2xx ${g.gateway2xx} vs usage_events ${g.usageEvents}: ${g.equal ? 'EQUAL' : 'MISMATCH'}`)
+    out(
+      `metering       gateway total 2xx ${g.gateway2xx} vs usage_events ${g.usageEvents}: ${g.equal ? 'EQUAL' : 'MISMATCH'}` +
+        ` (${g.eventsPerCommit ?? '—'} events per commit on average, all runs)`,
+    )
   }
   const l = report.metering.limit
-  if (l) out(`metering       limit total 2xx ${l.limit2xx} vs usage_events ${l.usageEvents}: ${l.equal ? 'EQUAL' : 'MISMATCH'}`)
+  if (l)
+    out(
+      `metering       limit total 2xx ${l.limit2xx} vs usage_events ${l.usageEvents}: ${l.equal ? 'EQUAL' : 'MISMATCH'}` +
+        ` (${l.eventsPerCommit ?? '—'} events per commit on average, all runs)`,
+    )
   for (const r of results)
     out(`problems       ${`${r.target.name} ${r.scenario.name} ×${r.connections}`.padEnd(32)} ${issues(r.main)}`)
   out(`               gateway internal errors ${report.gatewayInternalErrors}`)

@@ -75,6 +75,7 @@ interface Pending {
 let pending: Pending[] = []
 let scheduled = false
 let committedEvents = 0
+let commits = 0
 const commitAll = db.transaction((rows: Pending[]) => {
   for (const p of rows) insert.run(...p.row)
 })
@@ -85,6 +86,7 @@ function flush() {
   try {
     commitAll(batch)
     committedEvents += batch.length
+    commits++
     for (const p of batch) answer(p.res, 200, p.payload)
   } catch {
     for (const p of batch) answer(p.res, 500, '{"error":"internal_error"}')
@@ -188,7 +190,7 @@ listenToParent(async () => {
   clearTimeout(force)
   if (pending.length > 0) flush()
   db.close()
-  await tell({ type: 'stopped', committedEvents: noInsert ? null : committedEvents, internalErrors: 0 })
+  await tell({ type: 'stopped', committedEvents: noInsert ? null : committedEvents, internalErrors: 0, commits })
 })
 
 await tell({ type: 'ready', port: (server.address() as AddressInfo).port })

@@ -8,7 +8,7 @@ export type TargetMessage =
   | { type: 'ready'; port: number }
   /** CPU time this process used so far (user + system) and its clock, both in ms. */
   | { type: 'cpu'; cpuMs: number; atMs: number }
-  | { type: 'stopped'; committedEvents: number | null; internalErrors: number }
+  | { type: 'stopped'; committedEvents: number | null; internalErrors: number; commits?: number }
   | { type: 'error'; message: string }
 
 /** Sends a message to the parent if there is one (targets can also run standalone). */

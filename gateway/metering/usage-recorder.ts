@@ -81,6 +81,8 @@ export class UsageRecorder {
   #lastUsedTimer: NodeJS.Timeout
   #closed = false
   committedEvents = 0
+  /** Transactions that committed at least one usage event: committedEvents / commits is the group size. */
+  commits = 0
 
   constructor(
     private readonly db: Db,
@@ -169,6 +171,7 @@ export class UsageRecorder {
         else await client.batch(statements, 'write')
       }
       this.committedEvents += waiters.length
+      if (waiters.length > 0) this.commits++
       for (const w of waiters) w.resolve()
     } catch (error) {
       // Nothing was committed: every caller answers 5xx, so nothing acknowledged is lost.
