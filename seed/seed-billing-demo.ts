@@ -68,8 +68,18 @@ function must<T>(result: { ok: true; value: T } | { ok: false; error: { code: st
  * one proposal awaiting the bureau's review; the operator's costs for the last three months; the compensation formula
  * (Art. 23) and this year's allowed profit and tax rates (65号).
  */
-export async function seedBillingDemo(db: Db, opts: { now?: number } = {}): Promise<void> {
+export async function seedBillingDemo(
+  db: Db,
+  opts: {
+    now?: number
+    /** When the ceilings and price books take effect; default the start of last month. */
+    pricesFrom?: number
+    /** False: leave the costs and the pending proposal to a later call (the demo history records its own costs first). */
+    costsAndProposal?: boolean
+  } = {},
+): Promise<void> {
   const now = opts.now ?? Date.now()
+  const costsAndProposal = opts.costsAndProposal ?? true
   // The demo's own people act where they exist (so pages show who proposed and who approved), else the seed.
   const person = async (username: string, role: Role): Promise<Actor> => {
     const [u] = await db.select({ id: users.id }).from(users).where(eq(users.username, username))
@@ -79,6 +89,7 @@ export async function seedBillingDemo(db: Db, opts: { now?: number } = {}): Prom
   const bureau = await person('bureau', 'bureau')
   const thisMonth = periodOf(now)
   const lastMonth = previousPeriod(thisMonth)
+  const pricesFrom = opts.pricesFrom ?? lastMonth.start
 
   const [vat] = await db.select({ n: count() }).from(vatRates)
   if (!vat?.n) {
@@ -97,7 +108,7 @@ export async function seedBillingDemo(db: Db, opts: { now?: number } = {}): Prom
 
   // The operator's net costs for the last three months (Art. 22), first: proposals snapshot them as their cost basis.
   const [costs] = await db.select({ n: count() }).from(costEntries)
-  if (!costs?.n) {
+  if (!costs?.n && costsAndProposal) {
     let p = previousPeriod(thisMonth)
     for (let m = 0; m < 3; m++, p = previousPeriod(p)) {
       for (const c of COSTS) {
@@ -149,11 +160,11 @@ export async function seedBillingDemo(db: Db, opts: { now?: number } = {}): Prom
             productId: product.id,
             chargeUnit,
             maxUnitPrice,
-            effectiveFrom: lastMonth.start,
+            effectiveFrom: pricesFrom,
             basis: '沈发改价格〔2026〕18号（演示）',
           },
           actor: bureau,
-          now: lastMonth.start,
+          now: pricesFrom,
         }),
         `ceiling ${product.code}`,
       )
@@ -195,13 +206,13 @@ export async function seedBillingDemo(db: Db, opts: { now?: number } = {}): Prom
       await proposePriceBook(db, {
         input: {
           productId: product.id,
-          effectiveFrom: lastMonth.start,
+          effectiveFrom: pricesFrom,
           isTrial: kind === 'package',
           note: '按上季度成本核算，低于上限收费标准（演示）',
           charges,
         },
         actor: operator,
-        now: lastMonth.start,
+        now: pricesFrom,
       }),
       `price book ${product.code}`,
     )
@@ -211,7 +222,7 @@ export async function seedBillingDemo(db: Db, opts: { now?: number } = {}): Prom
         decision: 'approve',
         comment: '符合成本依据，同意',
         actor: bureau,
-        now: lastMonth.start,
+        now: pricesFrom,
       }),
       `approve ${product.code}`,
     )
@@ -220,7 +231,7 @@ export async function seedBillingDemo(db: Db, opts: { now?: number } = {}): Prom
   // One proposal waiting in the bureau's review queue: the main product, cheaper from next month.
   const [pending] = await db.select({ n: count() }).from(priceBooks).where(eq(priceBooks.state, 'pending_review'))
   const main = all.find((p) => p.code === MAIN_PRODUCT)
-  if (!pending?.n && main) {
+  if (!pending?.n && main && costsAndProposal) {
     must(
       await proposePriceBook(db, {
         input: {

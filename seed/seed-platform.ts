@@ -27,6 +27,7 @@ import { seedCasesDemo } from './seed-cases-demo.ts'
 import { seedApplicationsDemo } from './seed-applications-demo.ts'
 import { seedAgreementsDemo } from './seed-agreements-demo.ts'
 import { seedReportsDemo } from './seed-reports-demo.ts'
+import { historyStartOf, seedHistoryDemo, type HistoryOptions } from './seed-history-demo.ts'
 import {
   DATASET_FIELDS,
   DATASETS,
@@ -48,7 +49,11 @@ const seedActor = systemActor('seed')
  */
 export async function seedPlatform(
   db: Db,
-  opts: { credentials?: DemoCredentials } = {},
+  opts: {
+    credentials?: DemoCredentials
+    /** A year of demo history (seed/seed-history-demo.ts): first starts of a demo install and db:seed; not the tests' base. */
+    history?: HistoryOptions | false
+  } = {},
 ): Promise<{ demoApiKey: string; credentials: DemoCredentials }> {
   // Random unless given: a demo install keeps its own in the data directory, a test run provides one per run.
   const credentials = opts.credentials ?? generateDemoCredentials()
@@ -246,12 +251,18 @@ export async function seedPlatform(
     )
   }
   await seedCatalogDemo(db)
-  await seedBillingDemo(db)
+  const history = opts.history || null
+  // With a history, prices are in force from its start; its costs (and the proposal costed on them) come after it.
+  await seedBillingDemo(db, history ? { pricesFrom: historyStartOf(history.now ?? Date.now()), costsAndProposal: false } : {})
   await seedRetentionDemo(db)
   await seedCasesDemo(db)
   await seedEmergencyDemo(db)
   await seedApplicationsDemo(db)
   await seedAgreementsDemo(db)
+  if (history) {
+    await seedHistoryDemo(db, history)
+    await seedBillingDemo(db, { now: history.now })
+  }
   // Last: the report reads what the other demo seeds recorded.
   await seedReportsDemo(db)
   return { demoApiKey: demo.key, credentials }
