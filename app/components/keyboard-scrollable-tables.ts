@@ -1,9 +1,10 @@
 import { useEffect } from 'react'
 
 /**
- * On a narrow screen a wide table scrolls sideways inside its card (app.css). A table that scrolls joins the tab order
- * so the keyboard can scroll it too (WCAG 2.1.1; axe `scrollable-region-focusable`); one that fits leaves it again.
- * One hook in the layout, not a wrapper in every route: every table of every page, today's and tomorrow's (ADR 0041).
+ * On a narrow screen a wide table scrolls sideways inside its card (app.css), and a `<pre>` (agreement texts, code) scrolls
+ * at any width. One that scrolls joins the tab order so the keyboard can scroll it too (WCAG 2.1.1; axe
+ * `scrollable-region-focusable`); one that fits leaves it again. One hook in the layout, not a wrapper in every route:
+ * every table and `<pre>` of every page, today's and tomorrow's (ADR 0041).
  */
 export function useKeyboardScrollableTables(): void {
   useEffect(() => {
@@ -12,14 +13,14 @@ export function useKeyboardScrollableTables(): void {
     let frame = 0
     const mark = () => {
       frame = 0
-      for (const table of Array.from(main.querySelectorAll('table'))) {
-        const scrolls = table.scrollWidth > table.clientWidth + 1
-        if (scrolls && !table.hasAttribute('tabindex')) {
-          table.setAttribute('tabindex', '0')
-          table.dataset.keyboardScroll = 'true'
-        } else if (!scrolls && table.dataset.keyboardScroll) {
-          table.removeAttribute('tabindex')
-          delete table.dataset.keyboardScroll
+      for (const box of Array.from(main.querySelectorAll<HTMLElement>('table, pre'))) {
+        const scrolls = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1
+        if (scrolls && !box.hasAttribute('tabindex')) {
+          box.setAttribute('tabindex', '0')
+          box.dataset.keyboardScroll = 'true'
+        } else if (!scrolls && box.dataset.keyboardScroll) {
+          box.removeAttribute('tabindex')
+          delete box.dataset.keyboardScroll
         }
       }
     }

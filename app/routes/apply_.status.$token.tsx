@@ -13,7 +13,8 @@ import { CSRF_HEADER } from '#platform/csrf/csrf-names.ts'
 export { GeneralErrorBoundary as ErrorBoundary }
 
 // The applicant's status page (ADR 0030): the secret token in the path is the only authority; an unknown one is 404.
-export const meta: MetaFunction = () => [{ name: 'robots', content: 'noindex' }]
+// A route's meta replaces the root's: the page keeps its title (axe `document-title`).
+export const meta: MetaFunction = () => [{ title: '沈阳市公共数据授权运营平台' }, { name: 'robots', content: 'noindex' }]
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const view = await findApplicationByToken(context.platform.db, { token: params.token ?? '' })

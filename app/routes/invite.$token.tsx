@@ -15,7 +15,8 @@ export { GeneralErrorBoundary as ErrorBoundary }
 
 // The invite of a new partner administrator (ADR 0030): set a password by the rules, then signed in. The token (the
 // one the operator sent, or the applicant's status link) is the only authority; unknown → 404, used/expired → said so.
-export const meta: MetaFunction = () => [{ name: 'robots', content: 'noindex' }]
+// A route's meta replaces the root's: the page keeps its title (axe `document-title`).
+export const meta: MetaFunction = () => [{ title: '沈阳市公共数据授权运营平台' }, { name: 'robots', content: 'noindex' }]
 
 const schema = z.object({
   password: z.string().min(1, 'required').max(200, 'too_long'),

@@ -5,6 +5,7 @@ import type { Browser } from 'playwright-core'
 import { auditLog, users } from '#db/schema/index.ts'
 import { launchBrowser, signIn, waitForHydration } from '#test/support/browser.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
+import { expectNoSeriousAxeViolations } from '#test/support/axe.ts'
 
 describe('the third-party auditor in the browser (ADR 0026)', () => {
   let browser: Browser
@@ -23,10 +24,12 @@ describe('the third-party auditor in the browser (ADR 0026)', () => {
     const page = await context.newPage()
     try {
       await signIn(page, platform.url, 'auditor')
+      await expectNoSeriousAxeViolations(page)
       expect(new URL(page.url()).pathname).toBe('/audit')
       await page.getByTestId('auditor-term').waitFor()
 
       await page.goto(new URL('/audit/logs', platform.url).href)
+      await expectNoSeriousAxeViolations(page)
       await waitForHydration(page)
       const form = page.getByTestId('log-search-form')
       await form.locator('select[name=kind]').selectOption('audit')
@@ -36,6 +39,7 @@ describe('the third-party auditor in the browser (ADR 0026)', () => {
         .catch(() => undefined)
       await page.getByTestId('log-search').click()
       await page.waitForURL((url) => url.searchParams.get('kind') === 'audit')
+      await expectNoSeriousAxeViolations(page)
       await page.getByTestId('log-rows').waitFor()
       // Names instead of keys: the seed created the bureau's account, shown by its display name.
       expect(await page.getByTestId('log-rows').textContent()).toContain('市数据局 李审核')
@@ -64,6 +68,7 @@ describe('the third-party auditor in the browser (ADR 0026)', () => {
       // The term ends: the open session is refused at the next page, with the reason.
       await platform.database.db.run(sql`UPDATE users SET access_expires_at = ${Date.now() - 1000} WHERE id = ${auditor!.id}`)
       await page.goto(new URL('/audit/logs', platform.url).href)
+      await expectNoSeriousAxeViolations(page)
       expect(new URL(page.url()).pathname).toBe('/login')
       expect(await page.locator('.notice').textContent()).toMatch(/期限已结束|term of this account has ended/)
     } finally {

@@ -8,6 +8,7 @@ import { demoApiKey } from '#test/support/demo-credentials.ts'
 import { periodOf, previousPeriod } from '#billing/periods/billing-period.ts'
 import { launchBrowser, signIn, waitForHydration } from '#test/support/browser.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
+import { expectNoSeriousAxeViolations } from '#test/support/axe.ts'
 
 const PRODUCT = 'verify-enterprise-identity'
 
@@ -36,6 +37,7 @@ describe('pricing and invoices in the browser', () => {
     try {
       const page = await context.newPage()
       await signIn(page, platform.url, username)
+      await expectNoSeriousAxeViolations(page)
       return await fn(page)
     } finally {
       await context.close()
@@ -70,6 +72,7 @@ describe('pricing and invoices in the browser', () => {
     // The operator proposes 9 fen per call: above the 5-fen ceiling, refused next to the price field.
     const version = await asUser('operator', async (page) => {
       await page.goto(at('/operator/pricing'))
+      await expectNoSeriousAxeViolations(page)
       await waitForHydration(page)
       const form = page.getByTestId('proposal-form')
       await form.locator('select[name=productId]').selectOption(productId)
@@ -84,6 +87,7 @@ describe('pricing and invoices in the browser', () => {
       await form.locator('input[name=unitPrice]').fill('4')
       await form.getByTestId('propose').click()
       await page.waitForURL((url) => url.searchParams.has('proposed'))
+      await expectNoSeriousAxeViolations(page)
       const proposed = Number(new URL(page.url()).searchParams.get('proposed'))
       expect(await page.getByTestId(`book-${PRODUCT}-v${proposed}`).getByTestId('book-state').textContent()).toBe('待审核')
       return proposed
@@ -98,12 +102,14 @@ describe('pricing and invoices in the browser', () => {
     // The bureau sees the proposal beside its ceiling and cost basis, and approves it.
     await asUser('bureau', async (page) => {
       await page.goto(at('/bureau/pricing'))
+      await expectNoSeriousAxeViolations(page)
       await waitForHydration(page)
       const panel = page.getByTestId(`proposal-${PRODUCT}-v${version}`)
       expect(await panel.getByTestId('proposal-ceiling').textContent()).toContain('5 分/次')
       expect(await panel.getByTestId('cost-basis').count()).toBe(1)
       await panel.getByTestId('approve').click()
       await page.waitForURL((url) => url.searchParams.get('decided') === 'approve')
+      await expectNoSeriousAxeViolations(page)
     })
 
     // Calls after the approval are rated at 4 fen: 10 × 4 = 40 fen more.
@@ -115,6 +121,7 @@ describe('pricing and invoices in the browser', () => {
     const page = await browser.newPage()
     try {
       await page.goto(at('/fees'))
+      await expectNoSeriousAxeViolations(page)
       const row = page.getByTestId(`fee-${PRODUCT}-call`)
       expect(await row.getByTestId('fee-ceiling').textContent()).toContain('5 分/次')
       expect(await row.getByTestId('fee-price').textContent()).toContain('4 分/次')
@@ -149,11 +156,13 @@ describe('pricing and invoices in the browser', () => {
 
     const number = await asUser('operator', async (page) => {
       await page.goto(at('/operator/invoices'))
+      await expectNoSeriousAxeViolations(page)
       await waitForHydration(page)
       const form = page.getByTestId('close-form')
       expect(await form.locator('input[name=period]').inputValue()).toBe(last.period)
       await form.getByTestId('close-submit').click()
       await page.waitForURL((url) => url.searchParams.get('closing') === last.period)
+      await expectNoSeriousAxeViolations(page)
       await page.locator('[data-testid=close-progress][data-state=done]').waitFor()
       const row = page.getByTestId(`invoice-shengjing-tech-${last.period}`)
       expect(fenOf(await row.getByTestId('row-total').textContent())).toBe(19)
@@ -163,6 +172,7 @@ describe('pricing and invoices in the browser', () => {
       await waitForHydration(page)
       await page.getByTestId('finalize').click()
       await page.waitForURL((url) => url.searchParams.get('done') === 'finalize')
+      await expectNoSeriousAxeViolations(page)
       // The URL can change a moment before the revalidated title renders: wait for the number itself.
       await page
         .getByTestId('invoice-title')

@@ -9,6 +9,7 @@ import { periodOf, previousPeriod } from '#billing/periods/billing-period.ts'
 import { demoApiKey } from '#test/support/demo-credentials.ts'
 import { launchBrowser, signIn, waitForHydration } from '#test/support/browser.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
+import { expectNoSeriousAxeViolations } from '#test/support/axe.ts'
 
 const PRODUCT = 'verify-enterprise-identity'
 /** "¥1,234.56" → 123456 */
@@ -35,6 +36,7 @@ describe('revenue dashboard in the browser', () => {
     try {
       const page = await context.newPage()
       await signIn(page, platform.url, username)
+      await expectNoSeriousAxeViolations(page)
       return await fn(page)
     } finally {
       await context.close()
@@ -97,9 +99,11 @@ describe('revenue dashboard in the browser', () => {
 
     await asUser('bureau', async (page) => {
       await page.goto(at('/bureau/pricing'))
+      await expectNoSeriousAxeViolations(page)
       await waitForHydration(page)
       await page.getByTestId(`proposal-${PRODUCT}-v${version}`).getByTestId('approve').click()
       await page.waitForURL((url) => url.searchParams.get('decided') === 'approve')
+      await expectNoSeriousAxeViolations(page)
     })
 
     // After the approval, 10 calls at 4 fen: +40 fen on the dashboard.
@@ -139,6 +143,7 @@ describe('revenue dashboard in the browser', () => {
 
     await asUser('bureau', async (page) => {
       await page.goto(at('/bureau/compensation'))
+      await expectNoSeriousAxeViolations(page)
       await waitForHydration(page)
       const form = page.getByTestId('formula-form')
       await form.locator('input[name=sharePerCall]').fill('-1')
@@ -149,19 +154,23 @@ describe('revenue dashboard in the browser', () => {
       await form.locator('input[name=effectiveFrom]').fill(`${last.period}-01`)
       await form.getByTestId('formula-save').click()
       await page.waitForURL((url) => url.searchParams.has('saved'))
+      await expectNoSeriousAxeViolations(page)
       expect(await page.getByTestId('formula-versions').locator('tbody tr').count()).toBeGreaterThan(0)
       // The pricing page shows the maximum allowed revenue.
       await page.goto(at('/bureau/pricing'))
+      await expectNoSeriousAxeViolations(page)
       expect(await page.getByTestId('revenue-cap').count()).toBe(1)
     })
 
     await asUser('operator', async (page) => {
       await page.goto(at('/operator/compensation'))
+      await expectNoSeriousAxeViolations(page)
       await waitForHydration(page)
       const form = page.getByTestId('compute-form')
       expect(await form.locator('input[name=period]').inputValue()).toBe(last.period)
       await form.locator('button[type=submit]').click()
       await page.waitForURL((url) => url.searchParams.get('computed') === last.period)
+      await expectNoSeriousAxeViolations(page)
       expect(await page.getByTestId('comp-statements').locator('tbody tr').count()).toBeGreaterThan(0)
       // The Lago page shows the outbox (Lago unset here: the embedded engine alone).
       expect((await page.goto(at('/operator/lago')))?.status()).toBe(200)

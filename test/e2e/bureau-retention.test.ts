@@ -4,6 +4,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { auditLog, logRetentionPolicies } from '#db/schema/index.ts'
 import { launchBrowser, signIn, waitForHydration } from '#test/support/browser.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
+import { expectNoSeriousAxeViolations } from '#test/support/axe.ts'
+import { followNavLink } from '#test/support/nav.ts'
 
 // The bureau's log retention page in the browser (ADR 0027): a policy under the legal minimum refused next to its
 // field, a policy set and audited, a purge counted first.
@@ -19,6 +21,7 @@ describe('log retention in the browser: the bureau sets a policy and counts a pu
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
     page = await context.newPage()
     await signIn(page, platform.url, 'bureau')
+    await expectNoSeriousAxeViolations(page)
   })
   afterAll(async () => {
     await context?.close()
@@ -27,8 +30,9 @@ describe('log retention in the browser: the bureau sets a policy and counts a pu
   })
 
   it('reaches the page from the header, refuses 5 months at the field, sets 12 and counts a purge', async () => {
-    await page.getByRole('link', { name: '日志留存' }).click()
+    await followNavLink(page, '日志留存')
     await page.waitForURL(/\/bureau\/retention$/)
+    await expectNoSeriousAxeViolations(page)
     await waitForHydration(page)
     await expect(page.getByTestId('retention-usage').getByTestId('keep-months').textContent()).resolves.toBe('36')
 

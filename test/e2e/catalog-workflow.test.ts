@@ -15,6 +15,7 @@ import {
 import { DEMO_UNAUTHORIZED_DATASET } from '#seed/seed-catalog-demo.ts'
 import { launchBrowser, routePath, signIn, waitForHydration } from '#test/support/browser.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
+import { expectNoSeriousAxeViolations } from '#test/support/axe.ts'
 
 const shots = join(process.cwd(), 'test', '.tmp')
 
@@ -45,6 +46,7 @@ describe('catalog and authorization in the browser: demand → review → grant 
       const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } })
       const page = await context.newPage()
       await signIn(page, platform.url, username)
+      await expectNoSeriousAxeViolations(page)
       pages[username] = { context, page }
     }
     return pages[username]!.page
@@ -215,6 +217,7 @@ describe('catalog and authorization in the browser: demand → review → grant 
     try {
       const visitor = await context.newPage()
       await visitor.goto(at(`/catalog?q=${encodeURIComponent('年报经营核验')}&form=verification&sourceUnit=market-regulation`))
+      await expectNoSeriousAxeViolations(visitor)
       await poll(() => visitor.getByTestId(`product-${productCode}`).count()).toBe(1)
       await poll(() => visitor.getByTestId('product-verify-enterprise-identity').count()).toBe(0)
       await Promise.all([
@@ -361,6 +364,7 @@ describe('catalog and authorization in the browser: demand → review → grant 
     try {
       const anonymous = await context.newPage()
       await anonymous.goto(at('/source-unit/demands'))
+      await expectNoSeriousAxeViolations(anonymous)
       expect(new URL(anonymous.url()).pathname).toBe('/login')
     } finally {
       await context.close()

@@ -10,6 +10,7 @@ import { cliActor } from '#platform/audit/record-audit.ts'
 import { launchBrowser, routePath, signIn, waitForHydration } from '#test/support/browser.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
 import { PROPAGATION_PROMISE_MS, waitUntilElapsed } from '#test/support/wait.ts'
+import { expectNoSeriousAxeViolations } from '#test/support/axe.ts'
 
 const PATH = '/api/v1/verifications/enterprise'
 const shots = join(process.cwd(), 'test', '.tmp')
@@ -32,6 +33,7 @@ describe('developer portal: keys shown once, roll, revoke, quick start, API docs
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
     page = await context.newPage()
     await signIn(page, platform.url, 'partner.dev')
+    await expectNoSeriousAxeViolations(page)
   })
   afterAll(async () => {
     await context?.close()
@@ -74,6 +76,7 @@ describe('developer portal: keys shown once, roll, revoke, quick start, API docs
 
   it('refuses an invalid CIDR next to the field, then creates a key and shows it once', async () => {
     await page.goto(at('/developer/keys'))
+    await expectNoSeriousAxeViolations(page)
     await waitForHydration(page)
     const form = page.getByTestId('create-key-form')
     await form.locator('input[name=name]').fill('e2e 测试密钥')
@@ -98,6 +101,7 @@ describe('developer portal: keys shown once, roll, revoke, quick start, API docs
 
     // Shown once: a fresh load lists the prefix, never the key.
     await page.goto(at('/developer/keys'))
+    await expectNoSeriousAxeViolations(page)
     expect(await page.getByTestId('new-key').count()).toBe(0)
     expect(await page.content()).not.toContain(createdKey)
     expect(await callApi(createdKey)).toEqual({ status: 200, code: null })
@@ -105,6 +109,7 @@ describe('developer portal: keys shown once, roll, revoke, quick start, API docs
 
   it('shows a quick start with curl lines using the developer’s own key prefix', async () => {
     await page.goto(at('/developer'))
+    await expectNoSeriousAxeViolations(page)
     const snippet = await page.getByTestId('quick-start-verify-enterprise-identity').locator('pre').textContent()
     expect(snippet).toContain(`Bearer ${createdPrefix}…`)
     expect(snippet).toContain(`curl -s -X POST ${platform.url}${PATH}`)
@@ -113,6 +118,7 @@ describe('developer portal: keys shown once, roll, revoke, quick start, API docs
 
   it('rolls the key with no grace: the new key is shown once and works, the old one answers key_expired', async () => {
     await page.goto(at('/developer/keys'))
+    await expectNoSeriousAxeViolations(page)
     await waitForHydration(page)
     const row = page.getByTestId(`key-row-${createdPrefix}`)
     await row.locator('select[name=graceHours]').selectOption('0')
@@ -150,6 +156,7 @@ describe('developer portal: keys shown once, roll, revoke, quick start, API docs
     if (!other.ok) throw new Error(other.error.message)
     // The developer's own page and its CSRF token (ADR 0017): only the ownership rule may refuse this.
     await page.goto(at('/developer/keys'))
+    await expectNoSeriousAxeViolations(page)
     const token = await page.locator('input[name=_csrf]').first().inputValue()
     const res = await page.request.post(at('/developer/keys'), {
       form: { intent: 'revoke', keyId: other.value.id, _csrf: token },
@@ -162,6 +169,7 @@ describe('developer portal: keys shown once, roll, revoke, quick start, API docs
       .where(eq(apiKeys.id, other.value.id))
     expect(row!.revokedAt).toBeNull()
     await page.goto(at('/developer/keys'))
+    await expectNoSeriousAxeViolations(page)
     expect(await page.content()).not.toContain(other.value.displayPrefix)
   })
 
@@ -169,6 +177,7 @@ describe('developer portal: keys shown once, roll, revoke, quick start, API docs
     const hosts = new Set<string>()
     page.on('request', (request) => hosts.add(new URL(request.url()).host))
     await page.goto(at('/developer/docs'))
+    await expectNoSeriousAxeViolations(page)
     await page.locator('#swagger-ui .opblock').first().waitFor({ timeout: 30_000 })
     expect(await page.getByTestId('swagger-ui').getAttribute('data-state')).toBe('ready')
     expect(await page.locator('#swagger-ui').textContent()).toContain('/api/v1/verifications/enterprise')

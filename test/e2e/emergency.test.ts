@@ -8,6 +8,7 @@ import { demoApiKey } from '#test/support/gateway-server.ts'
 import { launchBrowser, signIn, waitForHydration } from '#test/support/browser.ts'
 import { PROPAGATION_PROMISE_MS, waitUntilElapsed } from '#test/support/wait.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
+import { expectNoSeriousAxeViolations } from '#test/support/axe.ts'
 
 // The emergency stop in the browser (Art. 13; ADR 0029): the operator stops one product with a reason, the API answers
 // 503 emergency_stop while the other products answer, the banner shows on the operator's pages, and one click resumes.
@@ -35,6 +36,7 @@ describe('the operator stops one product in an emergency and resumes it', () => 
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
     page = await context.newPage()
     await signIn(page, platform.url, 'operator')
+    await expectNoSeriousAxeViolations(page)
     mkdirSync(shots, { recursive: true })
   })
   afterAll(async () => {
@@ -60,6 +62,7 @@ describe('the operator stops one product in an emergency and resumes it', () => 
   it('stops one product with a reason: 503 emergency_stop, the other product still answers, the banner shows', async () => {
     expect(await callAfterPromise(VERIFY)).toEqual({ status: 200, code: null })
     await page.goto(at('/operator/emergency'))
+    await expectNoSeriousAxeViolations(page)
     await waitForHydration(page)
     expect(await page.getByTestId('no-stop').count()).toBe(1)
     const form = page.getByTestId('stop-form')
@@ -78,11 +81,13 @@ describe('the operator stops one product in an emergency and resumes it', () => 
 
     // The banner is on the operator's other pages too.
     await page.goto(at('/operator/usage'))
+    await expectNoSeriousAxeViolations(page)
     expect(await page.getByTestId('emergency-banner').count()).toBe(1)
   })
 
   it('resumes in one action: the product answers again, the banner is gone', async () => {
     await page.goto(at('/operator/emergency'))
+    await expectNoSeriousAxeViolations(page)
     await waitForHydration(page)
     await Promise.all([
       page.waitForURL((u) => u.searchParams.get('done') === 'resume'),

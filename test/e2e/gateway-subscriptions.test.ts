@@ -8,6 +8,7 @@ import { demoApiKey } from '#test/support/gateway-server.ts'
 import { launchBrowser, routePath, signIn, waitForHydration } from '#test/support/browser.ts'
 import { PROPAGATION_PROMISE_MS, waitUntilElapsed } from '#test/support/wait.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
+import { expectNoSeriousAxeViolations } from '#test/support/axe.ts'
 
 const PATH = '/api/v1/verifications/enterprise'
 const PRODUCT = 'verify-enterprise-identity'
@@ -51,6 +52,7 @@ describe('subscriptions and suspensions in the browser: partner admin subscribes
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
       const page = await context.newPage()
       await signIn(page, platform.url, username)
+      await expectNoSeriousAxeViolations(page)
       pages[username] = { context, page }
     }
     return pages[username]!.page
@@ -86,6 +88,7 @@ describe('subscriptions and suspensions in the browser: partner admin subscribes
     expect(await answerAfterPromise()).toEqual({ status: 403, code: 'not_subscribed' })
     const page = await as('partner.admin')
     await page.goto(at('/partner/subscriptions'))
+    await expectNoSeriousAxeViolations(page)
     await waitForHydration(page)
     const form = page.getByTestId('subscribe-form')
     await form.locator('select[name=productCode]').selectOption(PRODUCT)
@@ -120,6 +123,7 @@ describe('subscriptions and suspensions in the browser: partner admin subscribes
   it('the bureau must comment a rejection; it approves, and the call is answered and metered as public interest', async () => {
     const page = await as('bureau')
     await page.goto(at('/bureau/subscriptions'))
+    await expectNoSeriousAxeViolations(page)
     await waitForHydration(page)
     const card = page.getByTestId(`pending-${subscriptionId}`)
     expect(await card.getByTestId('statement').textContent()).toContain('社区养老服务机构')
@@ -145,6 +149,7 @@ describe('subscriptions and suspensions in the browser: partner admin subscribes
   it('the partner admin sees this month’s quota used and remaining per subscription', async () => {
     const page = await as('partner.admin')
     await page.goto(at('/partner/usage'))
+    await expectNoSeriousAxeViolations(page)
     const row = page.getByTestId(`quota-${PRODUCT}`)
     expect(Number((await row.getByTestId('quota-used').textContent())!.replace(/\D/g, ''))).toBeGreaterThanOrEqual(1)
     expect(await row.getByTestId('quota-remaining').textContent()).toMatch(/^99,99\d$/)
@@ -154,6 +159,7 @@ describe('subscriptions and suspensions in the browser: partner admin subscribes
   it('the bureau suspends the product with a reason (423 within 1 s), lists it, and resumes it', async () => {
     const page = await as('bureau')
     await page.goto(at('/bureau/suspensions'))
+    await expectNoSeriousAxeViolations(page)
     await waitForHydration(page)
     const form = page.getByTestId(`product-form-${PRODUCT}`)
     await post(page, '/bureau/suspensions', () => form.locator('button[type=submit]').click())
@@ -176,6 +182,7 @@ describe('subscriptions and suspensions in the browser: partner admin subscribes
   it('the bureau suspends the partner (partner_suspended within 1 s) and resumes it', async () => {
     const page = await as('bureau')
     await page.goto(at('/bureau/suspensions'))
+    await expectNoSeriousAxeViolations(page)
     await waitForHydration(page)
     const form = page.getByTestId('partner-form-shengjing-tech')
     await form.locator('input[name=reason]').fill('涉嫌违规转售数据，暂停调查')

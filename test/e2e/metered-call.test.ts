@@ -7,6 +7,7 @@ import { cityEnterprises, usageEvents } from '#db/schema/index.ts'
 import { demoApiKey } from '#test/support/demo-credentials.ts'
 import { launchBrowser, signIn } from '#test/support/browser.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
+import { expectNoSeriousAxeViolations } from '#test/support/axe.ts'
 
 const screenshotPath = join(process.cwd(), 'test', '.tmp', 'partner-usage.png')
 
@@ -29,6 +30,7 @@ describe('a metered API call shows up on the usage pages', () => {
     try {
       const page = await context.newPage()
       await signIn(page, platform.url, username)
+      await expectNoSeriousAxeViolations(page)
       const response = await page.goto(new URL(path, platform.url).href)
       expect(response?.status(), `${username} ${path}`).toBe(200)
       await fn(page)

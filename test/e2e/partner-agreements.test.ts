@@ -8,6 +8,7 @@ import { launchBrowser, signIn, waitForHydration } from '#test/support/browser.t
 import { extractPdfText } from '#test/support/pdf-text.ts'
 import { PROPAGATION_PROMISE_MS, waitUntilElapsed } from '#test/support/wait.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
+import { expectNoSeriousAxeViolations } from '#test/support/axe.ts'
 
 // Partner agreements in the browser (Art. 22; ADR 0031): the operator drafts a new cooperation agreement, the bureau
 // approves it, the demo partner's calls pause (403 agreement_not_accepted) with a banner on its pages, its
@@ -32,6 +33,7 @@ describe('a new agreement version: drafted, approved, accepted, downloaded', () 
     try {
       const page = await context.newPage()
       await signIn(page, platform.url, username)
+      await expectNoSeriousAxeViolations(page)
       return await fn(page)
     } finally {
       await context.close()
@@ -59,6 +61,7 @@ describe('a new agreement version: drafted, approved, accepted, downloaded', () 
 
     await asUser('operator', async (page) => {
       await page.goto(at('/operator/agreements'))
+      await expectNoSeriousAxeViolations(page)
       await waitForHydration(page)
       const form = page.getByTestId('agreement-draft-form')
       await form.locator('select[name=kind]').selectOption('cooperation')
@@ -76,21 +79,25 @@ describe('a new agreement version: drafted, approved, accepted, downloaded', () 
 
     await asUser('bureau', async (page) => {
       await page.goto(at('/bureau/agreements'))
+      await expectNoSeriousAxeViolations(page)
       await waitForHydration(page)
       const draft = page.getByTestId('agreement-draft-cooperation-2')
       await Promise.all([
         page.waitForURL((u) => u.searchParams.get('decided') === '1'),
         draft.locator('button[value=approve]').click(),
       ])
-      expect(await page.getByTestId('agreement-version-cooperation-2').textContent()).toContain('现行版本')
+      // The URL changes a moment before the revalidated page renders: wait for the new state itself.
+      await page.getByTestId('agreement-version-cooperation-2').filter({ hasText: '现行版本' }).waitFor()
     })
 
     expect(await callAfterPromise()).toEqual({ status: 403, code: 'agreement_not_accepted' })
 
     await asUser('partner.admin', async (page) => {
       await page.goto(at('/partner/usage'))
+      await expectNoSeriousAxeViolations(page)
       expect(await page.getByTestId('agreement-banner').textContent()).toContain('合作协议')
       await page.goto(at('/partner/agreements'))
+      await expectNoSeriousAxeViolations(page)
       await waitForHydration(page)
       const section = page.getByTestId('agreement-cooperation')
       expect(await section.getByTestId('agreement-text').textContent()).toContain('/fees')

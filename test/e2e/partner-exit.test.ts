@@ -7,6 +7,8 @@ import { DAY_MS, formatDay } from '#platform/calendar/shanghai-calendar.ts'
 import { launchBrowser, signIn, waitForHydration } from '#test/support/browser.ts'
 import { extractPdfText } from '#test/support/pdf-text.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
+import { expectNoSeriousAxeViolations } from '#test/support/axe.ts'
+import { followNavLink } from '#test/support/nav.ts'
 
 // Art. 12(4) in the browser (ADR 0033): the operator gives notice of a voluntary exit at a later date, executes it now,
 // and the partner's administrator sees the notice and downloads the exit certificate.
@@ -26,8 +28,10 @@ describe('partner exit in the browser', () => {
     const operator = await browser.newContext({ viewport: { width: 1280, height: 900 } })
     const page = await operator.newPage()
     await signIn(page, platform.url, 'operator')
-    await page.getByRole('link', { name: '合作方退出' }).click()
+    await expectNoSeriousAxeViolations(page)
+    await followNavLink(page, '合作方退出')
     await page.waitForURL(/\/operator\/exits$/)
+    await expectNoSeriousAxeViolations(page)
     await waitForHydration(page)
     const form = page.getByTestId('exit-start-form')
     // A reason too short is refused next to its field, and nothing is started.
@@ -59,7 +63,9 @@ describe('partner exit in the browser', () => {
     const admin = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })
     const adminPage = await admin.newPage()
     await signIn(adminPage, platform.url, 'partner.admin')
+    await expectNoSeriousAxeViolations(adminPage)
     await adminPage.goto(new URL('/partner/exit', platform.url).href)
+    await expectNoSeriousAxeViolations(adminPage)
     await adminPage.getByTestId('my-exit-executed').waitFor()
     expect(await adminPage.getByTestId('my-exit-executed').textContent()).toContain('主动退出')
     const downloading = adminPage.waitForEvent('download')

@@ -5,6 +5,7 @@ import { cityEnterprises, partners, products, subscriptions, usageEvents } from 
 import { launchBrowser, routePath, signIn, waitForHydration } from '#test/support/browser.ts'
 import { PROPAGATION_PROMISE_MS, waitUntilElapsed } from '#test/support/wait.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
+import { expectNoSeriousAxeViolations } from '#test/support/axe.ts'
 
 // Scenarios (ADR 0032) in the browser: the partner admin subscribes under a second, public-interest scenario to a
 // product it already uses commercially; the bureau approves it seeing the scenario; the developer makes a key for
@@ -47,6 +48,7 @@ describe('a second scenario for a product already in use', () => {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
       const page = await context.newPage()
       await signIn(page, platform.url, username)
+      await expectNoSeriousAxeViolations(page)
       pages[username] = { context, page }
     }
     return pages[username]!.page
@@ -86,6 +88,7 @@ describe('a second scenario for a product already in use', () => {
   it('the partner admin subscribes under a second scenario (public interest) to a product it already uses', async () => {
     const page = await as('partner.admin')
     await page.goto(at('/partner/subscriptions'))
+    await expectNoSeriousAxeViolations(page)
     await waitForHydration(page)
     const form = page.getByTestId('subscribe-form')
     await form.locator('select[name=productCode]').selectOption(PRODUCT)
@@ -111,6 +114,7 @@ describe('a second scenario for a product already in use', () => {
   it('the bureau sees the scenario and approves the public-interest subscription', async () => {
     const page = await as('bureau')
     await page.goto(at('/bureau/subscriptions'))
+    await expectNoSeriousAxeViolations(page)
     await waitForHydration(page)
     const card = page.getByTestId(`pending-${publicId}`)
     expect(await card.getByTestId('scenario').textContent()).toContain(SCENARIO)
@@ -132,6 +136,7 @@ describe('a second scenario for a product already in use', () => {
       ['industrial', industrialId],
     ] as const) {
       await page.goto(at('/developer/keys'))
+      await expectNoSeriousAxeViolations(page)
       await waitForHydration(page)
       const form = page.getByTestId('create-key-form')
       await form.locator('input[name=name]').fill(`scenario ${purpose}`)

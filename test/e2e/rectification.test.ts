@@ -9,6 +9,7 @@ import { demoApiKey } from '#test/support/gateway-server.ts'
 import { launchBrowser, routePath, signIn, waitForHydration } from '#test/support/browser.ts'
 import { PROPAGATION_PROMISE_MS, waitUntilElapsed } from '#test/support/wait.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
+import { expectNoSeriousAxeViolations } from '#test/support/axe.ts'
 
 const PATH = '/api/v1/verifications/enterprise'
 const shots = join(process.cwd(), 'test', '.tmp')
@@ -52,6 +53,7 @@ describe('rectification in the browser: a source unit reports, the bureau opens 
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })
       const page = await context.newPage()
       await signIn(page, platform.url, username)
+      await expectNoSeriousAxeViolations(page)
       pages[username] = { context, page }
     }
     return pages[username]!.page
@@ -72,6 +74,7 @@ describe('rectification in the browser: a source unit reports, the bureau opens 
   it('the source unit reports a problem (Art. 26) and sees its report', async () => {
     const page = await as('scjg')
     await page.goto(at('/source-unit/cases'))
+    await expectNoSeriousAxeViolations(page)
     await waitForHydration(page)
     const form = page.getByTestId('report-form')
     await Promise.all([
@@ -91,6 +94,7 @@ describe('rectification in the browser: a source unit reports, the bureau opens 
     const page = await as('bureau')
     expect(Number(await page.getByTestId('inbox-unread').textContent())).toBeGreaterThanOrEqual(1)
     await page.goto(at(`/bureau/cases/${caseCode}`))
+    await expectNoSeriousAxeViolations(page)
     await waitForHydration(page)
     const form = page.getByTestId('open-form')
     await form.locator('select[name=targetKind]').selectOption('authorization')
@@ -113,9 +117,11 @@ describe('rectification in the browser: a source unit reports, the bureau opens 
   it('the operator is notified, a hostile file is refused, and its PDF evidence is accepted', async () => {
     const page = await as('operator')
     await page.goto(at('/inbox'))
+    await expectNoSeriousAxeViolations(page)
     await page.getByTestId('notice-case_opened').first().waitFor()
     await page.getByTestId('notice-authorization_suspended').first().waitFor()
     await page.goto(at(`/operator/cases/${caseCode}`))
+    await expectNoSeriousAxeViolations(page)
     await waitForHydration(page)
     const form = page.getByTestId('evidence-form')
     await form.getByTestId('evidence-file').setInputFiles({
@@ -138,6 +144,7 @@ describe('rectification in the browser: a source unit reports, the bureau opens 
   it('the bureau downloads the evidence, verifies and closes: the authorization resumes (200)', async () => {
     const page = await as('bureau')
     await page.goto(at(`/bureau/cases/${caseCode}`))
+    await expectNoSeriousAxeViolations(page)
     await waitForHydration(page)
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('evidence-download').click()])
     expect(download.suggestedFilename()).toBe('整改报告.pdf')
@@ -150,6 +157,7 @@ describe('rectification in the browser: a source unit reports, the bureau opens 
 
     const operator = await as('operator')
     await operator.goto(at('/inbox'))
+    await expectNoSeriousAxeViolations(operator)
     await waitForHydration(operator)
     await operator.getByTestId('notice-case_closed').first().waitFor()
     await Promise.all([operator.waitForURL((u) => u.pathname === '/inbox'), operator.getByTestId('mark-all').click()])
@@ -160,6 +168,7 @@ describe('rectification in the browser: a source unit reports, the bureau opens 
   it('the partner’s administrator sees the case opened against its partner, with its timeline', async () => {
     const page = await as('partner.admin')
     await page.goto(at('/partner/cases'))
+    await expectNoSeriousAxeViolations(page)
     const link = page.getByTestId('cases-table').locator('a').first()
     await Promise.all([page.waitForURL((u) => /^\/partner\/cases\/ZG-/.test(u.pathname)), link.click()])
     await page.getByTestId('case-timeline').waitFor()

@@ -6,6 +6,7 @@ import { DEMO_USERS } from '#seed/platform-fixtures.ts'
 import { IDLE_TIMEOUT_MS, LOCKOUT_MS, MAX_FAILED_ATTEMPTS, ROLE_HOME } from '#platform/identity/policy.ts'
 import { launchBrowser, routePath, signIn } from '#test/support/browser.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
+import { expectNoSeriousAxeViolations } from '#test/support/axe.ts'
 
 const user = (role: keyof typeof ROLE_HOME) => DEMO_USERS.find((u) => u.role === role)!
 
@@ -37,6 +38,7 @@ describe('sign-in, roles and sessions in the browser', () => {
   it('uses a session cookie the browser keeps (Secure, HttpOnly) on the test URL', async () => {
     await withPage(async (page, context) => {
       await signIn(page, platform.url, 'operator')
+      await expectNoSeriousAxeViolations(page)
       const [cookie] = (await context.cookies()).filter((c) => c.name === 'sdp_session')
       expect(cookie).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Lax' })
     })
@@ -48,6 +50,7 @@ describe('sign-in, roles and sessions in the browser', () => {
     it(`signs in as ${demo.username}, lands on ${home}, and is refused the other roles' homes with 403`, async () => {
       await withPage(async (page) => {
         await signIn(page, platform.url, demo.username)
+        await expectNoSeriousAxeViolations(page)
         expect(pathOf(page)).toBe(home)
         await page.getByTestId('home-title').waitFor()
         expect(await page.getByTestId('home-title').isVisible()).toBe(true)
@@ -69,6 +72,7 @@ describe('sign-in, roles and sessions in the browser', () => {
   it('sends an unauthenticated visitor of /operator to the sign-in page', async () => {
     await withPage(async (page) => {
       await page.goto(at('/operator'))
+      await expectNoSeriousAxeViolations(page)
       expect(pathOf(page)).toBe('/login')
       expect(new URL(page.url()).searchParams.get('redirectTo')).toBe('/operator')
       expect(await page.locator('input[name=username]').isVisible()).toBe(true)
@@ -78,6 +82,7 @@ describe('sign-in, roles and sessions in the browser', () => {
   it('signs out: the session ends and /operator sends to the sign-in page again', async () => {
     await withPage(async (page, context) => {
       await signIn(page, platform.url, 'operator')
+      await expectNoSeriousAxeViolations(page)
       expect(pathOf(page)).toBe('/operator')
       await Promise.all([
         page.waitForURL((url) => url.pathname === '/login'),
@@ -85,6 +90,7 @@ describe('sign-in, roles and sessions in the browser', () => {
       ])
       expect((await context.cookies()).filter((c) => c.name === 'sdp_session' && c.value !== '')).toEqual([])
       await page.goto(at('/operator'))
+      await expectNoSeriousAxeViolations(page)
       expect(pathOf(page)).toBe('/login')
       expect(await page.getByTestId('home-title').count()).toBe(0)
     })
@@ -93,6 +99,7 @@ describe('sign-in, roles and sessions in the browser', () => {
   it('rejects a wrong password with a message and stays on /login', async () => {
     await withPage(async (page) => {
       await signIn(page, platform.url, 'bureau', 'not-the-password')
+      await expectNoSeriousAxeViolations(page)
       expect(pathOf(page)).toBe('/login')
       expect(await page.getByTestId('login-error').textContent()).toBe('用户名或密码错误')
     })
@@ -101,6 +108,7 @@ describe('sign-in, roles and sessions in the browser', () => {
   it('shows Chinese by default and English after the switch, remembered on the next page', async () => {
     await withPage(async (page, context) => {
       await page.goto(at('/'))
+      await expectNoSeriousAxeViolations(page)
       expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN')
       expect(await page.locator('header .brand').textContent()).toBe('沈阳市公共数据授权运营平台')
 
@@ -115,6 +123,7 @@ describe('sign-in, roles and sessions in the browser', () => {
 
       // A full page load elsewhere: the server reads the remembered choice.
       await page.goto(at('/catalog'))
+      await expectNoSeriousAxeViolations(page)
       expect(await page.locator('html').getAttribute('lang')).toBe('en')
       expect(await page.locator('header .brand').textContent()).toBe('Shenyang Public Data Authorized Operation Platform')
       expect(await page.getByTestId('lang-switch').textContent()).toBe('中文')
@@ -124,6 +133,7 @@ describe('sign-in, roles and sessions in the browser', () => {
   it('ends a session idle for more than 30 minutes and says so on the sign-in page', async () => {
     await withPage(async (page) => {
       await signIn(page, platform.url, 'partner.dev')
+      await expectNoSeriousAxeViolations(page)
       expect(pathOf(page)).toBe('/developer')
       const [dev] = await platform.database.db.select().from(users).where(eq(users.username, 'partner.dev'))
       const idleSince = Date.now() - IDLE_TIMEOUT_MS - 60_000
@@ -145,6 +155,7 @@ describe('sign-in, roles and sessions in the browser', () => {
 
       // The idle session does not come back: the role page still wants a sign-in.
       await page.goto(at('/developer'))
+      await expectNoSeriousAxeViolations(page)
       expect(pathOf(page)).toBe('/login')
       expect(new URL(page.url()).searchParams.get('reason')).toBeNull()
     })
@@ -162,6 +173,7 @@ describe('sign-in, roles and sessions in the browser', () => {
       for (let i = 1; i <= MAX_FAILED_ATTEMPTS; i++) {
         if (i === MAX_FAILED_ATTEMPTS) fifthSentAt = Date.now()
         await signIn(page, platform.url, username, `wrong-${i}`)
+        await expectNoSeriousAxeViolations(page)
         if (i === MAX_FAILED_ATTEMPTS) fifthAnsweredAt = Date.now()
         expect(pathOf(page)).toBe('/login')
         const text = await page.getByTestId('login-error').textContent()
@@ -170,6 +182,7 @@ describe('sign-in, roles and sessions in the browser', () => {
       }
 
       await signIn(page, platform.url, username)
+      await expectNoSeriousAxeViolations(page)
       expect(pathOf(page)).toBe('/login')
       expect(await page.getByTestId('login-error').textContent()).toMatch(
         /^连续 5 次登录失败，该账号在此网络地址已锁定 15 分钟，请于 .+ 后再试$/,
@@ -189,6 +202,7 @@ describe('sign-in, roles and sessions in the browser', () => {
         .set({ blockedUntil: Date.now() - 1 })
         .where(pair)
       await signIn(page, platform.url, username)
+      await expectNoSeriousAxeViolations(page)
       expect(pathOf(page)).toBe(ROLE_HOME.source_unit)
     })
   })

@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core'
 import { launchBrowser, signIn, waitForHydration } from '#test/support/browser.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
 import { startFeedReceiver, type FeedReceiver } from '#test/support/supervision-feed-receiver.ts'
+import { expectNoSeriousAxeViolations } from '#test/support/axe.ts'
 
 const KEY = 'e2e-feed-key-0123456789abcdef0123456789'
 
@@ -25,7 +26,9 @@ describe('the supervision feed page in the browser (ADR 0025)', () => {
     const page = await browser.newPage()
     try {
       await signIn(page, platform.url, 'bureau')
+      await expectNoSeriousAxeViolations(page)
       await page.goto(new URL('/bureau/supervision-feed', platform.url).href)
+      await expectNoSeriousAxeViolations(page)
       await waitForHydration(page)
       expect(await page.getByTestId('feed-config').textContent()).toMatch(/未开启|off/)
       expect(await page.getByTestId('feed-sync').count()).toBe(0)

@@ -7,6 +7,7 @@ import { STEP_UP_MAX_AGE_MS } from '#platform/identity/policy.ts'
 import { TOTP_PERIOD_S } from '#platform/identity/totp.ts'
 import { launchBrowser, routePath, signIn, waitForHydration } from '#test/support/browser.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
+import { expectNoSeriousAxeViolations } from '#test/support/axe.ts'
 
 /**
  * Outside demo mode (DEMO_MODE=false) the bureau must enrol a TOTP before anything else, signs in with it, steps up
@@ -74,10 +75,13 @@ describe('two-factor authentication in the browser (demo mode off)', () => {
   it('sends the bureau to enrolment first, and nowhere else until it is done; enrols with the QR code’s secret', async () => {
     await withPage(async (page) => {
       await signIn(page, platform.url, 'bureau')
+      await expectNoSeriousAxeViolations(page)
       await page.waitForURL((u) => u.pathname === '/account/two-factor', COMMIT)
+      await expectNoSeriousAxeViolations(page)
       expect(await page.getByTestId('two-factor-intro').textContent()).toContain('必须启用双因素认证')
       for (const elsewhere of ['/bureau/pricing', '/catalog', '/security/sign-in-locks']) {
         await page.goto(at(elsewhere))
+        await expectNoSeriousAxeViolations(page)
         expect(pathOf(page), elsewhere).toBe('/account/two-factor')
       }
 
@@ -110,10 +114,13 @@ describe('two-factor authentication in the browser (demo mode off)', () => {
   it('signs in with the password, then a code; the password alone reaches nothing', async () => {
     await withPage(async (page, context) => {
       await signIn(page, platform.url, 'bureau', undefined, '/login?redirectTo=%2Fbureau%2Fsuspensions')
+      await expectNoSeriousAxeViolations(page)
       await page.waitForURL((u) => u.pathname === '/login/two-factor', COMMIT)
+      await expectNoSeriousAxeViolations(page)
       expect(new URL(page.url()).searchParams.get('redirectTo')).toBe('/bureau/suspensions')
       const other = await context.newPage()
       await other.goto(at('/bureau'))
+      await expectNoSeriousAxeViolations(other)
       expect(pathOf(other)).toBe('/login/two-factor')
       await other.close()
 
@@ -131,7 +138,9 @@ describe('two-factor authentication in the browser (demo mode off)', () => {
   it('asks for a fresh code before suspending a partner, then the suspension goes through', async () => {
     await withPage(async (page) => {
       await signIn(page, platform.url, 'bureau')
+      await expectNoSeriousAxeViolations(page)
       await page.waitForURL((u) => u.pathname === '/login/two-factor', COMMIT)
+      await expectNoSeriousAxeViolations(page)
       // Signed in with a recovery code (it spares a TOTP time step; the recovery test below counts it).
       await page.locator('main form input[name=code]').fill(recoveryCodes[0]!)
       await Promise.all([
@@ -148,6 +157,7 @@ describe('two-factor authentication in the browser (demo mode off)', () => {
 
       const suspend = async () => {
         await page.goto(at('/bureau/suspensions'))
+        await expectNoSeriousAxeViolations(page)
         await waitForHydration(page)
         const form = page.getByTestId('partner-form-huimin-service')
         await form.locator('input[name=reason]').fill('违反授权运营协议，暂停核查')
@@ -158,6 +168,7 @@ describe('two-factor authentication in the browser (demo mode off)', () => {
 
       await suspend()
       await page.waitForURL((u) => u.pathname === '/account/step-up', COMMIT)
+      await expectNoSeriousAxeViolations(page)
       expect(new URL(page.url()).searchParams.get('redirectTo')).toBe('/bureau/suspensions')
       expect(await partnerState()).toBe('active')
 
@@ -171,6 +182,7 @@ describe('two-factor authentication in the browser (demo mode off)', () => {
 
       await suspend()
       await page.waitForURL((u) => u.searchParams.get('done') === 'suspendPartner:huimin-service', COMMIT)
+      await expectNoSeriousAxeViolations(page)
       expect(await partnerState()).toBe('suspended')
       const actions = (await platform.database.db.select().from(auditLog)).map((a) => a.action)
       expect(actions).toEqual(expect.arrayContaining(['auth.step_up_failed', 'auth.step_up', 'partner.suspend']))
@@ -181,18 +193,23 @@ describe('two-factor authentication in the browser (demo mode off)', () => {
     const code = recoveryCodes[3]!
     await withPage(async (page) => {
       await signIn(page, platform.url, 'bureau')
+      await expectNoSeriousAxeViolations(page)
       await page.waitForURL((u) => u.pathname === '/login/two-factor', COMMIT)
+      await expectNoSeriousAxeViolations(page)
       await page.locator('main form input[name=code]').fill(code.toUpperCase())
       await Promise.all([
         page.waitForURL((u) => u.pathname === '/bureau', COMMIT),
         page.locator('main form button[type=submit]').click(),
       ])
       await page.goto(at('/account/two-factor'))
+      await expectNoSeriousAxeViolations(page)
       expect(await page.getByTestId('two-factor-status').textContent()).toContain('剩余未使用的恢复码 8 个')
     })
     await withPage(async (page) => {
       await signIn(page, platform.url, 'bureau')
+      await expectNoSeriousAxeViolations(page)
       await page.waitForURL((u) => u.pathname === '/login/two-factor', COMMIT)
+      await expectNoSeriousAxeViolations(page)
       await submitCode(page, '/login/two-factor', code)
       expect(await page.getByTestId('code-error').textContent()).toBe('验证码错误')
       expect(pathOf(page)).toBe('/login/two-factor')
@@ -202,11 +219,14 @@ describe('two-factor authentication in the browser (demo mode off)', () => {
   it('lets a partner developer work without a second factor (optional for that role), and enrol from the same page', async () => {
     await withPage(async (page) => {
       await signIn(page, platform.url, 'partner.dev')
+      await expectNoSeriousAxeViolations(page)
       expect(pathOf(page)).toBe('/developer')
       await page.getByTestId('account-link').click()
       await page.waitForURL((u) => u.pathname === '/account/password', COMMIT)
+      await expectNoSeriousAxeViolations(page)
       await page.getByTestId('account-nav').getByRole('link', { name: '双因素认证' }).click()
       await page.waitForURL((u) => u.pathname === '/account/two-factor', COMMIT)
+      await expectNoSeriousAxeViolations(page)
       expect(await page.getByTestId('two-factor-intro').textContent()).toContain('启用后')
       expect(await page.getByTestId('enrol-start').isVisible()).toBe(true)
     })

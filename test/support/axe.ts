@@ -11,7 +11,11 @@ export const axeCheckedPages = new Map<string, number>()
  * test, once the page shows what the test waits for.
  */
 export async function expectNoSeriousAxeViolations(page: Page, options: { exclude?: string[] } = {}): Promise<void> {
-  let builder = new AxeBuilder({ page })
+  // Checked as a person meets it: hydrated (the layout's hooks have run) and painted.
+  await page.waitForFunction(() => Boolean((window as unknown as { __remixRouter?: unknown }).__remixRouter))
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))))
+  // Legacy mode runs axe in each frame of this page: no extra page is opened, so a page of `browser.newPage()` works too.
+  let builder = new AxeBuilder({ page }).setLegacyMode(true)
   for (const selector of options.exclude ?? []) builder = builder.exclude(selector)
   const results = await builder.analyze()
   const path = new URL(page.url()).pathname

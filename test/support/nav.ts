@@ -8,7 +8,9 @@ export async function followNavLink(page: Page, name: string | RegExp): Promise<
   const nav = page.getByTestId('main-nav')
   const link = nav.getByRole('link', { name, exact: typeof name === 'string' })
   if (!(await link.isVisible())) {
-    await nav.locator('details.nav-group', { has: link }).locator('summary').click()
+    // A link in a closed group is hidden, and role queries skip hidden elements unless told.
+    const inner = page.getByRole('link', { name, exact: typeof name === 'string', includeHidden: true })
+    await nav.locator('details.nav-group', { has: inner }).locator('summary').click()
     await link.waitFor({ state: 'visible' })
   }
   await link.click()
