@@ -1,8 +1,6 @@
+import { appendFileSync } from 'node:fs'
 import { AxeBuilder } from '@axe-core/playwright'
 import type { Page } from 'playwright-core'
-
-/** Where the axe checks ran in this process: `path → count` (the report says which pages were checked). */
-export const axeCheckedPages = new Map<string, number>()
 
 /**
  * Runs axe-core (injected by @axe-core/playwright, no download) on the page as it is now and fails on any serious or
@@ -19,7 +17,8 @@ export async function expectNoSeriousAxeViolations(page: Page, options: { exclud
   for (const selector of options.exclude ?? []) builder = builder.exclude(selector)
   const results = await builder.analyze()
   const path = new URL(page.url()).pathname
-  axeCheckedPages.set(path, (axeCheckedPages.get(path) ?? 0) + 1)
+  // AXE_CHECKED_LOG=<file>: one line per check (viewport width and path), to list which pages a run checked.
+  if (process.env.AXE_CHECKED_LOG) appendFileSync(process.env.AXE_CHECKED_LOG, `${page.viewportSize()?.width ?? '?'} ${path}\n`)
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
   if (serious.length === 0) return
   const lines = serious.map(
