@@ -108,7 +108,13 @@ export const ROLE_NAV: Record<Role, NavGroup[]> = {
   ],
   source_unit: [
     { label: 'shell.group.work', items: [{ to: '/source-unit/demands', label: 'nav.myDemands' }] },
-    { label: 'shell.group.data', items: [{ to: '/source-unit/authorizations', label: 'nav.authorizations' }] },
+    {
+      label: 'shell.group.data',
+      items: [
+        { to: '/source-unit/authorizations', label: 'nav.authorizations' },
+        { to: '/source-unit/datasets', label: 'grading.nav' },
+      ],
+    },
     { label: 'shell.group.billing', items: [{ to: '/source-unit/compensation', label: 'nav.compensation' }] },
     { label: 'shell.group.supervision', items: [{ to: '/source-unit/cases', label: 'cases.nav.report' }] },
   ],

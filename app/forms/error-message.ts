@@ -20,7 +20,9 @@ export const ERROR_AREAS = [
   'concentration',
   'plans',
   'team',
+  'evaluation',
   'oreport',
+  'grading',
   'disclosure',
 ] as const
 export type ErrorArea = (typeof ERROR_AREAS)[number]

@@ -4,34 +4,64 @@ import { Form, useCsrfToken } from '#app/components/form.tsx'
 import { CSRF_HEADER } from '#platform/csrf/csrf-names.ts'
 import { useRef, useState, type FormEvent } from 'react'
 import { z } from 'zod'
-import { findDataset, loadDatasetTable, pullDatasetInterface, type LoadOutcome } from '#app/domain.server.ts'
+import {
+  findDataset,
+  findDatasetGrading,
+  loadDatasetTable,
+  PROPOSAL_NOTE_MAX_LENGTH,
+  proposeDatasetLevel,
+  pullDatasetInterface,
+  type LoadOutcome,
+} from '#app/domain.server.ts'
+import { GradingHistory, GradingProducts, GradingState } from '#app/components/catalog/dataset-grading.tsx'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { StateBadge, useFormatDay, useOptionLabel } from '#app/components/catalog/catalog-ui.tsx'
-import { FormError } from '#app/forms/field.tsx'
-import { failedForm, formError, type FormReply } from '#app/forms/action-reply.server.ts'
+import { Field, FormError, replyFor } from '#app/forms/field.tsx'
+import { failedForm, formError, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatTime } from '#app/lib/format.ts'
-import { requireActor, requireUser } from '#app/session.server.ts'
+import { requireActor } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  await requireUser(request, context, ['operator'])
+  const { actor } = await requireActor(request, context, ['operator'])
   const dataset = await findDataset(context.platform.db, { code: params.code ?? '' })
   if (!dataset) throw new Response('Not found', { status: 404 })
   const { id: _id, sourceUnitId: _unit, ...rest } = dataset
-  return { dataset: rest, now: Date.now() }
+  // Art. 5 (ADR 0037): the level is proposed here and decided by the source unit.
+  const grading = await findDatasetGrading(context.platform.db, { actor, code: dataset.code })
+  return { dataset: rest, grading, now: Date.now() }
 }
 
 const intentSchema = z.object({ intent: z.enum(['load_table', 'pull']) })
+const proposeSchema = z.object({
+  intent: z.literal('propose'),
+  level: z.string().trim().min(1, 'required').max(8, 'invalid'),
+  note: z.string().trim().max(PROPOSAL_NOTE_MAX_LENGTH, 'too_long').default(''),
+})
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { actor } = await requireActor(request, context, ['operator'])
-  const parsed = intentSchema.safeParse(Object.fromEntries(await readForm(request, context)))
+  const form = Object.fromEntries(await readForm(request, context))
+  const code = params.code ?? ''
+  if (form.intent === 'propose') {
+    const proposal = proposeSchema.safeParse(form)
+    if (!proposal.success) return invalidForm(proposal.error, { target: 'propose' })
+    const proposed = await proposeDatasetLevel(context.platform.db, {
+      actor,
+      datasetCode: code,
+      level: proposal.data.level,
+      note: proposal.data.note,
+      requestId: context.platform.requestId,
+    })
+    if (!proposed.ok) return failedForm(proposed.error, { target: 'propose', shownFields: ['level', 'note'] })
+    return redirect(`/operator/datasets/${encodeURIComponent(code)}?proposed=${proposed.value.level}`)
+  }
+  const parsed = intentSchema.safeParse(form)
   // The intent is the only field, and a hidden one: a bad one is the form's error.
   if (!parsed.success) return formError('invalid')
-  const code = params.code ?? ''
   const opts = {
     actor,
     requestId: context.platform.requestId,
@@ -146,8 +176,10 @@ function LoadResult({ outcome }: { outcome: LoadOutcome }) {
 }
 
 export default function OperatorDataset() {
-  const { dataset: d, now } = useLoaderData<typeof loader>()
-  const data = useActionData<FormReply>()
+  const { dataset: d, grading, now } = useLoaderData<typeof loader>()
+  const reply = useActionData<FormReply>()
+  const proposeReply = replyFor(reply, 'propose')
+  const data = reply && reply.target !== 'propose' ? reply : undefined
   const [params] = useSearchParams()
   const t = useT()
   const lang = useLang()
@@ -202,6 +234,46 @@ export default function OperatorDataset() {
           <div className="label">{t('catalog.datasets.authorizedUntil')}</div>
         </div>
       </div>
+
+      {grading && (
+        <section data-testid="grading">
+          <h2>{t('grading.nav')}</h2>
+          {params.get('proposed') && !proposeReply && (
+            <p className="notice" role="status" data-testid="proposed">
+              {t('grading.proposed', { level: params.get('proposed')! })}
+            </p>
+          )}
+          <GradingState row={grading} />
+          {grading.usageRequirements && (
+            <p className="pre-wrap" data-testid="usage-requirements">
+              {t('grading.usageRequirements')}：{grading.usageRequirements}
+            </p>
+          )}
+          <Form method="post" className="stack" noValidate data-testid="propose-form">
+            <input type="hidden" name="intent" value="propose" />
+            <Field label={t('grading.propose.title')} error={proposeReply?.fields.level} area="grading">
+              <select name="level" defaultValue={grading.proposed.level}>
+                {['L1', 'L2', 'L3', 'L4'].map((l) => (
+                  <option key={l} value={l}>
+                    {l}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label={t('grading.propose.note')} error={proposeReply?.fields.note} area="grading">
+              <input name="note" maxLength={PROPOSAL_NOTE_MAX_LENGTH} />
+            </Field>
+            <FormError code={proposeReply?.formError} area="grading" />
+            <button type="submit" disabled={busy} data-testid="propose">
+              {t('grading.propose.submit')}
+            </button>
+          </Form>
+          <h3>{t('grading.products')}</h3>
+          <GradingProducts products={grading.products} />
+          <h3>{t('grading.history')}</h3>
+          <GradingHistory history={grading.history} />
+        </section>
+      )}
 
       <h2>{t('catalog.datasets.fields')}</h2>
       <table data-testid="field-list">

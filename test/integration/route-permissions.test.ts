@@ -220,6 +220,7 @@ describe('role × route × method matrix', () => {
   const PARAMS: Record<string, () => Record<string, string>> = {
     'catalog.$code.tsx': () => ({ code: 'verify-enterprise-identity' }),
     'operator.datasets.$code.tsx': () => ({ code: 'DS-SCJG-0001' }),
+    'source-unit.datasets.$code.tsx': () => ({ code: 'DS-SCJG-0001' }),
     'operator.datasets.$code_.upload.tsx': () => ({ code: 'DS-WJ-0001' }),
     'operator.demands.$code.tsx': () => ({ code: 'XQ-2026-0001' }),
     'operator.invoices.$id.tsx': () => ({ id: invoice.own }),

@@ -115,6 +115,8 @@ export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
   'source-unit.authorizations.tsx': { get: SOURCE_UNIT, post: null },
   'source-unit.compensation.tsx': { get: SOURCE_UNIT, post: null },
   'source-unit.demands.tsx': { get: SOURCE_UNIT, post: SOURCE_UNIT },
+  'source-unit.datasets._index.tsx': { get: SOURCE_UNIT, post: null },
+  'source-unit.datasets.$code.tsx': { get: SOURCE_UNIT, post: SOURCE_UNIT },
   // A partner's administrator: subscriptions, usage, its own invoices
   'partner._index.tsx': { get: PARTNER_ADMIN, post: null },
   'partner.invoices._index.tsx': { get: PARTNER_ADMIN, post: null },
