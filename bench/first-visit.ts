@@ -14,7 +14,8 @@
  *    system font at all (a fontconfig of DejaVu only): then the page's Chinese needs the self-hosted web font.
  * 4. Per load: bytes on the wire (CDP `Network.loadingFinished` encodedDataLength: headers and bodies), requests, font
  *    files, and the load time: from navigation start to the later of the load event and the last resource's last byte
- *    (fonts included), after the network went idle. Median of `--runs` (default 5) per case.
+ *    (fonts included), after the network went idle; also the first byte and the first contentful paint. Median of
+ *    `--runs` (default 5) per case.
  */
 import { createServer } from 'node:http'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -50,6 +51,8 @@ interface Load {
   fontBytes: number
   /** Navigation start to the document's first byte (the server's render). */
   ttfbMs: number
+  /** Navigation start to the first contentful paint: what the visitor first sees. */
+  fcpMs: number
   ms: number
 }
 
@@ -76,15 +79,16 @@ async function measure(browser: Browser, url: string): Promise<Load> {
     })
     await page.goto(url, { waitUntil: 'networkidle' })
     await page.evaluate(() => document.fonts.ready.then(() => undefined))
-    const { ms, ttfbMs } = await page.evaluate(() => {
+    const { ms, ttfbMs, fcpMs } = await page.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming
       const lastByte = Math.max(
         0,
         ...performance.getEntriesByType('resource').map((r) => (r as PerformanceResourceTiming).responseEnd),
       )
-      return { ms: Math.max(nav.loadEventEnd, lastByte), ttfbMs: nav.responseStart }
+      const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN
+      return { ms: Math.max(nav.loadEventEnd, lastByte), ttfbMs: nav.responseStart, fcpMs: fcp }
     })
-    return { bytes, requests, fontFiles, fontBytes, ttfbMs, ms }
+    return { bytes, requests, fontFiles, fontBytes, ttfbMs, fcpMs, ms }
   } finally {
     await context.close()
   }
@@ -103,6 +107,7 @@ function summarize(loads: Load[]) {
     fontFiles: median(loads.map((l) => l.fontFiles)),
     fontBytes: median(loads.map((l) => l.fontBytes)),
     ttfbMs: Math.round(median(loads.map((l) => l.ttfbMs))),
+    fcpMs: Math.round(median(loads.map((l) => l.fcpMs))),
     ms: Math.round(median(loads.map((l) => l.ms))),
     msRuns: loads.map((l) => Math.round(l.ms)),
   }
@@ -202,6 +207,7 @@ if (args.json) {
     'fonts'.padStart(6),
     'font bytes'.padStart(11),
     'ttfb ms'.padStart(8),
+    'fcp ms'.padStart(7),
     'load ms'.padStart(8),
     '  runs',
   )
@@ -213,6 +219,7 @@ if (args.json) {
       String(r.fontFiles).padStart(6),
       kb(r.fontBytes).padStart(11),
       String(r.ttfbMs).padStart(8),
+      String(r.fcpMs).padStart(7),
       String(r.ms).padStart(8),
       ` ${r.msRuns.join(' ')}`,
     )
