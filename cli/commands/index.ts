@@ -12,6 +12,7 @@ import { retentionCommands } from './retention.ts'
 import { casesCommands } from './cases.ts'
 import { supervisionFeedCommands } from './supervision-feed.ts'
 import { exitsCommands } from './exits.ts'
+import { gradingCommands } from './grading.ts'
 import { applicationsCommands } from './applications.ts'
 import { agreementsCommands } from './agreements.ts'
 import { plansCommands } from './plans.ts'
@@ -33,6 +34,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   ...casesCommands,
   ...supervisionFeedCommands,
   ...exitsCommands,
+  ...gradingCommands,
   ...applicationsCommands,
   ...agreementsCommands,
   ...plansCommands,
