@@ -38,6 +38,7 @@ export const ROLE_NAV: Record<Role, NavGroup[]> = {
         { to: '/bureau/cases', label: 'cases.nav.cases' },
         { to: '/bureau/exits', label: 'exit.nav.exits' },
         { to: '/bureau/reports', label: 'oreport.nav' },
+        { to: '/bureau/evaluations', label: 'evaluation.nav' },
       ],
     },
     {
@@ -102,6 +103,7 @@ export const ROLE_NAV: Record<Role, NavGroup[]> = {
         { to: '/operator/credit', label: 'emergency.nav.credit' },
         { to: '/operator/cases', label: 'cases.nav.cases' },
         { to: '/operator/reports', label: 'oreport.nav' },
+        { to: '/operator/evaluations', label: 'evaluation.nav' },
       ],
     },
     { label: 'shell.group.security', items: [{ to: '/security/sign-in-locks', label: 'nav.signInLocks' }] },
@@ -116,7 +118,13 @@ export const ROLE_NAV: Record<Role, NavGroup[]> = {
       ],
     },
     { label: 'shell.group.billing', items: [{ to: '/source-unit/compensation', label: 'nav.compensation' }] },
-    { label: 'shell.group.supervision', items: [{ to: '/source-unit/cases', label: 'cases.nav.report' }] },
+    {
+      label: 'shell.group.supervision',
+      items: [
+        { to: '/source-unit/cases', label: 'cases.nav.report' },
+        { to: '/source-unit/evaluations', label: 'evaluation.nav' },
+      ],
+    },
   ],
   partner_admin: [
     { label: 'shell.group.services', items: [{ to: '/partner/subscriptions', label: 'nav.subscriptions' }] },
@@ -128,6 +136,7 @@ export const ROLE_NAV: Record<Role, NavGroup[]> = {
         { to: '/partner/agreements', label: 'agree.nav' },
         { to: '/partner/cases', label: 'cases.nav.cases' },
         { to: '/partner/exit', label: 'exit.nav.myExit' },
+        { to: '/partner/evaluations', label: 'evaluation.nav' },
       ],
     },
   ],

@@ -11,6 +11,7 @@ import {
   type EvaluationSubjectState,
 } from '#db/schema/index.ts'
 import type { Actor } from '#platform/audit/record-audit.ts'
+import { formatDay } from '#platform/calendar/shanghai-calendar.ts'
 import { SELF_ASSESSING_KINDS, type Period } from './evaluation-rules.ts'
 import { INCENTIVE_BASIS, measureSubject, type MeasuredFigure } from './measures/measure-subject.ts'
 import { findScheme, type SchemeView } from './schemes/find-scheme.ts'
@@ -79,7 +80,7 @@ export interface SubjectSummary {
   totalHundredths: number | null
   passed: boolean | null
   publishedAt: number | null
-  exit: { state: string; exitAt: number } | null
+  exit: { state: string; exitAt: number; exitOn: string } | null
 }
 
 /** One evaluation and its subjects (the bureau), or null. */
@@ -133,7 +134,7 @@ export async function findEvaluation(
         totalHundredths: r.s.totalHundredths,
         passed: r.s.passed,
         publishedAt: r.s.publishedAt,
-        exit: exit ? { state: exit.state, exitAt: exit.exitAt } : null,
+        exit: exit ? { state: exit.state, exitAt: exit.exitAt, exitOn: formatDay(exit.exitAt) } : null,
       }
     }),
   }
