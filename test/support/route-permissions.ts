@@ -86,6 +86,14 @@ export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
   'partner.exit.tsx': { get: PARTNER_ADMIN, post: null },
   'partner.team.tsx': { get: PARTNER_ADMIN, post: PARTNER_ADMIN },
   'partner.exit_.$id.certificate.tsx': { get: PARTNER_ADMIN, post: null },
+  // Evaluations (ADR 0034): the bureau runs them; source units and the operator assess themselves; partners see results
+  'bureau.evaluations._index.tsx': { get: BUREAU, post: BUREAU },
+  'bureau.evaluations.$code.tsx': { get: BUREAU, post: BUREAU },
+  'source-unit.evaluations.tsx': { get: SOURCE_UNIT, post: SOURCE_UNIT },
+  'operator.evaluations.tsx': { get: OPERATOR, post: OPERATOR },
+  'partner.evaluations.tsx': { get: PARTNER_ADMIN, post: null },
+  'evaluations.subjects.$id.evidence.tsx': { get: null, post: ['source_unit', 'operator'] },
+  'evaluations.evidence.$id.tsx': { get: ['bureau', 'source_unit', 'operator'], post: null },
   // The log feed to the exchange platform (ADR 0025): the auditor reads its state (an audited read); only the bureau sends now
   'bureau.supervision-feed.tsx': { get: ['bureau', 'auditor'], post: BUREAU },
   // The operator: datasets, demands, products, pricing proposals, invoices
