@@ -171,6 +171,9 @@ const zh = {
   'catalog.unitHome.expiring': '以下授权将在 {n} 天内到期；到期后需重新提出需求：',
   'catalog.error.generic': '操作未完成（{code}）',
   'catalog.error.required': '请填写此项',
+  'catalog.demands.submitConfirm': '确定提交本批需求清单吗？提交后清单送市数据局审核，不能再增删条目。',
+  'catalog.unitDemands.grantConfirm': '确定授权吗？授权自起始日起生效，运营单位即可加载该数据集。',
+  'catalog.unitDemands.refuseConfirm': '确定不予授权吗？此决定连同法律依据将通知运营单位和市数据局，不可撤回。',
   'catalog.error.too_short': '请写得具体一些（至少一句话）',
   'catalog.error.placeholder': '请写明具体内容，不能填写“无”“不适用”等占位内容',
   'catalog.error.no_source_named': '请写明所依据的法律、法规或规章名称及条款，如《中华人民共和国个人信息保护法》第十三条',
@@ -492,6 +495,12 @@ const en: Record<keyof typeof zh, string> = {
   'catalog.unitHome.expiring': 'These authorizations end within {n} days; continuing needs a new demand:',
   'catalog.error.generic': 'Not done ({code})',
   'catalog.error.required': 'Required',
+  'catalog.demands.submitConfirm':
+    'Submit this demand list? It goes to the Municipal Data Bureau for review; items can no longer be added or removed.',
+  'catalog.unitDemands.grantConfirm':
+    'Grant this authorization? It takes effect from its start day and the operator may load the dataset.',
+  'catalog.unitDemands.refuseConfirm':
+    'Refuse this item? The decision and its legal basis are sent to the operator and the bureau and cannot be withdrawn.',
   'catalog.error.too_short': 'Say a little more (at least a sentence)',
   'catalog.error.placeholder': 'Write the actual content, not a placeholder such as "none" or "N/A"',
   'catalog.error.no_source_named':

@@ -28,6 +28,7 @@ const zh = {
   'gateway.keys.never': '永不',
   'gateway.keys.actions': '操作',
   'gateway.keys.roll': '轮换',
+  'gateway.keys.rollConfirm': '确定轮换该密钥吗？将生成新密钥（只显示一次），旧密钥在所选宽限期后失效；选择“无宽限”则立即失效。',
   'gateway.keys.grace': '旧密钥宽限期',
   'gateway.keys.graceHours': '{n} 小时',
   'gateway.keys.graceNone': '立即失效',
@@ -39,6 +40,7 @@ const zh = {
   'gateway.keyState.active': '有效',
   'gateway.keyState.grace': '宽限期内',
   'gateway.keyState.expired': '已过期',
+  'gateway.keyState.rolled': '已轮换（已由新密钥替代）',
   'gateway.keyState.revoked': '已吊销',
   // API docs
   'gateway.docs.title': 'API 文档',
@@ -160,6 +162,8 @@ const en: Record<keyof typeof zh, string> = {
   'gateway.keys.never': 'Never',
   'gateway.keys.actions': 'Actions',
   'gateway.keys.roll': 'Roll',
+  'gateway.keys.rollConfirm':
+    'Roll this key? A new key is made (shown once); the old one stops after the grace period you chose, or at once with no grace.',
   'gateway.keys.grace': 'Old key grace period',
   'gateway.keys.graceHours': '{n} hours',
   'gateway.keys.graceNone': 'Ends now',
@@ -171,6 +175,7 @@ const en: Record<keyof typeof zh, string> = {
   'gateway.keyState.active': 'Active',
   'gateway.keyState.grace': 'In grace period',
   'gateway.keyState.expired': 'Expired',
+  'gateway.keyState.rolled': 'Rolled (replaced by a new key)',
   'gateway.keyState.revoked': 'Revoked',
   'gateway.docs.title': 'API docs',
   'gateway.docs.intro':

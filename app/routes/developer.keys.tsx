@@ -8,7 +8,7 @@ import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
 import { requireActor, requireStepUp, requireUser } from '#app/session.server.ts'
 import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
-import { Field, FormError, replyFor } from '#app/forms/field.tsx'
+import { ConfirmButton, Field, FormError, replyFor } from '#app/forms/field.tsx'
 import { readForm } from '#app/lib/read-form.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
@@ -203,9 +203,9 @@ export default function DeveloperKeys() {
                         ))}
                       </select>
                     </label>
-                    <button type="submit" disabled={busy} data-testid="roll">
+                    <ConfirmButton question={t('gateway.keys.rollConfirm')} disabled={busy} data-testid="roll">
                       {t('gateway.keys.roll')}
-                    </button>
+                    </ConfirmButton>
                   </Form>
                 )}
                 {(k.state === 'active' || k.state === 'grace') && (

@@ -17,7 +17,7 @@ import {
 } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { DemandItemSummary, StateBadge, useFormatDay, useOptionLabel } from '#app/components/catalog/catalog-ui.tsx'
-import { Field, FormError, replyFor } from '#app/forms/field.tsx'
+import { ConfirmButton, Field, FormError, replyFor } from '#app/forms/field.tsx'
 import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { requireActor, requireUser } from '#app/session.server.ts'
@@ -260,9 +260,14 @@ export default function OperatorDemandList() {
             <FormError code={failureFor('submit_list')?.formError} area="catalog" />
             <Form method="post">
               <input type="hidden" name="intent" value="submit_list" />
-              <button type="submit" className="primary" disabled={busy} data-testid="submit-list">
+              <ConfirmButton
+                question={t('catalog.demands.submitConfirm')}
+                className="primary"
+                disabled={busy}
+                data-testid="submit-list"
+              >
                 {t('catalog.demands.submitList')}
-              </button>
+              </ConfirmButton>
             </Form>
           </div>
         </>

@@ -16,7 +16,7 @@ import {
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { InvoiceTable } from '#app/components/billing-invoice.tsx'
 import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
-import { Field, FormError } from '#app/forms/field.tsx'
+import { ConfirmButton, Field, FormError } from '#app/forms/field.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatFen, formatTime } from '#app/lib/format.ts'
 import { requireActor, requireUser } from '#app/session.server.ts'
@@ -168,9 +168,14 @@ export default function OperatorInvoices() {
         >
           <input name="period" type="month" defaultValue={next.period} />
         </Field>
-        <button type="submit" className="primary" disabled={busy || running} data-testid="close-submit">
+        <ConfirmButton
+          question={t('billing.invoices.closeConfirm')}
+          className="primary"
+          disabled={busy || running}
+          data-testid="close-submit"
+        >
           {t('billing.invoices.closeSubmit')}
-        </button>
+        </ConfirmButton>
       </Form>
 
       <h2>{t('billing.invoices.closed')}</h2>

@@ -214,7 +214,9 @@ export default function OperatorRevenue() {
               <tr key={m.period} data-testid={`revenue-month-${m.period}`}>
                 <td>
                   {m.period}{' '}
-                  <span className="badge">{m.source === 'open' ? t('billing.revenue.open') : t('billing.revenue.closed')}</span>
+                  <span className="badge" data-testid="month-source" data-source={m.source}>
+                    {t(`billing.revenue.${m.source}` as const)}
+                  </span>
                 </td>
                 <td className="num">{formatCount(m.events, lang)}</td>
                 <td className="num" data-testid="charged">

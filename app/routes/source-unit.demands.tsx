@@ -13,7 +13,7 @@ import {
 } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { DemandItemSummary, useOptionLabel } from '#app/components/catalog/catalog-ui.tsx'
-import { Field, FormError, replyFor } from '#app/forms/field.tsx'
+import { ConfirmButton, Field, FormError, replyFor } from '#app/forms/field.tsx'
 import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { requireActor, requireUser } from '#app/session.server.ts'
@@ -164,9 +164,14 @@ export default function SourceUnitDemands() {
                       defaultValue={Math.min(item.requestedTermMonths, data.maxTerm)}
                     />
                   </Field>
-                  <button type="submit" className="primary" disabled={busy} data-testid="grant">
+                  <ConfirmButton
+                    question={t('catalog.unitDemands.grantConfirm')}
+                    className="primary"
+                    disabled={busy}
+                    data-testid="grant"
+                  >
                     {t('catalog.unitDemands.grantSubmit')}
-                  </button>
+                  </ConfirmButton>
                 </Form>
                 <Form method="post" className="stack" noValidate data-testid="refuse-form">
                   <h3>{t('catalog.unitDemands.refuse')}</h3>
@@ -184,9 +189,9 @@ export default function SourceUnitDemands() {
                   <Field label={t('catalog.unitDemands.explanation')} error={refuseFailure?.fields.explanation} area="catalog">
                     <textarea name="explanation" rows={3} maxLength={2000} data-testid="explanation" />
                   </Field>
-                  <button type="submit" disabled={busy} data-testid="refuse">
+                  <ConfirmButton question={t('catalog.unitDemands.refuseConfirm')} disabled={busy} data-testid="refuse">
                     {t('catalog.unitDemands.refuseSubmit')}
-                  </button>
+                  </ConfirmButton>
                 </Form>
               </div>
             </div>

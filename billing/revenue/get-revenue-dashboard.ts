@@ -1,6 +1,15 @@
 import { and, eq, gte, inArray, ne } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
-import { datasets, invoiceLines, invoices, partners, productDatasets, products, sourceUnits } from '#db/schema/index.ts'
+import {
+  billingCloses,
+  datasets,
+  invoiceLines,
+  invoices,
+  partners,
+  productDatasets,
+  products,
+  sourceUnits,
+} from '#db/schema/index.ts'
 import { nextPeriod, periodOf, previousPeriod } from '../periods/billing-period.ts'
 import { previewBillingPeriod } from '../invoices/preview-billing-period.ts'
 
@@ -20,8 +29,12 @@ export interface RevenueRow extends RevenueFigures {
 
 export interface RevenueMonth extends RevenueFigures {
   period: string
-  /** closed: from stored invoices; open: the estimate of the current month (nothing stored). */
-  source: 'closed' | 'open'
+  /**
+   * closed: the period was closed (its figures are the stored invoices, none if nothing was used); open: an estimate
+   * of a period not closed yet (the current month, or the last one before its close); unclosed: an older month never
+   * closed (before the first close), so nothing was billed for it and no estimate is made.
+   */
+  source: 'closed' | 'open' | 'unclosed'
 }
 
 export interface RevenueDashboard {
@@ -115,7 +128,10 @@ export async function getRevenueDashboard(db: Db, opts: { now: number; months?: 
   }
   // The open month (or an ended month not closed yet): the preview's lines.
   const openPeriods = [current, previousPeriod(current)].filter((p) => p.start >= first.start)
-  const closedPeriods = new Set((await db.selectDistinct({ period: invoices.period }).from(invoices)).map((r) => r.period))
+  // Closed is what the billing closes say, not "has an invoice": a closed month without usage has none (issue 16).
+  const closedPeriods = new Set(
+    (await db.selectDistinct({ period: billingCloses.period }).from(billingCloses)).map((r) => r.period),
+  )
   for (const p of openPeriods) {
     if (closedPeriods.has(p.period)) continue
     const preview = await previewBillingPeriod(db, { period: p.period })
@@ -180,8 +196,8 @@ export async function getRevenueDashboard(db: Db, opts: { now: number; months?: 
 
   const monthMap = new Map<string, RevenueMonth>()
   for (let p = first; p.start <= current.start; p = nextPeriod(p)) {
-    const open = openPeriods.some((o) => o.period === p.period) && !closedPeriods.has(p.period)
-    monthMap.set(p.period, { period: p.period, source: open ? 'open' : 'closed', ...zero() })
+    const source = closedPeriods.has(p.period) ? 'closed' : openPeriods.some((o) => o.period === p.period) ? 'open' : 'unclosed'
+    monthMap.set(p.period, { period: p.period, source, ...zero() })
   }
   const totals = zero()
   const byProduct = new Map<string, RevenueRow>()

@@ -2,7 +2,8 @@ import { desc, eq } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { apiKeys, users } from '#db/schema/index.ts'
 
-export type ApiKeyState = 'active' | 'grace' | 'expired' | 'revoked'
+/** `rolled`: replaced by a newer key and past its grace (a roll with no grace is rolled at once, not "expired"). */
+export type ApiKeyState = 'active' | 'grace' | 'rolled' | 'expired' | 'revoked'
 
 export interface ApiKeyListing {
   id: string
@@ -49,7 +50,9 @@ export async function listApiKeys(db: Db, opts: { partnerId: string; now?: numbe
       r.revokedAt !== null && r.revokedAt <= now
         ? 'revoked'
         : r.expiresAt !== null && r.expiresAt <= now
-          ? 'expired'
+          ? r.replacedByKeyId !== null
+            ? 'rolled'
+            : 'expired'
           : r.replacedByKeyId !== null
             ? 'grace'
             : 'active',

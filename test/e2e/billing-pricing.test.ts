@@ -160,6 +160,7 @@ describe('pricing and invoices in the browser', () => {
       await waitForHydration(page)
       const form = page.getByTestId('close-form')
       expect(await form.locator('input[name=period]').inputValue()).toBe(last.period)
+      page.once('dialog', (dialog) => void dialog.accept())
       await form.getByTestId('close-submit').click()
       await page.waitForURL((url) => url.searchParams.get('closing') === last.period)
       await expectNoSeriousAxeViolations(page)

@@ -89,6 +89,8 @@ describe('catalog and authorization in the browser: demand → review → grant 
     await poll(() =>
       page.getByTestId('demand-item').filter({ hasText: item.scenario }).getByTestId('item-state').textContent(),
     ).toBe('草稿')
+    // Submitting the list is irreversible: the button asks first.
+    page.once('dialog', (dialog) => void dialog.accept())
     await Promise.all([
       page.waitForURL((u) => u.searchParams.get('done') === 'submit_list'),
       page.getByTestId('submit-list').click(),
@@ -135,9 +137,11 @@ describe('catalog and authorization in the browser: demand → review → grant 
     const grant = card.getByTestId('grant-form')
     await grant.locator('select[name=deliveryMode]').selectOption('file')
     await grant.locator('input[name=termMonths]').fill('37')
+    unit.once('dialog', (dialog) => void dialog.accept())
     await postAndStay(unit, '/source-unit/demands', () => grant.getByTestId('grant').click())
     await poll(() => grant.locator('.field-error').textContent()).toBe('授权期限不得超过 3 年（第十七条）；续期需重新提出需求')
     await grant.locator('input[name=termMonths]').fill('24')
+    unit.once('dialog', (dialog) => void dialog.accept())
     await Promise.all([unit.waitForURL((u) => u.searchParams.get('done') === 'grant'), grant.getByTestId('grant').click()])
     await poll(() => unit.getByTestId('unit-queue').getByTestId('demand-item').filter({ hasText: scenario1 }).count()).toBe(0)
     await open(unit, '/source-unit/authorizations')
@@ -262,6 +266,7 @@ describe('catalog and authorization in the browser: demand → review → grant 
     await open(unit, '/source-unit/demands')
     const card = unit.getByTestId('unit-queue').getByTestId('demand-item').filter({ hasText: scenario2 })
     const refuse = card.getByTestId('refuse-form')
+    unit.once('dialog', (dialog) => void dialog.accept())
     await postAndStay(unit, '/source-unit/demands', () => refuse.getByTestId('refuse').click())
     await poll(() => refuse.getByTestId('form-error').textContent()).toBe('不予授权须写明法律依据及理由说明（第十五条）')
     await poll(() =>
@@ -278,6 +283,7 @@ describe('catalog and authorization in the browser: demand → review → grant 
     ).toBe('请填写此项')
 
     await refuse.getByTestId('citation').fill('《中华人民共和国个人信息保护法》第十三条')
+    unit.once('dialog', (dialog) => void dialog.accept())
     await postAndStay(unit, '/source-unit/demands', () => refuse.getByTestId('refuse').click())
     await poll(() =>
       refuse
@@ -297,7 +303,19 @@ describe('catalog and authorization in the browser: demand → review → grant 
       .where(eq(demandItems.usageScenario, scenario2))
     expect(still?.state).toBe('approved')
 
+    // "无" is no explanation (issue 16): refused next to the field, the item still approved.
+    await refuse.getByTestId('explanation').fill('无')
+    unit.once('dialog', (dialog) => void dialog.accept())
+    await postAndStay(unit, '/source-unit/demands', () => refuse.getByTestId('refuse').click())
+    await poll(() =>
+      refuse
+        .locator('label', { has: unit.getByTestId('explanation') })
+        .locator('.field-error')
+        .textContent(),
+    ).toBe('请写明具体内容，不能填写“无”“不适用”等占位内容')
+
     await refuse.getByTestId('explanation').fill('处理个人身份信息须取得个人同意或具备其他法定事由，本需求不具备。')
+    unit.once('dialog', (dialog) => void dialog.accept())
     await Promise.all([unit.waitForURL((u) => u.searchParams.get('done') === 'refuse'), refuse.getByTestId('refuse').click()])
     await poll(() => unit.getByTestId('unit-queue').getByTestId('demand-item').filter({ hasText: scenario2 }).count()).toBe(0)
     const decided = unit.getByTestId('unit-decided').getByTestId('decided-item').filter({ hasText: scenario2 })

@@ -122,12 +122,15 @@ describe('developer portal: keys shown once, roll, revoke, quick start, API docs
     await waitForHydration(page)
     const row = page.getByTestId(`key-row-${createdPrefix}`)
     await row.locator('select[name=graceHours]').selectOption('0')
+    page.once('dialog', (dialog) => void dialog.accept())
     await submit(() => row.getByTestId('roll').click())
     const rolledKey = (await page.getByTestId('new-key').textContent())!.trim()
     expect(isWellFormedApiKey(rolledKey)).toBe(true)
     expect(rolledKey).not.toBe(createdKey)
     expect((await answerAfterPromise(createdKey)).code).toBe('key_expired')
     expect(await callApi(rolledKey)).toEqual({ status: 200, code: null })
+    // The old key reads "rolled", not "expired" (issue 16).
+    await expect(row.getByTestId('key-state').textContent()).resolves.toBe('已轮换（已由新密钥替代）')
 
     // Revoke the new key (after confirming the dialog): key_revoked within 1 s.
     const rolledPrefix = rolledKey.slice(0, 12)

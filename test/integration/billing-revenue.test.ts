@@ -88,6 +88,9 @@ describe('revenue dashboard', () => {
     const month = d.months.find((m) => m.period === M.period)!
     // (Seeded subscriptions add their monthly fees to the month: only ours is paid.)
     expect(month).toMatchObject({ source: 'closed', paidFen: 303, events: 111 })
+    // Labels say what the closes say (issue 16): the month before, never closed, is not "billed"; the month after,
+    // current, is an estimate.
+    expect(d.months.map((m) => m.source)).toEqual(['unclosed', 'closed', 'open'])
     expect(month.chargedFen).toBeGreaterThanOrEqual(303)
     expect(d.byProduct.find((r) => r.key === 'revenue-test')).toMatchObject({ chargedFen: 303, waivedFen: 30 })
     expect(d.byPartner.find((r) => r.key === 'rev-ind')).toMatchObject({ chargedFen: 303, paidFen: 303 })
