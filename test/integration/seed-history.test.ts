@@ -101,7 +101,7 @@ describe('seedHistoryDemo: a year of demo history (real SQLite files)', () => {
       const [inMonth] = (
         await first.client.execute({
           sql: `select count(*) n from usage_events where strftime('%Y-%m', at / 1000 + 8 * 3600, 'unixepoch') = ?`,
-          args: [close.period],
+          args: [String(close.period)],
         })
       ).rows
       expect(Number(close.events_rated)).toBe(Number(inMonth!.n))
@@ -128,9 +128,9 @@ describe('seedHistoryDemo: a year of demo history (real SQLite files)', () => {
     const paid = invoices.filter((i) => i.paid_at !== null).length
     expect(paid).toBeGreaterThan(invoices.length / 2)
     expect(invoices.filter((i) => i.period === '2026-05' && i.paid_at === null).length).toBeGreaterThan(0)
-    expect(invoices.filter((i) => i.period < '2026-05' && i.paid_at === null && i.state === 'finalized').length).toBeGreaterThan(
-      0,
-    )
+    expect(
+      invoices.filter((i) => String(i.period) < '2026-05' && i.paid_at === null && i.state === 'finalized').length,
+    ).toBeGreaterThan(0)
     expect(invoices.filter((i) => i.state === 'voided')).toHaveLength(1)
     const statements = (await first.client.execute('select count(*) n from compensation_statements')).rows[0]!
     expect(Number(statements.n)).toBeGreaterThanOrEqual(HISTORY_MONTHS)
