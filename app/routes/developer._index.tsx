@@ -4,6 +4,7 @@ import { listApiKeys, listSubscriptions } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
+import { curlLine, quickStartRequest } from '#app/lib/quick-start.ts'
 import { requireUser } from '#app/session.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
@@ -39,17 +40,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       exampleRequest: s.productExampleRequest,
     })),
   }
-}
-
-/** One curl line for a product's operation (`POST /api/v1/...`), with its catalog example body. */
-function curlLine(origin: string, prefix: string, apiPath: string, example: string | null): string {
-  const [method = 'POST', path = apiPath] = apiPath.includes(' ') ? apiPath.split(' ') : ['POST', apiPath]
-  const lines = [`curl -s -X ${method} ${origin}${path} \\`, `  -H "Authorization: Bearer ${prefix}…"`]
-  if (method !== 'GET') {
-    lines[1] += ' \\'
-    lines.push(`  -H "Content-Type: application/json" \\`, `  -d '${example ?? '{}'}'`)
-  }
-  return lines.join('\n')
 }
 
 export default function DeveloperHome() {
@@ -108,7 +98,7 @@ export default function DeveloperHome() {
             <h3>
               {lang === 'zh' ? p.nameZh : p.nameEn} <code>{p.code}</code>
             </h3>
-            <pre>{curlLine(data.origin, prefix, p.apiPath!, p.exampleRequest)}</pre>
+            <pre>{curlLine(data.origin, prefix, quickStartRequest(p.apiPath!, p.exampleRequest))}</pre>
           </section>
         ))}
       <p>

@@ -112,7 +112,7 @@ describe('developer portal: keys shown once, roll, revoke, quick start, API docs
     await expectNoSeriousAxeViolations(page)
     const snippet = await page.getByTestId('quick-start-verify-enterprise-identity').locator('pre').textContent()
     expect(snippet).toContain(`Bearer ${createdPrefix}…`)
-    expect(snippet).toContain(`curl -s -X POST ${platform.url}${PATH}`)
+    expect(snippet).toContain(`curl -s -X POST '${platform.url}${PATH}'`)
     expect(snippet).not.toContain(createdKey)
   })
 
