@@ -27,6 +27,7 @@ import { seedCasesDemo } from './seed-cases-demo.ts'
 import { seedApplicationsDemo } from './seed-applications-demo.ts'
 import { seedAgreementsDemo } from './seed-agreements-demo.ts'
 import { seedReportsDemo } from './seed-reports-demo.ts'
+import { seedEvaluationsDemo } from './seed-evaluations-demo.ts'
 import { historyStartOf, seedHistoryDemo, type HistoryOptions } from './seed-history-demo.ts'
 import {
   DATASET_FIELDS,
@@ -263,6 +264,7 @@ export async function seedPlatform(
     await seedHistoryDemo(db, history)
     await seedBillingDemo(db, { now: history.now })
   }
+  await seedEvaluationsDemo(db)
   // Last: the report reads what the other demo seeds recorded.
   await seedReportsDemo(db)
   return { demoApiKey: demo.key, credentials }

@@ -191,7 +191,9 @@ describe('evaluations (Art. 18–20, ADR 0034)', () => {
     const before = (await listOwnEvaluationSubjects(t.db, { actor: a.unit, now: NOW + 2 * DAY_MS }))[0]!
     expect(before.scores).toBeNull()
     expect(before.subject.totalHundredths).toBeNull()
-    expect(await listOwnEvaluationSubjects(t.db, { actor: a.partnerAdmin })).toEqual([])
+    expect((await listOwnEvaluationSubjects(t.db, { actor: a.partnerAdmin })).filter((d) => d.evaluation.code === code)).toEqual(
+      [],
+    )
 
     const publishAt = NOW + 3 * DAY_MS
     const unitPublished = await publishEvaluationResult(t.db, { actor: a.bureau, subjectId: subjects.unit, now: publishAt })
@@ -252,7 +254,9 @@ describe('evaluations (Art. 18–20, ADR 0034)', () => {
       'fresh_datasets_percent',
       'products_on_data',
     ])
-    const partnerOwn = await listOwnEvaluationSubjects(t.db, { actor: a.partnerAdmin })
+    const partnerOwn = (await listOwnEvaluationSubjects(t.db, { actor: a.partnerAdmin })).filter(
+      (d) => d.evaluation.code === code,
+    )
     expect(partnerOwn).toHaveLength(1)
     expect(partnerOwn[0]!.subject).toMatchObject({ passed: false, totalHundredths: 5900, exit: { state: 'noticed' } })
     expect(partnerOwn[0]!.selfAssessment).toBeNull()
@@ -443,8 +447,10 @@ describe('evaluations (Art. 18–20, ADR 0034)', () => {
     }
     expect(await findEvaluationEvidence(t.db, { actor: a.unit, evidenceId })).toMatchObject({ id: evidenceId })
     expect(await findEvaluationEvidence(t.db, { actor: a.bureau, evidenceId })).toMatchObject({ id: evidenceId })
-    expect(await listOwnEvaluationSubjects(t.db, { actor: a.otherUnit })).toHaveLength(1)
-    expect((await listOwnEvaluationSubjects(t.db, { actor: a.otherUnit }))[0]!.selfAssessment).toEqual({})
+    const otherOwn = (await listOwnEvaluationSubjects(t.db, { actor: a.otherUnit })).filter((d) => d.evaluation.code === code)
+    expect(otherOwn).toHaveLength(1)
+    expect(otherOwn[0]!.selfAssessment).toEqual({})
+    expect(otherOwn[0]!.evidence).toEqual([])
     // A partner sees only its own published result, never another's.
     await scoreEvaluationSubject(t.db, {
       actor: a.bureau,
