@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { and, count, eq, sql } from 'drizzle-orm'
 import { cityEnterprises, products, rejectedCalls, sandboxJobs, sandboxPrivacySpends, usageEvents } from '#db/schema/index.ts'
+import { getSandboxOverview } from '#sandbox/jobs/get-sandbox-overview.ts'
 import { addPartner } from '#test/support/billing-harness.ts'
 import { callGateway } from '#test/support/openapi.ts'
 import { demoApiKey, startGateway, type GatewayHarness } from '#test/support/gateway-server.ts'
@@ -269,5 +270,26 @@ describe('POST /api/v1/sandbox/jobs', () => {
     expect(logged!.n).toBe(hostile.length)
     const [{ n } = { n: 0 }] = await h.database.db.all<{ n: number }>(sql`select count(*) n from users`)
     expect(n).toBeGreaterThan(0)
+  })
+
+  it('shows a partner its own jobs, budget and fields on the page; another partner nothing of them; the operator is refused', async () => {
+    const db = h.database.db
+    const { body } = await post({ from: REGISTRY, groupBy: [f(REGISTRY, 'industry')], aggregates: [{ fn: 'count' }] })
+    const [demo] = await db.all<{ id: string }>(sql`select id from partners where code = 'shengjing-tech'`)
+    const actor = { id: null, label: 'dev', role: 'partner_developer' as const, partnerId: demo!.id }
+    const own = await getSandboxOverview(db, { actor, now: Date.now() })
+    if (!own.ok) throw new Error(own.error.code)
+    expect(own.value.jobs.map((j) => j.id)).toEqual([body.jobId])
+    expect(own.value.subscriptions).toHaveLength(1)
+    expect(own.value.subscriptions[0]!.budget).toMatchObject({ epsilon: 5, remaining: 5 })
+    const refs = own.value.datasets.flatMap((d) => d.fields.map((x) => x.ref))
+    expect(refs).toContain(f(TAX, 'rating'))
+    expect(refs.some((r) => /legal_rep|address|uscc|id_card|person_name/.test(r))).toBe(false)
+    const [other] = await db.all<{ id: string }>(sql`select id from partners where code = 'huimin-service'`)
+    const theirs = await getSandboxOverview(db, { actor: { ...actor, partnerId: other!.id }, now: Date.now() })
+    expect(theirs.ok && theirs.value.jobs).toEqual([])
+    expect(theirs.ok && theirs.value.subscriptions).toEqual([])
+    const operator = await getSandboxOverview(db, { actor: { id: null, label: 'op', role: 'operator' }, now: Date.now() })
+    expect(operator).toMatchObject({ ok: false, error: { kind: 'forbidden' } })
   })
 })
