@@ -17,6 +17,14 @@ type FigureT = Shown['figures']['sections'][number]['figures'][number]
 
 const ROWS_SHOWN = 10
 
+/**
+ * The narrative's fields and the limits the browser shows (maxLength). The domain checks the same limits itself
+ * (reporting/reports/report-narrative.ts); these are here because server modules do not reach the browser.
+ */
+export const NARRATIVE_FIELDS = ['summary', 'storage', 'interaction', 'processing', 'fusion', 'market'] as const
+export const NARRATIVE_INPUT_MAX = 5000
+export const COMMENT_INPUT_MAX = 2000
+
 function value(v: number, unit: FigureT['unit'], lang: 'zh' | 'en') {
   if (unit === 'fen') return formatFen(v)
   if (unit === 'ratio') return `${(v * 100).toFixed(2)}%`

@@ -3,7 +3,12 @@ import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@r
 import { z } from 'zod'
 import { Form } from '#app/components/form.tsx'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
-import { OperationReportView, ReportDownloads, ReportVersions } from '#app/components/operation-report-view.tsx'
+import {
+  COMMENT_INPUT_MAX,
+  OperationReportView,
+  ReportDownloads,
+  ReportVersions,
+} from '#app/components/operation-report-view.tsx'
 import { BUREAU_COMMENT_MAX_LENGTH, decideOperationReport } from '#app/domain.server.ts'
 import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
 import { ConfirmButton, FieldError, FormError } from '#app/forms/field.tsx'
@@ -73,7 +78,7 @@ export default function BureauReport() {
             <input type="hidden" name="version" value={shown.version} />
             <label>
               {t('oreport.comment')}
-              <textarea name="comment" rows={3} maxLength={BUREAU_COMMENT_MAX_LENGTH} data-testid="bureau-comment-input" />
+              <textarea name="comment" rows={3} maxLength={COMMENT_INPUT_MAX} data-testid="bureau-comment-input" />
             </label>
             <FieldError code={data?.fields.comment} area="oreport" testId="comment-error" />
             <FormError code={data?.formError} area="oreport" />

@@ -3,7 +3,13 @@ import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@r
 import { z } from 'zod'
 import { Form } from '#app/components/form.tsx'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
-import { OperationReportView, ReportDownloads, ReportVersions } from '#app/components/operation-report-view.tsx'
+import {
+  NARRATIVE_FIELDS,
+  NARRATIVE_INPUT_MAX,
+  OperationReportView,
+  ReportDownloads,
+  ReportVersions,
+} from '#app/components/operation-report-view.tsx'
 import {
   generateOperationReport,
   NARRATIVE_KEYS,
@@ -119,12 +125,12 @@ export default function OperatorReport() {
           <h2>{t('oreport.narrative.title')}</h2>
           <Form method="post" noValidate>
             <input type="hidden" name="intent" value="save" />
-            {NARRATIVE_KEYS.map((key) => (
+            {NARRATIVE_FIELDS.map((key) => (
               <Field key={key} label={sections[key]} error={save?.fields[key]} area="oreport" errorTestId={`${key}-error`}>
                 <textarea
                   name={key}
                   rows={key === 'summary' ? 5 : 3}
-                  maxLength={NARRATIVE_MAX_LENGTH}
+                  maxLength={NARRATIVE_INPUT_MAX}
                   defaultValue={shown.narrative[key] ?? ''}
                   data-testid={`narrative-${key}`}
                 />

@@ -30,9 +30,12 @@ export async function generateOperationReport(
   if (denied) return denied
   const period = parseReportPeriod(String(opts.period ?? ''))
   if (!period)
-    return fail('validation', 'invalid_period', 'The period must be a quarter (2026-Q3) or a year (2026)', { period: 'invalid' })
+    return fail('validation', 'invalid_period', 'The period must be a quarter (2026-Q3) or a year (2026)', {
+      period: 'invalid_period',
+    })
   const now = opts.now ?? Date.now()
-  if (period.start > now) return fail('validation', 'period_not_started', 'The period has not begun', { period: 'future' })
+  if (period.start > now)
+    return fail('validation', 'period_not_started', 'The period has not begun', { period: 'period_not_started' })
 
   const [report] = await db.select().from(operationReports).where(eq(operationReports.period, period.period)).limit(1)
   const [latest] = report

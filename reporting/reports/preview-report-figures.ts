@@ -15,6 +15,8 @@ export async function previewReportFigures(
   if (denied) return denied
   const period = parseReportPeriod(String(opts.period ?? ''))
   if (!period)
-    return fail('validation', 'invalid_period', 'The period must be a quarter (2026-Q3) or a year (2026)', { period: 'invalid' })
+    return fail('validation', 'invalid_period', 'The period must be a quarter (2026-Q3) or a year (2026)', {
+      period: 'invalid_period',
+    })
   return ok(await computeReportFigures(db, { period, now: opts.now }))
 }

@@ -90,7 +90,7 @@ describe('operation reports: roles, hostile input, races, CLI', () => {
     for (const period of ['2025-Q5', '2025-07', "2025' OR 1=1", '../2025', 'x'.repeat(100_000), '', '２０２５', '2025-Q1\u0000'])
       expect(await generateOperationReport(t.db, { actor: operator, period }), JSON.stringify(period.slice(0, 20))).toMatchObject(
         {
-          error: { kind: 'validation', fields: { period: 'invalid' } },
+          error: { kind: 'validation', fields: { period: 'invalid_period' } },
         },
       )
     expect(
