@@ -6,6 +6,9 @@ import type { DemoCredentials } from './demo-credentials.ts'
 import { seedCity } from './seed-city.ts'
 import { seedPlatform } from './seed-platform.ts'
 
+/** Calls in the demo's year of history by seed scale: the small city gets a small history. */
+const SMALL_OR_FULL = { small: 6_000, city: undefined } as const
+
 /** On a fresh database, seeds the synthetic city and the demo organisations; otherwise leaves data alone. */
 export async function ensureDemoCity(
   db: Db,
@@ -30,7 +33,16 @@ export async function ensureDemoCity(
     log(`Seeded ${rows.toLocaleString('en')} rows in ${((Date.now() - started) / 1000).toFixed(1)} s.`)
   }
   const [{ n: userCount } = { n: 0 }] = await db.select({ n: count() }).from(users)
-  if (userCount < DEMO_USERS.length) await seedPlatform(db, { credentials: opts.credentials })
+  if (userCount < DEMO_USERS.length) {
+    // A fresh demo install also gets a year of history (seed/seed-history-demo.ts); skipped where users exist already.
+    const started = Date.now()
+    await seedPlatform(db, {
+      credentials: opts.credentials,
+      history: userCount === 0 ? { log, events: SMALL_OR_FULL[opts.scale] } : false,
+    })
+    if (userCount === 0)
+      log(`Seeded the demo platform and its year of history in ${((Date.now() - started) / 1000).toFixed(1)} s.`)
+  }
 }
 
 /** A registered enterprise to put in the printed curl line, so the first call a visitor makes answers true. */

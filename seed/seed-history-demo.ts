@@ -694,7 +694,6 @@ export async function seedHistoryDemo(db: Db, opts: HistoryOptions = {}): Promis
       `close ${p.period}`,
     )
     closed.push(p.period)
-    log(`  closed ${p.period} at ${Date.now() - began} ms`)
     const isLast = index === periods.length - 1
     for (const invoice of close.invoices) {
       must(
@@ -709,7 +708,6 @@ export async function seedHistoryDemo(db: Db, opts: HistoryOptions = {}): Promis
         must(await markInvoicePaid(db, { invoiceId: invoice.id!, paidAt, actor: operator, now: paidAt }), `pay ${p.period}`)
       }
     }
-    log(`  paid ${p.period} at ${Date.now() - began} ms`)
     const statements = await computeCompensationStatements(db, {
       period: p.period,
       now: at(6 * DAY_MS),

@@ -37,7 +37,8 @@ export const coreCommands: Record<string, CliCommand> = {
         seed: flags.seed as string | undefined,
         onProgress: flags.json ? undefined : (table, done, total) => done === total && io.out(`  ${table}: ${total}`),
       })
-      await seedPlatform(d.db)
+      // With the demo's year of history (calls, closed months, invoices): what a demo install starts with.
+      await seedPlatform(d.db, { history: { events: scale === 'small' ? 6_000 : undefined } })
       print(io, flags, { scale, counts, ms: Date.now() - started }, () => `Seeded ${scale} city in ${Date.now() - started} ms`)
       return 0
     },
