@@ -65,3 +65,40 @@ export const sandboxPrivacySpends = sqliteTable(
     uniqueIndex('sandbox_privacy_spends_job_idx').on(t.jobId),
   ],
 )
+
+export const SANDBOX_EXPORT_STATES = ['pending', 'approved', 'rejected'] as const
+export type SandboxExportState = (typeof SANDBOX_EXPORT_STATES)[number]
+
+/**
+ * A request to take a released job's result out of the sandbox (issue 13, ADR 0038): held until operator reviewers
+ * approve it (two distinct ones when the job read L3 data or above; never the requester). The approved file carries a
+ * watermark naming the partner, the job and the time.
+ */
+export const sandboxExports = sqliteTable(
+  'sandbox_exports',
+  {
+    id: id(),
+    jobId: text('job_id').notNull(),
+    partnerId: text('partner_id').notNull(),
+    subscriptionId: text('subscription_id').notNull(),
+    requestedByUserId: text('requested_by_user_id').notNull(),
+    requestedAt: integer('requested_at').notNull(),
+    /** The strictest level the job read: L3 and above need a second reviewer. */
+    level: text('level').notNull(),
+    reviewsRequired: integer('reviews_required').notNull(),
+    state: text('state', { enum: SANDBOX_EXPORT_STATES }).notNull(),
+    firstReviewerUserId: text('first_reviewer_user_id'),
+    firstReviewedAt: integer('first_reviewed_at'),
+    secondReviewerUserId: text('second_reviewer_user_id'),
+    secondReviewedAt: integer('second_reviewed_at'),
+    rejectedReason: text('rejected_reason'),
+    /** The watermarked CSV, made at the approval that releases it. */
+    content: text('content'),
+    bytes: integer('bytes'),
+  },
+  (t) => [
+    index('sandbox_exports_partner_idx').on(t.partnerId, t.requestedAt),
+    index('sandbox_exports_state_idx').on(t.state, t.requestedAt),
+    uniqueIndex('sandbox_exports_job_idx').on(t.jobId),
+  ],
+)
