@@ -12,6 +12,7 @@ import { retentionCommands } from './retention.ts'
 import { casesCommands } from './cases.ts'
 import { supervisionFeedCommands } from './supervision-feed.ts'
 import { exitsCommands } from './exits.ts'
+import { evaluationsCommands } from './evaluations.ts'
 import { gradingCommands } from './grading.ts'
 import { applicationsCommands } from './applications.ts'
 import { agreementsCommands } from './agreements.ts'
@@ -34,6 +35,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   ...casesCommands,
   ...supervisionFeedCommands,
   ...exitsCommands,
+  ...evaluationsCommands,
   ...gradingCommands,
   ...applicationsCommands,
   ...agreementsCommands,
