@@ -171,6 +171,10 @@ const zh = {
   'catalog.unitHome.expiring': '以下授权将在 {n} 天内到期；到期后需重新提出需求：',
   'catalog.error.generic': '操作未完成（{code}）',
   'catalog.error.required': '请填写此项',
+  'catalog.product.price': '价格',
+  'catalog.product.noPrice': '该产品尚无经市数据局审核的价格。',
+  'catalog.product.publicInterestFree': '以上为产业用途价格；经市数据局认定的公益用途免费使用。',
+  'catalog.product.allFees': '查看全部收费标准',
   'catalog.demands.submitConfirm': '确定提交本批需求清单吗？提交后清单送市数据局审核，不能再增删条目。',
   'catalog.unitDemands.grantConfirm': '确定授权吗？授权自起始日起生效，运营单位即可加载该数据集。',
   'catalog.unitDemands.refuseConfirm': '确定不予授权吗？此决定连同法律依据将通知运营单位和市数据局，不可撤回。',
@@ -495,6 +499,10 @@ const en: Record<keyof typeof zh, string> = {
   'catalog.unitHome.expiring': 'These authorizations end within {n} days; continuing needs a new demand:',
   'catalog.error.generic': 'Not done ({code})',
   'catalog.error.required': 'Required',
+  'catalog.product.price': 'Price',
+  'catalog.product.noPrice': 'This product has no price approved by the bureau yet.',
+  'catalog.product.publicInterestFree': 'Prices for industrial use; public-interest use recognised by the bureau is free.',
+  'catalog.product.allFees': 'All fee standards',
   'catalog.demands.submitConfirm':
     'Submit this demand list? It goes to the Municipal Data Bureau for review; items can no longer be added or removed.',
   'catalog.unitDemands.grantConfirm':

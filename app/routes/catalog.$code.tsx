@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { findPublishedProduct } from '#app/domain.server.ts'
+import { findPublishedProduct, listPricesInForce } from '#app/domain.server.ts'
+import { usePriceText } from '#app/components/billing-invoice.tsx'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { useFormatDay, useOptionLabel } from '#app/components/catalog/catalog-ui.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
@@ -11,7 +12,11 @@ export { GeneralErrorBoundary as ErrorBoundary }
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const product = await findPublishedProduct(context.platform.db, { code: params.code ?? '' })
   if (!product) throw new Response('Not found', { status: 404 })
-  return { product }
+  // The price in force (issue 16: a product page showed none): the same figures as the public fee disclosure (/fees).
+  const prices = (await listPricesInForce(context.platform.db, { publishedOnly: true })).find(
+    (x) => x.productCode === product.code,
+  )
+  return { product, charges: prices?.charges.filter((c) => c.price !== null) ?? [] }
 }
 
 /** Example JSON, indented for reading; shown as is when it is not JSON. */
@@ -25,7 +30,8 @@ function pretty(text: string | null): string | null {
 }
 
 export default function CatalogProduct() {
-  const { product: p } = useLoaderData<typeof loader>()
+  const { product: p, charges } = useLoaderData<typeof loader>()
+  const { describe } = usePriceText()
   const t = useT()
   const lang = useLang()
   const label = useOptionLabel()
@@ -57,6 +63,23 @@ export default function CatalogProduct() {
         <p style={{ whiteSpace: 'pre-line' }}>{lang === 'zh' ? p.descriptionZh : p.descriptionEn}</p>
         <p className="muted">{t(`catalog.levelRule.${p.level}` as MessageKey)}</p>
       </div>
+      <section className="panel" data-testid="product-price" aria-labelledby="product-price-title">
+        <h2 id="product-price-title">{t('catalog.product.price')}</h2>
+        {charges.length === 0 ? (
+          <p className="muted">{t('catalog.product.noPrice')}</p>
+        ) : (
+          <ul>
+            {charges.map((c) => (
+              <li key={c.chargeUnit} data-testid={`price-${c.chargeUnit}`}>
+                {t(`billing.charge.${c.chargeUnit}` as MessageKey)}：{describe(c.chargeUnit, c.price!)}
+              </li>
+            ))}
+          </ul>
+        )}
+        <p className="muted">
+          {t('catalog.product.publicInterestFree')} <Link to="/fees">{t('catalog.product.allFees')}</Link>
+        </p>
+      </section>
       <h2>{t('catalog.product.sources')}</h2>
       <p data-testid="product-source-units">{units.join('、')}</p>
       <table>

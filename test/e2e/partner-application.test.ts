@@ -45,6 +45,9 @@ describe('from application to two working keys', () => {
 
   it('the visitor goes from the catalog to the form, applies and uploads a document', async () => {
     applicant = await newPage()
+    // A product page says what it costs (issue 16), in yuan.
+    await applicant.goto(at('/catalog/verify-enterprise-identity'))
+    expect(await applicant.getByTestId('product-price').getByTestId('price-call').textContent()).toMatch(/¥\d/)
     await applicant.goto(at('/catalog'))
     await expectNoSeriousAxeViolations(applicant)
     await waitForHydration(applicant)
