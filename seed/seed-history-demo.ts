@@ -48,7 +48,7 @@ export const HISTORY_SEED = 'shenyang-demo-history-v1'
 export interface HistoryOptions {
   /** The instant the history ends at (default: now). */
   now?: number
-  /** Answered calls over the whole history, roughly (default 60,000: first start stays short; the tests use a few thousand). */
+  /** Answered calls over the whole history, roughly (default 30,000, to keep the first start short: docs/BENCHMARKS.md; the tests use a few thousand). */
   events?: number
   seed?: string
   log?: (line: string) => void
@@ -402,7 +402,7 @@ export async function seedHistoryDemo(db: Db, opts: HistoryOptions = {}): Promis
   const now = opts.now ?? Date.now()
   const log = opts.log ?? (() => undefined)
   const rng = createRng(opts.seed ?? HISTORY_SEED)
-  const wanted = opts.events ?? 60_000
+  const wanted = opts.events ?? 30_000
   const [already] = await db.select({ id: partners.id }).from(partners).where(eq(partners.code, HISTORY_PARTNERS[0]!.code))
   if (already) return null
 
@@ -665,7 +665,7 @@ export async function seedHistoryDemo(db: Db, opts: HistoryOptions = {}): Promis
     const v = monthVolumes.get(p.period) ?? { calls: 0, fieldsMasked: 0, exportBytes: 0 }
     const noise = () => 0.9 + 0.2 * costRng.next()
     // The month's fixed part grows with the scale of the history, so unit costs are the same at any scale.
-    const fixed = (fen: number) => Math.round((fen * wanted) / 60_000)
+    const fixed = (fen: number) => Math.round((fen * wanted) / 30_000)
     const compute = Math.round(v.calls * 1.05 * noise()) + fixed(6_000)
     const costs = [
       { category: 'compute', grossFen: compute, subsidyFen: Math.round(compute * 0.15) },
