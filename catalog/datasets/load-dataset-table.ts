@@ -1,10 +1,10 @@
 import { getTableColumns } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import type { Actor } from '#platform/audit/record-audit.ts'
-import { fail, ok, type Result } from '#platform/result.ts'
+import { ok, type Result } from '#platform/result.ts'
 import { getSourceSystems } from '#source-systems/source-systems.ts'
 import { STORE_TABLES } from './dataset-store.ts'
-import { commitGoodLoad, findLoadTarget, sha256, type LoadOutcome } from './load-target.ts'
+import { commitGoodLoad, findLoadTarget, recordBadLoad, sha256, type LoadOutcome } from './load-target.ts'
 import { refuseUnlessPermitted, sourceUnitScope } from '#platform/identity/permissions.ts'
 
 // `table` delivery (Art. 16, 库表): the rows come from the source unit's own table through the source systems
@@ -40,7 +40,21 @@ export async function loadDatasetTable(
   if (!target.ok) return target
   const dataset = target.value
   if (!dataset.storeTable || !STORE_TABLES[dataset.storeTable]) {
-    return fail('conflict', 'no_store_table', `Dataset ${dataset.code} has no source table to load from`)
+    // The source unit's table is not connected to the platform (issue 16: this answered 409 and recorded nothing):
+    // the attempt is a failed load in the lineage, with the reason, as a failed interface pull is.
+    return ok(
+      await recordBadLoad(db, {
+        actor: opts.actor,
+        requestId: opts.requestId,
+        dataset,
+        mode: 'table',
+        trigger: opts.trigger ?? 'manual',
+        startedAt,
+        checksum: null,
+        state: 'failed',
+        error: `no_store_table: the source unit's table for ${dataset.code} is not connected to the platform`,
+      }),
+    )
   }
   opts.onProgress?.({ phase: 'generate', done: 0, total: 0 })
   const source = await (await getSourceSystems()).readTable(db, { datasetCode: dataset.code, storeTable: dataset.storeTable })

@@ -287,6 +287,22 @@ describe('datasets: registration and intake (Art. 6, 16)', () => {
       const fileMode = await loadDatasetTable(t.db, { actor: await actorOf(t.db, 'operator'), datasetCode: 'DS-WJ-0001' })
       expect(fileMode.ok || fileMode.error.code).toBe('delivery_mode_mismatch')
     })
+
+    it('a table the platform is not connected to is a failed load in the lineage, with its reason (issue 16)', async () => {
+      // The same dataset with its store table taken away: what a newly granted 库表 dataset looks like.
+      await t.db.update(datasets).set({ storeTable: null }).where(eq(datasets.code, 'DS-YB-0001'))
+      const before = await t.db.select().from(datasetLoads)
+      const outcome = unwrap(await loadDatasetTable(t.db, { actor: await actorOf(t.db, 'operator'), datasetCode: 'DS-YB-0001' }))
+      expect(outcome.state).toBe('failed')
+      const after = await t.db.select().from(datasetLoads)
+      expect(after.length).toBe(before.length + 1)
+      expect(after.find((l) => !before.some((b) => b.id === l.id))).toMatchObject({
+        state: 'failed',
+        mode: 'table',
+        rowsLoaded: 0,
+        error: expect.stringContaining('no_store_table'),
+      })
+    })
   })
 
   describe('interface intake (msw)', () => {
