@@ -50,6 +50,8 @@ describe('partner exit in the browser', () => {
     await expect(row.getByTestId('exit-state').textContent()).resolves.toBe('已通知')
     expect(await row.textContent()).toContain(exitOn)
 
+    // Irreversible: the button asks first.
+    page.once('dialog', (dialog) => void dialog.accept())
     await row.getByRole('button', { name: '立即执行' }).click()
     await page.getByTestId('exit-executed').waitFor()
     await expect(row.getByTestId('exit-state').textContent()).resolves.toBe('已退出')
