@@ -199,12 +199,17 @@ async function main() {
       },
       // 65号: the operator and the bureau are told when paid revenue crosses 80% / 100% of the cap; the bureau when a
       // ceiling's re-evaluation date approaches or comes (ADR 0036). Both idempotent.
-      { name: 'billing:cap-watch', everyMs: 60 * 60_000, runAtStart: true, run: (now) => watchRevenueCap(database.db, { now }) },
+      {
+        name: 'billing:cap-watch',
+        everyMs: 60 * 60_000,
+        runAtStart: true,
+        run: (now) => watchRevenueCap(database.db, { now, actor: systemActor('revenue-cap-watch') }),
+      },
       {
         name: 'billing:ceiling-reminders',
         everyMs: 60 * 60_000,
         runAtStart: true,
-        run: (now) => remindCeilingReevaluations(database.db, { now }),
+        run: (now) => remindCeilingReevaluations(database.db, { now, actor: systemActor('ceiling-reminders') }),
       },
       // Sign-in counts idle for a day are forgotten (familiar addresses kept: ADR 0020).
       { name: 'sign-in:prune', everyMs: 60 * 60_000, run: (now) => pruneSignInThrottles(database.db, { now }) },

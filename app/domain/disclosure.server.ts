@@ -10,4 +10,4 @@ export {
 export { getDisclosureReminder } from '#disclosure/editions/get-disclosure-reminder.ts'
 export { renderDisclosurePdf, perUnitText } from '#disclosure/pdf/render-disclosure-pdf.ts'
 export { NARRATIVE_SECTIONS, NARRATIVE_MAX } from '#disclosure/editions/disclosure-narrative.ts'
-export { countCeilingsDueForReevaluation } from '#billing/ceilings/remind-ceiling-reevaluations.ts'
+export { countCeilingsDueForReevaluation } from '#billing/ceilings/count-ceilings-due.ts'

@@ -26,6 +26,9 @@ import { readForm } from '#app/lib/read-form.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
+/** A ceiling is flagged this long before its re-evaluation date (the reminder's window, ADR 0036). */
+const REEVALUATION_WINDOW_MS = 30 * 86_400_000
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, ['bureau'])
   const { db } = context.platform
@@ -39,7 +42,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   ])
   return {
     today: formatDay(now),
-    ceilings,
+    now,
+    ceilings: ceilings.map((c) => ({ ...c, reevaluateOn: c.reevaluateBy ? formatDay(c.reevaluateBy) : null })),
     products: products.map((p) => ({ id: p.productId, code: p.productCode, nameZh: p.nameZh, nameEn: p.nameEn })),
     pending,
     decided,
@@ -102,7 +106,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function BureauPricing() {
-  const { ceilings, products, pending, decided, today, cap } = useLoaderData<typeof loader>()
+  const { ceilings, products, pending, decided, today, now, cap } = useLoaderData<typeof loader>()
   const data = useActionData<FormReply>()
   const [params] = useSearchParams()
   const t = useT()
@@ -218,13 +222,14 @@ export default function BureauPricing() {
             <th>{t('billing.col.ceiling')}</th>
             <th>{t('billing.effectiveFrom')}</th>
             <th>{t('billing.col.basis')}</th>
+            <th>{t('billing.ceiling.reevaluateBy')}</th>
             <th>{t('col.status')}</th>
           </tr>
         </thead>
         <tbody>
           {current.length === 0 && (
             <tr>
-              <td colSpan={6} className="muted">
+              <td colSpan={7} className="muted">
                 {t('billing.bureau.noCeilings')}
               </td>
             </tr>
@@ -238,6 +243,15 @@ export default function BureauPricing() {
               <td>{perUnit(c.maxUnitPrice, c.chargeUnit)}</td>
               <td>{formatTime(c.effectiveFrom, lang)}</td>
               <td>{c.basis || '—'}</td>
+              <td data-testid="ceiling-reevaluate">
+                {c.reevaluateOn ?? '—'}
+                {c.status === 'in_force' && c.reevaluateBy !== null && c.reevaluateBy <= now + REEVALUATION_WINDOW_MS && (
+                  <span className={`badge ${c.reevaluateBy <= now ? 'bad' : 'warn'}`}>
+                    {' '}
+                    {t(c.reevaluateBy <= now ? 'billing.ceiling.reevaluationDue' : 'billing.ceiling.reevaluationSoon')}
+                  </span>
+                )}
+              </td>
               <td>
                 <span className={`badge ${c.status === 'in_force' ? 'ok' : ''}`}>{t(`billing.ceilingStatus.${c.status}`)}</span>
               </td>
@@ -273,6 +287,14 @@ export default function BureauPricing() {
         </Field>
         <Field label={t('billing.col.basis')} error={ceilingFailure?.fields.basis} area="billing">
           <input name="basis" maxLength={200} placeholder="沈发改价格〔2026〕X号" />
+        </Field>
+        <Field
+          label={t('billing.ceiling.reevaluateBy')}
+          hint={t('billing.ceiling.reevaluateByHint')}
+          error={ceilingFailure?.fields.reevaluateBy}
+          area="billing"
+        >
+          <input name="reevaluateBy" type="date" min={today} />
         </Field>
         <button type="submit" className="primary" disabled={busy}>
           {t('billing.bureau.setCeiling')}

@@ -23,9 +23,22 @@ import { formatCount, formatFen, formatTime } from '#app/lib/format.ts'
 import { requireActor, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
 
+import type { CostCategory, CostSupply } from '#db/schema/index.ts'
+
 export { GeneralErrorBoundary as ErrorBoundary }
 
-const COST_CATEGORIES = ['compute', 'storage', 'bandwidth', 'desensitization', 'model_release', 'result_export'] as const
+const COST_CATEGORIES = [
+  'compute',
+  'storage',
+  'bandwidth',
+  'desensitization',
+  'model_release',
+  'result_export',
+  'staff',
+  'platform_construction',
+  'operations_maintenance',
+] as const satisfies readonly CostCategory[]
+const COST_SUPPLIES = ['shared', 'industrial', 'public_interest'] as const satisfies readonly CostSupply[]
 const MODELS = ['standard', 'graduated', 'package', 'fixed_fee'] as const
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -261,6 +274,24 @@ export default function OperatorPricing() {
             ))}
           </select>
         </Field>
+        <Field label={t('billing.cost.supply')} hint={t('billing.cost.supplyHint')} error={cost?.fields.supply} area="billing">
+          <select name="supply" defaultValue="shared">
+            {COST_SUPPLIES.map((c) => (
+              <option key={c} value={c}>
+                {t(`billing.supply.${c}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field
+          label={t('billing.cost.years')}
+          hint={t('billing.cost.yearsHint')}
+          error={cost?.fields.years}
+          area="billing"
+          errorTestId="years-error"
+        >
+          <input name="years" inputMode="numeric" maxLength={3} placeholder="5" />
+        </Field>
         <Field label={t('billing.operator.gross')} error={cost?.fields.gross} area="billing" errorTestId="gross-error">
           <input name="gross" inputMode="decimal" placeholder="12000.00" />
         </Field>
@@ -311,6 +342,7 @@ export default function OperatorPricing() {
           <tr>
             <th>{t('billing.col.period')}</th>
             <th>{t('billing.col.category')}</th>
+            <th>{t('billing.cost.supply')}</th>
             <th className="num">{t('billing.operator.gross')}</th>
             <th className="num">{t('billing.operator.subsidy')}</th>
             <th className="num">{t('billing.col.net')}</th>
@@ -323,8 +355,12 @@ export default function OperatorPricing() {
               <td>{c.period}</td>
               <td>
                 {t(`billing.cost.${c.category as (typeof COST_CATEGORIES)[number]}`)}
+                {c.amortizationYears !== null && (
+                  <span className="muted"> · {t('billing.cost.amortizedOver', { years: c.amortizationYears })}</span>
+                )}
                 {!c.current && <span className="badge"> {t('billing.superseded')}</span>}
               </td>
+              <td>{t(`billing.supply.${c.supply as (typeof COST_SUPPLIES)[number]}`)}</td>
               <td className="num">{formatFen(c.grossFen)}</td>
               <td className="num">{formatFen(c.subsidyFen)}</td>
               <td className="num">{formatFen(c.netFen)}</td>

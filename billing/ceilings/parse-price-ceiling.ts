@@ -15,6 +15,8 @@ export interface PriceCeilingForm {
   /** YYYY-MM-DD, Asia/Shanghai. */
   effectiveFrom?: unknown
   basis?: unknown
+  /** YYYY-MM-DD, Asia/Shanghai; empty: three years after the effective date (ADR 0036). */
+  reevaluateBy?: unknown
 }
 
 const required = () => ({ errorMap: () => ({ message: 'required' }) })
@@ -29,6 +31,14 @@ const FIELDS = {
     .max(10, 'invalid_date')
     .transform((text, ctx) => parseDay(text) ?? void ctx.addIssue({ code: 'custom', message: 'invalid_date' })),
   basis: z.string().trim().max(200, 'too_long').optional(),
+  reevaluateBy: z
+    .string()
+    .trim()
+    .max(10, 'invalid_date')
+    .transform((text, ctx) =>
+      text === '' ? null : (parseDay(text) ?? void ctx.addIssue({ code: 'custom', message: 'invalid_date' })),
+    )
+    .optional(),
 } satisfies Record<keyof PriceCeilingForm, z.ZodTypeAny>
 
 /**
@@ -37,8 +47,14 @@ const FIELDS = {
  */
 export function parsePriceCeiling(form: PriceCeilingForm): Result<SetPriceCeilingInput> {
   const { values, fields } = readFields(FIELDS, form)
-  const { productId, chargeUnit, maxUnitPrice, effectiveFrom, basis } = values
-  if (productId === undefined || chargeUnit === undefined || maxUnitPrice === undefined || effectiveFrom === undefined)
+  const { productId, chargeUnit, maxUnitPrice, effectiveFrom, basis, reevaluateBy } = values
+  if (
+    productId === undefined ||
+    chargeUnit === undefined ||
+    maxUnitPrice === undefined ||
+    effectiveFrom === undefined ||
+    Object.keys(fields).length > 0
+  )
     return fail('validation', 'validation_failed', 'The ceiling is not valid', fields)
-  return ok({ productId, chargeUnit, maxUnitPrice, effectiveFrom, basis })
+  return ok({ productId, chargeUnit, maxUnitPrice, effectiveFrom, basis, reevaluateBy: reevaluateBy ?? null })
 }

@@ -1,6 +1,7 @@
 import type { Db } from '#db/client.ts'
 import { ceilingReminders } from '#db/schema/index.ts'
-import { recordAudit, systemActor } from '#platform/audit/record-audit.ts'
+import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
+import { assertPermitted } from '#platform/identity/permissions.ts'
 import { DAY_MS, formatDay } from '#platform/calendar/shanghai-calendar.ts'
 import { notificationStatements } from '#supervision/inbox/notification-statements.ts'
 import { listPriceCeilings } from './list-price-ceilings.ts'
@@ -13,7 +14,8 @@ export const REEVALUATION_NOTICE_DAYS = 30
  * again when it has come. One reminder per ceiling version and stage (the `ceiling_reminders` primary key; a second
  * process's batch fails on it and is dropped); a new ceiling version (the re-evaluation's outcome) starts afresh.
  */
-export async function remindCeilingReevaluations(db: Db, opts: { now: number }): Promise<{ sent: string[] }> {
+export async function remindCeilingReevaluations(db: Db, opts: { now: number; actor: Actor }): Promise<{ sent: string[] }> {
+  assertPermitted(opts.actor, 'price_ceiling.remind')
   const inForce = (await listPriceCeilings(db, { at: opts.now })).filter((c) => c.status === 'in_force' && c.reevaluateBy)
   const sentRows = await db.select().from(ceilingReminders)
   const sent = new Set(sentRows.map((r) => `${r.ceilingId}|${r.stage}`))
@@ -38,7 +40,7 @@ export async function remindCeilingReevaluations(db: Db, opts: { now: number }):
     const ok = await recordAudit(
       db,
       {
-        actor: systemActor('ceiling-reminders'),
+        actor: opts.actor,
         action: 'price_ceiling.reevaluation_reminded',
         objectType: 'price_ceiling',
         objectId: c.id,
@@ -55,11 +57,4 @@ export async function remindCeilingReevaluations(db: Db, opts: { now: number }):
     if (ok) out.push(`${c.productCode}:${c.chargeUnit}:${stage}`)
   }
   return { sent: out }
-}
-
-/** The ceilings in force whose re-evaluation is due within the notice window or past (for the bureau's banner). */
-export async function countCeilingsDueForReevaluation(db: Db, opts: { now: number }): Promise<number> {
-  const rows = await listPriceCeilings(db, { at: opts.now })
-  const horizon = opts.now + REEVALUATION_NOTICE_DAYS * DAY_MS
-  return rows.filter((c) => c.status === 'in_force' && c.reevaluateBy !== null && c.reevaluateBy <= horizon).length
 }

@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import { invoices } from '#db/schema/index.ts'
-import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
+import { recordAudit, systemActor, type Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
 import { watchRevenueCap } from '../revenue/watch-revenue-cap.ts'
@@ -45,7 +45,7 @@ export async function markInvoicePaid(
   )
   // A payment is what moves the cap's use: the 80% / 100% warnings go out now, not at the next hourly run (ADR 0036).
   // The payment stands whatever happens to the warning (the hourly job retries it).
-  await watchRevenueCap(db, { now: opts.now ?? Date.now() }).catch((error: unknown) =>
+  await watchRevenueCap(db, { now: opts.now ?? Date.now(), actor: systemActor('revenue-cap-watch') }).catch((error: unknown) =>
     console.warn('Revenue cap watch after payment failed (the hourly job retries):', error),
   )
   return ok({ id: invoice.id, paidAt: opts.paidAt })

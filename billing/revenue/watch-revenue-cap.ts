@@ -3,7 +3,8 @@ import { and, eq, isNull } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Db } from '#db/client.ts'
 import { revenueCapAlerts } from '#db/schema/index.ts'
-import { recordAudit, systemActor } from '#platform/audit/record-audit.ts'
+import { recordAudit, type Actor } from '#platform/audit/record-audit.ts'
+import { assertPermitted } from '#platform/identity/permissions.ts'
 import { calendarYear } from '#platform/calendar/shanghai-calendar.ts'
 import { notificationStatements } from '#supervision/inbox/notification-statements.ts'
 import { formatFenText } from '../money/format.ts'
@@ -24,7 +25,8 @@ export interface CapWatchResult {
  * once (the loser's batch fails on the index and is dropped). When the use falls back below, the alert is cleared and
  * a later crossing is told again. Idempotent: safe hourly and after every payment.
  */
-export async function watchRevenueCap(db: Db, opts: { now: number }): Promise<CapWatchResult> {
+export async function watchRevenueCap(db: Db, opts: { now: number; actor: Actor }): Promise<CapWatchResult> {
+  assertPermitted(opts.actor, 'revenue_cap.watch')
   const current = calendarYear(opts.now)
   const years = (await getRevenueCap(db, { now: opts.now, toYear: current })).filter((y) => y.year >= current - 1)
   const open = await db.select().from(revenueCapAlerts).where(isNull(revenueCapAlerts.clearedAt))
@@ -59,7 +61,7 @@ export async function watchRevenueCap(db: Db, opts: { now: number }): Promise<Ca
         const told = await recordAudit(
           db,
           {
-            actor: systemActor('revenue-cap-watch'),
+            actor: opts.actor,
             action: 'billing.revenue_cap_threshold_crossed',
             objectType: 'revenue_cap',
             objectId: String(y.year),
@@ -79,7 +81,7 @@ export async function watchRevenueCap(db: Db, opts: { now: number }): Promise<Ca
         await recordAudit(
           db,
           {
-            actor: systemActor('revenue-cap-watch'),
+            actor: opts.actor,
             action: 'billing.revenue_cap_threshold_cleared',
             objectType: 'revenue_cap',
             objectId: String(y.year),

@@ -6,11 +6,13 @@ import { errorText } from '#platform/error-text.ts'
 import { DAY_MS, formatDay, fromLocal } from '#platform/calendar/shanghai-calendar.ts'
 import { setPriceCeiling } from '#billing/ceilings/set-price-ceiling.ts'
 import { listPriceCeilings } from '#billing/ceilings/list-price-ceilings.ts'
-import { countCeilingsDueForReevaluation, remindCeilingReevaluations } from '#billing/ceilings/remind-ceiling-reevaluations.ts'
+import { remindCeilingReevaluations } from '#billing/ceilings/remind-ceiling-reevaluations.ts'
+import { countCeilingsDueForReevaluation } from '#billing/ceilings/count-ceilings-due.ts'
 import { addProduct } from '#test/support/billing-harness.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
 
 const bureau: Actor = { id: null, label: 'bureau-test', role: 'bureau' }
+const system: Actor = { id: null, label: 'job-test', role: 'system' }
 const EFFECTIVE = fromLocal(2034, 3, 1)
 const REEVALUATE = fromLocal(2034, 9, 1)
 
@@ -53,7 +55,7 @@ describe('ceiling re-evaluation dates and reminders (ADR 0036)', () => {
 
     // Only this test's product (the seeded ceilings have their own dates).
     const run = async (now: number) => {
-      const r = await remindCeilingReevaluations(t.db, { now })
+      const r = await remindCeilingReevaluations(t.db, { actor: system, now })
       return { sent: r.sent.filter((s) => s.startsWith('ceiling-test:')) }
     }
     const mine = async (now: number) =>

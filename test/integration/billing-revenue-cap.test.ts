@@ -15,6 +15,7 @@ import { addPartner, addProduct, insertEvents } from '#test/support/billing-harn
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
 
 const bureau: Actor = { id: null, label: 'bureau-test', role: 'bureau' }
+const system: Actor = { id: null, label: 'job-test', role: 'system' }
 const operator: Actor = { id: null, label: 'operator-test', role: 'operator' }
 const Y = 2031
 /** Inside Y + 1: the watch looks at this year and the last. */
@@ -212,22 +213,25 @@ describe('maximum allowed revenue as 65号 counts it (ADR 0036)', () => {
       )[0]!.n
     const recipients = operatorUsers!.length + bureauUsers!.length
 
-    const first = await watchRevenueCap(t.db, { now: NOW })
+    const first = await watchRevenueCap(t.db, { actor: system, now: NOW })
     expect(first.crossed.sort()).toEqual([`${Y + 1}:80`, `${Y}:100`, `${Y}:80`].sort())
     expect(await told('revenue_cap_80')).toBe(2 * recipients)
     expect(await told('revenue_cap_100')).toBe(recipients)
     // Parallel and repeated runs tell nobody again.
-    const again = await Promise.all([watchRevenueCap(t.db, { now: NOW + 1 }), watchRevenueCap(t.db, { now: NOW + 2 })])
+    const again = await Promise.all([
+      watchRevenueCap(t.db, { actor: system, now: NOW + 1 }),
+      watchRevenueCap(t.db, { actor: system, now: NOW + 2 }),
+    ])
     expect(again.flatMap((r) => r.crossed)).toEqual([])
     const told80 = await told('revenue_cap_80')
 
     // A correction raises Y + 1's costs (industrial staff 500,000): 1,000,000 paid is now below 80%: cleared.
     await cost({ period: `${Y + 1}-01`, category: 'staff', supply: 'industrial', grossFen: 500_000 })
-    const cleared = await watchRevenueCap(t.db, { now: NOW + 3 })
+    const cleared = await watchRevenueCap(t.db, { actor: system, now: NOW + 3 })
     expect(cleared.cleared).toEqual([`${Y + 1}:80`])
     // More is paid (1,500,000 of 1,753,000): 80% crossed again, told again (a second alert row for the year and threshold).
     await invoice(`${Y + 1}-04`, 500_000)
-    const second = await watchRevenueCap(t.db, { now: NOW + 4 })
+    const second = await watchRevenueCap(t.db, { actor: system, now: NOW + 4 })
     expect(second.crossed).toEqual([`${Y + 1}:80`])
     expect(await told('revenue_cap_80')).toBe(told80 + recipients)
     const alerts = await t.db
