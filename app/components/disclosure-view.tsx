@@ -1,5 +1,6 @@
 import type { DisclosureView } from '#disclosure/editions/get-disclosure.ts'
 import type { ChargeUnit } from '#db/schema/index.ts'
+import { Link } from '@remix-run/react'
 import { usePriceText } from '#app/components/billing-invoice.tsx'
 import { RevenueCapTable } from '#app/components/revenue-cap-table.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
@@ -178,5 +179,22 @@ export function DisclosureBody({ disclosure }: { disclosure: DisclosureView }) {
         <Narrative text={n.cap} testId="narrative-cap" />
       </section>
     </div>
+  )
+}
+
+/** The operator's dashboard reminder: from 1 March until last year's edition is published (ADR 0036). */
+export function DisclosureReminderBanner({
+  reminder,
+}: {
+  reminder: { year: number; deadline: number; overdue: boolean } | null
+}) {
+  const t = useT()
+  if (!reminder) return null
+  const deadline = formatDay(reminder.deadline - 1)
+  return (
+    <p className={`notice ${reminder.overdue ? 'error' : 'warn'}`} role="status" data-testid="disclosure-reminder">
+      {t(reminder.overdue ? 'disclosure.reminderOverdue' : 'disclosure.reminder', { year: reminder.year, deadline })}{' '}
+      <Link to={`/operator/disclosure?year=${reminder.year}`}>{t('disclosure.reminderAction')}</Link>
+    </p>
   )
 }

@@ -1,6 +1,15 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { countPendingWork, findQueueDeadlines, listDatasets, summarizeUsage, verifyAuditChain } from '#app/domain.server.ts'
+import {
+  countCeilingsDueForReevaluation,
+  countPendingWork,
+  findQueueDeadlines,
+  getRevenueCap,
+  listDatasets,
+  summarizeUsage,
+  verifyAuditChain,
+} from '#app/domain.server.ts'
+import { RevenueCapBanner } from '#app/components/revenue-cap-table.tsx'
 import { PendingWorkPanel } from '#app/components/pending-work.tsx'
 import { QueueDeadlinesPanel } from '#app/components/case-view.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
@@ -10,12 +19,15 @@ import { requireActor } from '#app/session.server.ts'
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, actor } = await requireActor(request, context, ['bureau'])
   const { db } = context.platform
-  const [usage, chain, datasets, queue, pending] = await Promise.all([
+  const now = Date.now()
+  const [usage, chain, datasets, queue, pending, cap, ceilingsDue] = await Promise.all([
     summarizeUsage(db, { days: 30, recentLimit: 0 }),
     verifyAuditChain(db),
     listDatasets(db),
     findQueueDeadlines(db, { actor }),
     countPendingWork(db, { actor }),
+    getRevenueCap(db, { now }),
+    countCeilingsDueForReevaluation(db, { now }),
   ])
   return {
     user: { displayName: user.displayName },
@@ -25,6 +37,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     datasetCount: datasets.length,
     queue,
     pending,
+    cap: cap[0] ?? null,
+    ceilingsDue,
   }
 }
 
@@ -36,6 +50,12 @@ export default function BureauHome() {
     <>
       <h1 data-testid="home-title">{t('bureau.title')}</h1>
       <p className="lead">{t('bureau.intro')}</p>
+      <RevenueCapBanner year={data.cap} />
+      {data.ceilingsDue > 0 && (
+        <p className="notice warn" role="status" data-testid="ceilings-due-banner">
+          <Link to="/bureau/pricing">{t('billing.ceiling.banner', { n: data.ceilingsDue })}</Link>
+        </p>
+      )}
       <PendingWorkPanel queues={data.pending} />
       <div className="stats">
         <div className="stat">

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { listPricesInForce } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { usePriceText } from '#app/components/billing-invoice.tsx'
@@ -76,6 +76,11 @@ export default function Fees() {
         </tbody>
       </table>
       <p className="muted">{t('billing.fees.footnote')}</p>
+      <p>
+        <Link to="/disclosure" data-testid="disclosure-link">
+          {t('disclosure.archive.link')}
+        </Link>
+      </p>
     </>
   )
 }

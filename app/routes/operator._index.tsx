@@ -1,6 +1,8 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
-import { countPendingWork, listDatasets, summarizeUsage } from '#app/domain.server.ts'
+import { countPendingWork, getDisclosureReminder, getRevenueCap, listDatasets, summarizeUsage } from '#app/domain.server.ts'
+import { RevenueCapBanner } from '#app/components/revenue-cap-table.tsx'
+import { DisclosureReminderBanner } from '#app/components/disclosure-view.tsx'
 import { useT } from '#app/i18n/use-t.ts'
 import { requireActor } from '#app/session.server.ts'
 import { PendingWorkPanel } from '#app/components/pending-work.tsx'
@@ -13,12 +15,15 @@ export { GeneralErrorBoundary as ErrorBoundary }
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = await requireActor(request, context, ['operator'])
   const { db } = context.platform
-  const [usage, datasets, pending] = await Promise.all([
+  const now = Date.now()
+  const [usage, datasets, pending, cap, disclosure] = await Promise.all([
     summarizeUsage(db, { days: 30, recentLimit: 0 }),
     listDatasets(db),
     countPendingWork(db, { actor }),
+    getRevenueCap(db, { now }),
+    getDisclosureReminder(db, { now }),
   ])
-  return { totalCalls: usage.totalCalls, datasets, pending }
+  return { totalCalls: usage.totalCalls, datasets, pending, cap: cap[0] ?? null, disclosure }
 }
 
 export default function OperatorHome() {
@@ -28,6 +33,8 @@ export default function OperatorHome() {
     <>
       <h1 data-testid="home-title">{t('operator.title')}</h1>
       <p className="lead">{t('operator.intro')}</p>
+      <RevenueCapBanner year={data.cap} />
+      <DisclosureReminderBanner reminder={data.disclosure} />
       <PendingWorkPanel queues={data.pending} />
       <UsageTotalStat totalCalls={data.totalCalls} href="/operator/usage" testId="operator-total-calls" />
       <h2>{t('datasets.title')}</h2>
