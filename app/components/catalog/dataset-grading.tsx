@@ -58,7 +58,11 @@ export function GradingHistory({ history }: { history: DatasetGradingDetail['his
               {h.level}
             </td>
             <td>{h.actorLabel}</td>
-            <td className="pre-wrap">{h.usageRequirements ?? h.note ?? ''}</td>
+            <td className="pre-wrap">
+              {h.usageRequirements ??
+                (h.note === 'registration' ? '' : h.note === 'personal_data_below_l2' ? t('grading.personalFloor') : h.note) ??
+                ''}
+            </td>
           </tr>
         ))}
       </tbody>
