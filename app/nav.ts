@@ -9,7 +9,7 @@ export interface NavEntry {
 
 /**
  * A group of links, shown as one disclosure menu (its label on the button). A group of a single entry is shown as that
- * entry's link, so a group can start small. ADR 0034: a few groups per role keep the navigation on one line at 1366 px.
+ * entry's link, so a group can start small. ADR 0041: a few groups per role keep the navigation on one line at 1366 px.
  */
 export interface NavGroup {
   label: MessageKey
