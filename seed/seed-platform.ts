@@ -27,6 +27,7 @@ import { seedCasesDemo } from './seed-cases-demo.ts'
 import { seedApplicationsDemo } from './seed-applications-demo.ts'
 import { seedAgreementsDemo } from './seed-agreements-demo.ts'
 import { seedReportsDemo } from './seed-reports-demo.ts'
+import { seedDisclosureDemo } from './seed-disclosure-demo.ts'
 import { seedEvaluationsDemo } from './seed-evaluations-demo.ts'
 import { historyStartOf, seedHistoryDemo, type HistoryOptions } from './seed-history-demo.ts'
 import {
@@ -267,5 +268,7 @@ export async function seedPlatform(
   await seedEvaluationsDemo(db)
   // Last: the report reads what the other demo seeds recorded.
   await seedReportsDemo(db)
+  // Last year's annual disclosure, published (reads the records the seeds above wrote).
+  await seedDisclosureDemo(db)
   return { demoApiKey: demo.key, credentials }
 }

@@ -331,7 +331,8 @@ describe('annual disclosure (65号; ADR 0036)', () => {
       const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, { DATABASE_URL: `file:${t.path}` })
       return { code, out: out.join('\n'), err: err.join('\n') }
     }
-    const year = String(new Date().getUTCFullYear() - 1)
+    // This year (last year's is the demo's, published on first start).
+    const year = String(new Date().getUTCFullYear())
     const r = await run('disclosure:prepare', '--year', year, '--json')
     expect(r.err).toBe('')
     expect(r.code).toBe(0)

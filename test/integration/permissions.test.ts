@@ -814,18 +814,18 @@ const CASES: Record<Operation, Case> = {
   // The cap watch and ceiling reminders (ADR 0036): jobs; a second run finds nothing new to tell (idempotent).
   'revenue_cap.watch': { run: (db, actor, f) => watchRevenueCap(db, { actor, now: f.now }), changes: false },
   'price_ceiling.remind': { run: (db, actor, f) => remindCeilingReevaluations(db, { actor, now: f.now }), changes: false },
-  // Annual disclosure (ADR 0036): last year's edition, prepared (a new version per run) and published.
+  // Annual disclosure (ADR 0036): this year's edition (last year's is the demo's, published), prepared and published.
   'disclosure.prepare': {
-    run: (db, actor, f) => prepareDisclosure(db, { year: calendarYear(f.now) - 1, actor, now: f.now }),
+    run: (db, actor, f) => prepareDisclosure(db, { year: calendarYear(f.now), actor, now: f.now }),
   },
   'disclosure.publish': {
     prepare: (db, f) =>
       prepareDisclosure(db, {
-        year: calendarYear(f.now) - 1,
+        year: calendarYear(f.now),
         actor: { id: null, label: 'operator', role: 'operator' },
         now: f.now,
       }),
-    run: (db, actor, f) => publishDisclosure(db, { year: calendarYear(f.now) - 1, version: 1, actor, now: f.now }),
+    run: (db, actor, f) => publishDisclosure(db, { year: calendarYear(f.now), version: 1, actor, now: f.now }),
   },
   // The permission is checked before anything is read: an unknown job or request answers not_found to those allowed.
   'sandbox_export.request': {
