@@ -153,9 +153,6 @@ export const PERMISSIONS = {
   // A partner's team (ADR 0039): its administrator invites developers of the same partner and ends their access.
   'partner_user.invite': ['partner_admin'],
   'partner_user.end_access': ['partner_admin'],
-  // Revenue cap warnings and ceiling reminders (ADR 0036): the platform's hourly jobs, and the watch after a payment.
-  'revenue_cap.watch': ['system', 'cli'],
-  'price_ceiling.remind': ['system', 'cli'],
   // Annual disclosure (65号; ADR 0036): the operator prepares (the CLI too: figures frozen from the records), the bureau
   // publishes; a published edition is public to anyone.
   'disclosure.prepare': ['operator', 'cli'],
