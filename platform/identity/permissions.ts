@@ -153,10 +153,16 @@ export const PERMISSIONS = {
   // A partner's team (ADR 0039): its administrator invites developers of the same partner and ends their access.
   'partner_user.invite': ['partner_admin'],
   'partner_user.end_access': ['partner_admin'],
+  // Revenue cap warnings and ceiling reminders (ADR 0036): the platform's hourly jobs, and the watch after a payment.
+  'revenue_cap.watch': ['system', 'cli'],
+  'price_ceiling.remind': ['system', 'cli'],
   // Annual disclosure (65号; ADR 0036): the operator prepares (the CLI too: figures frozen from the records), the bureau
   // publishes; a published edition is public to anyone.
   'disclosure.prepare': ['operator', 'cli'],
   'disclosure.publish': ['bureau'],
+  // Sandbox result export (issue 13, ADR 0038): a partner's people ask; operator reviewers decide (two for L3 and above).
+  'sandbox_export.request': ['partner_admin', 'partner_developer'],
+  'sandbox_export.review': ['operator'],
   // Sandbox result export (issue 13, ADR 0038): a partner's people ask; operator reviewers decide (two for L3 and above).
   'sandbox_export.request': ['partner_admin', 'partner_developer'],
   'sandbox_export.review': ['operator'],

@@ -1,4 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { prepareDisclosure } from '#disclosure/editions/prepare-disclosure.ts'
+import { watchRevenueCap } from '#billing/revenue/watch-revenue-cap.ts'
+import { remindCeilingReevaluations } from '#billing/ceilings/remind-ceiling-reevaluations.ts'
+import { publishDisclosure } from '#disclosure/editions/publish-disclosure.ts'
 import { join, relative } from 'node:path'
 import { tmpdir } from 'node:os'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -42,7 +46,7 @@ import { refuseDemandItem } from '#catalog/demands/refuse-demand-item.ts'
 import { grantAuthorization } from '#catalog/authorizations/grant-authorization.ts'
 import { terminateAuthorization } from '#catalog/authorizations/terminate-authorization.ts'
 import { expireAuthorizations } from '#catalog/authorizations/expire-authorizations.ts'
-import { DAY_MS, formatDay } from '#platform/calendar/shanghai-calendar.ts'
+import { calendarYear, DAY_MS, formatDay } from '#platform/calendar/shanghai-calendar.ts'
 import { createProduct } from '#catalog/products/create-product.ts'
 import { submitProduct } from '#catalog/products/submit-product.ts'
 import { reviewProduct } from '#catalog/products/review-product.ts'
@@ -141,6 +145,8 @@ import { submitOperationReport } from '#reporting/reports/submit-operation-repor
 import { decideOperationReport } from '#reporting/reports/decide-operation-report.ts'
 import { listOperationReports } from '#reporting/reports/find-operation-report.ts'
 import { previousQuarter } from '#reporting/periods/report-period.ts'
+import { requestSandboxExport } from '#sandbox/exports/request-sandbox-export.ts'
+import { reviewSandboxExport } from '#sandbox/exports/review-sandbox-export.ts'
 import { requestSandboxExport } from '#sandbox/exports/request-sandbox-export.ts'
 import { reviewSandboxExport } from '#sandbox/exports/review-sandbox-export.ts'
 
@@ -806,6 +812,31 @@ const CASES: Record<Operation, Case> = {
       })
     },
     run: async (db, actor) => publishEvaluationResult(db, { actor, subjectId: await evaluationSubjectOf(db, 'partner', null) }),
+  },
+  // The cap watch and ceiling reminders (ADR 0036): jobs; a second run finds nothing new to tell (idempotent).
+  'revenue_cap.watch': { run: (db, actor, f) => watchRevenueCap(db, { actor, now: f.now }), changes: false },
+  'price_ceiling.remind': { run: (db, actor, f) => remindCeilingReevaluations(db, { actor, now: f.now }), changes: false },
+  // Annual disclosure (ADR 0036): this year's edition (last year's is the demo's, published), prepared and published.
+  'disclosure.prepare': {
+    run: (db, actor, f) => prepareDisclosure(db, { year: calendarYear(f.now), actor, now: f.now }),
+  },
+  'disclosure.publish': {
+    prepare: (db, f) =>
+      prepareDisclosure(db, {
+        year: calendarYear(f.now),
+        actor: { id: null, label: 'operator', role: 'operator' },
+        now: f.now,
+      }),
+    run: (db, actor, f) => publishDisclosure(db, { year: calendarYear(f.now), version: 1, actor, now: f.now }),
+  },
+  // The permission is checked before anything is read: an unknown job or request answers not_found to those allowed.
+  'sandbox_export.request': {
+    run: (db, actor, f) => requestSandboxExport(db, { actor, jobId: 'no-such-job', now: f.now }),
+    changes: false,
+  },
+  'sandbox_export.review': {
+    run: (db, actor, f) => reviewSandboxExport(db, { actor, exportId: 'no-such-export', decision: 'approve', now: f.now }),
+    changes: false,
   },
   // The permission is checked before anything is read: an unknown job or request answers not_found to those allowed.
   'sandbox_export.request': {
