@@ -163,9 +163,6 @@ export const PERMISSIONS = {
   // Sandbox result export (issue 13, ADR 0038): a partner's people ask; operator reviewers decide (two for L3 and above).
   'sandbox_export.request': ['partner_admin', 'partner_developer'],
   'sandbox_export.review': ['operator'],
-  // Sandbox result export (issue 13, ADR 0038): a partner's people ask; operator reviewers decide (two for L3 and above).
-  'sandbox_export.request': ['partner_admin', 'partner_developer'],
-  'sandbox_export.review': ['operator'],
 } as const satisfies Record<string, readonly ActorRole[]>
 
 export type Operation = keyof typeof PERMISSIONS

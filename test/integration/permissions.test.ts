@@ -147,8 +147,6 @@ import { listOperationReports } from '#reporting/reports/find-operation-report.t
 import { previousQuarter } from '#reporting/periods/report-period.ts'
 import { requestSandboxExport } from '#sandbox/exports/request-sandbox-export.ts'
 import { reviewSandboxExport } from '#sandbox/exports/review-sandbox-export.ts'
-import { requestSandboxExport } from '#sandbox/exports/request-sandbox-export.ts'
-import { reviewSandboxExport } from '#sandbox/exports/review-sandbox-export.ts'
 
 /**
  * Permissions inside the domain operations (issue 9): generated over the table in platform/identity/permissions.ts.
@@ -828,15 +826,6 @@ const CASES: Record<Operation, Case> = {
         now: f.now,
       }),
     run: (db, actor, f) => publishDisclosure(db, { year: calendarYear(f.now), version: 1, actor, now: f.now }),
-  },
-  // The permission is checked before anything is read: an unknown job or request answers not_found to those allowed.
-  'sandbox_export.request': {
-    run: (db, actor, f) => requestSandboxExport(db, { actor, jobId: 'no-such-job', now: f.now }),
-    changes: false,
-  },
-  'sandbox_export.review': {
-    run: (db, actor, f) => reviewSandboxExport(db, { actor, exportId: 'no-such-export', decision: 'approve', now: f.now }),
-    changes: false,
   },
   // The permission is checked before anything is read: an unknown job or request answers not_found to those allowed.
   'sandbox_export.request': {
