@@ -13,9 +13,9 @@ const FIELDS: TaggedField[] = [
 const ROW = { person_name: '王小明', id_card: '210102199001011234', amount_fen: 120000 }
 
 describe('output rules by level', () => {
-  it('L1 gives records as they are', () => {
+  it('L1 gives records as they are, but never an ID number (masked at every level, ADR 0037)', () => {
     const shaped = shapeRecord('L1', ROW, FIELDS)
-    expect(shaped).toEqual({ ok: true, value: { record: ROW, fieldsMasked: 0 } })
+    expect(shaped).toEqual({ ok: true, value: { record: { ...ROW, id_card: '210102********1234' }, fieldsMasked: 1 } })
   })
 
   it('L2 gives records with the personal fields masked', () => {
