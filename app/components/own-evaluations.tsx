@@ -5,7 +5,7 @@ import type { loadOwnEvaluations } from '#app/lib/evaluation-route.server.ts'
 import { EvaluationEvidenceUpload, SelfAssessmentForm, SubjectResult } from './evaluation-view.tsx'
 
 /** The source unit's and the operator's page: each evaluation, the self-assessment while open, results and history. */
-export function OwnEvaluationsPage({ mode }: { mode: 'self' | 'partner' }) {
+export function OwnEvaluationsPage({ mode, base }: { mode: 'self' | 'partner'; base: string }) {
   const { subjects } = useLoaderData<Awaited<ReturnType<typeof loadOwnEvaluations>>>()
   const reply = useActionData<FormReply>() ?? null
   const [params] = useSearchParams()
@@ -23,7 +23,7 @@ export function OwnEvaluationsPage({ mode }: { mode: 'self' | 'partner' }) {
       {subjects.length === 0 && <p className="muted">{t('evaluation.none')}</p>}
       {subjects.map((detail) => (
         <div key={detail.subject.id}>
-          <SubjectResult detail={detail} evidenceHref={(id) => `/evaluations/evidence/${id}`} />
+          <SubjectResult detail={detail} evidenceHref={(id) => `${base}/evidence/${id}`} />
           {mode === 'self' && detail.canSelfAssess && (
             <div className="panel">
               <h3>{t('evaluation.selfAssessment')}</h3>

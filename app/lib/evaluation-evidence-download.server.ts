@@ -1,15 +1,20 @@
-import type { LoaderFunctionArgs } from '@remix-run/node'
+import type { AppLoadContext } from '@remix-run/node'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { EXTENSION_OF, evaluationEvidenceDirectoryOf, evidencePath, findEvaluationEvidence } from '#app/domain.server.ts'
-import { requireActor } from '#app/session.server.ts'
+import type { Actor } from '#platform/audit/record-audit.ts'
 
-// Resource route: an evaluation evidence file as a download only (ADR 0034, as evidence under ADR 0028), for the bureau
-// and the subject itself: never inline, never cached, sandboxed should a browser open it. Another's or unknown: 404.
-export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { actor } = await requireActor(request, context, ['bureau', 'source_unit', 'operator'])
-  const file = await findEvaluationEvidence(context.platform.db, { actor, evidenceId: params.id ?? '' })
+/**
+ * An evaluation evidence file as a download only (ADR 0034, as evidence under ADR 0028), for the bureau and the subject
+ * itself: never inline, never cached, sandboxed should a browser open it. Another's or unknown: 404.
+ */
+export async function evaluationEvidenceDownload(
+  context: AppLoadContext,
+  actor: Actor,
+  id: string | undefined,
+): Promise<Response> {
+  const file = await findEvaluationEvidence(context.platform.db, { actor, evidenceId: id ?? '' })
   const path = file ? evidencePath(evaluationEvidenceDirectoryOf(context.platform.env.DATABASE_URL), file.id) : null
   const size = path
     ? await stat(path).then(

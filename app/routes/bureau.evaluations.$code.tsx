@@ -162,7 +162,7 @@ export default function BureauEvaluation() {
       </table>
       {detail && (
         <>
-          <SubjectResult detail={detail} evidenceHref={(id) => `/evaluations/evidence/${id}`} />
+          <SubjectResult detail={detail} evidenceHref={(id) => `/bureau/evaluations/evidence/${id}`} />
           {detail.canScore ? (
             <Form method="post" noValidate data-testid="score-form" className="panel">
               <input type="hidden" name="intent" value="score" />

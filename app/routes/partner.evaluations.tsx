@@ -13,5 +13,5 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function Page() {
-  return <OwnEvaluationsPage mode="partner" />
+  return <OwnEvaluationsPage mode="partner" base="/partner/evaluations" />
 }

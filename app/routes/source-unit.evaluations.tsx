@@ -20,5 +20,5 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Page() {
-  return <OwnEvaluationsPage mode="self" />
+  return <OwnEvaluationsPage mode="self" base="/source-unit/evaluations" />
 }

@@ -29,6 +29,9 @@ import { reportProblem } from '#supervision/cases/report-problem.ts'
 import { openCase } from '#supervision/cases/open-case.ts'
 import { submitCaseEvidence } from '#supervision/cases/submit-case-evidence.ts'
 import { evidenceDirectoryOf } from '#supervision/cases/evidence-store.ts'
+import { openEvaluation } from '#evaluation/open-evaluation.ts'
+import { findEvaluation } from '#evaluation/find-evaluations.ts'
+import { addEvaluationEvidence, evaluationEvidenceDirectoryOf } from '#evaluation/evidence/add-evaluation-evidence.ts'
 import { makeUscc } from '#platform/codes/uscc.ts'
 import { submitPartnerApplication } from '#partner-access/applications/submit-partner-application.ts'
 import { addApplicationDocument } from '#partner-access/applications/add-application-document.ts'
@@ -117,6 +120,7 @@ describe('role × route × method matrix', () => {
 
     await prepareCases(db)
     await prepareApplications(db)
+    await prepareEvaluations(db)
     // An exit notice for the signed-in partner, a year ahead (nothing stops before it): its PDF (ADR 0033).
     const noticed = await startPartnerExit(db, {
       actor: cli,
@@ -171,6 +175,42 @@ describe('role × route × method matrix', () => {
     const approved = await approvePartnerApplication(db, { actor: cliActor('route-matrix'), number: toApprove.value.number })
     if (!approved.ok) throw new Error(approved.error.code)
     applications.inviteToken = approved.value.inviteToken
+  }
+  /** Evaluations (ADR 0034): one open, with evidence of the market-regulation unit and of the operator. */
+  const evaluation = { code: '', unitSubject: '', unitEvidence: '', operatorEvidence: '' }
+  async function prepareEvaluations(db: typeof platform.database.db) {
+    const actorOf = async (username: string) => userActor((await db.select().from(users).where(eq(users.username, username)))[0]!)
+    const [bureau, operator, unit] = [await actorOf('bureau'), await actorOf('operator'), await actorOf('scjg')]
+    const opened = await openEvaluation(db, {
+      actor: bureau,
+      input: {
+        title: '路由矩阵评估',
+        period: '2026',
+        deadlineOn: formatDay(Date.now() + 30 * DAY_MS),
+        kinds: ['source_unit', 'operator'],
+      },
+    })
+    if (!opened.ok) throw new Error(opened.error.code)
+    evaluation.code = opened.value.code
+    const subjects = (await findEvaluation(db, { actor: bureau, code: opened.value.code }))!.subjects
+    evaluation.unitSubject = subjects.find((s) => s.code === 'market-regulation')!.id
+    const directory = evaluationEvidenceDirectoryOf(platform.database.url)
+    const add = async (actor: typeof bureau, subjectId: string) => {
+      const r = await addEvaluationEvidence(db, {
+        actor,
+        subjectId,
+        fileName: 'e.pdf',
+        content: (async function* () {
+          yield new TextEncoder().encode('%PDF-1.4\n%%EOF\n')
+        })(),
+        declaredBytes: null,
+        directory,
+      })
+      if (!r.ok) throw new Error(r.error.code)
+      return r.value.id
+    }
+    evaluation.unitEvidence = await add(unit, evaluation.unitSubject)
+    evaluation.operatorEvidence = await add(operator, subjects.find((s) => s.kind === 'operator')!.id)
   }
   async function prepareCases(db: typeof platform.database.db) {
     const actorOf = async (username: string) => userActor((await db.select().from(users).where(eq(users.username, username)))[0]!)
@@ -249,6 +289,11 @@ describe('role × route × method matrix', () => {
     'operator.reports_.$period.tsx': () => ({ period: previousQuarter(Date.now()).period }),
     'bureau.reports_.$period.tsx': () => ({ period: previousQuarter(Date.now()).period }),
     'reports.$period.download.tsx': () => ({ period: previousQuarter(Date.now()).period }),
+    'bureau.evaluations.$code.tsx': () => ({ code: evaluation.code }),
+    'bureau.evaluations_.evidence.$id.tsx': () => ({ id: evaluation.unitEvidence }),
+    'source-unit.evaluations_.evidence.$id.tsx': () => ({ id: evaluation.unitEvidence }),
+    'operator.evaluations_.evidence.$id.tsx': () => ({ id: evaluation.operatorEvidence }),
+    'evaluations.subjects.$id.evidence.tsx': () => ({ id: evaluation.unitSubject }),
   }
 
   function pathOf(file: string, values: Record<string, string> = PARAMS[file]?.() ?? {}): string {

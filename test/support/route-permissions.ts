@@ -93,7 +93,9 @@ export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
   'operator.evaluations.tsx': { get: OPERATOR, post: OPERATOR },
   'partner.evaluations.tsx': { get: PARTNER_ADMIN, post: null },
   'evaluations.subjects.$id.evidence.tsx': { get: null, post: ['source_unit', 'operator'] },
-  'evaluations.evidence.$id.tsx': { get: ['bureau', 'source_unit', 'operator'], post: null },
+  'bureau.evaluations_.evidence.$id.tsx': { get: BUREAU, post: null },
+  'source-unit.evaluations_.evidence.$id.tsx': { get: SOURCE_UNIT, post: null },
+  'operator.evaluations_.evidence.$id.tsx': { get: OPERATOR, post: null },
   // The log feed to the exchange platform (ADR 0025): the auditor reads its state (an audited read); only the bureau sends now
   'bureau.supervision-feed.tsx': { get: ['bureau', 'auditor'], post: BUREAU },
   // The operator: datasets, demands, products, pricing proposals, invoices
