@@ -704,7 +704,14 @@ export async function seedHistoryDemo(db: Db, opts: HistoryOptions = {}): Promis
       const code = invoice.partner.code
       const overdue = index === periods.length - 3 && code === 'dongling-microcredit'
       const paidAt = p.end + (5 + payRng.int(3, 20)) * DAY_MS + payRng.int(9, 17) * HOUR_MS
-      if (!isLast && !overdue && invoice.totalFen > 0 && paidAt < now) {
+      // Free (public-interest) months owe nothing: settled as they are finalized, never shown as due.
+      if (invoice.totalFen === 0) {
+        const settledAt = at(2 * DAY_MS + 16 * HOUR_MS)
+        must(
+          await markInvoicePaid(db, { invoiceId: invoice.id!, paidAt: settledAt, actor: operator, now: settledAt }),
+          `settle ${p.period}`,
+        )
+      } else if (!isLast && !overdue && paidAt < now) {
         must(await markInvoicePaid(db, { invoiceId: invoice.id!, paidAt, actor: operator, now: paidAt }), `pay ${p.period}`)
       }
     }
