@@ -63,6 +63,27 @@ describe('the grading form over HTTP', () => {
     expect(await level()).toBe('L2')
   })
 
+  it('the operator proposes on its dataset page: the floor beside the level; a proposal changes nothing in force', async () => {
+    const path = '/operator/datasets/DS-SCJG-0001'
+    const data = `?_data=${encodeURIComponent('routes/operator.datasets.$code')}`
+    const floor = await postForm(platform.url, sessions.operator!, path + data, { intent: 'propose', level: 'L1', note: '' })
+    expect(floor.status).toBe(400)
+    expect(await floor.json()).toMatchObject({ target: 'propose', fields: { level: 'personal_data_below_l2' } })
+    const long = await postForm(platform.url, sessions.operator!, path + data, {
+      intent: 'propose',
+      level: 'L3',
+      note: 'x'.repeat(501),
+    })
+    expect(long.status).toBe(400)
+    expect(await long.json()).toMatchObject({ target: 'propose', fields: { note: 'too_long' } })
+    const proposed = await postForm(platform.url, sessions.operator!, path, { intent: 'propose', level: 'L4', note: '建议提高' })
+    expect(proposed.status).toBe(302)
+    expect(await level()).toBe('L2')
+    // The source unit may not propose.
+    const unit = await postForm(platform.url, sessions.scjg!, path, { intent: 'propose', level: 'L3' })
+    expect([302, 403]).toContain(unit.status)
+  })
+
   it('another unit’s dataset is not found; other roles and a post without the token are refused', async () => {
     const before = await gradings()
     const other = await postForm(platform.url, sessions.scjg!, '/source-unit/datasets/DS-SW-0001', {
