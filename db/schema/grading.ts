@@ -4,7 +4,7 @@ import { datasets, SENSITIVITY_LEVELS } from './catalog.ts'
 
 /**
  * Art. 5: the source unit grades its own data and states its usage requirements (使用要求); the operator proposes.
- * One row per step, never edited (ADR 0035):
+ * One row per step, never edited (ADR 0037):
  * - `proposal`: the operator proposes a level (at registration, or later); the level in force does not change,
  *   except at registration, where the proposal is the level until the source unit decides.
  * - `decision`: the source unit confirms or changes the level and states its usage requirements; the level applies
