@@ -242,7 +242,7 @@ export const productDatasets = sqliteTable(
       .references(() => datasets.id),
     /**
      * What the product lets out of this dataset (catalog/output-rules/): decides whether it still complies when the
-     * dataset is re-graded (ADR 0035). Null: what its form lets out (service → records, verification → verdicts, model →
+     * dataset is re-graded (ADR 0037). Null: what its form lets out (service → records, verification → verdicts, model →
      * scores, component and report → aggregates).
      */
     outputKind: text('output_kind', { enum: OUTPUT_KINDS }),
