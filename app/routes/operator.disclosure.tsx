@@ -27,29 +27,30 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url)
   const year = yearParam(url.searchParams.get('year') ?? undefined) ?? new Date().getUTCFullYear() - 1
   const [editions, found] = await Promise.all([listDisclosureEditions(db), getDisclosure(db, { year, actor })])
-  return { year, editions, disclosure: found.ok ? found.value : null }
+  return { year, editions, disclosure: found.ok ? found.value : null, sections: NARRATIVE_SECTIONS, max: NARRATIVE_MAX }
 }
 
 const prepareSchema = z.object({ intent: z.literal('prepare'), year: z.string().trim().max(4, 'invalid_year') })
-const narrativeSchema = z.object({
-  intent: z.literal('narrative'),
-  year: z.string().trim().max(4, 'invalid_year'),
-  ...Object.fromEntries(
-    NARRATIVE_SECTIONS.map((s) => [
-      s,
-      z
-        .string()
-        .max(NARRATIVE_MAX + 100, 'too_long')
-        .default(''),
-    ]),
-  ),
-})
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { actor } = await requireActor(request, context, ['operator'])
   const form = Object.fromEntries(await readForm(request, context))
   const requestId = context.platform.requestId
   if (form.intent === 'narrative') {
+    // Built here, on the server: the sections come from the domain door (a .server module).
+    const narrativeSchema = z.object({
+      intent: z.literal('narrative'),
+      year: z.string().trim().max(4, 'invalid_year'),
+      ...Object.fromEntries(
+        NARRATIVE_SECTIONS.map((s) => [
+          s,
+          z
+            .string()
+            .max(NARRATIVE_MAX + 100, 'too_long')
+            .default(''),
+        ]),
+      ),
+    })
     const parsed = narrativeSchema.safeParse(form)
     if (!parsed.success) return invalidForm(parsed.error)
     const { intent: _intent, year, ...narrative } = parsed.data
@@ -71,7 +72,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function OperatorDisclosure() {
-  const { year, editions, disclosure } = useLoaderData<typeof loader>()
+  const { year, editions, disclosure, sections, max } = useLoaderData<typeof loader>()
   const data = useActionData<FormReply>()
   const t = useT()
   const busy = useNavigation().state !== 'idle'
@@ -130,9 +131,9 @@ export default function OperatorDisclosure() {
               <input type="hidden" name="intent" value="narrative" />
               <input type="hidden" name="year" value={disclosure.year} />
               <p className="muted">{t('disclosure.narrative.hint')}</p>
-              {NARRATIVE_SECTIONS.map((s) => (
+              {sections.map((s) => (
                 <Field key={s} label={t(`disclosure.section.${s}`)} error={data?.fields[s]} area="disclosure">
-                  <textarea name={s} rows={3} maxLength={NARRATIVE_MAX} defaultValue={disclosure.current.narrative[s]} />
+                  <textarea name={s} rows={3} maxLength={max} defaultValue={disclosure.current.narrative[s]} />
                 </Field>
               ))}
               <button type="submit" disabled={busy} data-testid="disclosure-save-narrative">
