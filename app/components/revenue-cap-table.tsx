@@ -11,7 +11,7 @@ import { ratePercent } from './billing-invoice.tsx'
 export function RevenueCapTable({ years }: { years: RevenueCapYear[] }) {
   const t = useT()
   return (
-    <table data-testid="revenue-cap">
+    <table data-testid="revenue-cap-table">
       <thead>
         <tr>
           <th>{t('billing.cap.year')}</th>

@@ -76,7 +76,7 @@ describe('annual disclosure: prepared, published, read by a visitor', () => {
       // The narrative is text, never markup.
       expect(await page.getByTestId('narrative-implementers').textContent()).toContain('<b>演示</b>')
       expect(await page.getByTestId('narrative-implementers').locator('b').count()).toBe(0)
-      expect(await page.getByTestId('revenue-cap').count()).toBe(1)
+      expect(await page.getByTestId('revenue-cap-table').count()).toBe(1)
       const pdf = await fetch(at(`/disclosure/${YEAR}/pdf`))
       expect(pdf.status).toBe(200)
       expect(pdf.headers.get('content-type')).toBe('application/pdf')
