@@ -137,6 +137,7 @@ export const ROLE_NAV: Record<Role, NavGroup[]> = {
       items: [
         { to: '/partner/agreements', label: 'agree.nav' },
         { to: '/partner/cases', label: 'cases.nav.cases' },
+        { to: '/partner/team', label: 'team.nav' },
         { to: '/partner/exit', label: 'exit.nav.myExit' },
         { to: '/partner/evaluations', label: 'evaluation.nav' },
       ],
