@@ -1,23 +1,23 @@
 import { describe, expect, it } from 'vitest'
-import { formatIso } from '#platform/calendar/shanghai-calendar.ts'
+import { fromLocal } from '#platform/calendar/shanghai-calendar.ts'
 import { parseReportPeriod, previousQuarter, quarterOf } from './report-period.ts'
 
 describe('report periods (Asia/Shanghai quarters and years)', () => {
   it('a quarter: Shanghai midnights, three months', () => {
     const p = parseReportPeriod('2026-Q3')!
     expect(p.kind).toBe('quarterly')
-    expect(formatIso(p.start)).toBe('2026-07-01T00:00:00+08:00')
-    expect(formatIso(p.end)).toBe('2026-10-01T00:00:00+08:00')
+    expect(p.start).toBe(fromLocal(2026, 7, 1))
+    expect(p.end).toBe(fromLocal(2026, 10, 1))
     expect(new Date(p.start).toISOString()).toBe('2026-06-30T16:00:00.000Z')
     expect(p.months).toEqual(['2026-07', '2026-08', '2026-09'])
   })
 
   it('Q4 ends at the next year’s first midnight; a year has twelve months', () => {
-    expect(formatIso(parseReportPeriod('2026-Q4')!.end)).toBe('2027-01-01T00:00:00+08:00')
+    expect(parseReportPeriod('2026-Q4')!.end).toBe(fromLocal(2027, 1, 1))
     const y = parseReportPeriod('2026')!
     expect(y.kind).toBe('annual')
-    expect(formatIso(y.start)).toBe('2026-01-01T00:00:00+08:00')
-    expect(formatIso(y.end)).toBe('2027-01-01T00:00:00+08:00')
+    expect(y.start).toBe(fromLocal(2026, 1, 1))
+    expect(y.end).toBe(fromLocal(2027, 1, 1))
     expect(y.months).toHaveLength(12)
     expect(y.months[11]).toBe('2026-12')
   })

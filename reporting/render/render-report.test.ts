@@ -1,3 +1,4 @@
+import { formatIso, fromLocal } from '#platform/calendar/shanghai-calendar.ts'
 import { describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
 import { parse } from 'csv-parse/sync'
@@ -14,7 +15,7 @@ const figures: ReportFigures = {
   kind: 'quarterly',
   from: '2026-07-01',
   to: '2026-09-30',
-  generatedAt: '2026-10-08T10:00:00+08:00',
+  generatedAt: formatIso(fromLocal(2026, 10, 8, 10)),
   sections: [
     {
       key: 'storage',

@@ -181,6 +181,8 @@ describe('the ceiling form (parsePriceCeiling)', () => {
         maxUnitPrice: '5',
         effectiveFrom: fromLocal(2026, 12, 1),
         basis: '沈发改价格',
+        // No re-evaluation day given: the operation defaults it (ADR 0036).
+        reevaluateBy: null,
       },
     })
   })

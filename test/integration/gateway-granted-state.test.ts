@@ -36,7 +36,9 @@ describe('a granted access state decides alone only while every cache entry it c
       .limit(1)
     body = JSON.stringify(row)
     partnerId = (await t.db.select({ id: partners.id }).from(partners).where(eq(partners.code, 'shengjing-tech')))[0]!.id
-    gateway = createGateway({ db: t.db })
+    // The call's clock is Date.now read at call time, so the faked Date below is the gateway's clock too (a captured
+    // real Date.now would make the suspension's time and the call's disagree by however long the test has run).
+    gateway = createGateway({ db: t.db, now: () => Date.now() })
     const g = gateway
     server = createServer((req, res) => g.handle(req, res))
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))

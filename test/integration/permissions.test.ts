@@ -1087,7 +1087,12 @@ describe('permissions inside the domain operations (platform/identity/permission
         })
       expect(await outcomeOf(grant)).toBe('not_found')
       const refuse = () =>
-        refuseDemandItem(t.db, { actor: scjg, itemId: f.demand.pending, citation: '某法第一条', explanation: '不予提供' })
+        refuseDemandItem(t.db, {
+          actor: scjg,
+          itemId: f.demand.pending,
+          citation: '某法第一条',
+          explanation: '该数据不宜对外提供',
+        })
       expect(await outcomeOf(refuse)).toBe('not_found')
       // A tax dataset, whatever scope the caller passes.
       const load = () => loadDatasetTable(t.db, { actor: scjg, datasetCode: 'DS-SW-0001', sourceUnitId: f.unit.tax })

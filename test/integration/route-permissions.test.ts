@@ -23,7 +23,7 @@ import { startPlatform, type PlatformHarness } from '#test/support/platform-serv
 import { discoverActionRoutes, discoverLoaderRoutes, routeShape } from '#test/support/remix-action-routes.ts'
 import { PARTNER_OWNED_ROUTES, ROUTE_PERMISSIONS, type Access } from '#test/support/route-permissions.ts'
 import { openUiSession, postForm, signInUi, type UiSession } from '#test/support/ui-session.ts'
-import { DAY_MS, formatDay } from '#platform/calendar/shanghai-calendar.ts'
+import { calendarYear, DAY_MS, formatDay } from '#platform/calendar/shanghai-calendar.ts'
 import { userActor } from '#platform/identity/permissions.ts'
 import { reportProblem } from '#supervision/cases/report-problem.ts'
 import { openCase } from '#supervision/cases/open-case.ts'
@@ -259,6 +259,9 @@ describe('role × route × method matrix', () => {
   /** A real value for each path param of a route, so an allowed role reaches its page. */
   const PARAMS: Record<string, () => Record<string, string>> = {
     'catalog.$code.tsx': () => ({ code: 'verify-enterprise-identity' }),
+    // The demo's published edition is last year's.
+    'disclosure.$year.tsx': () => ({ year: String(calendarYear(Date.now()) - 1) }),
+    'disclosure.$year_.pdf.tsx': () => ({ year: String(calendarYear(Date.now()) - 1) }),
     'operator.datasets.$code.tsx': () => ({ code: 'DS-SCJG-0001' }),
     'source-unit.datasets.$code.tsx': () => ({ code: 'DS-SCJG-0001' }),
     'operator.datasets.$code_.upload.tsx': () => ({ code: 'DS-WJ-0001' }),

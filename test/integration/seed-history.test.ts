@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { eq } from 'drizzle-orm'
+import { count, eq } from 'drizzle-orm'
 import { openDatabase, type Database } from '#db/client.ts'
 import { migrateDatabase } from '#db/migrate.ts'
-import { users } from '#db/schema/index.ts'
+import { usageEvents, users } from '#db/schema/index.ts'
 import { seedPlatform } from '#seed/seed-platform.ts'
 import { HISTORY_ENDED_PRODUCT, HISTORY_MONTHS, seedHistoryDemo } from '#seed/seed-history-demo.ts'
 import { deriveUnitCosts } from '#billing/costs/derive-unit-costs.ts'
@@ -15,6 +15,7 @@ import { listSubscribableProducts } from '#partner-access/subscriptions/list-sub
 import { createSubscription } from '#partner-access/subscriptions/create-subscription.ts'
 import { userActor } from '#platform/identity/permissions.ts'
 import { fromLocal } from '#platform/calendar/shanghai-calendar.ts'
+import { sqlMonth } from '#platform/calendar/calendar-sql.ts'
 
 /** A controlled clock: mid-June 2026 (Shanghai), so the history runs 2025-06 … 2026-06 whatever the day of the run. */
 const NOW = fromLocal(2026, 6, 17, 15, 30)
@@ -98,12 +99,10 @@ describe('seedHistoryDemo: a year of demo history (real SQLite files)', () => {
     expect(closes).toHaveLength(HISTORY_MONTHS)
     for (const close of closes) {
       // Every event of the month was rated, and priced (prices were in force from the history's start).
-      const [inMonth] = (
-        await first.client.execute({
-          sql: `select count(*) n from usage_events where strftime('%Y-%m', at / 1000 + 8 * 3600, 'unixepoch') = ?`,
-          args: [String(close.period)],
-        })
-      ).rows
+      const [inMonth] = await first.db
+        .select({ n: count() })
+        .from(usageEvents)
+        .where(eq(sqlMonth(usageEvents.at), String(close.period)))
       expect(Number(close.events_rated)).toBe(Number(inMonth!.n))
       expect(Number(close.unpriced_events)).toBe(0)
     }

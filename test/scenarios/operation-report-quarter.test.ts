@@ -24,7 +24,7 @@ import {
   usageEvents,
 } from '#db/schema/index.ts'
 import type { Actor } from '#platform/audit/record-audit.ts'
-import { fromLocal } from '#platform/calendar/shanghai-calendar.ts'
+import { formatIso, fromLocal } from '#platform/calendar/shanghai-calendar.ts'
 import { computeReportFigures } from '#reporting/figures/compute-report-figures.ts'
 import { findFigure, type ReportFigures, type SectionKey } from '#reporting/figures/figure-types.ts'
 import { parseReportPeriod } from '#reporting/periods/report-period.ts'
@@ -375,7 +375,7 @@ describe('scenario: a quarter’s operation report, every figure from the record
       kind: 'quarterly',
       from: '2024-04-01',
       to: '2024-06-30',
-      generatedAt: '2024-07-05T10:00:00+08:00',
+      generatedAt: formatIso(fromLocal(2024, 7, 5, 10)),
     })
     expect(f.sections.map((s) => s.key)).toEqual(['storage', 'interaction', 'processing', 'fusion', 'market'])
     // Storage: D1, D2, D3 registered by the end (D3 at its last ms); D4 after.

@@ -39,6 +39,10 @@ export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
   'catalog._index.tsx': { get: 'public', post: null },
   'catalog.$code.tsx': { get: 'public', post: null },
   'fees.tsx': { get: 'public', post: null },
+  // The annual disclosure (65号, ADR 0036): public once published; the operator prepares, the bureau publishes.
+  'disclosure._index.tsx': { get: 'public', post: null },
+  'disclosure.$year.tsx': { get: 'public', post: null },
+  'disclosure.$year_.pdf.tsx': { get: 'public', post: null },
   'login.tsx': { get: 'public', post: 'public' },
   'login_.two-factor.tsx': { get: 'public', post: 'public' },
   'lang.tsx': { get: 'public', post: 'public' },
@@ -51,6 +55,8 @@ export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
   'security.sign-in-locks.tsx': { get: ADMINISTRATORS, post: ADMINISTRATORS },
   // The data bureau: supervision, reviews, prices and ceilings
   'bureau._index.tsx': { get: BUREAU, post: null },
+  'bureau.disclosure.tsx': { get: BUREAU, post: BUREAU },
+  'operator.disclosure.tsx': { get: OPERATOR, post: OPERATOR },
   'bureau.audit.tsx': { get: BUREAU, post: null },
   'bureau.auditors.tsx': { get: BUREAU, post: BUREAU },
   // The third-party auditor (ADR 0026): read-only; the log search and its export are the bureau's too
