@@ -180,8 +180,9 @@ describe('developer portal: keys shown once, roll, revoke, quick start, API docs
     const hosts = new Set<string>()
     page.on('request', (request) => hosts.add(new URL(request.url()).host))
     await page.goto(at('/developer/docs'))
-    await expectNoSeriousAxeViolations(page)
     await page.locator('#swagger-ui .opblock').first().waitFor({ timeout: 30_000 })
+    // Swagger UI's own markup is third-party (ADR 0041); the page around it is checked.
+    await expectNoSeriousAxeViolations(page, { exclude: ['#swagger-ui'] })
     expect(await page.getByTestId('swagger-ui').getAttribute('data-state')).toBe('ready')
     expect(await page.locator('#swagger-ui').textContent()).toContain('/api/v1/verifications/enterprise')
     expect([...hosts]).toEqual([new URL(platform.url).host])

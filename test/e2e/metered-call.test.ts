@@ -75,13 +75,11 @@ describe('a metered API call shows up on the usage pages', () => {
       const { total, ids } = await readUsage(page)
       expect(total).toBeGreaterThanOrEqual(1)
       expect(ids).toContain(requestId)
-      // Fonts are self-hosted; wait until every face the page uses has loaded before the picture.
+      // Wait until every face the page uses has loaded before the picture.
       await page.evaluate(() => document.fonts.ready.then(() => undefined))
-      // The Chinese on the page is drawn with the self-hosted Noto Sans SC, not a system fallback.
-      const loadedFaces = await page.evaluate(
-        () => [...document.fonts].filter((f) => f.family.replace(/["']/g, '') === 'Noto Sans SC' && f.status === 'loaded').length,
-      )
-      expect(loadedFaces).toBeGreaterThan(0)
+      // The Chinese is drawn by the visitor's own CJK font first, else the self-hosted Noto Sans SC (ADR 0041);
+      // responsive-shell.test.ts and the first-visit bench look at which one.
+      expect(await page.evaluate(() => document.fonts.status)).toBe('loaded')
       mkdirSync(join(process.cwd(), 'test', '.tmp'), { recursive: true })
       await page.screenshot({ path: screenshotPath, fullPage: true })
     })

@@ -54,7 +54,7 @@ describe('an operation report: generated, submitted, returned, revised, acknowle
         page.getByTestId('generate-report').click(),
       ])
       await waitForHydration(page)
-      expect(await page.getByTestId('report-state').first().textContent()).toBe('草稿')
+      await page.getByTestId('report-state').filter({ hasText: '草稿' }).first().waitFor()
       // The freshness of the demo's authorized datasets, drawn on the server as SVG.
       expect(await page.getByTestId('chart-freshness_by_dataset').locator('svg').count()).toBe(1)
       await expectNoSeriousAxeViolations(page)
@@ -65,7 +65,7 @@ describe('an operation report: generated, submitted, returned, revised, acknowle
         page.waitForURL((u) => u.searchParams.get('submitted') === '1'),
         page.getByTestId('submit-report').click(),
       ])
-      expect(await page.getByTestId('report-state').first().textContent()).toBe('已报送')
+      await page.getByTestId('report-state').filter({ hasText: '已报送' }).first().waitFor()
 
       // The downloads of version 1.
       const pdf = await page.request.get(at(`/reports/${PERIOD}/download?format=pdf&version=1`))
@@ -97,7 +97,7 @@ describe('an operation report: generated, submitted, returned, revised, acknowle
         page.waitForURL((u) => u.searchParams.get('decided') === 'returned'),
         page.getByTestId('return-report').click(),
       ])
-      expect(await page.getByTestId('report-state').first().textContent()).toBe('已退回')
+      await page.getByTestId('report-state').filter({ hasText: '已退回' }).first().waitFor()
     })
 
     await asUser('operator', async (page) => {
@@ -126,7 +126,8 @@ describe('an operation report: generated, submitted, returned, revised, acknowle
         page.waitForURL((u) => u.searchParams.get('decided') === 'acknowledged'),
         page.getByTestId('acknowledge-report').click(),
       ])
-      expect(await page.getByTestId('report-state').first().textContent()).toBe('已确认')
+      // The page re-renders after the redirect's data: wait for the new state rather than read it at once.
+      await page.getByTestId('report-state').filter({ hasText: '已确认' }).first().waitFor()
       expect(await page.getByTestId('report-version-1').textContent()).toContain('请补充公益服务情况。')
       expect(await page.getByTestId('report-version-2').textContent()).toContain('已确认')
     })
