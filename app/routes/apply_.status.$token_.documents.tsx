@@ -1,7 +1,14 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
 import { addApplicationDocument, applicationDocumentDirectoryOf, DOCUMENT_MAX_BYTES } from '#app/domain.server.ts'
 import { CSRF_HEADER, requireCsrfToken } from '#app/lib/csrf.server.ts'
-import { hasUrlControlCharacter } from '#platform/text/control-characters.ts'
+import {
+  chunksOf,
+  contentLengthOf,
+  fileNameOf,
+  RAW_UPLOAD_TYPES,
+  uploadAnswer as answer,
+  uploadTypeOf,
+} from '#app/lib/raw-upload.server.ts'
 import { HTTP_STATUS_OF_KIND } from '#platform/result.ts'
 import { getOptionalUser } from '#app/session.server.ts'
 
@@ -11,23 +18,18 @@ import { getOptionalUser } from '#app/session.server.ts'
  * in a header, the body streamed to the data directory and checked by its first bytes and its size. The status token
  * in the path is the authority. JSON answers: `{ id }`, or `{ error }` with the failure's status.
  */
-const FILE_TYPES = new Set(['application/octet-stream', 'application/pdf', 'image/png', 'image/jpeg'])
-
-const answer = (status: number, body: Record<string, unknown>) => Response.json(body, { status })
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
   if (request.method !== 'POST') return answer(405, { error: 'method_not_allowed' })
   // Applying and accepting an invite are for visitors: a signed-in account (an auditor's, a partner's) posts nothing here.
   if (await getOptionalUser(request, context)) throw new Response('Forbidden', { status: 403 })
   await requireCsrfToken(request, context, request.headers.get(CSRF_HEADER))
-  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
-  if (!FILE_TYPES.has(type)) return answer(415, { error: 'unsupported_content_type' })
+  if (!RAW_UPLOAD_TYPES.has(uploadTypeOf(request))) return answer(415, { error: 'unsupported_content_type' })
   const declared = contentLengthOf(request.headers.get('content-length'))
   if (declared !== null && declared > DOCUMENT_MAX_BYTES) return answer(413, { error: 'file_too_large' })
   const result = await addApplicationDocument(context.platform.db, {
     actor: { id: null, label: 'applicant', role: 'anonymous' },
     token: params.token ?? '',
-    fileName: fileNameOf(request.headers.get('x-file-name')),
+    fileName: fileNameOf(request.headers.get('x-file-name'), 'document'),
     content: chunksOf(request.body),
     declaredBytes: declared,
     directory: applicationDocumentDirectoryOf(context.platform.env.DATABASE_URL),
@@ -39,36 +41,4 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return answer(status, { error: result.error.code })
   }
   return answer(200, { id: result.value.id, bytes: result.value.bytes, mediaType: result.value.mediaType })
-}
-
-async function* chunksOf(body: ReadableStream<Uint8Array> | null): AsyncGenerator<Uint8Array> {
-  if (!body) return
-  const reader = body.getReader()
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) return
-      if (value.byteLength > 0) yield value
-    }
-  } finally {
-    reader.releaseLock()
-  }
-}
-
-function contentLengthOf(header: string | null): number | null {
-  if (header === null) return null
-  const n = Number(header)
-  return Number.isSafeInteger(n) && n >= 0 ? n : null
-}
-
-/** The name the page sent (URI-encoded), for the download's name only; a malformed one becomes `document`. */
-function fileNameOf(header: string | null): string {
-  let name: string
-  try {
-    name = decodeURIComponent(header ?? '')
-  } catch {
-    return 'document'
-  }
-  if (hasUrlControlCharacter(name)) return 'document'
-  return (name.split(/[\\/]/).pop() ?? '').trim().slice(0, 200) || 'document'
 }

@@ -2,7 +2,14 @@ import type { ActionFunctionArgs } from '@remix-run/node'
 import { addEvaluationEvidence, EVALUATION_EVIDENCE_MAX_BYTES, evaluationEvidenceDirectoryOf } from '#app/domain.server.ts'
 import { requireActor } from '#app/session.server.ts'
 import { CSRF_HEADER, requireCsrfToken } from '#app/lib/csrf.server.ts'
-import { hasUrlControlCharacter } from '#platform/text/control-characters.ts'
+import {
+  chunksOf,
+  contentLengthOf,
+  fileNameOf,
+  RAW_UPLOAD_TYPES,
+  uploadAnswer as answer,
+  uploadTypeOf,
+} from '#app/lib/raw-upload.server.ts'
 import { HTTP_STATUS_OF_KIND } from '#platform/result.ts'
 
 /**
@@ -10,23 +17,18 @@ import { HTTP_STATUS_OF_KIND } from '#platform/result.ts'
  * the CSRF token comes in a header, the body is streamed to the data directory and checked by its first bytes (PDF,
  * PNG, JPEG) and its size (413 at once by Content-Length, or as soon as it passes the limit). Answers JSON.
  */
-const FILE_TYPES = new Set(['application/octet-stream', 'application/pdf', 'image/png', 'image/jpeg'])
-
-const answer = (status: number, body: Record<string, unknown>) => Response.json(body, { status })
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { actor } = await requireActor(request, context, ['source_unit', 'operator'])
   if (request.method !== 'POST') return answer(405, { error: 'method_not_allowed' })
   await requireCsrfToken(request, context, request.headers.get(CSRF_HEADER))
-  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
-  if (!FILE_TYPES.has(type)) return answer(415, { error: 'unsupported_content_type' })
+  if (!RAW_UPLOAD_TYPES.has(uploadTypeOf(request))) return answer(415, { error: 'unsupported_content_type' })
   const declared = contentLengthOf(request.headers.get('content-length'))
   if (declared !== null && declared > EVALUATION_EVIDENCE_MAX_BYTES) return answer(413, { error: 'file_too_large' })
   const result = await addEvaluationEvidence(context.platform.db, {
     actor,
     requestId: context.platform.requestId,
     subjectId: params.id ?? '',
-    fileName: fileNameOf(request.headers.get('x-file-name')),
+    fileName: fileNameOf(request.headers.get('x-file-name'), 'evidence'),
     content: chunksOf(request.body),
     declaredBytes: declared,
     directory: evaluationEvidenceDirectoryOf(context.platform.env.DATABASE_URL),
@@ -37,36 +39,4 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return answer(status, { error: result.error.code })
   }
   return answer(200, { id: result.value.id, bytes: result.value.bytes, mediaType: result.value.mediaType })
-}
-
-async function* chunksOf(body: ReadableStream<Uint8Array> | null): AsyncGenerator<Uint8Array> {
-  if (!body) return
-  const reader = body.getReader()
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) return
-      if (value.byteLength > 0) yield value
-    }
-  } finally {
-    reader.releaseLock()
-  }
-}
-
-function contentLengthOf(header: string | null): number | null {
-  if (header === null) return null
-  const n = Number(header)
-  return Number.isSafeInteger(n) && n >= 0 ? n : null
-}
-
-/** The name the page sent (URI-encoded), for the download's name only; a malformed one becomes `evidence`. */
-function fileNameOf(header: string | null): string {
-  let name: string
-  try {
-    name = decodeURIComponent(header ?? '')
-  } catch {
-    return 'evidence'
-  }
-  if (hasUrlControlCharacter(name)) return 'evidence'
-  return (name.split(/[\\/]/).pop() ?? '').trim().slice(0, 200) || 'evidence'
 }
