@@ -1,0 +1,35 @@
+CREATE TABLE `sandbox_models` (
+	`id` text PRIMARY KEY NOT NULL,
+	`partner_id` text NOT NULL,
+	`subscription_id` text NOT NULL,
+	`product_id` text NOT NULL,
+	`api_key_id` text,
+	`request_id` text NOT NULL,
+	`trained_at` integer NOT NULL,
+	`kind` text NOT NULL,
+	`spec` text NOT NULL,
+	`level` text NOT NULL,
+	`k` integer NOT NULL,
+	`train_rows` integer NOT NULL,
+	`test_rows` integer NOT NULL,
+	`compute_ms` integer NOT NULL,
+	`metrics` text NOT NULL,
+	`checks` text NOT NULL,
+	`artifact` text NOT NULL,
+	`state` text NOT NULL,
+	`refusal_code` text,
+	`requested_at` integer,
+	`requested_by_user_id` text,
+	`bureau_required` integer NOT NULL,
+	`operator_reviewer_id` text,
+	`operator_reviewed_at` integer,
+	`bureau_reviewer_id` text,
+	`bureau_reviewed_at` integer,
+	`rejected_reason` text,
+	`released_at` integer,
+	`model_release_id` text,
+	`downloaded_at` integer
+);
+--> statement-breakpoint
+CREATE INDEX `sandbox_models_partner_idx` ON `sandbox_models` (`partner_id`,`trained_at`);--> statement-breakpoint
+CREATE INDEX `sandbox_models_state_idx` ON `sandbox_models` (`state`,`requested_at`);
