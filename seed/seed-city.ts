@@ -1,9 +1,13 @@
 // Loads the synthetic city (generate-city.ts) into the city_* tables, the
 // personal columns sealed under the process's data key (db/sealed-columns.ts).
 //
-// Fast path: multi-row INSERTs (sized under SQLite's 32,766 bound-parameter
-// limit) grouped into `db.batch([...])` calls; each batch is one atomic,
-// synchronous commit. Never `db.transaction` (it deadlocks this driver: see
+// Fast path on an embedded file: the native connection (db/native.ts), one
+// INSERT prepared once per table and run per row inside transactions of
+// ROWS_PER_BATCH rows (building drizzle queries and preparing multi-row
+// statements cost more than the inserts themselves: docs/BENCHMARKS-ui.md, first
+// start). Over a libsql server: multi-row INSERTs (sized under SQLite's 32,766
+// bound-parameter limit) grouped into `db.batch([...])` calls; each batch is one
+// atomic commit. Never `db.transaction` (it deadlocks this driver: see
 // db/client.ts).
 
 import type { Db } from '#db/client.ts'
@@ -20,6 +24,7 @@ import { getTableColumns } from 'drizzle-orm'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { sealedColumnsOf, sealStoreRow } from '#db/sealed-columns.ts'
 import { rowsPerStatement } from '#db/rows-per-statement.ts'
+import { nativeStoreOf } from '#db/native.ts'
 import { getDataKeyring, type DataKeyring } from '#platform/crypto/data-keyring.ts'
 import {
   DEFAULT_SEED,
@@ -110,6 +115,29 @@ async function insertRows(
   const total = rows.length
   onProgress?.(name, 0, total)
   if (total === 0) return 0
+  const native = nativeStoreOf(db)
+  if (native) {
+    // Each column's driver value as drizzle would bind it (mapToDriverValue), in the table's column order.
+    const columns = Object.entries(getTableColumns(table))
+    const stmt = native.statement(
+      `INSERT INTO "${name}" (${columns.map(([, c]) => `"${c.name}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    )
+    const args = (row: object) =>
+      columns.map(([key, column]) => {
+        const value = (row as Record<string, unknown>)[key]
+        return value === undefined || value === null ? null : column.mapToDriverValue(value)
+      })
+    let done = 0
+    while (done < total) {
+      const end = Math.min(total, done + ROWS_PER_BATCH)
+      native.transaction(() => {
+        for (let i = done; i < end; i++) stmt.run(...(args(rows[i]!) as unknown[]))
+      })
+      done = end
+      onProgress?.(name, done, total)
+    }
+    return done
+  }
   const perStatement = rowsPerStatement(Object.keys(getTableColumns(table)).length)
   const statementsPerBatch = Math.max(1, Math.floor(ROWS_PER_BATCH / perStatement))
   let done = 0
