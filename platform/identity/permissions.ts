@@ -163,6 +163,14 @@ export const PERMISSIONS = {
   // Sandbox result export (issue 13, ADR 0038): a partner's people ask; operator reviewers decide (two for L3 and above).
   'sandbox_export.request': ['partner_admin', 'partner_developer'],
   'sandbox_export.review': ['operator'],
+  // Reviewed model release (issue 13, ADR 0044): a partner's people (or its key) ask and download once; the operator
+  // reviews, and for L3 data and above the bureau after it.
+  'sandbox_model.request_release': ['partner_admin', 'partner_developer', 'partner_api'],
+  'sandbox_model.review': ['operator', 'bureau'],
+  'sandbox_model.download': ['partner_admin', 'partner_developer', 'partner_api'],
+  // The partner's and the developer's home pages (issue 16): reads of their own partner's figures.
+  'partner_home.view': ['partner_admin'],
+  'developer_home.view': ['partner_developer', 'partner_admin'],
 } as const satisfies Record<string, readonly ActorRole[]>
 
 export type Operation = keyof typeof PERMISSIONS
