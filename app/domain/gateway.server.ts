@@ -14,3 +14,6 @@ export { suspendProduct } from '#partner-access/suspensions/suspend-product.ts'
 export { resumeProduct } from '#partner-access/suspensions/resume-product.ts'
 export { suspendPartner } from '#partner-access/suspensions/suspend-partner.ts'
 export { resumePartner } from '#partner-access/suspensions/resume-partner.ts'
+// The partner's and the developer's home pages (issue 16).
+export { getPartnerHome, EXPIRING_KEY_DAYS } from '#partner-access/home/get-partner-home.ts'
+export { getDeveloperHome } from '#partner-access/home/get-developer-home.ts'

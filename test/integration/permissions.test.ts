@@ -147,6 +147,8 @@ import { listOperationReports } from '#reporting/reports/find-operation-report.t
 import { previousQuarter } from '#reporting/periods/report-period.ts'
 import { requestSandboxExport } from '#sandbox/exports/request-sandbox-export.ts'
 import { reviewSandboxExport } from '#sandbox/exports/review-sandbox-export.ts'
+import { getPartnerHome } from '#partner-access/home/get-partner-home.ts'
+import { getDeveloperHome } from '#partner-access/home/get-developer-home.ts'
 
 /**
  * Permissions inside the domain operations (issue 9): generated over the table in platform/identity/permissions.ts.
@@ -836,6 +838,9 @@ const CASES: Record<Operation, Case> = {
     run: (db, actor, f) => reviewSandboxExport(db, { actor, exportId: 'no-such-export', decision: 'approve', now: f.now }),
     changes: false,
   },
+  // Reads: nothing changes, and the permitted actor gets its own partner's page.
+  'partner_home.view': { run: (db, actor, f) => getPartnerHome(db, { actor, now: f.now }), changes: false },
+  'developer_home.view': { run: (db, actor, f) => getDeveloperHome(db, { actor, now: f.now }), changes: false },
 }
 
 const bureauActor: Actor = { id: null, label: 'bureau', role: 'bureau' }
