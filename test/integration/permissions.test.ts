@@ -147,6 +147,9 @@ import { listOperationReports } from '#reporting/reports/find-operation-report.t
 import { previousQuarter } from '#reporting/periods/report-period.ts'
 import { requestSandboxExport } from '#sandbox/exports/request-sandbox-export.ts'
 import { reviewSandboxExport } from '#sandbox/exports/review-sandbox-export.ts'
+import { requestModelRelease } from '#sandbox/models/request-model-release.ts'
+import { reviewModelRelease } from '#sandbox/models/review-model-release.ts'
+import { downloadModelArtifact } from '#sandbox/models/download-model-artifact.ts'
 import { getPartnerHome } from '#partner-access/home/get-partner-home.ts'
 import { getDeveloperHome } from '#partner-access/home/get-developer-home.ts'
 
@@ -836,6 +839,18 @@ const CASES: Record<Operation, Case> = {
   },
   'sandbox_export.review': {
     run: (db, actor, f) => reviewSandboxExport(db, { actor, exportId: 'no-such-export', decision: 'approve', now: f.now }),
+    changes: false,
+  },
+  'sandbox_model.request_release': {
+    run: (db, actor, f) => requestModelRelease(db, { actor, modelId: 'no-such-model', now: f.now }),
+    changes: false,
+  },
+  'sandbox_model.review': {
+    run: (db, actor, f) => reviewModelRelease(db, { actor, modelId: 'no-such-model', decision: 'approve', now: f.now }),
+    changes: false,
+  },
+  'sandbox_model.download': {
+    run: (db, actor, f) => downloadModelArtifact(db, { actor, modelId: 'no-such-model', now: f.now }),
     changes: false,
   },
   // Reads: nothing changes, and the permitted actor gets its own partner's page.
