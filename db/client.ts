@@ -7,6 +7,11 @@ import { attachNativeStore, NativeStore } from './native.ts'
 
 export type Db = LibSQLDatabase<typeof schema>
 
+/** DATABASE_NATIVE=off: no native fast path (ADR 0011, 0040) even for an embedded file (ADR 0043). */
+export function nativePathSwitchedOff(env: Record<string, string | undefined> = process.env): boolean {
+  return env.DATABASE_NATIVE === 'off'
+}
+
 export interface Database {
   db: Db
   client: Client
@@ -41,7 +46,9 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
   }
   const db = drizzle(client, { schema })
   const filePath = url.startsWith('file:') ? url.slice('file:'.length) : null
-  const native = filePath && filePath !== ':memory:' ? new NativeStore(filePath) : undefined
+  // DATABASE_NATIVE=off takes the path a `libsql://` URL takes (every query through @libsql/client) over the same
+  // file: the test suite runs part of itself so (vitest project `client-path`), and it is a switch for diagnosis.
+  const native = filePath && filePath !== ':memory:' && !nativePathSwitchedOff() ? new NativeStore(filePath) : undefined
   if (native) attachNativeStore(db, native)
   return {
     db,

@@ -33,7 +33,8 @@ import { settleReportExports } from './reports/report-jobs.ts'
 import { createProductOperations } from './products/index.ts'
 import { createDatasetRules, type LoadProductDatasets } from './products/dataset-rules.ts'
 import { loadOpenApiJson } from './openapi-document.ts'
-import { SlidingWindowLimiter, type RateDecision } from './limits/sliding-window-limiter.ts'
+import type { RateDecision } from './limits/sliding-window-limiter.ts'
+import { SharedRateLimiter } from './limits/shared-rate-limiter.ts'
 import { MonthlyQuotaCounter } from './limits/monthly-quota.ts'
 import { DistinctSubjectCounter, hashSubject } from './limits/distinct-subjects.ts'
 import { secondsUntil } from './limits/seconds-until.ts'
@@ -42,8 +43,8 @@ import { scrubIdentifiersDeep } from '#catalog/output-rules/scrub-identifiers.ts
 export const GATEWAY_BASE_PATH = '/api/v1'
 /** How long any access state (key, product, subscription, authorization, suspension) is trusted: under the 1 s promise. */
 export const ACCESS_TTL_MS = 500
-/** How often quota and distinct-subject counters fold in other processes' calls (off the hot path). */
-export const LIMIT_SYNC_MS = 2000
+/** How often the limits hand back permits they hold unused and sweep their ledger (off the hot path; ADR 0043). */
+export const LIMIT_SYNC_MS = 1000
 /**
  * Used only when no secret is configured (tests, demo). Production passes its own
  * (ADR 0009): with a known key the stored subject hashes could be reversed.
@@ -134,7 +135,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const agreementAcceptances = new TtlCache<string, Set<string>>(ACCESS_TTL_MS)
   // Per product, per key hash: the last granted access state (see hotGrant).
   const grantedStates = new Map<string, Map<string, GrantedState>>()
-  const limiter = new SlidingWindowLimiter()
+  // Rate limit, quota and distinct subjects are shared by every gateway process on the database (ADR 0043).
+  const limiter = new SharedRateLimiter(db)
   const quotas = new MonthlyQuotaCounter(db)
   const subjects = new DistinctSubjectCounter(db)
   const datasetRules = opts.datasetRules ?? createDatasetRules(db)
@@ -145,7 +147,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
   let syncing: Promise<void> = Promise.resolve()
   const syncTimer = setInterval(() => {
     syncing = syncing
-      .then(() => quotas.sync())
+      .then(() => limiter.maintain(now()))
+      .then(() => quotas.sync(now()))
       .then(() => subjects.sync(now()))
       .catch(() => undefined)
   }, LIMIT_SYNC_MS)
@@ -335,7 +338,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     const { product, subscription: sub, authorizationCodes } = grant
 
     // Per subscription, shared by all of the partner's keys: a second key does not double the plan.
-    const rate = limiter.take(sub.id, sub.rateLimitPerMinute, at)
+    const rate = await limiter.take(sub.id, sub.rateLimitPerMinute, at)
     state.rate = rate
     if (!rate.allowed) {
       throw new GatewayError('rate_limited', `More than ${rate.limit} calls in 60 seconds on this subscription`, undefined, {
@@ -522,6 +525,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
       // stay queued and resume at the next start).
       await settleReportExports()
       await recorder.close()
+      // Permits and quota units held unused go back for the other processes (ADR 0043).
+      await Promise.all([limiter.close(), quotas.close()]).catch(() => undefined)
     },
   }
 }
