@@ -19,6 +19,7 @@ import { operationReportsMessages } from './operation-reports-messages.ts'
 import { disclosureMessages } from './disclosure-messages.ts'
 import { sandboxMessages } from './sandbox-messages.ts'
 import { evaluationMessages } from './evaluation-messages.ts'
+import { enumMessages } from './enum-messages.ts'
 
 // UI strings. Simplified Chinese is the default; English is switchable and remembered in a cookie.
 // Each area keeps its strings in its own file (catalog-messages.ts, gateway-messages.ts, ...).
@@ -155,6 +156,7 @@ const zh = {
   ...disclosureMessages.zh,
   ...sandboxMessages.zh,
   ...evaluationMessages.zh,
+  ...enumMessages.zh,
 }
 export type MessageKey = keyof typeof zh
 
@@ -180,6 +182,7 @@ const en: Record<MessageKey, string> = {
   ...disclosureMessages.en,
   ...sandboxMessages.en,
   ...evaluationMessages.en,
+  ...enumMessages.en,
   'app.name': 'Shenyang Public Data Authorized Operation Platform',
   'app.tagline': 'Raw data stays in; data is usable, not visible',
   'nav.catalog': 'Product catalog',
