@@ -136,15 +136,9 @@ export const usageEvents = sqliteTable(
     computeMs: integer('compute_ms').notNull().default(0),
     exportBytes: integer('export_bytes').notNull().default(0),
   },
-  (t) => [
-    index('usage_events_partner_at_idx').on(t.partnerId, t.at),
-    index('usage_events_product_at_idx').on(t.productId, t.at),
-    index('usage_events_at_idx').on(t.at),
-    // Quotas, billing and the distinct-subjects limit (per subscription: ADR 0009) read by subscription and time.
-    index('usage_events_subscription_at_idx').on(t.subscriptionId, t.at, t.subjectHash),
-    // Log search by request id (supervision/logs, ADR 0026).
-    index('usage_events_request_idx').on(t.requestId),
-  ],
+  // A VIEW since issue 15 (ADR 0047): compact rows in usage_event_log + usage_event_contexts (db/schema/usage-events.ts),
+  // decoded here column by column; INSTEAD OF triggers take inserts and the retention purge's deletes. Its indexes
+  // live on usage_event_log. Drizzle knows it as a table so that every reader and fixture keeps working unchanged.
 )
 
 /** Calls the gateway refused: logged for supervision (Art. 24), never billed. */
