@@ -24,6 +24,9 @@ export const ERROR_AREAS = [
   'oreport',
   'grading',
   'disclosure',
+  'sandbox',
+  'logs',
+  'common',
 ] as const
 export type ErrorArea = (typeof ERROR_AREAS)[number]
 

@@ -20,6 +20,7 @@ import { disclosureMessages } from './disclosure-messages.ts'
 import { sandboxMessages } from './sandbox-messages.ts'
 import { evaluationMessages } from './evaluation-messages.ts'
 import { enumMessages } from './enum-messages.ts'
+import { commonErrorMessages } from './common-error-messages.ts'
 
 // UI strings. Simplified Chinese is the default; English is switchable and remembered in a cookie.
 // Each area keeps its strings in its own file (catalog-messages.ts, gateway-messages.ts, ...).
@@ -157,6 +158,7 @@ const zh = {
   ...sandboxMessages.zh,
   ...evaluationMessages.zh,
   ...enumMessages.zh,
+  ...commonErrorMessages.zh,
 }
 export type MessageKey = keyof typeof zh
 
@@ -183,6 +185,7 @@ const en: Record<MessageKey, string> = {
   ...sandboxMessages.en,
   ...evaluationMessages.en,
   ...enumMessages.en,
+  ...commonErrorMessages.en,
   'app.name': 'Shenyang Public Data Authorized Operation Platform',
   'app.tagline': 'Raw data stays in; data is usable, not visible',
   'nav.catalog': 'Product catalog',
