@@ -1,3 +1,4 @@
+import { IntlMessageFormat } from 'intl-messageformat'
 import { catalogMessages } from './catalog-messages.ts'
 import { gatewayMessages } from './gateway-messages.ts'
 import { billingMessages } from './billing-messages.ts'
@@ -19,6 +20,7 @@ import { operationReportsMessages } from './operation-reports-messages.ts'
 import { disclosureMessages } from './disclosure-messages.ts'
 import { sandboxMessages } from './sandbox-messages.ts'
 import { evaluationMessages } from './evaluation-messages.ts'
+import { homeMessages } from './home-messages.ts'
 import { enumMessages } from './enum-messages.ts'
 import { commonErrorMessages } from './common-error-messages.ts'
 
@@ -157,6 +159,7 @@ const zh = {
   ...disclosureMessages.zh,
   ...sandboxMessages.zh,
   ...evaluationMessages.zh,
+  ...homeMessages.zh,
   ...enumMessages.zh,
   ...commonErrorMessages.zh,
 }
@@ -184,6 +187,7 @@ const en: Record<MessageKey, string> = {
   ...disclosureMessages.en,
   ...sandboxMessages.en,
   ...evaluationMessages.en,
+  ...homeMessages.en,
   ...enumMessages.en,
   ...commonErrorMessages.en,
   'app.name': 'Shenyang Public Data Authorized Operation Platform',
@@ -295,8 +299,26 @@ const en: Record<MessageKey, string> = {
 
 export const messages: Record<Lang, Record<MessageKey, string>> = { zh, en }
 
+// A message with an ICU argument (`{n, plural, one {{n} call} other {{n} calls}}`) is formatted by intl-messageformat
+// (ADR 0046); every other message keeps the plain `{name}` replacement. Compiled formats are kept per language and key.
+const ICU_ARGUMENT = /\{\s*\w+\s*,\s*(?:plural|selectordinal|select)\s*,/
+const icuFormats = new Map<string, IntlMessageFormat>()
+
 export function translate(lang: Lang, key: MessageKey, vars?: Record<string, string | number>): string {
   let text = messages[lang][key] ?? key
+  if (ICU_ARGUMENT.test(text)) {
+    const id = `${lang}:${key}`
+    try {
+      let format = icuFormats.get(id)
+      if (!format) icuFormats.set(id, (format = new IntlMessageFormat(text, lang === 'zh' ? 'zh-CN' : 'en-US')))
+      // An argument the caller left out reads as empty, as it does in a plain message.
+      const args: Record<string, string | number> = {}
+      for (const m of text.matchAll(/\{\s*(\w+)\s*[,}]/g)) args[m[1]!] = ''
+      return String(format.format({ ...args, ...vars }))
+    } catch {
+      // Not valid ICU after all: fall through to the plain replacement rather than fail the page.
+    }
+  }
   if (vars) for (const [k, v] of Object.entries(vars)) text = text.replaceAll(`{${k}}`, String(v))
   return text
 }

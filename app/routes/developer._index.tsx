@@ -1,29 +1,38 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { listApiKeys, listSubscriptions } from '#app/domain.server.ts'
+import { EXPIRING_KEY_DAYS, getDeveloperHome, listSubscriptions } from '#app/domain.server.ts'
+import { CopyButton } from '#app/components/copy-button.tsx'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
+import { QuotaMeters } from '#app/components/quota-meter.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
-import { formatTime } from '#app/lib/format.ts'
+import { formatCount, formatTime } from '#app/lib/format.ts'
 import { curlLine, quickStartRequest } from '#app/lib/quick-start.ts'
-import { requireUser } from '#app/session.server.ts'
+import { requireActor } from '#app/session.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
 // One quick-start product per form, in this order.
 const FORM_ORDER = ['verification', 'service', 'model', 'component', 'tool', 'report']
 
+// The developer's home (issue 16, ADR 0045): the partner's keys with state and end (the soon-ending ones marked), calls
+// today and this month against each quota, and the quick-start with a copy button per example.
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, ['partner_developer'])
+  const { user, actor } = await requireActor(request, context, ['partner_developer'])
   const { db } = context.platform
-  const [keys, subscriptions] = await Promise.all([
-    listApiKeys(db, { partnerId: user.partnerId! }),
+  const [home, subscriptions] = await Promise.all([
+    getDeveloperHome(db, { actor }),
     listSubscriptions(db, { partnerId: user.partnerId!, state: 'active' }),
   ])
+  if (!home.ok) throw new Response(home.error.message, { status: home.error.kind === 'forbidden' ? 403 : 404 })
+  const { keys, calls, quotas } = home.value
   const usable = keys.filter((k) => k.state === 'active' || k.state === 'grace')
   // The developer's own newest usable key; else the partner's newest.
   const own = usable.find((k) => k.createdBy === user.username) ?? usable[0] ?? null
   return {
     keys,
+    calls,
+    quotas,
+    expiringDays: EXPIRING_KEY_DAYS,
     usableKeys: usable.length,
     keyPrefix: own?.displayPrefix ?? null,
     origin: new URL(request.url).origin,
@@ -55,35 +64,66 @@ export default function DeveloperHome() {
         <Link to="/developer/keys">{t('gateway.dev.manageKeys')}</Link> · {t('gateway.dev.keysSummary', { n: data.usableKeys })} ·{' '}
         <Link to="/developer/docs">{t('gateway.dev.docs')}</Link> · <Link to="/developer/usage">{t('nav.usage')}</Link>
       </p>
-      <h2>{t('nav.keys')}</h2>
-      {data.keys.length === 0 ? (
-        <p className="muted">{t('keys.none')}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>{t('col.name')}</th>
-              <th>{t('col.prefix')}</th>
-              <th>{t('gateway.keys.state')}</th>
-              <th>{t('col.created')}</th>
-              <th>{t('col.lastUsed')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.keys.map((k) => (
-              <tr key={k.id}>
-                <td>{k.name}</td>
-                <td>
-                  <code>{k.displayPrefix}…</code>
-                </td>
-                <td>{t(`gateway.keyState.${k.state}` as const)}</td>
-                <td>{formatTime(k.createdAt, lang)}</td>
-                <td>{formatTime(k.lastUsedAt, lang)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+
+      <div className="stats home-stats">
+        <div className="stat">
+          <div className="value" data-testid="home-calls-today">
+            {formatCount(data.calls.today, lang)}
+          </div>
+          <div className="label">{t('home.callsToday')}</div>
+        </div>
+        <div className="stat">
+          <div className="value" data-testid="home-calls-month">
+            {formatCount(data.calls.thisMonth, lang)}
+          </div>
+          <div className="label">
+            {t('home.callsMonth')} · <Link to="/developer/usage">{t('home.next.usage')}</Link>
+          </div>
+        </div>
+      </div>
+
+      <section className="panel home-panel" aria-labelledby="home-keys">
+        <h2 id="home-keys">{t('home.devKeysTitle')}</h2>
+        {data.keys.length === 0 ? (
+          <p className="muted">{t('keys.none')}</p>
+        ) : (
+          <div className="table-scroll">
+            <table data-testid="home-keys">
+              <thead>
+                <tr>
+                  <th>{t('col.name')}</th>
+                  <th>{t('col.prefix')}</th>
+                  <th>{t('home.col.state')}</th>
+                  <th>{t('home.col.expiresAt')}</th>
+                  <th>{t('col.lastUsed')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.keys.map((k) => (
+                  <tr key={k.id} className={k.expiring ? 'expiring' : undefined} data-expiring={k.expiring || undefined}>
+                    <td>{k.name}</td>
+                    <td>
+                      <code>{k.displayPrefix}…</code>
+                    </td>
+                    <td>
+                      {t(`gateway.keyState.${k.state}` as const)}{' '}
+                      {k.expiring && <span className="badge warn">{t('home.expiresSoon')}</span>}
+                    </td>
+                    <td>{k.expiresAt ? formatTime(k.expiresAt, lang) : t('home.never')}</td>
+                    <td>{formatTime(k.lastUsedAt, lang)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section className="panel home-panel" aria-labelledby="home-quota">
+        <h2 id="home-quota">{t('home.quotaTitle')}</h2>
+        <QuotaMeters quotas={data.quotas} />
+      </section>
+
       <h2>{t('keys.quickStart')}</h2>
       {data.keyPrefix ? (
         <p className="muted">{t('gateway.dev.quickStartIntro', { prefix: `${data.keyPrefix}…` })}</p>
@@ -93,14 +133,21 @@ export default function DeveloperHome() {
       {data.products.length === 0 && <p className="muted">{t('gateway.dev.noSubscriptions')}</p>}
       {data.products
         .filter((p) => p.apiPath)
-        .map((p) => (
-          <section key={p.code} className="quick-start" data-testid={`quick-start-${p.code}`}>
-            <h3>
-              {lang === 'zh' ? p.nameZh : p.nameEn} <code>{p.code}</code>
-            </h3>
-            <pre>{curlLine(data.origin, prefix, quickStartRequest(p.apiPath!, p.exampleRequest))}</pre>
-          </section>
-        ))}
+        .map((p) => {
+          const name = lang === 'zh' ? p.nameZh : p.nameEn
+          const snippet = curlLine(data.origin, prefix, quickStartRequest(p.apiPath!, p.exampleRequest))
+          return (
+            <section key={p.code} className="quick-start" data-testid={`quick-start-${p.code}`}>
+              <div className="quick-start-head">
+                <h3>
+                  {name} <code>{p.code}</code>
+                </h3>
+                <CopyButton text={snippet} what={t('copy.snippet', { name })} testId={`copy-${p.code}`} />
+              </div>
+              <pre>{snippet}</pre>
+            </section>
+          )
+        })}
       <p>
         <a href="/api/v1/openapi.json">{t('gateway.docs.spec')}</a>
       </p>

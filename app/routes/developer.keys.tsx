@@ -4,6 +4,7 @@ import { Form } from '#app/components/form.tsx'
 import { z } from 'zod'
 import { createApiKey, listApiKeys, listSubscriptions, revokeApiKey, rollApiKey } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
+import { CopyButton } from '#app/components/copy-button.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
 import { requireActor, requireStepUp, requireUser } from '#app/session.server.ts'
@@ -138,6 +139,7 @@ export default function DeveloperKeys() {
         <div className="panel new-key" data-testid="new-key-panel">
           <h2>{t(data.done === 'created' ? 'gateway.keys.createdTitle' : 'gateway.keys.rolledTitle')}</h2>
           <pre data-testid="new-key">{data.key}</pre>
+          <CopyButton text={data.key} what={t('copy.key')} testId="copy-new-key" />
           <p className="notice">{t('gateway.keys.shownOnce')}</p>
           {data.oldKeyValidUntil !== null && (
             <p>{t('gateway.keys.oldValidUntil', { until: formatTime(data.oldKeyValidUntil, lang) })}</p>
