@@ -150,7 +150,7 @@ export async function seedBillingDemo(
     const unitCeiling = meter === 'mb_exported' ? MB_CEILING : CALL_CEILING[product.form]
     const ceilings: [ChargeUnit, string][] = [[meter, unitCeiling]]
     if (kind === 'base_fee') ceilings.push(['service_month', MONTHLY_FEE_CEILING])
-    if (product.form === 'model') ceilings.push(['model_release', MODEL_RELEASE_CEILING])
+    if (product.form === 'model' || product.code === SANDBOX_PRODUCT) ceilings.push(['model_release', MODEL_RELEASE_CEILING])
     if (product.code === SANDBOX_PRODUCT) ceilings.push(['compute_second', COMPUTE_SECOND_CEILING])
     // Set at the start of last month, as the bureau would have, so last month's usage is priced too.
     for (const [chargeUnit, maxUnitPrice] of ceilings) {
@@ -194,7 +194,8 @@ export async function seedBillingDemo(
     } else {
       charges.push({ chargeUnit: meter, model: 'standard', properties: { unitPrice: pct(unitCeiling, '0.5') } })
     }
-    if (product.form === 'model')
+    // The sandbox's reviewed model release (issue 13, ADR 0044) is the same Art. 22 cost as a model product's.
+    if (product.form === 'model' || product.code === SANDBOX_PRODUCT)
       charges.push({ chargeUnit: 'model_release', model: 'fixed_fee', properties: { amount: '300000' } })
     if (product.code === SANDBOX_PRODUCT)
       charges.push({
