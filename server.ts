@@ -10,7 +10,7 @@ import { createPlatformServer, type PlatformServer } from './server/create-platf
 import { startScheduler, type Scheduler } from './server/scheduler.ts'
 import { watchRevenueCap } from '#billing/revenue/watch-revenue-cap.ts'
 import { remindCeilingReevaluations } from '#billing/ceilings/remind-ceiling-reevaluations.ts'
-import { waitForTurnToServe } from './server/supervisor.ts'
+import { waitForTurnToServe, workerSlot } from './server/supervisor.ts'
 import { expireAuthorizations } from '#catalog/authorizations/expire-authorizations.ts'
 import { escalateOverdueCases } from '#supervision/cases/escalate-overdue-cases.ts'
 import { executeDueExits } from '#partner-access/exits/execute-partner-exit.ts'
@@ -142,8 +142,9 @@ async function main() {
   }
   const started = await createPlatformServer({ database, env, build })
   platform = started
-  // Report exports left queued or running by a stopped process start again here.
-  await resumeReportExports(database.db, { datasetRules: createDatasetRules(database.db) })
+  // Report exports left queued or running by a stopped process start again here: in the first worker slot only, so that
+  // with WORKERS > 1 the other slots do not run the same jobs again (ADR 0043).
+  if (workerSlot() === 0) await resumeReportExports(database.db, { datasetRules: createDatasetRules(database.db) })
   console.log(`Shenyang public data platform listening on ${started.url} (gateway at ${started.url}/api/v1)`)
   if (demoMode && demo?.created) {
     const example = await demoMode.findExampleEnterprise(database.db)

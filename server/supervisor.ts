@@ -5,7 +5,8 @@ import { z } from 'zod'
 
 /**
  * The last line of defence (docs/decisions/0013-supervised-server.md). `npm start` runs this file: a `node:cluster`
- * primary that keeps one worker (server.ts) serving and a second one on standby, loaded but not listening. When the
+ * primary that keeps one worker (server.ts) serving and a second one on standby, loaded but not listening; with
+ * `WORKERS=N`, N such pairs behind the one port, sharing the database (ADR 0043). When the
  * serving worker dies, the standby is promoted at once (it only has to open the database and listen: a cold start
  * spends seconds loading modules), it writes the `platform.restarted` audit entry from the notice it is given, and a
  * new standby is started behind it. SIGTERM/SIGINT are passed on for the worker's clean shutdown.
@@ -70,14 +71,34 @@ export function waitForTurnToServe(): Promise<{ restart: RestartNotice | null }>
 export interface SupervisorOptions {
   /** The worker's entry file. */
   exec: string
+  /** Serving workers behind the one port (`WORKERS`, default 1), each with its own standby (ADR 0013, 0043). */
+  workers?: number
   log?: (line: string) => void
   /** Called with an exit code when the very first worker ended before it ever listened (nothing to keep alive). */
   giveUp?: (code: number) => void
 }
 
 export interface Supervisor {
-  /** Forwards SIGTERM to the workers and resolves with the serving one's exit code; nothing is restarted after. */
+  /** Forwards SIGTERM to the workers and resolves with the serving ones' exit code; nothing is restarted after. */
   stop(signal: NodeJS.Signals): Promise<number>
+}
+
+/** `WORKERS`: how many serving workers `npm start` runs (1 to 64; default 1). */
+export function workersFromEnv(env: Record<string, string | undefined> = process.env): number {
+  const parsed = z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .safeParse(env.WORKERS ?? '1')
+  if (!parsed.success) throw new Error(`WORKERS must be a whole number from 1 to 64, not ${JSON.stringify(env.WORKERS)}`)
+  return parsed.data
+}
+
+/** The slot a worker serves in (0 … WORKERS-1), from the environment the supervisor forks it with; 0 outside one. */
+export function workerSlot(env: Record<string, string | undefined> = process.env): number {
+  const slot = Number(env.PLATFORM_WORKER_SLOT ?? 0)
+  return Number.isInteger(slot) && slot >= 0 ? slot : 0
 }
 
 interface Slot {
@@ -90,22 +111,36 @@ interface Slot {
   hasListened: boolean
 }
 
+/** One of the WORKERS places: a serving worker and its standby, with the restart history of that place. */
+interface Place {
+  index: number
+  serving: Slot | null
+  standby: Slot | null
+  youngDeathsInARow: number
+  standbyDeathsInARow: number
+}
+
 export function startSupervisor(opts: SupervisorOptions): Supervisor {
   const log = opts.log ?? ((line: string) => console.log(`[supervisor] ${line}`))
   const giveUp = opts.giveUp ?? ((code: number) => process.exit(code))
-  // The worker accepts its own connections from the shared listening socket: no hop through this process per
-  // connection on the gateway's hot path (round-robin would add one, and one serving worker needs no balancing).
-  cluster.schedulingPolicy = cluster.SCHED_NONE
+  const workers = opts.workers ?? 1
+  // One serving worker accepts its own connections from the shared listening socket: no hop through this process
+  // per connection on the gateway's hot path. Several take turns (round-robin by this process, one hop per
+  // connection, not per call: clients keep their connections alive); left to the kernel, one of them takes most.
+  cluster.schedulingPolicy = workers > 1 ? cluster.SCHED_RR : cluster.SCHED_NONE
   cluster.setupPrimary({ exec: opts.exec })
 
-  let serving: Slot | null = null
-  let standby: Slot | null = null
+  const places: Place[] = Array.from({ length: workers }, (_, index) => ({
+    index,
+    serving: null,
+    standby: null,
+    youngDeathsInARow: 0,
+    standbyDeathsInARow: 0,
+  }))
   let hasEverListened = false
   let restarts = 0
-  let youngDeathsInARow = 0
-  let standbyDeathsInARow = 0
   const timers = new Set<NodeJS.Timeout>()
-  let stopping: { done: Promise<number>; resolve: (code: number) => void } | null = null
+  let stopping: { done: Promise<number>; resolve: (code: number) => void; code: number } | null = null
 
   const later = (ms: number, fn: () => void) => {
     const timer = setTimeout(() => {
@@ -115,8 +150,8 @@ export function startSupervisor(opts: SupervisorOptions): Supervisor {
     timers.add(timer)
   }
 
-  function fork(): Slot {
-    const worker = cluster.fork()
+  function fork(place: Place): Slot {
+    const worker = cluster.fork({ PLATFORM_WORKER_SLOT: String(place.index) })
     const slot: Slot = { worker, isLoaded: false, serve: null, servingSince: 0, hasListened: false }
     worker.on('message', (message: unknown) => {
       if (!standbyMessageSchema.safeParse(message).success) return
@@ -129,91 +164,110 @@ export function startSupervisor(opts: SupervisorOptions): Supervisor {
       const restart = slot.serve?.restart
       log(
         `worker ${worker.process.pid} listening` +
+          (workers > 1 ? ` (slot ${place.index})` : '') +
           (restart ? ` ${Date.now() - restart.diedAt} ms after worker ${restart.pid} died` : ''),
       )
-      startStandby()
+      startStandby(place)
     })
     return slot
   }
 
-  /** Makes the standby (or, if there is none, a new worker) the serving one. */
-  function promote(restart: RestartNotice | null) {
-    const slot = standby ?? fork()
-    standby = null
-    serving = slot
+  /** Makes the place's standby (or, if there is none, a new worker) the serving one. */
+  function promote(place: Place, restart: RestartNotice | null) {
+    const slot = place.standby ?? fork(place)
+    place.standby = null
+    place.serving = slot
     slot.servingSince = Date.now()
     slot.serve = { type: 'platform:serve', restart }
     if (slot.isLoaded) slot.worker.send(slot.serve)
     log(`worker ${slot.worker.process.pid} serves${restart ? ` (restart ${restart.restart})` : ''}`)
   }
 
-  function startStandby() {
-    if (stopping || standby) return
-    standby = fork()
-    log(`worker ${standby.worker.process.pid} started as standby`)
+  function startStandby(place: Place) {
+    if (stopping || place.standby) return
+    place.standby = fork(place)
+    log(`worker ${place.standby.worker.process.pid} started as standby`)
+  }
+
+  function servingLeft(): number {
+    return places.filter((p) => p.serving).length
   }
 
   cluster.on('exit', (worker, code, signal) => {
     const how = signal ? `signal ${signal}` : `code ${code}`
-    if (standby?.worker === worker) {
-      standby = null
+    const asStandby = places.find((p) => p.standby?.worker === worker)
+    if (asStandby) {
+      asStandby.standby = null
       if (stopping) return
-      standbyDeathsInARow++
-      const delayMs = restartDelayMs(standbyDeathsInARow)
+      asStandby.standbyDeathsInARow++
+      const delayMs = restartDelayMs(asStandby.standbyDeathsInARow)
       console.error(`[supervisor] standby worker ${worker.process.pid} died (${how}); a new one in ${delayMs} ms`)
-      later(delayMs, startStandby)
+      later(delayMs, () => startStandby(asStandby))
       return
     }
-    if (serving?.worker !== worker) return
-    const { servingSince, hasListened } = serving
-    serving = null
+    const place = places.find((p) => p.serving?.worker === worker)
+    if (!place) return
+    const { servingSince, hasListened } = place.serving!
+    place.serving = null
     if (stopping) {
       log(`worker ${worker.process.pid} stopped (${how})`)
-      stopping.resolve(signal ? 1 : (code ?? 1))
+      const exitCode = signal ? 1 : (code ?? 1)
+      if (exitCode !== 0) stopping.code = exitCode
+      if (servingLeft() === 0) stopping.resolve(stopping.code)
       return
     }
     if (!hasEverListened) {
       // Never came up (bad environment, unreachable database): another start would fail the same way.
       log(`worker ${worker.process.pid} ended (${how}) before it ever listened; not restarting`)
-      if (standby) standby.worker.process.kill('SIGTERM')
+      stopping = { done: Promise.resolve(0), resolve: () => undefined, code: 0 }
+      for (const p of places) {
+        p.standby?.worker.process.kill('SIGTERM')
+        p.serving?.worker.process.kill('SIGTERM')
+      }
       giveUp(signal ? 1 : code || 1)
       return
     }
     const diedAt = Date.now()
     const uptimeMs = diedAt - servingSince
-    youngDeathsInARow = uptimeMs < STABLE_UPTIME_MS || !hasListened ? youngDeathsInARow + 1 : 1
-    if (youngDeathsInARow === 1) standbyDeathsInARow = 0
+    place.youngDeathsInARow = uptimeMs < STABLE_UPTIME_MS || !hasListened ? place.youngDeathsInARow + 1 : 1
+    if (place.youngDeathsInARow === 1) place.standbyDeathsInARow = 0
     restarts++
-    const delayMs = restartDelayMs(youngDeathsInARow)
+    const delayMs = restartDelayMs(place.youngDeathsInARow)
     const notice: RestartNotice = { pid: worker.process.pid ?? -1, code, signal, diedAt, uptimeMs, restart: restarts, delayMs }
     console.error(
       `[supervisor] worker ${notice.pid} died (${how}) after serving ${uptimeMs} ms; restart ${restarts}` +
-        (delayMs ? ` in ${delayMs} ms (${youngDeathsInARow} early deaths in a row)` : ' now'),
+        (workers > 1 ? ` (slot ${place.index})` : '') +
+        (delayMs ? ` in ${delayMs} ms (${place.youngDeathsInARow} early deaths in a row)` : ' now'),
     )
-    later(delayMs, () => promote(notice))
+    later(delayMs, () => promote(place, notice))
   })
 
-  promote(null)
+  for (const place of places) promote(place, null)
 
   return {
     stop(signal) {
       if (stopping) return stopping.done
       let resolveStop!: (code: number) => void
       const done = new Promise<number>((r) => (resolveStop = r))
-      stopping = { done, resolve: resolveStop }
+      stopping = { done, resolve: resolveStop, code: 0 }
       for (const timer of timers) clearTimeout(timer)
       timers.clear()
-      if (standby) standby.worker.process.kill('SIGTERM')
-      const running = serving
-      if (!running) {
+      for (const place of places) place.standby?.worker.process.kill('SIGTERM')
+      const running = places.flatMap((p) => (p.serving ? [p.serving] : []))
+      if (running.length === 0) {
         resolveStop(0)
         return done
       }
-      log(`${signal}: asking worker ${running.worker.process.pid} to finish in-flight requests and flush metering`)
-      running.worker.process.kill('SIGTERM')
+      for (const slot of running) {
+        log(`${signal}: asking worker ${slot.worker.process.pid} to finish in-flight requests and flush metering`)
+        slot.worker.process.kill('SIGTERM')
+      }
       const deadline = setTimeout(() => {
-        log(`worker ${running.worker.process.pid} still running after ${STOP_DEADLINE_MS} ms; killing it`)
-        running.worker.process.kill('SIGKILL')
+        for (const slot of running) {
+          if (slot.worker.isDead()) continue
+          log(`worker ${slot.worker.process.pid} still running after ${STOP_DEADLINE_MS} ms; killing it`)
+          slot.worker.process.kill('SIGKILL')
+        }
       }, STOP_DEADLINE_MS)
       deadline.unref()
       void done.then(() => clearTimeout(deadline))
@@ -224,7 +278,14 @@ export function startSupervisor(opts: SupervisorOptions): Supervisor {
 
 const isEntry = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)
 if (isEntry && cluster.isPrimary) {
-  const supervisor = startSupervisor({ exec: fileURLToPath(new URL('../server.ts', import.meta.url)) })
+  let workers: number
+  try {
+    workers = workersFromEnv()
+  } catch (error) {
+    console.error((error as Error).message)
+    process.exit(1)
+  }
+  const supervisor = startSupervisor({ exec: fileURLToPath(new URL('../server.ts', import.meta.url)), workers })
   const onSignal = (signal: NodeJS.Signals) => void supervisor.stop(signal).then((code) => process.exit(code))
   process.on('SIGTERM', onSignal)
   process.on('SIGINT', onSignal)

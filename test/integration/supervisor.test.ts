@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { eq } from 'drizzle-orm'
@@ -12,61 +11,12 @@ import { cliActor } from '#platform/audit/record-audit.ts'
 import { FAULT_PATHS } from '#test/support/fault-injection.ts'
 import { demoApiKey } from '#test/support/gateway-server.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
+import { startSupervised, type Supervised } from '#test/support/supervised.ts'
 
 const PATH = '/api/v1/verifications/enterprise'
 /** How long a restarted worker may take to answer again: generous, the 2 s figure belongs to the bench. */
 const ANSWER_AGAIN_MS = 30_000
 const until = { timeout: ANSWER_AGAIN_MS, interval: 50 }
-
-/**
- * `npm start`'s supervisor (server/supervisor.ts) over a private database copy, with the test-only faults loaded
- * (test/support/fault-injection.ts). Its output is kept to follow which worker serves where.
- */
-interface Supervised {
-  child: ChildProcess
-  output: () => string
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
-  /** Pid of the worker named last as serving, and the URL printed last. */
-  servingPid: () => number
-  url: () => string
-}
-
-function startSupervised(t: TestDatabase, env: Record<string, string> = {}): Supervised {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--import', './test/support/fault-injection.ts', 'server/supervisor.ts'],
-    {
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        DEMO_MODE: 'false',
-        SESSION_SECRET: 'supervisor-test-session-secret-0123456789',
-        SUBJECT_HASH_KEY: 'supervisor-test-subject-hash-key-0123456789',
-        // Outside demo mode production needs a data key of its own (the base database's values stay unread here).
-        DATA_ENCRYPTION_KEY: `supervisor-test:${'5e'.repeat(32)}`,
-        HOST: '127.0.0.1',
-        PORT: '0',
-        DATABASE_URL: `file:${t.path}`,
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  let out = ''
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()))
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-    child.once('exit', (code, signal) => r({ code, signal })),
-  )
-  const last = (pattern: RegExp) => [...out.matchAll(pattern)].at(-1)?.[1]
-  return {
-    child,
-    output: () => out,
-    exited,
-    servingPid: () => Number(last(/\[supervisor\] worker (\d+) serves/g) ?? NaN),
-    url: () => last(/listening on (http:\/\/\S+) /g) ?? '',
-  }
-}
 
 describe('npm start: the supervisor', () => {
   let t: TestDatabase | null = null
