@@ -102,3 +102,30 @@ export const sandboxExports = sqliteTable(
     uniqueIndex('sandbox_exports_job_idx').on(t.jobId),
   ],
 )
+
+/**
+ * Every download of a released export (issue 13, ADR 0038): a released file downloads repeatedly, each download metered
+ * as `export_bytes` and recorded here with the fingerprint printed in its watermark and the SHA-256 of the bytes that
+ * left, so a leaked copy is traced back to the download (who, when, by which request).
+ */
+export const sandboxExportDownloads = sqliteTable(
+  'sandbox_export_downloads',
+  {
+    id: id(),
+    exportId: text('export_id').notNull(),
+    partnerId: text('partner_id').notNull(),
+    /** Who downloaded: a user id, or `api_key:<id>`. */
+    downloadedBy: text('downloaded_by').notNull(),
+    requestId: text('request_id'),
+    at: integer('at').notNull(),
+    bytes: integer('bytes').notNull(),
+    /** The fingerprint printed in the file's watermark (hex, 32 chars). */
+    fingerprint: text('fingerprint').notNull(),
+    /** SHA-256 (hex) of the whole file as delivered. */
+    sha256: text('sha256').notNull(),
+  },
+  (t) => [
+    index('sandbox_export_downloads_export_idx').on(t.exportId, t.at),
+    uniqueIndex('sandbox_export_downloads_fingerprint_idx').on(t.fingerprint),
+  ],
+)
