@@ -166,7 +166,7 @@ export interface paths {
         /**
          * Run an analysis job in the data sandbox (数据沙箱)
          * @description Runs a declarative analysis query inside the platform over the datasets the sandbox product
-         *     draws on, and answers only aggregates that passed disclosure control (ADR 0035). Not SQL:
+         *     draws on, and answers only aggregates that passed disclosure control (ADR 0038). Not SQL:
          *     `from` names a dataset by code, `join` adds datasets on a key both declare (`uscc` joins the
          *     enterprise registry and the tax-credit ratings; `district_month` joins hospital visits and
          *     medical-insurance statistics), `filters` compare a field with values, `groupBy` names up to
@@ -191,6 +191,98 @@ export interface paths {
          *     Metered as a call, the rows read (`records`, never returned) and `compute_ms`.
          */
         post: operations["createSandboxJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sandbox/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Train a model inside the data sandbox (logistic regression or decision tree)
+         * @description Trains a binary classifier inside the platform on the datasets the sandbox authorizes (ADR 0044). `from`,
+         *     `join` and `filters` are those of a sandbox query; `features` are fields the sandbox offers (numbers as
+         *     they are, strings one-hot over the values held by at least k subjects); `label` is a field and the values
+         *     that count as positive. A seeded quarter of the subjects is held out; the answer carries accuracy, AUC and
+         *     confusion counts on both splits and the reversibility checks (Art. 13): leaves of at least k subjects
+         *     (trees), at least 50 training rows per parameter (logistic regression), no identifier-like feature, and a
+         *     membership-inference attack with AUC ≤ 0.6. The rows never leave; the artifact leaves only after a release
+         *     is asked for, checked and approved. Metered as a call, the rows read (`records`) and `compute_ms`.
+         */
+        post: operations["createSandboxModel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sandbox/models/{modelId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A sandbox model's measures, checks and review state
+         * @description Another partner's model answers 404, like an unknown one. Metered as a call.
+         */
+        get: operations["getSandboxModel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sandbox/models/{modelId}/release-request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a sandbox model's release
+         * @description The reversibility checks decide first: a model failing one is refused with `409
+         *     reversibility_check_failed` (the failing checks in `fields`) and no reviewer sees it. A passing model
+         *     waits for the operator and, when it read L3 data, the bureau. No body. Metered as a call.
+         */
+        post: operations["requestSandboxModelRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sandbox/models/{modelId}/artifact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a released model's artifact, once
+         * @description The coefficients, intercept and feature names of a logistic regression, or the pruned tree as JSON (a row
+         *     goes left when its value is below the threshold; a leaf's `p` is P(label = 1)); never a training row. A
+         *     release downloads once: a second download answers `409 artifact_already_downloaded`; before release
+         *     `409 model_not_released`. The release itself is billed as the charge unit `model_release`.
+         */
+        get: operations["downloadSandboxModelArtifact"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -607,6 +699,93 @@ export interface components {
                 epsilon: number;
             };
         };
+        SandboxModelSpec: {
+            /** @enum {string} */
+            kind: "logistic_regression" | "decision_tree";
+            from: components["schemas"]["SandboxDatasetCode"];
+            join?: components["schemas"]["SandboxQuery"]["join"];
+            filters?: components["schemas"]["SandboxQuery"]["filters"];
+            features: components["schemas"]["SandboxFieldRef"][];
+            label: {
+                field: components["schemas"]["SandboxFieldRef"];
+                positive: components["schemas"]["SandboxScalar"][];
+            };
+            params?: {
+                /** @description Decision tree only (default 4). */
+                maxDepth?: number;
+                /** @description Decision tree only; the tree is pruned to leaves of at least this many subjects (default k). */
+                minLeafSize?: number;
+                /** @description Seed of the held-out split and the membership sample (default 1). */
+                seed?: number;
+            };
+        };
+        SandboxModelMetrics: {
+            rows: number;
+            accuracy: number;
+            auc: number;
+            confusion: {
+                truePositive: number;
+                falsePositive: number;
+                trueNegative: number;
+                falseNegative: number;
+            };
+        };
+        SandboxModel: {
+            id: string;
+            /** @enum {string} */
+            kind: "logistic_regression" | "decision_tree";
+            /** @enum {string} */
+            state: "trained" | "refused" | "pending_operator" | "pending_bureau" | "rejected" | "released";
+            level: string;
+            k: number;
+            /** Format: date-time */
+            trainedAt: string;
+            spec: components["schemas"]["SandboxModelSpec"];
+            trainRows: number;
+            testRows: number;
+            computeMs: number;
+            metrics: {
+                train: components["schemas"]["SandboxModelMetrics"];
+                test: components["schemas"]["SandboxModelMetrics"];
+            };
+            checks: {
+                /** @enum {string} */
+                code: "min_leaf_size" | "parameters_per_row" | "identifier_like_feature" | "membership_inference";
+                passed: boolean;
+                measure: {
+                    [key: string]: unknown;
+                };
+            }[];
+            checksPassed: boolean;
+            refusalCode?: string | null;
+            bureauRequired: boolean;
+            /** Format: date-time */
+            requestedAt?: string | null;
+            /** Format: date-time */
+            operatorReviewedAt?: string | null;
+            /** Format: date-time */
+            bureauReviewedAt?: string | null;
+            rejectedReason?: string | null;
+            /** Format: date-time */
+            releasedAt?: string | null;
+            /** Format: date-time */
+            downloadedAt?: string | null;
+            links: {
+                self: string;
+                artifact: string;
+            };
+        };
+        SandboxModelArtifactFile: {
+            model: string;
+            /** @enum {string} */
+            kind: "logistic_regression" | "decision_tree";
+            /** Format: date-time */
+            releasedAt: string;
+            /** @description Logistic regression: `features`, `coefficients` (one per feature, on the raw scale), `intercept`, `link: logit`. Decision tree: `features` and `tree`, nodes `{ feature, threshold, left, right }` or leaves `{ p }`. */
+            artifact: {
+                [key: string]: unknown;
+            };
+        };
         SandboxBudget: {
             /** @description YYYY-MM (Asia/Shanghai). */
             period: string;
@@ -654,7 +833,7 @@ export interface components {
          * @description Stable machine-readable error code.
          * @enum {string}
          */
-        ErrorCode: "invalid_key" | "key_expired" | "key_revoked" | "ip_not_allowed" | "not_subscribed" | "subscription_pending" | "agreement_not_accepted" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "bad_request" | "request_timeout" | "headers_too_large" | "product_suspended" | "partner_suspended" | "authorization_ended" | "authorization_suspended" | "rate_limited" | "quota_exhausted" | "too_many_groups" | "differencing_risk" | "privacy_budget_exhausted" | "internal_error" | "unavailable" | "emergency_stop";
+        ErrorCode: "invalid_key" | "key_expired" | "key_revoked" | "ip_not_allowed" | "not_subscribed" | "subscription_pending" | "agreement_not_accepted" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "bad_request" | "request_timeout" | "headers_too_large" | "product_suspended" | "partner_suspended" | "authorization_ended" | "authorization_suspended" | "rate_limited" | "quota_exhausted" | "too_many_groups" | "differencing_risk" | "privacy_budget_exhausted" | "reversibility_check_failed" | "release_already_requested" | "model_not_released" | "artifact_already_downloaded" | "internal_error" | "unavailable" | "emergency_stop";
         Error: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -781,6 +960,16 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description Sandbox models (ADR 0044): `reversibility_check_failed` (the model fails a reversibility check; `fields` names it; no reviewer sees it), `release_already_requested`, `model_not_released` (not approved, or refused), `artifact_already_downloaded` (a release downloads once). */
+        ModelReleaseConflict: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description `differencing_risk` (data sandbox): the query differs from an earlier one of the same partner, of the same datasets, joins and grouping, only by filters that change a group by fewer than k units; subtracting the two results would disclose a small group. Ask for differential privacy (`privacy.epsilon`) or change the grouping. */
         DifferencingRisk: {
             headers: {
@@ -813,6 +1002,11 @@ export interface components {
          * @example 0b6f1c9e-8d47-4c1a-9a55-3f2e6c1d7a10
          */
         ExportId: string;
+        /**
+         * @description The model's id, as returned when it was trained.
+         * @example 3d5e7a12-4b6c-4f8e-9a01-2c3d4e5f6a7b
+         */
+        SandboxModelId: string;
     };
     requestBodies: never;
     headers: {
@@ -1123,6 +1317,152 @@ export interface operations {
             409: components["responses"]["DifferencingRisk"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
+            451: components["responses"]["UnavailableForLegalReasons"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["EmergencyStop"];
+        };
+    };
+    createSandboxModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SandboxModelSpec"];
+            };
+        };
+        responses: {
+            /** @description The trained model, its measures and checks (never its training rows). */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxModel"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
+            451: components["responses"]["UnavailableForLegalReasons"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["EmergencyStop"];
+        };
+    };
+    getSandboxModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The model's id, as returned when it was trained.
+                 * @example 3d5e7a12-4b6c-4f8e-9a01-2c3d4e5f6a7b
+                 */
+                modelId: components["parameters"]["SandboxModelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The model. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxModel"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
+            451: components["responses"]["UnavailableForLegalReasons"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["EmergencyStop"];
+        };
+    };
+    requestSandboxModelRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The model's id, as returned when it was trained.
+                 * @example 3d5e7a12-4b6c-4f8e-9a01-2c3d4e5f6a7b
+                 */
+                modelId: components["parameters"]["SandboxModelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The model, now waiting for review. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxModel"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ModelReleaseConflict"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
+            451: components["responses"]["UnavailableForLegalReasons"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["EmergencyStop"];
+        };
+    };
+    downloadSandboxModelArtifact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The model's id, as returned when it was trained.
+                 * @example 3d5e7a12-4b6c-4f8e-9a01-2c3d4e5f6a7b
+                 */
+                modelId: components["parameters"]["SandboxModelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The artifact (JSON, as an attachment). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxModelArtifactFile"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ModelReleaseConflict"];
             423: components["responses"]["Locked"];
             429: components["responses"]["TooManyRequests"];
             451: components["responses"]["UnavailableForLegalReasons"];

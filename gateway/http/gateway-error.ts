@@ -32,6 +32,20 @@ export const GATEWAY_ERRORS = {
   differencing_risk: 409,
   /** Sandbox: the subscription's privacy budget (ε) for the period is spent; it renews with the next (ADR 0038). */
   privacy_budget_exhausted: 429,
+  /** Sandbox models (ADR 0044): the model fails a reversibility check (Art. 13); no reviewer will see it. */
+  reversibility_check_failed: 409,
+  /** Sandbox models: the model's release was already asked for. */
+  release_already_requested: 409,
+  /** Sandbox models: the artifact is not released (yet, or at all). */
+  model_not_released: 409,
+  /** Sandbox models: a release downloads once, and this one was downloaded. */
+  artifact_already_downloaded: 409,
+  /** Sandbox exports (ADR 0038): only a job whose result passed disclosure control can be exported. */
+  job_not_released: 409,
+  /** Sandbox exports: an export of this job was already asked for (one per job). */
+  export_already_requested: 409,
+  /** Sandbox exports: the export is not approved (held for review, or rejected): nothing downloads. */
+  export_not_approved: 409,
   internal_error: 500,
   unavailable: 503,
   /** The operator or the bureau halted this product (or all) in an emergency (Art. 13; ADR 0029). */

@@ -6,6 +6,8 @@ import { getTrafficFlowOperation } from './get-traffic-flow.ts'
 import type { ProductOperation } from './product-operation.ts'
 import { queryAggregateOperation } from './query-aggregate.ts'
 import { sandboxOperations } from './sandbox-jobs.ts'
+import { sandboxExportOperations } from './sandbox-exports.ts'
+import { sandboxModelOperations } from './sandbox-models.ts'
 import { scoreEnterpriseCreditOperation } from './score-enterprise-credit.ts'
 import { standardizeAddressOperation } from './standardize-address.ts'
 import { validateUsccOperation } from './validate-uscc.ts'
@@ -30,5 +32,7 @@ export function createProductOperations(db: Db, datasetRules: LoadProductDataset
     validateUsccOperation(),
     ...districtEconomyExportOperations(db, datasetRules),
     ...sandboxOperations(db),
+    ...sandboxExportOperations(db),
+    ...sandboxModelOperations(db),
   ]
 }
