@@ -31,6 +31,7 @@ describe('developer portal: keys shown once, roll, revoke, quick start, API docs
       .limit(1)
     body = JSON.stringify(row)
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: platform.url })
     page = await context.newPage()
     await signIn(page, platform.url, 'partner.dev')
     await expectNoSeriousAxeViolations(page)
@@ -93,6 +94,10 @@ describe('developer portal: keys shown once, roll, revoke, quick start, API docs
     mkdirSync(shots, { recursive: true })
     await page.screenshot({ path: join(shots, 'developer-keys.png'), fullPage: true })
     expect(await page.getByTestId(`key-row-${createdPrefix}`).locator('[data-testid=key-state]').textContent()).toBe('有效')
+    // The one-time key has a copy button (issue 16): it copies the key and says so.
+    await page.getByTestId('copy-new-key').click()
+    await expect.poll(() => page.getByTestId('copy-new-key').textContent()).toContain('已复制')
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(createdKey)
 
     // Only its hash is stored, with the allowlist normalised.
     const [row] = await platform.database.db.select().from(apiKeys).where(eq(apiKeys.displayPrefix, createdPrefix))

@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { translate, type Lang, type MessageKey } from '#app/i18n/messages.ts'
 import { expectNoSeriousAxeViolations } from '#test/support/axe.ts'
 import { launchBrowser, signIn, waitForHydration } from '#test/support/browser.ts'
+import { demoPassword } from '#test/support/demo-credentials.ts'
 import { followNavLink } from '#test/support/nav.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
 
@@ -195,6 +196,23 @@ describe('a browser walk per role, in Chinese and in English', () => {
       { path: '/developer/docs', go: nav('nav.apiDocs'), axeExclude: ['#swagger-ui'] },
       { path: '/developer/usage', go: nav('nav.usage') },
     ])
+  })
+
+  it('without JavaScript the developer’s quick-start stays selectable text and offers no copy button that cannot work', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false })
+    try {
+      const page = await context.newPage()
+      await page.goto(new URL('/login', platform.url).href)
+      await page.locator('main form input[name=username]').fill('partner.dev')
+      await page.locator('main form input[name=password]').fill(demoPassword('partner.dev'))
+      await page.locator('main form button[type=submit]').click()
+      await page.waitForURL((url) => url.pathname === '/developer')
+      const example = page.locator('[data-testid^=quick-start-]').first()
+      expect(await example.locator('pre').innerText()).toMatch(/^curl /)
+      expect(await page.locator('[data-testid^=copy-]').count()).toBe(0)
+    } finally {
+      await context.close()
+    }
   })
 
   it('the operator: home (pending work) → a review queue → catalog administration', async () => {
