@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import type { BillingPeriod } from '../periods/billing-period.ts'
+import { seqOfEventIdSql } from '#db/usage-event-keys.ts'
 
 /** Usage summed per subscription, product, purpose and time window (no prices: rating comes after). */
 export interface UsageGroup {
@@ -44,7 +45,7 @@ export async function readWatermark(db: Db): Promise<{ watermark: number; eventI
 /** The rowid of a watermark event now (VACUUM may renumber rowids); the stored number when the event is gone. */
 export async function resolveWatermark(db: Db, stored: number, eventId: string | null): Promise<number> {
   if (!eventId) return stored
-  const [row] = await db.all<{ rowid: number }>(sql`SELECT rowid AS rowid FROM usage_events WHERE id = ${eventId}`)
+  const [row] = await db.all<{ rowid: number }>(sql`SELECT seq AS rowid FROM (${seqOfEventIdSql(eventId)})`)
   return row ? Number(row.rowid) : stored
 }
 

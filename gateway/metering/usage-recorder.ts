@@ -64,6 +64,61 @@ const BUCKET_SQL =
 const insertEvents = rowInserter(usageEvents)
 const insertRejected = rowInserter(rejectedCalls)
 
+// The compact row (ADR 0047): usage_events is a view; the hot path writes usage_event_log itself, with the context's id
+// from memory (looked up or added in the same transaction on first sight).
+const CONTEXT_COLUMNS =
+  'api_key_id, subscription_id, partner_id, product_id, purpose, operation, status, dataset_codes, source_unit_codes, authorization_codes'
+const CONTEXT_INSERT_SQL = `INSERT INTO usage_event_contexts (${CONTEXT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
+const CONTEXT_SELECT_SQL =
+  'SELECT id FROM usage_event_contexts WHERE api_key_id = ? AND subscription_id = ? AND partner_id = ? AND product_id = ? ' +
+  'AND purpose = ? AND operation = ? AND status = ? AND dataset_codes = ? AND source_unit_codes = ? AND authorization_codes = ?'
+const COMPACT_INSERT_SQL =
+  'INSERT INTO usage_event_log (ctx, at, request_key, legacy_id, subject, calls, records, fields_masked, bytes_out, compute_ms, export_bytes) ' +
+  'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
+const REQUEST_ID = /^req_[0-9a-f]{32}$/
+const SUBJECT_HASH = /^[0-9a-f]{64}$/
+
+function contextArgsOf(row: UsageEventRow): InValue[] {
+  return [
+    row.apiKeyId,
+    row.subscriptionId,
+    row.partnerId,
+    row.productId,
+    row.purpose,
+    row.operation,
+    row.status,
+    row.datasetCodes ?? '',
+    row.sourceUnitCodes ?? '',
+    row.authorizationCodes ?? '',
+  ]
+}
+
+/**
+ * The compact columns of an event, lossless (the view decodes them back): a gateway request id as its 16 bytes, the
+ * event id only when it is not those bytes in hex, a 64-hex-digit subject hash as its 32 bytes.
+ */
+export function compactArgsOf(row: UsageEventRow, ctx: number): InValue[] {
+  const requestId = row.requestId
+  const standard = REQUEST_ID.test(requestId)
+  const requestKey = standard ? Buffer.from(requestId.slice(4), 'hex') : requestId
+  const legacyId = standard && row.id === requestId.slice(4) ? null : row.id
+  const subject =
+    row.subjectHash == null ? null : SUBJECT_HASH.test(row.subjectHash) ? Buffer.from(row.subjectHash, 'hex') : row.subjectHash
+  return [
+    ctx,
+    row.at,
+    requestKey,
+    legacyId,
+    subject,
+    row.calls ?? 1,
+    row.records ?? 0,
+    row.fieldsMasked ?? 0,
+    row.bytesOut ?? 0,
+    row.computeMs ?? 0,
+    row.exportBytes ?? 0,
+  ]
+}
+
 /**
  * Group commit for usage events (docs/decisions/0002-embedded-sqlite-wal-and-group-commit.md).
  * `record` resolves only after the event's row is committed; the gateway awaits
@@ -80,6 +135,8 @@ export class UsageRecorder {
   #flushing: Promise<void> = Promise.resolve()
   #lastUsedTimer: NodeJS.Timeout
   #closed = false
+  /** Context key → usage_event_contexts.id, for contexts known to be committed. */
+  #contexts = new Map<string, number>()
   committedEvents = 0
   /** Transactions that committed at least one usage event: committedEvents / commits is the group size. */
   commits = 0
@@ -155,15 +212,28 @@ export class UsageRecorder {
       const native = nativeStoreOf(this.db)
       if (native) {
         // One synchronous transaction of single-row inserts through statements prepared once (ADR 0011).
-        const eventStmt = native.statement(insertEvents.singleRowSql)
+        const eventStmt = native.statement(COMPACT_INSERT_SQL)
         const rejectedStmt = native.statement(insertRejected.singleRowSql)
         const bucketStmt = native.statement(BUCKET_SQL)
         // One array per row, passed as is: `run(...args)` would make libsql copy it again (`flat()`).
+        const added = new Map<string, number>()
         native.transaction(() => {
-          for (const w of waiters) eventStmt.run(insertEvents.argsOf(w.row))
+          for (const w of waiters) {
+            const ctxArgs = contextArgsOf(w.row)
+            const key = ctxArgs.join('\u0000')
+            let ctx = this.#contexts.get(key) ?? added.get(key)
+            if (ctx === undefined) {
+              native.statement(CONTEXT_INSERT_SQL).run(ctxArgs)
+              ctx = Number((native.statement(CONTEXT_SELECT_SQL).get(ctxArgs) as { id: number }).id)
+              added.set(key, ctx)
+            }
+            eventStmt.run(compactArgsOf(w.row, ctx))
+          }
           for (const r of rejected) rejectedStmt.run(insertRejected.argsOf(r))
           for (const args of bucketArgs) bucketStmt.run(args)
         })
+        // Only a committed context is remembered: a rolled-back one may not exist.
+        for (const [key, ctx] of added) this.#contexts.set(key, ctx)
       } else {
         // One statement is atomic by itself; several commit together in one write transaction.
         const client = (this.db as Db & { $client: Client }).$client

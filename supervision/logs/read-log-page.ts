@@ -3,6 +3,7 @@ import type { Db } from '#db/client.ts'
 import { formatIso } from '#platform/calendar/shanghai-calendar.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { encodeCursor, type LogCursor, type LogKind, type LogQuery } from './log-query.ts'
+import { seqsOfRequestIdSql } from '#db/usage-event-keys.ts'
 
 export type LogLang = 'zh' | 'en'
 
@@ -156,11 +157,14 @@ export function logPageSql(
   switch (kind) {
     case 'usage': {
       const w = timeAndCursor(sql`u.at`, sql`u.rowid`, q, cursor)
-      if (ids.partner) w.push(sql`u.partner_id = ${ids.partner}`)
-      if (ids.product) w.push(sql`u.product_id = ${ids.product}`)
+      // `+`: the newest-first walk follows usage_event_log_at_idx and filters by the context (ADR 0047); the
+      // context's own index would gather the partner's events from several (context, at) ranges and sort them.
+      if (ids.partner) w.push(sql`+u.partner_id = ${ids.partner}`)
+      if (ids.product) w.push(sql`+u.product_id = ${ids.product}`)
       if (q.dataset) w.push(hasCode(sql`u.dataset_codes`, q.dataset))
       if (q.sourceUnit) w.push(hasCode(sql`u.source_unit_codes`, q.sourceUnit))
-      if (q.requestId) w.push(sql`u.request_id = ${q.requestId}`)
+      // The view's request_id is decoded: the request key's own index answers (ADR 0047).
+      if (q.requestId) w.push(sql`u.rowid IN (${seqsOfRequestIdSql(q.requestId)})`)
       return sql`SELECT u.rowid AS rid, u.at AS at, u.request_id AS requestId, u.operation AS event, u.status AS status,
         u.partner_id AS partnerId, u.product_id AS productId, u.dataset_codes AS datasetCodes,
         u.source_unit_codes AS unitCodes, u.authorization_codes AS authorizationCodes, u.purpose AS purpose,

@@ -29,7 +29,9 @@ export interface LogTable {
 export const LOG_TABLES: readonly LogTable[] = [
   // The audit chain (ADR 0001): never deleted, since a removed entry would break every later hash.
   { table: 'audit_log', kind: null },
-  { table: 'usage_events', kind: 'usage' },
+  // usage_events is a view since ADR 0047: its rows live in usage_event_log, its dictionary is kept for good.
+  { table: 'usage_event_log', kind: 'usage' },
+  { table: 'usage_event_contexts', kind: null },
   { table: 'rejected_calls', kind: 'refusals' },
   { table: 'rejected_call_buckets', kind: 'refusals' },
   { table: 'dataset_loads', kind: 'loads' },

@@ -180,13 +180,12 @@ describe('log search (supervision/logs, ADR 0026)', () => {
     }
     const range = { from: '2026-10-01', to: '2026-10-31' }
     const expectations: [Record<string, string>, RegExp][] = [
-      [{ kind: 'usage', ...range }, /usage_events_at_idx/],
-      [
-        { kind: 'usage', partner: 'shengjing-tech', ...range },
-        /usage_events_(partner|product)?_?at_idx|usage_events_partner_at_idx/,
-      ],
-      [{ kind: 'usage', product: 'verify-enterprise-identity', ...range }, /usage_events_product_at_idx/],
-      [{ kind: 'usage', requestId: 'req_x' }, /usage_events_request_idx/],
+      // usage_events is a view over usage_event_log (ADR 0047): its indexes answer.
+      [{ kind: 'usage', ...range }, /usage_event_log_at_idx/],
+      [{ kind: 'usage', partner: 'shengjing-tech', ...range }, /usage_event_log_(ctx_)?at_idx/],
+      [{ kind: 'usage', product: 'verify-enterprise-identity', ...range }, /usage_event_log_(ctx_)?at_idx/],
+      [{ kind: 'usage', requestId: 'req_x' }, /usage_event_log_request_idx/],
+      [{ kind: 'usage', requestId: `req_${'0a'.repeat(16)}` }, /usage_event_log_request_idx/],
       [{ kind: 'refusals', ...range }, /rejected_calls_at_idx/],
       [{ kind: 'refusals', requestId: 'req_x' }, /rejected_calls_request_idx/],
       [{ kind: 'audit', ...range }, /audit_log_at_idx/],
