@@ -19,6 +19,23 @@ export default defineConfig({
         },
       },
       {
+        // The path a `libsql://` URL takes, over the same file database: the native fast path switched off
+        // (DATABASE_NATIVE=off, ADR 0043) for the gateway's metering and limits, a billing close and a supervision read.
+        extends: true,
+        test: {
+          name: 'client-path',
+          include: [
+            'test/integration/client-path.test.ts',
+            'test/integration/gateway-pipeline.test.ts',
+            'gateway/limits/*.test.ts',
+            'test/integration/billing-invoices.test.ts',
+            'test/integration/supervision-cases.test.ts',
+          ],
+          env: { DATABASE_NATIVE: 'off' },
+          testTimeout: 30_000,
+        },
+      },
+      {
         extends: true,
         test: {
           name: 'e2e',
