@@ -103,3 +103,28 @@ export const usageRollupState = sqliteTable('usage_rollup_state', {
   lastSeq: integer('last_seq').notNull(),
   updatedAt: integer('updated_at').notNull(),
 })
+
+/** The same per Shanghai calendar day (day start, epoch ms): what month-long readers sum (30 rows per context). */
+export const usageDailyRollups = sqliteTable(
+  'usage_daily_rollups',
+  {
+    day: integer('day').notNull(),
+    ctx: integer('ctx').notNull(),
+    events: integer('events').notNull(),
+    calls: integer('calls').notNull(),
+    records: integer('records').notNull(),
+    fieldsMasked: integer('fields_masked').notNull(),
+    bytesOut: integer('bytes_out').notNull(),
+    computeMs: integer('compute_ms').notNull(),
+    exportBytes: integer('export_bytes').notNull(),
+  },
+  (t) => [uniqueIndex('usage_daily_rollups_key_idx').on(t.day, t.ctx)],
+)
+
+/**
+ * Events the rollup job saw after their calendar month had ended (rare: a close's late events). The billing preview's
+ * late pass reads these seqs instead of scanning every rowid since the last close.
+ */
+export const usageLateEvents = sqliteTable('usage_late_events', {
+  seq: integer('seq').primaryKey(),
+})
