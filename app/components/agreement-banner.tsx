@@ -11,7 +11,7 @@ export interface PendingAgreements {
 
 /** A new agreement version awaits the partner's acceptance: said on every page of its people (ADR 0031). */
 export function AgreementBanner({ pending, lang, canAccept }: { pending: PendingAgreements; lang: Lang; canAccept: boolean }) {
-  const kinds = pending.kinds.map((k) => translate(lang, `agree.kind.${k}`)).join('、')
+  const kinds = pending.kinds.map((k) => translate(lang, `agree.kind.${k}`)).join(translate(lang, 'common.enumeration'))
   const deadline = pending.isBlocked
     ? translate(lang, 'agree.pending.blocked')
     : pending.acceptBy

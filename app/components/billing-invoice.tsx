@@ -36,6 +36,8 @@ function grouped(text: string): string {
 export function usePriceText() {
   const t = useT()
   const unit = (u: ChargeUnit) => t(`billing.unit.${u}`)
+  /** The unit after a count, plural in English: "1–10,000 calls" (ADR 0046). */
+  const units = (u: ChargeUnit, n: number) => t(`enum.unitCount.${u}`, { n })
   /** A price in fen per unit, with its yuan equivalent: "2.5 分/次（¥0.025）". */
   const perUnit = (fen: string, u: ChargeUnit) =>
     t('billing.price.perUnit', { price: grouped(fen), unit: unit(u), yuan: fenDecimalToYuan(fen) })
@@ -49,28 +51,35 @@ export function usePriceText() {
           .map((tier) => {
             const text =
               tier.upTo === null
-                ? t('billing.price.tierLast', { from: grouped(String(from)), unit: unit(u), price: perUnit(tier.unitPrice, u) })
+                ? t('billing.price.tierLast', {
+                    from: grouped(String(from)),
+                    unit: units(u, 2),
+                    price: perUnit(tier.unitPrice, u),
+                  })
                 : t('billing.price.tier', {
                     from: grouped(String(from)),
                     to: grouped(String(tier.upTo)),
-                    unit: unit(u),
+                    unit: units(u, tier.upTo),
                     price: perUnit(tier.unitPrice, u),
                   })
             from = (tier.upTo ?? 0) + 1
             return text
           })
-          .join('；')
+          .join(t('common.listSeparator'))
       }
       case 'package':
         return (
           t('billing.price.package', {
             size: grouped(String(charge.properties.packageSize)),
-            unit: unit(u),
+            unit: units(u, charge.properties.packageSize),
             price: grouped(charge.properties.packagePrice),
             yuan: fenDecimalToYuan(charge.properties.packagePrice),
           }) +
           (charge.properties.freeUnits
-            ? t('billing.price.free', { free: grouped(String(charge.properties.freeUnits)), unit: unit(u) })
+            ? t('billing.price.free', {
+                free: grouped(String(charge.properties.freeUnits)),
+                unit: units(u, charge.properties.freeUnits),
+              })
             : '')
         )
       case 'fixed_fee':

@@ -38,7 +38,7 @@ export function CompensationStatementsTable({
             <td>{lang === 'zh' ? s.sourceUnitNameZh : s.sourceUnitNameEn}</td>
             <td className="num">{formatCount(s.calls, lang)}</td>
             <td className="num">{formatFen(s.amountFen)}</td>
-            {showDatasets && <td className="muted">{s.lines.map((l) => `${l.dataset} ${l.calls}`).join('，')}</td>}
+            {showDatasets && <td className="muted">{s.lines.map((l) => `${l.dataset} ${l.calls}`).join(t('common.comma'))}</td>}
           </tr>
         ))}
       </tbody>

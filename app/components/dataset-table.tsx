@@ -1,3 +1,4 @@
+import { useEnumLabel } from '#app/i18n/enum-labels.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 
 interface DatasetRow {
@@ -14,6 +15,7 @@ interface DatasetRow {
 export function DatasetTable({ datasets }: { datasets: DatasetRow[] }) {
   const t = useT()
   const lang = useLang()
+  const label = useEnumLabel()
   return (
     <table>
       <thead>
@@ -34,9 +36,9 @@ export function DatasetTable({ datasets }: { datasets: DatasetRow[] }) {
             </td>
             <td>{lang === 'zh' ? d.nameZh : d.nameEn}</td>
             <td>{lang === 'zh' ? d.sourceUnitZh : d.sourceUnitEn}</td>
-            <td>{d.domain}</td>
-            <td>{d.level}</td>
-            <td>{d.deliveryMode}</td>
+            <td>{label('datasets.domain', d.domain)}</td>
+            <td>{label('datasets.level', d.level)}</td>
+            <td>{label('datasets.deliveryMode', d.deliveryMode)}</td>
           </tr>
         ))}
       </tbody>

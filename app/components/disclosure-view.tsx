@@ -126,12 +126,15 @@ export function DisclosureBody({ disclosure }: { disclosure: DisclosureView }) {
                 <td>
                   {p.charges.map((c) => (
                     <div key={c.chargeUnit}>
-                      {t(`billing.charge.${c.chargeUnit as ChargeUnit}`)}：
+                      {t(`billing.charge.${c.chargeUnit as ChargeUnit}`)}
+                      {t('common.colon')}
                       {c.maxUnitPrice ? perUnit(c.maxUnitPrice, c.chargeUnit as ChargeUnit) : '—'}
                       {c.ceiling && (
                         <span className="muted">
                           {' '}
-                          （{t('billing.col.ceiling')} {perUnit(c.ceiling, c.chargeUnit as ChargeUnit)}）
+                          {t('common.parenthesized', {
+                            text: `${t('billing.col.ceiling')} ${perUnit(c.ceiling, c.chargeUnit as ChargeUnit)}`,
+                          })}
                         </span>
                       )}
                     </div>

@@ -103,7 +103,7 @@ export function SubjectResult({ detail, evidenceHref }: { detail: Detail; eviden
                 {t(`evaluation.incentive.${d.dimension}` as MessageKey)}:{' '}
                 {d.figures
                   .map((f) => `${t(`evaluation.measure.${f.key}` as MessageKey)} ${figureText(f.value, f.unit)}`)
-                  .join('；')}
+                  .join(t('common.listSeparator'))}
               </li>
             ))}
           </ul>
@@ -159,7 +159,7 @@ export function SelfAssessmentForm({ detail, reply }: { detail: Detail; reply: F
       {detail.scheme.criteria.map((c) => (
         <Field
           key={c.key}
-          label={`${lang === 'zh' ? c.nameZh : c.nameEn}（${c.weight}%）`}
+          label={`${lang === 'zh' ? c.nameZh : c.nameEn}${t('common.parenthesized', { text: `${c.weight}%` })}`}
           error={mine?.fields[c.key]}
           area="evaluation"
         >

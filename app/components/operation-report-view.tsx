@@ -64,7 +64,10 @@ export function OperationReportView({
       </p>
       {shown.bureauComment && (
         <div className="notice" data-testid="bureau-comment">
-          <strong>{t('oreport.bureauComment')}：</strong>
+          <strong>
+            {t('oreport.bureauComment')}
+            {t('common.colon')}
+          </strong>
           <span className="preserve-lines">{shown.bureauComment}</span>
         </div>
       )}
@@ -105,7 +108,7 @@ export function OperationReportView({
                           <tbody>
                             {fig.rows.map((r) => (
                               <tr key={r.key}>
-                                <td>{r.label === r.key ? r.key : `${r.label}（${r.key}）`}</td>
+                                <td>{r.label === r.key ? r.key : `${r.label}${t('common.parenthesized', { text: r.key })}`}</td>
                                 <td className="num">{value(r.value, fig.unit, lang)}</td>
                                 <td className="muted">{r.note ?? ''}</td>
                               </tr>
@@ -163,7 +166,8 @@ export function ReportDownloads({ period, version }: { period: string; version: 
   const t = useT()
   return (
     <p data-testid="report-downloads">
-      {t('oreport.download')}：
+      {t('oreport.download')}
+      {t('common.colon')}
       {(['pdf', 'xlsx', 'csv'] as const).map((format) => (
         <a
           key={format}

@@ -65,7 +65,9 @@ export function ChargeLines({ charges }: { charges: Pick<PriceBookView['charges'
   const { describe } = usePriceText()
   return charges.map((c) => (
     <div key={c.chargeUnit}>
-      {t(`billing.charge.${c.chargeUnit}`)}：{describe(c.chargeUnit, c.charge)}
+      {t(`billing.charge.${c.chargeUnit}`)}
+      {t('common.colon')}
+      {describe(c.chargeUnit, c.charge)}
     </div>
   ))
 }

@@ -66,7 +66,7 @@ export function UsageView({ usage, showPartners }: { usage: UsageSummary; showPa
                     {lang === 'zh' ? q.productName : q.productNameEn} <code>{q.productCode}</code>
                   </td>
                   <td>{t(q.purpose === 'industrial' ? 'purpose.industrial' : 'purpose.public_interest')}</td>
-                  <td>{q.planCode}</td>
+                  <td>{(lang === 'zh' ? q.planNameZh : q.planNameEn) ?? q.planCode}</td>
                   <td className="num">
                     {q.monthlyQuota === null ? t('gateway.usage.unlimited') : formatCount(q.monthlyQuota, lang)}
                   </td>

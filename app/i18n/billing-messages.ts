@@ -406,7 +406,7 @@ const en: Record<keyof typeof zh, string> = {
   'billing.col.download': 'Download',
 
   'billing.fees.title': 'Fee disclosure',
-  'billing.fees.intro': 'Each data product’s fee ceiling and the price actually charged (as of {at}). Prices exclude VAT.',
+  'billing.fees.intro': "Each data product's fee ceiling and the price actually charged (as of {at}). Prices exclude VAT.",
   'billing.fees.ceiling': 'Fee ceiling',
   'billing.fees.price': 'Price charged',
   'billing.fees.since': 'Price version and start',
@@ -415,14 +415,15 @@ const en: Record<keyof typeof zh, string> = {
   'billing.fees.noPrice': 'No approved price',
   'billing.fees.upcoming': 'v{version} from {at}',
   'billing.fees.footnote':
-    'Under Articles 21 and 22 of the Shenyang Measures and the 2025 national notice (发改价格〔2025〕65号): use for public governance or welfare is free; use for industry development is paid, at cost-based prices no higher than the ceiling the Data Bureau sets.',
+    'Under Articles 21 and 22 of the Shenyang Measures and the 2025 national notice (NDRC Pricing [2025] No. 65): use for public governance or welfare is free; use for industry development is paid, at cost-based prices no higher than the ceiling the Data Bureau sets.',
 
   'billing.bureau.title': 'Pricing',
   'billing.bureau.intro':
-    'Set the fee ceiling of each product and charge; review the operator’s price proposals (approve, or return with a comment).',
+    "Set the fee ceiling of each product and charge; review the operator's price proposals (approve, or return with a comment).",
   'billing.bureau.queue': 'Pricing review queue',
   'billing.bureau.queueEmpty': 'No proposals awaiting review',
-  'billing.bureau.costBasis': 'Cost basis: net cost over {periods} {cost}, {calls} calls',
+  'billing.bureau.costBasis':
+    'Cost basis: net cost over {periods} {cost}, {calls, plural, one {{calls} call} other {{calls} calls}}',
   'billing.bureau.comment': 'Review comment',
   'billing.bureau.approve': 'Approve',
   'billing.bureau.return': 'Return',
@@ -437,7 +438,7 @@ const en: Record<keyof typeof zh, string> = {
 
   'billing.operator.title': 'Prices and costs',
   'billing.operator.intro':
-    'Record operating costs per period (net of subsidies) and propose prices at or below the ceilings for the Data Bureau’s review.',
+    "Record operating costs per period (net of subsidies) and propose prices at or below the ceilings for the Data Bureau's review.",
   'billing.operator.inForce': 'Prices and ceilings in force',
   'billing.operator.propose': 'Propose a price',
   'billing.operator.proposeHint':
@@ -449,10 +450,10 @@ const en: Record<keyof typeof zh, string> = {
   'billing.operator.freeUnits': 'Free units per month ({unit})',
   'billing.operator.fixedAmount': 'Fixed fee (fen per {unit})',
   'billing.operator.baseFee': 'Monthly base fee (fen per month, optional)',
-  'billing.operator.isTrial': 'Trial schedule (试行)',
+  'billing.operator.isTrial': 'Trial schedule',
   'billing.operator.note': 'Note',
   'billing.operator.submitProposal': 'Submit for review',
-  'billing.operator.proposed': 'Proposal v{version} submitted for the Data Bureau’s review',
+  'billing.operator.proposed': "Proposal v{version} submitted for the Data Bureau's review",
   'billing.operator.proposals': 'My proposals',
   'billing.operator.costs': 'Cost entry',
   'billing.operator.costsHint': 'Amounts in yuan. A new entry for the same period and category corrects the earlier one.',
@@ -512,7 +513,7 @@ const en: Record<keyof typeof zh, string> = {
   'billing.invoice.credited': 'Credit note issued; the invoice is void',
 
   'billing.partner.title': 'Invoices',
-  'billing.partner.intro': 'Your invoices and this period’s usage. Public-interest calls are free and show the value waived.',
+  'billing.partner.intro': "Your invoices and this period's usage. Public-interest calls are free and show the value waived.",
   'billing.partner.current': 'This period ({period}): usage and estimated charges',
   'billing.partner.estimateNote': 'Estimated at the prices in force now; the invoice issued after the month ends is what counts.',
   'billing.partner.noUsage': 'No usage this period yet',

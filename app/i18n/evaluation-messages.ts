@@ -145,7 +145,7 @@ export const evaluationMessages = {
     'evaluation.open.deadline': 'Self-assessment deadline',
     'evaluation.open.kinds': 'Subjects',
     'evaluation.open.submit': 'Open',
-    'evaluation.opened': 'Evaluation {code} opened ({n} subjects)',
+    'evaluation.opened': 'Evaluation {code} opened ({n, plural, one {{n} subject} other {{n} subjects}})',
     'evaluation.list': 'Evaluations',
     'evaluation.code': 'Code',
     'evaluation.period': 'Period',

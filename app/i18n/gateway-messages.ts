@@ -134,7 +134,7 @@ const zh = {
 
 const en: Record<keyof typeof zh, string> = {
   'gateway.placeholder': '',
-  'gateway.dev.keysSummary': '{n} active keys',
+  'gateway.dev.keysSummary': '{n, plural, one {{n} active key} other {{n} active keys}}',
   'gateway.dev.manageKeys': 'Manage API keys',
   'gateway.dev.docs': 'Interactive API docs',
   'gateway.dev.quickStartIntro':
@@ -165,7 +165,7 @@ const en: Record<keyof typeof zh, string> = {
   'gateway.keys.rollConfirm':
     'Roll this key? A new key is made (shown once); the old one stops after the grace period you chose, or at once with no grace.',
   'gateway.keys.grace': 'Old key grace period',
-  'gateway.keys.graceHours': '{n} hours',
+  'gateway.keys.graceHours': '{n, plural, one {{n} hour} other {{n} hours}}',
   'gateway.keys.graceNone': 'Ends now',
   'gateway.keys.revoke': 'Revoke',
   'gateway.keys.revokeReason': 'Reason (optional)',
@@ -179,7 +179,7 @@ const en: Record<keyof typeof zh, string> = {
   'gateway.keyState.revoked': 'Revoked',
   'gateway.docs.title': 'API docs',
   'gateway.docs.intro':
-    'Generated from the platform’s own OpenAPI document (no CDN). Click “Authorize”, paste your key, and try each operation; every answered call is metered.',
+    'Generated from the platform\'s own OpenAPI document (no CDN). Click "Authorize", paste your key, and try each operation; every answered call is metered.',
   'gateway.docs.loading': 'Loading the API docs…',
   'gateway.docs.spec': 'Download the OpenAPI document (JSON)',
   'gateway.usage.byStatus': 'By status',

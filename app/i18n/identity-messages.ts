@@ -97,7 +97,7 @@ const en: Record<keyof typeof zh, string> = {
   'auth.enrol.required': 'Your role must use two-factor authentication: nothing else is available until it is set up.',
   'auth.enrol.optional':
     'Once set up, signing in asks for a code from your authenticator app after the password, and so do consequential actions.',
-  'auth.enrol.enabled': 'On since {when}; {n} unused recovery codes left.',
+  'auth.enrol.enabled': 'On since {when}; {n, plural, one {{n} unused recovery code} other {{n} unused recovery codes}} left.',
   'auth.enrol.notEnabled': 'Not set up.',
   'auth.enrol.start': 'Set up',
   'auth.enrol.restart': 'Re-enrol (new secret and recovery codes)',
@@ -114,7 +114,8 @@ const en: Record<keyof typeof zh, string> = {
   'auth.enrol.continue': 'I have saved them; continue',
   'auth.password.title': 'Change password',
   'auth.password.initial': 'First sign-in: change your initial password; nothing else is available until you do.',
-  'auth.password.expired': 'Your password is more than {days} days old: change it; nothing else is available until you do.',
+  'auth.password.expired':
+    'Your password is more than {days, plural, one {{days} day} other {{days} days}} old: change it; nothing else is available until you do.',
   'auth.password.rules':
     'At least 12 characters from at least 3 of: upper case, lower case, digits, symbols; not containing your username; not a common password or a simple variation of one.',
   'auth.password.current': 'Current password',
@@ -136,11 +137,11 @@ const en: Record<keyof typeof zh, string> = {
   'auth.locks.refused': 'Refused',
   'auth.locks.until': 'Until',
   'auth.locks.lift': 'Lift',
-  'auth.locks.lifted': '{n} lock(s) lifted',
+  'auth.locks.lifted': '{n, plural, one {{n} lock} other {{n} locks}} lifted',
   'auth.error.required': 'Required',
   'auth.error.invalid_code': 'Wrong code',
   'auth.error.second_factor_expired': 'Timed out or too many wrong codes; sign in again',
-  'auth.error.no_enrolment_started': 'Click “Set up” first',
+  'auth.error.no_enrolment_started': 'Click "Set up" first',
   'auth.error.wrong_password': 'The current password is wrong',
   'auth.error.password_too_short': 'At least 12 characters',
   'auth.error.password_too_long': 'Too long (at most 200 characters)',

@@ -81,7 +81,7 @@ const en: Record<keyof typeof zh, string> = {
   'agree.bodyZh': 'Body (Chinese)',
   'agree.bodyEn': 'Body (English)',
   'agree.draft.submit': 'Submit for approval',
-  'agree.drafted': 'Version {version} submitted for the bureau’s approval',
+  'agree.drafted': "Version {version} submitted for the bureau's approval",
   'agree.bureau.title': 'Agreement approval',
   'agree.bureau.intro': 'Approve or return the versions the operator drafted. Approving needs a recent second factor.',
   'agree.comment': 'Comment',

@@ -134,7 +134,8 @@ const en: Record<keyof typeof zh, string> = {
   'apply.decidedAt': 'Decided',
   'apply.documents': 'Qualification documents',
   'apply.documents.none': 'No documents yet',
-  'apply.documents.hint': 'PDF, PNG or JPEG, at most {mb} MB each, up to {n} files; none once the review has started.',
+  'apply.documents.hint':
+    'PDF, PNG or JPEG, at most {mb} MB each, up to {n, plural, one {{n} file} other {{n} files}}; none once the review has started.',
   'apply.documents.file': 'File',
   'apply.documents.upload': 'Upload',
   'apply.documents.uploading': 'Uploading…',

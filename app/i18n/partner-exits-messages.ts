@@ -140,7 +140,7 @@ const en: Record<keyof typeof zh, string> = {
   'exit.downloadNotice': 'Download the exit notice (PDF)',
   'exit.outcome': 'Outcome',
   'exit.outcomeText':
-    '{subs} subscriptions ended, {keys} keys stopped, {exports} report exports deleted ({bytes} bytes), final draft invoice {period}: {total}',
+    '{subs, plural, one {{subs} subscription} other {{subs} subscriptions}} ended, {keys, plural, one {{keys} key} other {{keys} keys}} stopped, {exports, plural, one {{exports} report export} other {{exports} report exports}} deleted ({bytes, plural, one {{bytes} byte} other {{bytes} bytes}}), final draft invoice {period}: {total}',
   'exit.credit': 'Credit record {code}',
   'exit.reapply': 'May apply again: {when}',
   'exit.reapplyNow': 'at once',
@@ -173,7 +173,7 @@ const en: Record<keyof typeof zh, string> = {
   'cases.notice.partner_exited': 'Partner {partner} has exited ({kind}), exit date {exitOn}',
   'concentration.title': 'Market concentration',
   'concentration.intro':
-    'Art. 12(5), preventing monopoly: each partner’s share of calls and of revenue, and the Herfindahl–Hirschman index (sum of squared percentage shares, 0–10,000), flagged above the threshold.',
+    "Art. 12(5), preventing monopoly: each partner's share of calls and of revenue, and the Herfindahl–Hirschman index (sum of squared percentage shares, 0–10,000), flagged above the threshold.",
   'concentration.threshold': 'HHI threshold',
   'concentration.thresholdHint': 'Default 2,500 (common practice: highly concentrated); a whole number 1–10,000',
   'concentration.setThreshold': 'Save the threshold',

@@ -61,7 +61,7 @@ const en: Record<keyof typeof zh, string> = {
   'plans.nav': 'Plans',
   'plans.operator.title': 'Plans',
   'plans.operator.intro':
-    'A plan sets each subscription’s rate limit, monthly quota, distinct subjects per day and key cap. A version some subscription uses cannot be edited in place, only replaced by a new version; subscriptions move to it only by a plan change. Every change is audited and visible to the bureau.',
+    "A plan sets each subscription's rate limit, monthly quota, distinct subjects per day and key cap. A version some subscription uses cannot be edited in place, only replaced by a new version; subscriptions move to it only by a plan change. Every change is audited and visible to the bureau.",
   'plans.bureau.title': 'Plans (read-only)',
   'plans.bureau.intro': 'Every plan version the operator defined and the subscriptions on it; the changes are in the audit log.',
   'plans.col.plan': 'Plan',
@@ -78,7 +78,7 @@ const en: Record<keyof typeof zh, string> = {
   'plans.replaced': 'replaced by a newer version',
   'plans.new': 'New plan or new version',
   'plans.code': 'Plan code',
-  'plans.codeHint': 'Lowercase letters, digits and dashes; an existing code with “new version” adds a version.',
+  'plans.codeHint': 'Lowercase letters, digits and dashes; an existing code with "new version" adds a version.',
   'plans.nameZh': 'Name (Chinese)',
   'plans.nameEn': 'Name (English)',
   'plans.rate': 'Calls per minute',
@@ -89,7 +89,7 @@ const en: Record<keyof typeof zh, string> = {
   'plans.isNewVersion': 'As a new version of an existing plan',
   'plans.submit': 'Save',
   'plans.saved': 'Plan saved',
-  'plans.error.plan_exists': 'This plan code exists: tick “new version”',
+  'plans.error.plan_exists': 'This plan code exists: tick "new version"',
   'plans.error.plan_not_found': 'No such plan',
   'plans.error.plan_in_use': 'Subscriptions use this version: add a new version instead',
   'plans.error.not_latest_version': 'This version was replaced by a newer one',
@@ -112,7 +112,7 @@ const en: Record<keyof typeof zh, string> = {
   'plans.cancel.done': 'Cancelled: the subscription ends with this billing period',
   'plans.endsAt': 'ends at {at}',
   'plans.keySubscription': 'For the subscription',
-  'plans.keyAllSubscriptions': 'All of the partner’s subscriptions (any scenario)',
+  'plans.keyAllSubscriptions': "All of the partner's subscriptions (any scenario)",
 }
 
 export const partnerPlansMessages = { zh, en }

@@ -198,7 +198,7 @@ const en: Record<keyof typeof zh, string> = {
   'cases.report.regulatorTitle': "Record a regulator's report",
   'cases.reported': 'Report {code} recorded',
   'cases.escalateNow': 'Check deadlines now',
-  'cases.escalated': '{n} overdue case(s) escalated',
+  'cases.escalated': '{n, plural, one {{n} overdue case} other {{n} overdue cases}} escalated',
   'cases.detail.report': 'Report',
   'cases.detail.finding': 'Finding',
   'cases.detail.rule': 'Rule breached',
@@ -251,9 +251,11 @@ const en: Record<keyof typeof zh, string> = {
   'cases.event.escalated': 'Escalated',
   'cases.event.terminated': 'Termination confirmed',
   'cases.queue.title': 'Time limits (Art. 29)',
-  'cases.queue.bureau': '{waiting} demand item(s) await your review; {overdue} waited more than {days} days',
-  'cases.queue.sourceUnit': '{waiting} demand item(s) await your decision; {overdue} waited more than {days} days',
-  'cases.queue.cases': '{n} case(s) past their rectification deadline',
+  'cases.queue.bureau':
+    '{waiting, plural, one {{waiting} demand item awaits} other {{waiting} demand items await}} your review; {overdue} waited more than {days, plural, one {{days} day} other {{days} days}}',
+  'cases.queue.sourceUnit':
+    '{waiting, plural, one {{waiting} demand item awaits} other {{waiting} demand items await}} your decision; {overdue} waited more than {days, plural, one {{days} day} other {{days} days}}',
+  'cases.queue.cases': '{n, plural, one {{n} case} other {{n} cases}} past their rectification deadline',
   'cases.queue.item': '{list} · {dataset} · {description}: since {since}, due {due}',
   'cases.error.case_not_found': 'No such case',
   'cases.error.case_not_reported': 'The case is already open or closed',

@@ -262,7 +262,7 @@ const en: Record<keyof typeof zh, string> = {
   'emergency.credit.severity.serious': 'Serious',
   'emergency.credit.source': 'Source',
   'emergency.credit.source.case': 'Rectification case',
-  'emergency.credit.source.regulator_finding': 'Regulator’s finding',
+  'emergency.credit.source.regulator_finding': "Regulator's finding",
   'emergency.credit.caseRef': 'Case number',
   'emergency.credit.regulator': 'Regulator',
   'emergency.credit.occurredOn': 'Occurred on',
@@ -299,7 +299,7 @@ const en: Record<keyof typeof zh, string> = {
   'emergency.error.incident_closed': 'This incident is closed',
   'emergency.error.credit_record_not_found': 'No such credit record',
   'emergency.error.already_revoked': 'Already revoked',
-  'emergency.error.drill_stop_not_seen': 'The drill’s stop did not take effect',
+  'emergency.error.drill_stop_not_seen': "The drill's stop did not take effect",
 }
 
 export const supervisionEmergencyMessages = { zh, en }

@@ -58,8 +58,10 @@ const en: Record<keyof typeof zh, string> = {
   'retention.purge': 'Purge under the policy',
   'retention.dryRun': 'Count only, delete nothing',
   'retention.run': 'Run',
-  'retention.purged': '{kind}: deleted {rows} rows (kept {months} months, anchored before {day})',
-  'retention.wouldPurge': '{kind}: would delete {rows} rows (kept {months} months, anchored before {day})',
+  'retention.purged':
+    '{kind}: deleted {rows, plural, one {{rows} row} other {{rows} rows}} (kept {months, plural, one {{months} month} other {{months} months}}, anchored before {day})',
+  'retention.wouldPurge':
+    '{kind}: would delete {rows, plural, one {{rows} row} other {{rows} rows}} (kept {months, plural, one {{months} month} other {{months} months}}, anchored before {day})',
   'retention.forever': 'Kept for good (never deleted)',
   'retention.foreverTables': 'Audit log, rectification case timelines, incident timelines, credit records',
   'retention.kind.usage': 'Usage events',
@@ -71,7 +73,7 @@ const en: Record<keyof typeof zh, string> = {
   'gateway.error.invalid_keep_months': 'Keep months must be a whole number',
   'gateway.error.below_legal_minimum': 'Logs are kept at least 6 months (Art. 17)',
   'gateway.error.no_retention_policy': 'The bureau has set no retention policy for this kind of log: nothing to purge',
-  'gateway.error.retention_changed': 'A log’s retention changed during the purge; run it again',
+  'gateway.error.retention_changed': "A log's retention changed during the purge; run it again",
 }
 
 export const supervisionRetentionMessages = { zh, en }

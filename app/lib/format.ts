@@ -1,3 +1,4 @@
+import { formatDateTime } from '#platform/calendar/shanghai-calendar.ts'
 import type { Lang } from '#app/i18n/messages.ts'
 
 /** Integer fen → "¥1,234.56". Integer arithmetic only: no float rounding of money. */
@@ -12,8 +13,11 @@ export function formatCount(n: number, lang: Lang): string {
   return n.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US')
 }
 
-/** Times are shown in the city's time zone whatever the server's. */
-export function formatTime(ms: number | null | undefined, lang: Lang): string {
+/**
+ * Times are shown in the city's time zone whatever the server's, as `2026-11-28 16:05:09` in both languages (ISO order,
+ * never day-first; ADR 0046). `_lang` stays for the callers: the form is the same in Chinese and English.
+ */
+export function formatTime(ms: number | null | undefined, _lang?: Lang): string {
   if (!ms) return '—'
-  return new Date(ms).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', hour12: false })
+  return formatDateTime(ms)
 }

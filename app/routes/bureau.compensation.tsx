@@ -150,7 +150,7 @@ export default function BureauCompensation() {
               <td>
                 {FREQUENCIES.filter((q) => f.frequencyWeights[q] && f.frequencyWeights[q] !== '0')
                   .map((q) => `${t(`billing.comp.freq.${q}` as MessageKey)} ${f.frequencyWeights[q]}`)
-                  .join('，') || '—'}
+                  .join(t('common.comma')) || '—'}
               </td>
               <td>{f.note}</td>
             </tr>

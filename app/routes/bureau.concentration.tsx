@@ -116,7 +116,7 @@ export default function BureauConcentration() {
                   : m.shares
                       .slice(0, 5)
                       .map((s) => `${s.partner.code} ${s.callSharePercent}% / ${s.revenueSharePercent}%`)
-                      .join('；')}
+                      .join(t('common.listSeparator'))}
               </td>
             </tr>
           ))}

@@ -114,7 +114,7 @@ export default function BureauCredit() {
       {candidates.length > 0 && (
         <p className="notice" data-testid="exit-candidates">
           {t('emergency.credit.exitCandidate')}:{' '}
-          {candidates.map((c) => `${c.partner.name} (${c.recordCodes.join(', ')})`).join('；')}
+          {candidates.map((c) => `${c.partner.name} (${c.recordCodes.join(', ')})`).join(t('common.listSeparator'))}
         </p>
       )}
       <CreditTable

@@ -170,7 +170,8 @@ export default function BureauEvaluation() {
               {detail.scheme.criteria.map((c) => (
                 <fieldset key={c.key}>
                   <legend>
-                    {lang === 'zh' ? c.nameZh : c.nameEn}（{c.weight}%）
+                    {lang === 'zh' ? c.nameZh : c.nameEn}
+                    {t('common.parenthesized', { text: `${c.weight}%` })}
                   </legend>
                   <Field label={t('evaluation.score')} error={scoreReply?.fields[`score.${c.key}`]} area="evaluation">
                     <input

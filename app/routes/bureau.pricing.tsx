@@ -182,7 +182,7 @@ export default function BureauPricing() {
             {basis && (
               <p className="muted" data-testid="cost-basis">
                 {t('billing.bureau.costBasis', {
-                  periods: basis.periods.join('、'),
+                  periods: basis.periods.join(t('common.enumeration')),
                   cost: formatFen(Object.values(basis.costs).reduce((s, v) => s + v, 0)),
                   calls: basis.volumes.calls.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US'),
                 })}

@@ -83,7 +83,8 @@ export default function BureauProducts() {
             <div className="panel" key={p.code} data-testid={`review-${p.code}`}>
               <h3 style={{ marginTop: 0 }}>
                 {lang === 'zh' ? p.nameZh : p.nameEn} <code>{p.code}</code>{' '}
-                <span className="badge">{t(`form.${p.form}` as MessageKey)}</span> <span className="badge">{p.level}</span>{' '}
+                <span className="badge">{t(`form.${p.form}` as MessageKey)}</span>{' '}
+                <span className="badge">{label('level', p.level)}</span>{' '}
                 <span className="badge">{label('domain', p.domain)}</span>
               </h3>
               <p>{lang === 'zh' ? p.descriptionZh : p.descriptionEn}</p>
@@ -136,7 +137,7 @@ export default function BureauProducts() {
                 <Link to={`/catalog/${p.code}`}>{p.code}</Link>
               </td>
               <td>{lang === 'zh' ? p.nameZh : p.nameEn}</td>
-              <td>{p.level}</td>
+              <td>{label('level', p.level)}</td>
               <td>
                 <code>{p.registrationCode}</code>
               </td>

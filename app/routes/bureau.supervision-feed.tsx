@@ -1,4 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { TechnicalDetail } from '#app/components/technical-detail.tsx'
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import { HTTP_STATUS_OF_KIND } from '#platform/result.ts'
@@ -59,7 +60,8 @@ export default function BureauSupervisionFeed() {
       {synced && (
         <p className="notice" role="status" data-testid="feed-synced">
           {t('feed.synced', { batches: synced[0] ?? 0, delivered: synced[1] ?? 0, duplicates: synced[2] ?? 0 })}
-          {failed && ` ${t('feed.syncFailed', { error: state.lastError ?? '' })}`}
+          {failed && ` ${t('feed.syncFailed')}`}
+          {failed && <TechnicalDetail text={state.lastError} />}
         </p>
       )}
       <div className="stats" data-testid="feed-state">

@@ -71,7 +71,9 @@ export default function CatalogProduct() {
           <ul>
             {charges.map((c) => (
               <li key={c.chargeUnit} data-testid={`price-${c.chargeUnit}`}>
-                {t(`billing.charge.${c.chargeUnit}` as MessageKey)}：{describe(c.chargeUnit, c.price!)}
+                {t(`billing.charge.${c.chargeUnit}` as MessageKey)}
+                {t('common.colon')}
+                {describe(c.chargeUnit, c.price!)}
               </li>
             ))}
           </ul>
@@ -81,7 +83,7 @@ export default function CatalogProduct() {
         </p>
       </section>
       <h2>{t('catalog.product.sources')}</h2>
-      <p data-testid="product-source-units">{units.join('、')}</p>
+      <p data-testid="product-source-units">{units.join(t('common.enumeration'))}</p>
       <table>
         <thead>
           <tr>
@@ -98,7 +100,7 @@ export default function CatalogProduct() {
                 <code>{d.code}</code>
               </td>
               <td>{lang === 'zh' ? d.nameZh : d.nameEn}</td>
-              <td>{d.level}</td>
+              <td>{label('level', d.level)}</td>
               <td>{lang === 'zh' ? d.sourceUnitZh : d.sourceUnitEn}</td>
             </tr>
           ))}

@@ -12,6 +12,7 @@ import {
 import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
 import { ConfirmButton, Field, FormError, replyFor } from '#app/forms/field.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
+import { useEnumLabel } from '#app/i18n/enum-labels.ts'
 import type { MessageKey } from '#app/i18n/messages.ts'
 import { formatTime } from '#app/lib/format.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
@@ -71,6 +72,7 @@ export default function OperatorApplication() {
   const approved = data && 'approved' in data ? data.approved : null
   const t = useT()
   const lang = useLang()
+  const label = useEnumLabel()
   const busy = useNavigation().state !== 'idle'
   const a = detail.application
   const open = a.state === 'submitted' || a.state === 'under_review'
@@ -136,14 +138,18 @@ export default function OperatorApplication() {
             {detail.duplicates.partners.length > 0 && (
               <p className="form-error" data-testid="duplicate-partner">
                 {t('apply.review.duplicatePartner', {
-                  list: detail.duplicates.partners.map((p) => `${p.name} (${p.code}, ${p.state})`).join('；'),
+                  list: detail.duplicates.partners
+                    .map((p) => `${p.name} (${p.code}, ${label('partners.state', p.state)})`)
+                    .join(t('common.listSeparator')),
                 })}
               </p>
             )}
             {detail.duplicates.applications.length > 0 && (
               <p className="form-error" data-testid="duplicate-application">
                 {t('apply.review.duplicateApplication', {
-                  list: detail.duplicates.applications.map((p) => `${p.number} (${p.state})`).join('；'),
+                  list: detail.duplicates.applications
+                    .map((p) => `${p.number} (${label('partnerApplications.state', p.state)})`)
+                    .join(t('common.listSeparator')),
                 })}
               </p>
             )}
@@ -161,7 +167,7 @@ export default function OperatorApplication() {
               <ul>
                 {c.records.map((r) => (
                   <li key={r.code}>
-                    {r.code} · {r.severity} · {r.description}
+                    {r.code} · {label('creditRecords.severity', r.severity)} · {r.description}
                   </li>
                 ))}
               </ul>

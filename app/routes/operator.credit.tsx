@@ -25,7 +25,7 @@ export default function OperatorCredit() {
       <p className="lead">{t('emergency.credit.intro')}</p>
       {candidates.length > 0 && (
         <p className="notice" data-testid="exit-candidates">
-          {t('emergency.credit.exitCandidate')}: {candidates.map((c) => c.partner.name).join('；')}
+          {t('emergency.credit.exitCandidate')}: {candidates.map((c) => c.partner.name).join(t('common.listSeparator'))}
         </p>
       )}
       <CreditTable records={records} />

@@ -1,4 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { TechnicalDetail } from '#app/components/technical-detail.tsx'
 import { Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from '@remix-run/react'
 import { Form, useCsrfToken } from '#app/components/form.tsx'
 import { CSRF_HEADER } from '#platform/csrf/csrf-names.ts'
@@ -216,7 +217,8 @@ export default function OperatorDataset() {
       )}
       {lastPull && lastPull.state !== 'succeeded' && (
         <p className="form-error" role="alert" data-testid="pull-failure">
-          {t('catalog.load.lastPullFailed', { at: formatTime(lastPull.startedAt, lang), error: lastPull.error ?? '' })}
+          {t('catalog.load.lastPullFailed', { at: formatTime(lastPull.startedAt, lang) })}
+          <TechnicalDetail text={lastPull.error} />
         </p>
       )}
       {d.description && <p>{d.description}</p>}
@@ -246,7 +248,9 @@ export default function OperatorDataset() {
           <GradingState row={grading} />
           {grading.usageRequirements && (
             <p className="pre-wrap" data-testid="usage-requirements">
-              {t('grading.usageRequirements')}：{grading.usageRequirements}
+              {t('grading.usageRequirements')}
+              {t('common.colon')}
+              {grading.usageRequirements}
             </p>
           )}
           <Form method="post" className="stack" noValidate data-testid="propose-form">

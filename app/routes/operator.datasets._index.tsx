@@ -155,7 +155,7 @@ export default function OperatorDatasets() {
               <td>{lang === 'zh' ? d.nameZh : d.nameEn}</td>
               <td>{lang === 'zh' ? d.sourceUnitZh : d.sourceUnitEn}</td>
               <td>{label('domain', d.domain)}</td>
-              <td>{d.level}</td>
+              <td>{label('level', d.level)}</td>
               <td>{label('delivery', d.deliveryMode)}</td>
               <td>
                 {d.authorizedUntil ? (

@@ -124,7 +124,7 @@ function ItemFields({ data, defaults, failure }: { data: LoaderData; defaults: I
           <option value="">{t('catalog.item.noDatasetOption')}</option>
           {data.datasets.map((d) => (
             <option key={d.code} value={d.code}>
-              {d.code} {lang === 'zh' ? d.nameZh : d.nameEn} ({d.level})
+              {d.code} {lang === 'zh' ? d.nameZh : d.nameEn} ({label('level', d.level)})
             </option>
           ))}
         </select>

@@ -306,7 +306,7 @@ export default function OperatorPricing() {
         </button>
       </Form>
 
-      <h3>{t('billing.operator.unitCosts', { periods: basis.periods.join('、') })}</h3>
+      <h3>{t('billing.operator.unitCosts', { periods: basis.periods.join(t('common.enumeration')) })}</h3>
       <table data-testid="unit-costs">
         <thead>
           <tr>

@@ -133,7 +133,7 @@ export default function OperatorProducts() {
                   <FormError code={failure?.formError} area="catalog" />
                 </td>
                 <td>{t(`form.${p.form}` as MessageKey)}</td>
-                <td>{p.level}</td>
+                <td>{label('level', p.level)}</td>
                 <td>
                   <code>{p.datasetCodes.replaceAll(',', ', ')}</code>
                 </td>

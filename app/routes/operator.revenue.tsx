@@ -161,7 +161,9 @@ export default function OperatorRevenue() {
       <h1>{t('billing.revenue.title')}</h1>
       <p className="lead">{t('billing.revenue.intro', { n: MONTHS })}</p>
       <p className="muted" data-testid="billing-links">
-        {t('billing.links.title')}：<Link to="/operator/invoices">{t('billing.links.invoices')}</Link> ·{' '}
+        {t('billing.links.title')}
+        {t('common.colon')}
+        <Link to="/operator/invoices">{t('billing.links.invoices')}</Link> ·{' '}
         <Link to="/operator/pricing">{t('billing.links.pricing')}</Link> ·{' '}
         <Link to="/operator/compensation">{t('billing.links.compensation')}</Link> ·{' '}
         <Link to="/operator/lago">{t('billing.links.lago')}</Link>

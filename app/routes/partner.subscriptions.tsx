@@ -110,6 +110,11 @@ export default function PartnerSubscriptions() {
   const [params] = useSearchParams()
   const t = useT()
   const lang = useLang()
+  /** A plan's name in the user's language, never its code (`standard`, `trial`). */
+  const planName = (code: string) => {
+    const plan = plans.find((p) => p.code === code)
+    return plan ? (lang === 'zh' ? plan.nameZh : plan.nameEn) : code
+  }
   const busy = useNavigation().state !== 'idle'
   const [purpose, setPurpose] = useState<'industrial' | 'public_interest'>('industrial')
   const created = params.get('created')
@@ -168,10 +173,10 @@ export default function PartnerSubscriptions() {
                 {s.purposeStatement && <div className="muted">{s.purposeStatement}</div>}
               </td>
               <td>
-                {s.planCode} v{s.planVersion}
+                {planName(s.planCode)} v{s.planVersion}
                 {s.nextPlanCode && s.planChangesAt !== null && (
                   <div className="muted">
-                    {t('plans.change.pending', { plan: s.nextPlanCode, at: formatTime(s.planChangesAt, lang) })}
+                    {t('plans.change.pending', { plan: planName(s.nextPlanCode), at: formatTime(s.planChangesAt, lang) })}
                   </div>
                 )}
               </td>

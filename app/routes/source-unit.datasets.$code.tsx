@@ -69,7 +69,7 @@ export default function SourceUnitDataset() {
       {decided && !data && (
         <p className="notice" role="status" data-testid="decided">
           {suspended
-            ? t('grading.decidedSuspended', { level: decided, products: suspended.split(',').join('、') })
+            ? t('grading.decidedSuspended', { level: decided, products: suspended.split(',').join(t('common.enumeration')) })
             : t('grading.decided', { level: decided })}
         </p>
       )}

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path'
 import PDFDocument from 'pdfkit'
 import type { DistrictEconomyReport } from './collect-district-economy.ts'
 import { formatReportValue } from './format-report-value.ts'
+import { CITY_TIME_LABEL, formatDateTime } from '#platform/calendar/shanghai-calendar.ts'
 
 /** Noto Sans SC from the npm package (never a system font path): embedded, subset, so the PDF renders Chinese anywhere. */
 const REPORT_FONT_PATH = join(
@@ -47,7 +48,7 @@ export function renderReportPdf(report: DistrictEconomyReport): Promise<Buffer> 
     .fontSize(9)
     .fillColor('#555555')
     .text(
-      `${report.district.en} · ${report.period.labelEn} · ${PLATFORM_ZH} · 生成时间 ${new Date(report.generatedAt).toISOString()}`,
+      `${report.district.en} · ${report.period.labelEn} · ${PLATFORM_ZH} · 生成时间 Generated ${formatDateTime(report.generatedAt)} ${CITY_TIME_LABEL.zh} ${CITY_TIME_LABEL.en}`,
       { align: 'center' },
     )
   doc.moveDown(0.6)

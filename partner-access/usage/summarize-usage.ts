@@ -12,6 +12,9 @@ export interface QuotaStatus {
   productNameEn: string
   purpose: string
   planCode: string
+  /** The plan's names (null when the plan row is gone): pages show these, never the code. */
+  planNameZh?: string | null
+  planNameEn?: string | null
   monthlyQuota: number | null
   usedThisMonth: number
   /** null = unlimited. */
@@ -130,6 +133,8 @@ export async function summarizeUsage(
         productNameEn: products.nameEn,
         purpose: subscriptions.purpose,
         planCode: subscriptions.planCode,
+        planNameZh: plans.nameZh,
+        planNameEn: plans.nameEn,
         monthlyQuota: plans.monthlyQuota,
         usedThisMonth: sql<number>`(select count(*) from ${usageEvents} where ${usageEvents.subscriptionId} = ${subscriptions.id} and ${usageEvents.at} >= ${monthStart} and ${usageEvents.at} < ${nextMonthStart})`,
       })

@@ -115,6 +115,18 @@ export function formatIso(ms: number): string {
   return iso.slice(0, iso.length - 5) + '+08:00'
 }
 
+/**
+ * `2026-11-28 16:05:09`: an instant as the city's wall-clock date and time, the one readable form on pages and in
+ * documents in both languages (ISO 8601 / GB/T 7408 order, never day-first; ADR 0046).
+ */
+export function formatDateTime(ms: number): string {
+  const iso = localIso(ms)
+  return `${iso.slice(0, iso.length - 14)} ${iso.slice(iso.length - 13, iso.length - 5)}`
+}
+
+/** What to write after a `formatDateTime` where the reader may be elsewhere (a downloaded document). */
+export const CITY_TIME_LABEL = { zh: '北京时间', en: 'UTC+8' } as const
+
 /** `YYYY-MM-DD` → the instant of that Shanghai day's midnight; null unless it is a real date (no 2026-02-31). */
 export function parseDay(text: string): number | null {
   const m = DAY_TEXT.exec(text)

@@ -1,6 +1,7 @@
 import { messages, type MessageKey } from '#app/i18n/messages.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
+import { formatDay } from '#platform/calendar/shanghai-calendar.ts'
 
 // Small pieces the catalog pages share.
 
@@ -27,18 +28,9 @@ export function StateBadge({ state, testId }: { state: string; testId?: string }
   )
 }
 
-/** A day in Asia/Shanghai. */
+/** A day in Asia/Shanghai, `2026-11-28` in both languages (ADR 0046). */
 export function useFormatDay() {
-  const lang = useLang()
-  return (ms: number | null | undefined) =>
-    ms
-      ? new Date(ms).toLocaleDateString(lang === 'zh' ? 'zh-CN' : 'en-GB', {
-          timeZone: 'Asia/Shanghai',
-          year: 'numeric',
-          month: '2-digit',
-          day: '2-digit',
-        })
-      : '—'
+  return (ms: number | null | undefined) => (ms ? formatDay(ms) : '—')
 }
 
 export interface DemandItemView {

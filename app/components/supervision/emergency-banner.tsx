@@ -15,7 +15,10 @@ export function EmergencyBanner({
   const reason = (all ?? stops[0])!.reason
   const text = all
     ? translate(lang, 'emergency.banner.all', { reason })
-    : translate(lang, 'emergency.banner.some', { products: stops.map((s) => s.productCode).join('、'), reason })
+    : translate(lang, 'emergency.banner.some', {
+        products: stops.map((s) => s.productCode).join(translate(lang, 'common.enumeration')),
+        reason,
+      })
   return (
     <div className="emergency-banner" role="alert" data-testid="emergency-banner">
       <strong>{text}</strong> <Link to={`${home}/emergency`}>{translate(lang, 'emergency.banner.manage')}</Link>

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { getTableColumns, is } from 'drizzle-orm'
 import { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import * as schema from '#db/schema/index.ts'
-import { ENUM_LABEL_PREFIXES, enumLabel, type EnumColumn } from './enum-labels.ts'
-import { messages } from './messages.ts'
+import { ENUM_LABEL_PREFIXES, enumLabel, type EnumColumn } from '#app/i18n/enum-labels.ts'
+import { messages } from '#app/i18n/messages.ts'
 
 /** Every column of every table in the schema that carries an enum, with its values. */
 function schemaEnumColumns(): { column: string; values: readonly string[] }[] {
