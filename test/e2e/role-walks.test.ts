@@ -3,6 +3,14 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { translate, type Lang, type MessageKey } from '#app/i18n/messages.ts'
+import { and, eq } from 'drizzle-orm'
+import { partners, subscriptions } from '#db/schema/index.ts'
+import { DAY_MS } from '#platform/calendar/shanghai-calendar.ts'
+import { periodOf, previousPeriod } from '#billing/periods/billing-period.ts'
+import { closeBillingPeriod } from '#billing/invoices/close-billing-period.ts'
+import { finalizeInvoice } from '#billing/invoices/finalize-invoice.ts'
+import { actorOf } from '#test/integration/catalog-fixtures.ts'
+import { insertEvents } from '#test/support/billing-harness.ts'
 import { expectNoSeriousAxeViolations } from '#test/support/axe.ts'
 import { launchBrowser, signIn, waitForHydration } from '#test/support/browser.ts'
 import { demoPassword } from '#test/support/demo-credentials.ts'
@@ -165,7 +173,31 @@ describe('a browser walk per role, in Chinese and in English', () => {
     ])
   })
 
-  it('a partner’s administrator: home (charges, quotas, what waits) → subscriptions → invoices', async () => {
+  it('a partner’s administrator: home (charges, quotas, an invoice due) → subscriptions → invoices → the invoice', async () => {
+    // Last month closed and its invoice finalized, so there is an invoice to pay and to open.
+    const db = platform.database.db
+    const [sub] = await db
+      .select({ id: subscriptions.id, partnerId: subscriptions.partnerId, productId: subscriptions.productId })
+      .from(subscriptions)
+      .innerJoin(partners, eq(partners.id, subscriptions.partnerId))
+      .where(and(eq(partners.code, 'shengjing-tech'), eq(subscriptions.state, 'active')))
+      .limit(1)
+    const last = previousPeriod(periodOf(Date.now()))
+    const partner = {
+      partnerId: sub!.partnerId,
+      subscriptionId: sub!.id,
+      productId: sub!.productId,
+      key: '',
+      purpose: 'industrial' as const,
+    }
+    await insertEvents(db, partner, [last.start + DAY_MS, last.start + 2 * DAY_MS])
+    const operator = await actorOf(db, 'operator')
+    const closed = await closeBillingPeriod(db, { period: last.period, actor: operator, now: Date.now() })
+    if (!closed.ok) throw new Error(closed.error.code)
+    const invoiceId = closed.value.invoices.find((i) => i.partner.id === sub!.partnerId)!.id!
+    const finalized = await finalizeInvoice(db, { invoiceId, actor: operator })
+    if (!finalized.ok) throw new Error(finalized.error.code)
+
     await walk('partner.admin', [
       home('/partner', async (page, lang) => {
         expect(await page.getByTestId('home-charges').innerText()).toMatch(MONEY)
@@ -174,11 +206,22 @@ describe('a browser walk per role, in Chinese and in English', () => {
         expect(await meters.count()).toBeGreaterThan(0)
         expect(await meters.first().innerText()).toMatch(lang === 'zh' ? /已用 [\d,]+/ : /[\d,]+ (of [\d,]+ )?used/)
         await page.getByTestId('home-pending').waitFor()
-        for (const amount of await page.locator('[data-testid=home-invoices-due] td.num').allInnerTexts())
-          expect(amount).toMatch(MONEY)
+        // The finalized invoice is due: its number links to it, its amount in ¥, its due date a calendar day.
+        const due = page.getByTestId('home-invoices-due').locator('tbody tr')
+        expect(await due.count()).toBe(1)
+        expect(await due.locator('td.num').innerText()).toMatch(MONEY)
+        expect(await due.locator('td').nth(3).innerText()).toMatch(/^\d{4}-\d{2}-\d{2}/)
+        expect(await due.getByRole('link', { name: finalized.value.number }).getAttribute('href')).toBe(
+          `/partner/invoices/${invoiceId}`,
+        )
       }),
       { path: '/partner/subscriptions', go: nav('nav.subscriptions') },
       { path: '/partner/invoices', go: nav('nav.invoices') },
+      {
+        path: `/partner/invoices/${invoiceId}`,
+        go: async (page) => page.locator(`main a[href="/partner/invoices/${invoiceId}"]`).first().click(),
+        check: async (page) => expect(await page.getByTestId('invoice-total').innerText()).toMatch(/¥[\d,]+\.\d{2}/),
+      },
     ])
   })
 
