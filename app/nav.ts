@@ -26,6 +26,7 @@ export const ROLE_NAV: Record<Role, NavGroup[]> = {
         { to: '/bureau/products', label: 'nav.productReview' },
         { to: '/bureau/subscriptions', label: 'nav.subscriptionReview' },
         { to: '/bureau/authorizations', label: 'nav.authorizations' },
+        { to: '/bureau/sandbox-models', label: 'models.review.nav' },
       ],
     },
     {
@@ -84,6 +85,7 @@ export const ROLE_NAV: Record<Role, NavGroup[]> = {
         { to: '/operator/applications', label: 'apply.nav' },
         { to: '/operator/agreements', label: 'agree.nav' },
         { to: '/operator/exits', label: 'exit.nav.exits' },
+        { to: '/operator/sandbox-models', label: 'models.review.nav' },
       ],
     },
     {
@@ -149,6 +151,7 @@ export const ROLE_NAV: Record<Role, NavGroup[]> = {
       items: [
         { to: '/developer/keys', label: 'nav.keys' },
         { to: '/developer/sandbox', label: 'sandbox.nav' },
+        { to: '/developer/sandbox/models', label: 'models.nav' },
       ],
     },
     { label: 'shell.group.docs', items: [{ to: '/developer/docs', label: 'nav.apiDocs' }] },

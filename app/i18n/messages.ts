@@ -19,6 +19,7 @@ import { gradingMessages } from './grading-messages.ts'
 import { operationReportsMessages } from './operation-reports-messages.ts'
 import { disclosureMessages } from './disclosure-messages.ts'
 import { sandboxMessages } from './sandbox-messages.ts'
+import { sandboxModelMessages } from './sandbox-model-messages.ts'
 import { evaluationMessages } from './evaluation-messages.ts'
 import { homeMessages } from './home-messages.ts'
 import { enumMessages } from './enum-messages.ts'
@@ -158,6 +159,7 @@ const zh = {
   ...operationReportsMessages.zh,
   ...disclosureMessages.zh,
   ...sandboxMessages.zh,
+  ...sandboxModelMessages.zh,
   ...evaluationMessages.zh,
   ...homeMessages.zh,
   ...enumMessages.zh,
@@ -186,6 +188,7 @@ const en: Record<MessageKey, string> = {
   ...operationReportsMessages.en,
   ...disclosureMessages.en,
   ...sandboxMessages.en,
+  ...sandboxModelMessages.en,
   ...evaluationMessages.en,
   ...homeMessages.en,
   ...enumMessages.en,

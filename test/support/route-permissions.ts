@@ -81,6 +81,9 @@ export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
   'bureau.retention.tsx': { get: BUREAU, post: BUREAU },
   // Partner exit and the concentration watch (ADR 0033)
   'operator.exits.tsx': { get: OPERATOR, post: OPERATOR },
+  // Sandbox model release review (ADR 0044)
+  'operator.sandbox-models.tsx': { get: OPERATOR, post: OPERATOR },
+  'bureau.sandbox-models.tsx': { get: BUREAU, post: BUREAU },
   'bureau.exits.tsx': { get: BUREAU, post: BUREAU },
   // Operation reports (Art. 25; ADR 0035): the operator generates and submits, the bureau decides; both download
   'operator.reports.tsx': { get: OPERATOR, post: OPERATOR },
@@ -146,6 +149,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
   'developer.docs.tsx': { get: PARTNER_PEOPLE, post: null },
   'developer.keys.tsx': { get: PARTNER_PEOPLE, post: PARTNER_PEOPLE },
   'developer.usage.tsx': { get: PARTNER_DEVELOPER, post: null },
+  'developer.sandbox_.models.tsx': { get: PARTNER_PEOPLE, post: PARTNER_PEOPLE },
   'developer.sandbox.tsx': { get: PARTNER_PEOPLE, post: null },
   // Rectification cases, evidence and the inbox (ADR 0028)
   'bureau.cases._index.tsx': { get: BUREAU, post: BUREAU },
