@@ -13,7 +13,7 @@
  *    - limit (bench/limit-target.ts): the minimal durably-metered server of issue 15 (key hash in a Map, JSON.parse,
  *      one indexed SELECT on the native connection, one INSERT per call committed per event-loop turn before the
  *      answer); limit-noinsert: the same without the INSERT;
- *    - gateway (bench/gateway-target.ts): the real createGateway.
+ *    - gateway (bench/gateway-target.ts): the real createGateway (WORKERS=N: N cluster workers on one port).
  * 3. Scenarios: verification (POST /api/v1/verifications/enterprise) and credit profile (GET
  *    /api/v1/services/enterprise-credit-profile/{uscc}) on every target, legal-rep on the gateway; each one sanity
  *    request, a warm-up, then the measured run at --connections, then verification and credit profile again with one
@@ -654,7 +654,16 @@ try {
       loadAverageAtStart: loadAverageAtStart,
       loadAverageAtEnd: loadAverage(),
     },
-    options: { durationS, warmupS, connections, oneClientS, targets: [...selectedTargets] },
+    // WORKERS=N runs the gateway target as N cluster workers on one port and one database (ADR 0043); the other
+    // targets stay one process.
+    options: {
+      durationS,
+      warmupS,
+      connections,
+      oneClientS,
+      targets: [...selectedTargets],
+      gatewayWorkers: Number(process.env.WORKERS ?? 1),
+    },
     setupMs: Math.round(setupMs),
     enterprise: { uscc: enterprise.uscc, name: enterprise.name },
     targets: TARGETS,
