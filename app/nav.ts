@@ -86,6 +86,7 @@ export const ROLE_NAV: Record<Role, NavGroup[]> = {
         { to: '/operator/agreements', label: 'agree.nav' },
         { to: '/operator/exits', label: 'exit.nav.exits' },
         { to: '/operator/sandbox-models', label: 'models.review.nav' },
+        { to: '/operator/sandbox-exports', label: 'opExports.nav' },
       ],
     },
     {

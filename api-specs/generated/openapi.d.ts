@@ -289,6 +289,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sandbox/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The partner's export requests, newest first
+         * @description The latest 50 export requests of the key's partner with their review state and downloads. Metered as a call.
+         */
+        get: operations["listSandboxExports"];
+        put?: never;
+        /**
+         * Ask for a released sandbox result to leave the platform (held for review)
+         * @description Asks for the result of a released job (one that passed disclosure control) to be exported. The request is
+         *     held until operator reviewers approve it: one for L1/L2 results, two distinct reviewers for L3 and above,
+         *     never one of the partner's own people. One request per job (`409 export_already_requested`); a refused job
+         *     answers `409 job_not_released`; another partner's job `404`. Metered as a call.
+         */
+        post: operations["requestSandboxExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sandbox/exports/{exportId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One export request and its review state
+         * @description The key's partner's own request; another partner's answers `404`. Metered as a call.
+         */
+        get: operations["getSandboxExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sandbox/exports/{exportId}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an approved export (watermarked CSV; each download metered as export)
+         * @description The approved result as UTF-8 CSV. Its first lines are a watermark: the platform, the partner (name and
+         *     code), the job, the export, the release time, then this download's id, who downloaded it and when, and a
+         *     fingerprint unique to this copy (also in the `X-Export-Fingerprint` header) that the operator traces back to
+         *     the download. Then the disclosed groups exactly as released (withheld cells empty, their rule named). A
+         *     released file downloads repeatedly; **each download is metered as `export_bytes`** (the file's bytes,
+         *     priced per MB by the charge unit `mb_exported`) and audited. Before approval, or after a rejection,
+         *     `409 export_not_approved`; another partner's export `404`.
+         */
+        get: operations["downloadSandboxExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sandbox/budget": {
         parameters: {
             query?: never;
@@ -786,6 +859,32 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        SandboxExportRequest: {
+            /** @description A released job of the key's partner (`jobId` of the job's answer). */
+            jobId: string;
+        };
+        SandboxExport: {
+            id: string;
+            jobId: string;
+            /** @enum {string} */
+            state: "pending" | "approved" | "rejected";
+            /** @description The strictest level the job read; L3 and above need two reviewers. */
+            level: string;
+            reviewsRequired: number;
+            approvals: number;
+            /** Format: date-time */
+            requestedAt: string;
+            /** Format: date-time */
+            releasedAt: string | null;
+            rejectedReason: string | null;
+            /** @description Bytes of the released file before each download's own watermark lines. */
+            bytes: number | null;
+            downloads: number;
+            links: {
+                self: string;
+                download: string;
+            };
+        };
         SandboxBudget: {
             /** @description YYYY-MM (Asia/Shanghai). */
             period: string;
@@ -833,7 +932,7 @@ export interface components {
          * @description Stable machine-readable error code.
          * @enum {string}
          */
-        ErrorCode: "invalid_key" | "key_expired" | "key_revoked" | "ip_not_allowed" | "not_subscribed" | "subscription_pending" | "agreement_not_accepted" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "bad_request" | "request_timeout" | "headers_too_large" | "product_suspended" | "partner_suspended" | "authorization_ended" | "authorization_suspended" | "rate_limited" | "quota_exhausted" | "too_many_groups" | "differencing_risk" | "privacy_budget_exhausted" | "reversibility_check_failed" | "release_already_requested" | "model_not_released" | "artifact_already_downloaded" | "internal_error" | "unavailable" | "emergency_stop";
+        ErrorCode: "invalid_key" | "key_expired" | "key_revoked" | "ip_not_allowed" | "not_subscribed" | "subscription_pending" | "agreement_not_accepted" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "bad_request" | "request_timeout" | "headers_too_large" | "product_suspended" | "partner_suspended" | "authorization_ended" | "authorization_suspended" | "rate_limited" | "quota_exhausted" | "too_many_groups" | "differencing_risk" | "privacy_budget_exhausted" | "reversibility_check_failed" | "release_already_requested" | "model_not_released" | "artifact_already_downloaded" | "job_not_released" | "export_already_requested" | "export_not_approved" | "internal_error" | "unavailable" | "emergency_stop";
         Error: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -960,6 +1059,16 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description Sandbox exports (ADR 0038): `job_not_released` (only a result that passed disclosure control can be exported), `export_already_requested` (one request per job), `export_not_approved` (held for review, or rejected: nothing downloads). */
+        SandboxExportConflict: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description Sandbox models (ADR 0044): `reversibility_check_failed` (the model fails a reversibility check; `fields` names it; no reviewer sees it), `release_already_requested`, `model_not_released` (not approved, or refused), `artifact_already_downloaded` (a release downloads once). */
         ModelReleaseConflict: {
             headers: {
@@ -1007,6 +1116,11 @@ export interface components {
          * @example 3d5e7a12-4b6c-4f8e-9a01-2c3d4e5f6a7b
          */
         SandboxModelId: string;
+        /**
+         * @description The export request's id, as returned when it was made.
+         * @example 5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f
+         */
+        SandboxExportId: string;
     };
     requestBodies: never;
     headers: {
@@ -1341,6 +1455,10 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1379,6 +1497,10 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1415,6 +1537,10 @@ export interface operations {
             202: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1452,6 +1578,10 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1463,6 +1593,168 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["ModelReleaseConflict"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
+            451: components["responses"]["UnavailableForLegalReasons"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["EmergencyStop"];
+        };
+    };
+    listSandboxExports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The requests. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        exports: components["schemas"]["SandboxExport"][];
+                    };
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
+            451: components["responses"]["UnavailableForLegalReasons"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["EmergencyStop"];
+        };
+    };
+    requestSandboxExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SandboxExportRequest"];
+            };
+        };
+        responses: {
+            /** @description The request, held for review. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    /** @description The request's own address. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxExport"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["SandboxExportConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
+            451: components["responses"]["UnavailableForLegalReasons"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["EmergencyStop"];
+        };
+    };
+    getSandboxExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The export request's id, as returned when it was made.
+                 * @example 5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f
+                 */
+                exportId: components["parameters"]["SandboxExportId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxExport"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
+            451: components["responses"]["UnavailableForLegalReasons"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["EmergencyStop"];
+        };
+    };
+    downloadSandboxExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The export request's id, as returned when it was made.
+                 * @example 5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f
+                 */
+                exportId: components["parameters"]["SandboxExportId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The watermarked CSV, as an attachment. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    /** @description This copy's fingerprint (32 hex characters), as printed in the watermark. */
+                    "X-Export-Fingerprint"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["SandboxExportConflict"];
             423: components["responses"]["Locked"];
             429: components["responses"]["TooManyRequests"];
             451: components["responses"]["UnavailableForLegalReasons"];

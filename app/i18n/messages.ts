@@ -19,6 +19,7 @@ import { gradingMessages } from './grading-messages.ts'
 import { operationReportsMessages } from './operation-reports-messages.ts'
 import { disclosureMessages } from './disclosure-messages.ts'
 import { sandboxMessages } from './sandbox-messages.ts'
+import { sandboxExportMessages } from './sandbox-export-messages.ts'
 import { sandboxModelMessages } from './sandbox-model-messages.ts'
 import { evaluationMessages } from './evaluation-messages.ts'
 import { homeMessages } from './home-messages.ts'
@@ -159,6 +160,7 @@ const zh = {
   ...operationReportsMessages.zh,
   ...disclosureMessages.zh,
   ...sandboxMessages.zh,
+  ...sandboxExportMessages.zh,
   ...sandboxModelMessages.zh,
   ...evaluationMessages.zh,
   ...homeMessages.zh,
@@ -188,6 +190,7 @@ const en: Record<MessageKey, string> = {
   ...operationReportsMessages.en,
   ...disclosureMessages.en,
   ...sandboxMessages.en,
+  ...sandboxExportMessages.en,
   ...sandboxModelMessages.en,
   ...evaluationMessages.en,
   ...homeMessages.en,

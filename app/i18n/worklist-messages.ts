@@ -13,6 +13,7 @@ const zh = {
   'work.queue.returnedDemands': '被退回的需求条目',
   'work.queue.returnedPriceBooks': '被退回的价格方案',
   'work.queue.draftInvoices': '待确认的账单草稿',
+  'work.queue.sandboxExports': '待审核的沙箱结果导出',
   'work.queue.demandDecisions': '待决定授权的需求条目',
 } as const
 
@@ -30,6 +31,7 @@ const en: Record<keyof typeof zh, string> = {
   'work.queue.returnedDemands': 'Demand items returned to you',
   'work.queue.returnedPriceBooks': 'Price books returned to you',
   'work.queue.draftInvoices': 'Draft invoices to finalize',
+  'work.queue.sandboxExports': 'Sandbox result exports to review',
   'work.queue.demandDecisions': 'Demand items awaiting your grant or refusal',
 }
 

@@ -1,7 +1,12 @@
-import type { LoaderFunctionArgs } from '@remix-run/node'
-import { useLoaderData, useRevalidator } from '@remix-run/react'
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react'
 import { useState } from 'react'
-import { getSandboxOverview } from '#app/domain.server.ts'
+import { z } from 'zod'
+import { Form } from '#app/components/form.tsx'
+import { getSandboxOverview, listPartnerExports, requestSandboxExport } from '#app/domain.server.ts'
+import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
+import { FormError, replyFor } from '#app/forms/field.tsx'
+import { readForm } from '#app/lib/read-form.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import type { MessageKey } from '#app/i18n/messages.ts'
@@ -20,7 +25,22 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = await requireActor(request, context, ROLES)
   const overview = await getSandboxOverview(context.platform.db, { actor, now: Date.now() })
   if (!overview.ok) throw new Response('forbidden', { status: 403 })
-  return overview.value
+  const exports = await listPartnerExports(context.platform.db, { actor })
+  return { ...overview.value, exports: exports.ok ? exports.value : [] }
+}
+
+// "Request export" on a released job (issue 13): held for the operator's review; nothing leaves until approved.
+const requestSchema = z.object({ intent: z.literal('request-export'), jobId: z.string().min(1).max(64) })
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { actor } = await requireActor(request, context, ROLES)
+  const form = Object.fromEntries(await readForm(request, context))
+  const target = typeof form.jobId === 'string' ? `export:${form.jobId}` : null
+  const parsed = requestSchema.safeParse(form)
+  if (!parsed.success) return invalidForm(parsed.error, { target })
+  const requested = await requestSandboxExport(context.platform.db, { actor, jobId: parsed.data.jobId, now: Date.now() })
+  if (!requested.ok) return failedForm(requested.error, { target })
+  return { target, fields: {}, formError: null, requested: requested.value.id }
 }
 
 type Overview = ReturnType<typeof useLoaderData<typeof loader>>
@@ -76,6 +96,61 @@ export default function DeveloperSandbox() {
   const [running, setRunning] = useState(false)
   const [answer, setAnswer] = useState<JobAnswer | null>(null)
   const [failure, setFailure] = useState<Failure | null>(null)
+  const reply = useActionData<FormReply & { requested?: string }>()
+  const busy = useNavigation().state !== 'idle'
+  const [downloading, setDownloading] = useState<string | null>(null)
+  const [downloaded, setDownloaded] = useState<{ id: string; bytes: number; fingerprint: string } | null>(null)
+  const [downloadFailure, setDownloadFailure] = useState<{ id: string; code: string; message: string } | null>(null)
+  const exportedJobs = new Set(data.exports.map((e) => e.jobId))
+
+  // A download goes through the metered API with the pasted key, like a job: metered as export_bytes, watermarked.
+  async function download(exportId: string) {
+    setDownloadFailure(null)
+    setDownloaded(null)
+    if (key.trim() === '') {
+      setDownloadFailure({ id: exportId, code: 'missing_key', message: '' })
+      return
+    }
+    setDownloading(exportId)
+    try {
+      const res = await fetch(`/api/v1/sandbox/exports/${encodeURIComponent(exportId)}/download`, {
+        headers: { authorization: `Bearer ${key.trim()}` },
+      })
+      if (!res.ok) {
+        const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null
+        setDownloadFailure({ id: exportId, ...(body?.error ?? { code: 'internal_error', message: res.statusText }) })
+        return
+      }
+      const blob = await res.blob()
+      const url = URL.createObjectURL(blob)
+      const a = document.createElement('a')
+      a.href = url
+      a.download = `sandbox-export-${exportId}.csv`
+      document.body.appendChild(a)
+      a.click()
+      a.remove()
+      setTimeout(() => URL.revokeObjectURL(url), 60_000)
+      setDownloaded({ id: exportId, bytes: blob.size, fingerprint: res.headers.get('x-export-fingerprint') ?? '' })
+      revalidator.revalidate()
+    } catch {
+      setDownloadFailure({ id: exportId, code: 'network', message: '' })
+    } finally {
+      setDownloading(null)
+    }
+  }
+  const requestExportButton = (jobId: string) => {
+    const mine = replyFor(reply, `export:${jobId}`)
+    return exportedJobs.has(jobId) ? null : (
+      <Form method="post" noValidate className="inline-form">
+        <input type="hidden" name="intent" value="request-export" />
+        <input type="hidden" name="jobId" value={jobId} />
+        <button type="submit" disabled={busy} data-testid={`sandbox-request-export-${jobId}`}>
+          {t('sandbox.export.request')}
+        </button>
+        <FormError code={mine?.formError} area="sandbox" />
+      </Form>
+    )
+  }
 
   const base = datasets.find((d) => d.code === from)
   const joinable = datasets.filter((d) => d.code !== from && base && d.keys.some((k) => base.keys.includes(k)))
@@ -398,6 +473,7 @@ export default function DeveloperSandbox() {
               computeMs: answer.computeMs,
             })}
           </p>
+          {requestExportButton(answer.jobId)}
           {answer.disclosure.noise ? (
             <p className="notice">{t('sandbox.result.noise', { epsilon: answer.disclosure.noise.epsilon })}</p>
           ) : null}
@@ -462,6 +538,7 @@ export default function DeveloperSandbox() {
                   <th scope="col">{t('sandbox.jobs.state')}</th>
                   <th scope="col">ε</th>
                   <th scope="col">{t('sandbox.jobs.compute')}</th>
+                  <th scope="col">{t('sandbox.export.request')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -477,9 +554,86 @@ export default function DeveloperSandbox() {
                       </td>
                       <td>{j.epsilon ?? '—'}</td>
                       <td>{j.computeMs} ms</td>
+                      <td>{j.state === 'released' ? requestExportButton(j.id) : null}</td>
                     </tr>
                   )
                 })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section data-testid="sandbox-exports">
+        <h2>{t('sandbox.exports.title')}</h2>
+        <p className="muted">{t('sandbox.exports.intro')}</p>
+        {reply?.requested ? (
+          <p className="notice" role="status" data-testid="sandbox-export-requested">
+            {t('sandbox.export.requested')}
+          </p>
+        ) : null}
+        {data.exports.length === 0 ? (
+          <p className="muted">{t('sandbox.exports.none')}</p>
+        ) : (
+          <div className="table-scroll">
+            <table data-testid="sandbox-exports-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('sandbox.exports.requestedAt')}</th>
+                  <th scope="col">{t('sandbox.exports.job')}</th>
+                  <th scope="col">{t('sandbox.exports.level')}</th>
+                  <th scope="col">{t('sandbox.exports.state')}</th>
+                  <th scope="col">{t('sandbox.exports.reviews')}</th>
+                  <th scope="col">{t('sandbox.exports.downloads')}</th>
+                  <th scope="col">{t('sandbox.exports.download')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.exports.map((e) => (
+                  <tr key={e.id} data-testid={`sandbox-export-${e.jobId}`} data-state={e.state}>
+                    <td>{formatTime(e.requestedAt, lang)}</td>
+                    <td>
+                      <code>{e.jobId.slice(0, 8)}</code>
+                    </td>
+                    <td>{e.level}</td>
+                    <td>
+                      <span className={`badge ${e.state === 'approved' ? 'ok' : e.state === 'rejected' ? 'bad' : ''}`}>
+                        {t(`sandbox.exports.state.${e.state}`)}
+                      </span>
+                      {e.rejectedReason ? ` ${t('sandbox.exports.rejected', { reason: e.rejectedReason })}` : ''}
+                    </td>
+                    <td>
+                      {e.approvals}/{e.reviewsRequired}
+                    </td>
+                    <td>{e.downloads}</td>
+                    <td>
+                      {e.state === 'approved' ? (
+                        <button
+                          type="button"
+                          onClick={() => download(e.id)}
+                          disabled={downloading !== null}
+                          data-testid={`sandbox-download-${e.jobId}`}
+                        >
+                          {downloading === e.id ? t('sandbox.exports.downloading') : t('sandbox.exports.download')}
+                        </button>
+                      ) : (
+                        '—'
+                      )}
+                      {downloaded?.id === e.id ? (
+                        <p role="status" data-testid="sandbox-downloaded">
+                          {t('sandbox.exports.downloaded', { bytes: downloaded.bytes, fingerprint: downloaded.fingerprint })}
+                        </p>
+                      ) : null}
+                      {downloadFailure?.id === e.id ? (
+                        <p className="form-error" role="alert" data-testid="sandbox-download-failure">
+                          {downloadFailure.code === 'missing_key'
+                            ? t('sandbox.exports.keyNeeded')
+                            : failureText({ ...downloadFailure, fields: {} })}
+                        </p>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
               </tbody>
             </table>
           </div>

@@ -161,8 +161,12 @@ export const PERMISSIONS = {
   'disclosure.prepare': ['operator', 'cli'],
   'disclosure.publish': ['bureau'],
   // Sandbox result export (issue 13, ADR 0038): a partner's people ask; operator reviewers decide (two for L3 and above).
-  'sandbox_export.request': ['partner_admin', 'partner_developer'],
+  'sandbox_export.request': ['partner_admin', 'partner_developer', 'partner_api'],
   'sandbox_export.review': ['operator'],
+  // Its own partner's requests (the partner's people or key) and the reviewers' queue; a released file downloads
+  // repeatedly, each download metered as export_bytes and fingerprinted.
+  'sandbox_export.view': ['partner_admin', 'partner_developer', 'partner_api'],
+  'sandbox_export.download': ['partner_admin', 'partner_developer', 'partner_api'],
   // Reviewed model release (issue 13, ADR 0044): a partner's people (or its key) ask and download once; the operator
   // reviews, and for L3 data and above the bureau after it.
   'sandbox_model.request_release': ['partner_admin', 'partner_developer', 'partner_api'],

@@ -9,6 +9,7 @@ import {
   priceBooks,
   products,
   rectificationCases,
+  sandboxExports,
   subscriptions,
 } from '#db/schema/index.ts'
 import type { Actor } from '#platform/audit/record-audit.ts'
@@ -48,17 +49,19 @@ export async function countPendingWork(db: Db, opts: { actor: Actor }): Promise<
     ]
   }
   if (actor.role === 'operator') {
-    const [applications, returned, books, drafts] = await Promise.all([
+    const [applications, returned, books, drafts, exportReviews] = await Promise.all([
       countOf(db, partnerApplications, inArray(partnerApplications.state, ['submitted', 'under_review'])),
       countOf(db, demandItems, eq(demandItems.state, 'returned')),
       countOf(db, priceBooks, eq(priceBooks.state, 'returned')),
       countOf(db, invoices, eq(invoices.state, 'draft')),
+      countOf(db, sandboxExports, eq(sandboxExports.state, 'pending')),
     ])
     return [
       { key: 'applications', count: applications, href: '/operator/applications' },
       { key: 'returnedDemands', count: returned, href: '/operator/demands' },
       { key: 'returnedPriceBooks', count: books, href: '/operator/pricing' },
       { key: 'draftInvoices', count: drafts, href: '/operator/invoices' },
+      { key: 'sandboxExports', count: exportReviews, href: '/operator/sandbox-exports' },
     ]
   }
   if (actor.role === 'source_unit' && actor.sourceUnitId) {

@@ -41,7 +41,13 @@ describe('pending work per role', () => {
 
   it("counts the operator's queues", async () => {
     const counts = byKey(await countPendingWork(t.db, { actor: await actorOf('operator') }))
-    expect(Object.keys(counts).sort()).toEqual(['applications', 'draftInvoices', 'returnedDemands', 'returnedPriceBooks'])
+    expect(Object.keys(counts).sort()).toEqual([
+      'applications',
+      'draftInvoices',
+      'returnedDemands',
+      'returnedPriceBooks',
+      'sandboxExports',
+    ])
     expect(counts.applications).toBeGreaterThanOrEqual(1)
   })
 })

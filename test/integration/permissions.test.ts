@@ -147,6 +147,8 @@ import { listOperationReports } from '#reporting/reports/find-operation-report.t
 import { previousQuarter } from '#reporting/periods/report-period.ts'
 import { requestSandboxExport } from '#sandbox/exports/request-sandbox-export.ts'
 import { reviewSandboxExport } from '#sandbox/exports/review-sandbox-export.ts'
+import { downloadSandboxExport } from '#sandbox/exports/download-sandbox-export.ts'
+import { getSandboxExport } from '#sandbox/exports/list-sandbox-exports.ts'
 import { requestModelRelease } from '#sandbox/models/request-model-release.ts'
 import { reviewModelRelease } from '#sandbox/models/review-model-release.ts'
 import { downloadModelArtifact } from '#sandbox/models/download-model-artifact.ts'
@@ -839,6 +841,14 @@ const CASES: Record<Operation, Case> = {
   },
   'sandbox_export.review': {
     run: (db, actor, f) => reviewSandboxExport(db, { actor, exportId: 'no-such-export', decision: 'approve', now: f.now }),
+    changes: false,
+  },
+  'sandbox_export.view': {
+    run: (db, actor) => getSandboxExport(db, { actor, exportId: 'no-such-export' }),
+    changes: false,
+  },
+  'sandbox_export.download': {
+    run: (db, actor, f) => downloadSandboxExport(db, { actor, exportId: 'no-such-export', now: f.now }),
     changes: false,
   },
   'sandbox_model.request_release': {

@@ -84,6 +84,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
   // Sandbox model release review (ADR 0044)
   'operator.sandbox-models.tsx': { get: OPERATOR, post: OPERATOR },
   'bureau.sandbox-models.tsx': { get: BUREAU, post: BUREAU },
+  'operator.sandbox-exports.tsx': { get: OPERATOR, post: OPERATOR },
   'bureau.exits.tsx': { get: BUREAU, post: BUREAU },
   // Operation reports (Art. 25; ADR 0035): the operator generates and submits, the bureau decides; both download
   'operator.reports.tsx': { get: OPERATOR, post: OPERATOR },
@@ -150,7 +151,7 @@ export const ROUTE_PERMISSIONS: Record<string, RouteDecision> = {
   'developer.keys.tsx': { get: PARTNER_PEOPLE, post: PARTNER_PEOPLE },
   'developer.usage.tsx': { get: PARTNER_DEVELOPER, post: null },
   'developer.sandbox_.models.tsx': { get: PARTNER_PEOPLE, post: PARTNER_PEOPLE },
-  'developer.sandbox.tsx': { get: PARTNER_PEOPLE, post: null },
+  'developer.sandbox.tsx': { get: PARTNER_PEOPLE, post: PARTNER_PEOPLE },
   // Rectification cases, evidence and the inbox (ADR 0028)
   'bureau.cases._index.tsx': { get: BUREAU, post: BUREAU },
   'bureau.cases.$code.tsx': { get: BUREAU, post: BUREAU },
