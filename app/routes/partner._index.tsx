@@ -4,7 +4,8 @@ import { EXPIRING_KEY_DAYS, formatDay, getPartnerHome } from '#app/domain.server
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { QuotaMeters } from '#app/components/quota-meter.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
-import { formatCount, formatFen, formatTime } from '#app/lib/format.ts'
+import { formatCount, formatTime } from '#app/lib/format.ts'
+import { useMoney } from '#app/lib/money.ts'
 import { requireActor } from '#app/session.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
@@ -33,6 +34,7 @@ export default function PartnerHome() {
   const data = useLoaderData<typeof loader>()
   const t = useT()
   const lang = useLang()
+  const { money } = useMoney()
   const { pending } = data
   const pendingCount = pending.agreements.length + pending.subscriptions.length + (pending.exit ? 1 : 0)
   return (
@@ -45,7 +47,7 @@ export default function PartnerHome() {
       <div className="stats home-stats">
         <div className="stat">
           <div className="value" data-testid="home-charges">
-            {formatFen(data.charges?.totalFen ?? 0)}
+            {money(data.charges?.totalFen ?? 0)}
           </div>
           <div className="label">
             {t('home.charges')} · {data.period}
@@ -53,14 +55,14 @@ export default function PartnerHome() {
           <div className="label">
             {data.charges
               ? t('home.chargesDetail', {
-                  subtotal: formatFen(data.charges.subtotalFen),
-                  vat: formatFen(data.charges.vatFen),
+                  subtotal: money(data.charges.subtotalFen),
+                  vat: money(data.charges.vatFen),
                   events: formatCount(data.charges.events, lang),
                 })
               : t('home.chargesNone')}
           </div>
           {data.charges && data.charges.waivedFen > 0 && (
-            <div className="label">{t('home.chargesWaived', { amount: formatFen(data.charges.waivedFen) })}</div>
+            <div className="label">{t('home.chargesWaived', { amount: money(data.charges.waivedFen) })}</div>
           )}
         </div>
         <div className="stat">
@@ -141,7 +143,7 @@ export default function PartnerHome() {
                       <Link to={`/partner/invoices/${i.id}`}>{i.number ?? i.period}</Link>
                     </td>
                     <td>{i.period}</td>
-                    <td className="num">{formatFen(i.totalFen)}</td>
+                    <td className="num">{money(i.totalFen)}</td>
                     <td>
                       {i.dueDay} {i.overdue && <span className="badge bad">{t('home.overdue')}</span>}
                     </td>
