@@ -3,8 +3,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { translate, type Lang, type MessageKey } from '#app/i18n/messages.ts'
-import { and, eq } from 'drizzle-orm'
-import { partners, subscriptions } from '#db/schema/index.ts'
+import { and, eq, isNull } from 'drizzle-orm'
+import { apiKeys, partners, subscriptions } from '#db/schema/index.ts'
 import { DAY_MS } from '#platform/calendar/shanghai-calendar.ts'
 import { periodOf, previousPeriod } from '#billing/periods/billing-period.ts'
 import { closeBillingPeriod } from '#billing/invoices/close-billing-period.ts'
@@ -225,10 +225,24 @@ describe('a browser walk per role, in Chinese and in English', () => {
     ])
   })
 
-  it('a developer: home (keys, usage, quick-start copied) → keys → API docs → usage', async () => {
+  it('a developer: home (keys, the one ending soon marked, quick-start copied) → keys → API docs → usage', async () => {
+    // The demo key ends in three days: the home page marks it.
+    const db = platform.database.db
+    const [demoKey] = await db
+      .select({ id: apiKeys.id })
+      .from(apiKeys)
+      .innerJoin(partners, eq(partners.id, apiKeys.partnerId))
+      .where(and(eq(partners.code, 'shengjing-tech'), isNull(apiKeys.revokedAt)))
+      .limit(1)
+    await db
+      .update(apiKeys)
+      .set({ expiresAt: Date.now() + 3 * DAY_MS })
+      .where(eq(apiKeys.id, demoKey!.id))
     await walk('partner.dev', [
       home('/developer', async (page, lang) => {
-        await page.getByTestId('home-keys').waitFor()
+        const soon = page.getByTestId('home-keys').locator('tr[data-expiring]')
+        expect(await soon.count()).toBe(1)
+        expect(await soon.innerText()).toContain(translate(lang, 'home.expiresSoon'))
         const example = page.locator('[data-testid^=quick-start-]').first()
         const snippet = await example.locator('pre').innerText()
         expect(snippet).toMatch(/^curl /)
