@@ -4,8 +4,13 @@ import { usageEvents } from '#db/schema/index.ts'
 import { startOfMonth, startOfNextMonth } from '#platform/calendar/shanghai-calendar.ts'
 import { limitSqlOf, whenReady, type LimitRow, type LimitSql } from './limit-sql.ts'
 
-/** The most units one draw asks for: also the most a process killed with `kill -9` can leave counted (ADR 0043). */
-export const QUOTA_MAX_BATCH = 64
+/**
+ * The most units one draw asks for: 64, or a thousandth of a large quota (at most 1,024), so that a busy subscription
+ * costs a draw per hundreds of calls. Also the most a process killed with `kill -9` can leave counted (ADR 0043).
+ */
+export function quotaMaxBatch(quota: number): number {
+  return Math.max(64, Math.min(1024, Math.floor(quota / 1000)))
+}
 /** Units a process holds unused this long go back to the ledger (the gateway's limit timer). */
 export const QUOTA_IDLE_MS = 1000
 
@@ -66,7 +71,7 @@ export async function countSubscriptionCalls(db: Db, subscriptionId: string, fro
  * month's usage events (so it holds what was answered before it existed). A process draws a few units at a time,
  * uses them for its calls, takes back the unit of a call that ends unanswered, and returns what it holds once idle
  * for QUOTA_IDLE_MS or when it stops. Every unit is counted before it is used: the processes together never answer
- * more than the quota. A process killed with `kill -9` leaves its unused units counted (at most QUOTA_MAX_BATCH).
+ * more than the quota. A process killed with `kill -9` leaves its unused units counted (at most quotaMaxBatch).
  */
 export class MonthlyQuotaCounter {
   readonly #sql: LimitSql
@@ -103,7 +108,7 @@ export class MonthlyQuotaCounter {
     now: number,
     mayCreate: boolean,
   ): QuotaDecision | Promise<QuotaDecision> {
-    const want = Math.min(QUOTA_MAX_BATCH, Math.max(1, lease.drawn))
+    const want = Math.min(quotaMaxBatch(quota), Math.max(1, lease.drawn))
     return whenReady(
       this.#sql.all(DRAW_SQL, [subscriptionId, lease.monthStart, want, quota]),
       (rows): QuotaDecision | Promise<QuotaDecision> =>
