@@ -104,6 +104,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return redirect(`/partner/subscriptions?created=${result.value.state}`)
 }
 
+/** A partner's own words keep their language whatever the page's: marked so readers (and checks) can tell. */
+const writtenLang = (text: string) => (/[\u3400-\u9fff]/.test(text) ? 'zh-CN' : undefined)
+
 export default function PartnerSubscriptions() {
   const { subscriptions, products, plans } = useLoaderData<typeof loader>()
   const reply = useActionData<FormReply>() ?? null
@@ -164,13 +167,21 @@ export default function PartnerSubscriptions() {
               </td>
               <td>
                 {t(s.purpose === 'industrial' ? 'purpose.industrial' : 'purpose.public_interest')}
-                {s.scenario && <div data-testid="subscription-scenario">{s.scenario}</div>}
+                {s.scenario && (
+                  <div data-testid="subscription-scenario" lang={writtenLang(s.scenario)}>
+                    {s.scenario}
+                  </div>
+                )}
                 {s.expectedMonthlyVolume !== null && (
                   <div className="muted">
                     {t('plans.volume')}: {formatCount(s.expectedMonthlyVolume, lang)}
                   </div>
                 )}
-                {s.purposeStatement && <div className="muted">{s.purposeStatement}</div>}
+                {s.purposeStatement && (
+                  <div className="muted" lang={writtenLang(s.purposeStatement)}>
+                    {s.purposeStatement}
+                  </div>
+                )}
               </td>
               <td>
                 {planName(s.planCode)} v{s.planVersion}
