@@ -3,6 +3,7 @@ import { inArray, sql } from 'drizzle-orm'
 import { cityEnterprises, citySocialSecurity, cityTaxCreditRatings, usageEvents } from '#db/schema/index.ts'
 import { createProductOperations } from '#gateway/products/index.ts'
 import { drainReportExports } from '#gateway/reports/report-jobs.ts'
+import { reviewModelRelease } from '#sandbox/models/review-model-release.ts'
 import { callGateway } from '#test/support/openapi.ts'
 import { demoApiKey, startGateway, type GatewayHarness } from '#test/support/gateway-server.ts'
 import { extractPdfText } from '#test/support/pdf-text.ts'
@@ -116,6 +117,27 @@ describe('no operation returns raw L3/L4 records or personal data', () => {
       aggregates: [{ fn: 'count' }, { fn: 'sum', field: 'DS-SCJG-0001.registered_capital_wan' }],
     })
     await call('getSandboxBudget', 'GET', '/api/v1/sandbox/budget')
+    // Sandbox models (ADR 0044): trained on the same join, released by the operator and the bureau, downloaded once.
+    const model = await call('createSandboxModel', 'POST', '/api/v1/sandbox/models', {
+      kind: 'decision_tree',
+      from: 'DS-SCJG-0001',
+      join: [{ dataset: 'DS-SW-0001', on: 'uscc' }],
+      features: ['DS-SCJG-0001.registered_capital_wan', 'DS-SCJG-0001.industry', 'DS-SCJG-0001.status'],
+      label: { field: 'DS-SW-0001.rating', positive: ['C', 'D'] },
+    })
+    await call('getSandboxModel', 'GET', `/api/v1/sandbox/models/${model.id}`)
+    await call('requestSandboxModelRelease', 'POST', `/api/v1/sandbox/models/${model.id}/release-request`)
+    for (const role of ['operator', 'bureau'] as const) {
+      const [reviewer] = await db.all<{ id: string }>(sql`select id from users where role = ${role} limit 1`)
+      const r = await reviewModelRelease(db, {
+        actor: { id: reviewer!.id, label: role, role },
+        modelId: model.id,
+        decision: 'approve',
+        now: Date.now(),
+      })
+      expect(r.ok).toBe(true)
+    }
+    await call('downloadSandboxModelArtifact', 'GET', `/api/v1/sandbox/models/${model.id}/artifact`)
 
     // Every operation was exercised.
     const served = createProductOperations(db)
