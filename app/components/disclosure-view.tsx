@@ -1,4 +1,5 @@
 import type { DisclosureView } from '#disclosure/editions/get-disclosure.ts'
+import { useEnumLabel } from '#app/i18n/enum-labels.ts'
 import type { ChargeUnit } from '#db/schema/index.ts'
 import { Link } from '@remix-run/react'
 import { usePriceText } from '#app/components/billing-invoice.tsx'
@@ -27,6 +28,7 @@ function Narrative({ text, testId }: { text: string; testId: string }) {
 /** One year's disclosure: the frozen figures, each section followed by the operator's narrative. */
 export function DisclosureBody({ disclosure }: { disclosure: DisclosureView }) {
   const t = useT()
+  const label = useEnumLabel()
   const lang = useLang()
   const { perUnit } = usePriceText()
   const f = disclosure.current.figures
@@ -66,7 +68,7 @@ export function DisclosureBody({ disclosure }: { disclosure: DisclosureView }) {
                   {name(d)} <code>{d.code}</code>
                 </td>
                 <td>{d.sourceUnitCode}</td>
-                <td>{d.level}</td>
+                <td>{label('datasets.level', d.level)}</td>
                 <td>
                   {d.authorizations.map((a) => (
                     <div key={a.code}>

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { listDatasetLevels } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
+import { useEnumLabel } from '#app/i18n/enum-labels.ts'
 import type { MessageKey } from '#app/i18n/messages.ts'
 import { formatTime } from '#app/lib/format.ts'
 import { requireActor } from '#app/session.server.ts'
@@ -18,6 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function SourceUnitDatasets() {
   const { rows } = useLoaderData<typeof loader>()
   const t = useT()
+  const label = useEnumLabel()
   const lang = useLang()
   return (
     <>
@@ -50,15 +52,15 @@ export default function SourceUnitDatasets() {
                 {r.hasPersonalFields && <span className="badge">{t('grading.col.personal')}</span>}
               </td>
               <td>
-                <span className="badge">{r.level}</span>
+                <span className="badge">{label('datasets.level', r.level)}</span>
               </td>
               <td>{t(`grading.state.${r.state}` as MessageKey)}</td>
               <td>
-                {r.proposed.level} · {r.proposed.actorLabel ?? '—'} · {formatTime(r.proposed.at, lang)}
+                {label('datasets.level', r.proposed.level)} · {r.proposed.actorLabel ?? '—'} · {formatTime(r.proposed.at, lang)}
               </td>
               <td>
                 {r.confirmed
-                  ? `${r.confirmed.level} · ${r.confirmed.actorLabel ?? '—'} · ${formatTime(r.confirmed.at, lang)}`
+                  ? `${label('datasets.level', r.confirmed.level)} · ${r.confirmed.actorLabel ?? '—'} · ${formatTime(r.confirmed.at, lang)}`
                   : '—'}
               </td>
               <td className="pre-wrap">{r.usageRequirements ?? '—'}</td>
