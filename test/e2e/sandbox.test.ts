@@ -1,5 +1,9 @@
+import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { and, eq, gt } from 'drizzle-orm'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { usageEvents } from '#db/schema/index.ts'
+import { followNavLink } from '#test/support/nav.ts'
 import { launchBrowser, signIn, waitForHydration } from '#test/support/browser.ts'
 import { demoApiKey } from '#test/support/demo-credentials.ts'
 import { startPlatform, type PlatformHarness } from '#test/support/platform-server.ts'
@@ -72,5 +76,68 @@ describe('developer: data sandbox page', () => {
     await page.getByTestId('sandbox-run').click()
     await page.getByTestId('sandbox-result-table').waitFor({ timeout: 60_000 })
     await page.waitForFunction(() => document.querySelector('[data-testid="sandbox-budget"]')?.textContent?.includes('4.5'))
+  })
+
+  // Reviewed result export (issue 13): the developer asks, the operator approves on the review page, the developer
+  // downloads the watermarked file through the metered API, and the download is one usage event of its bytes.
+  it('asks for an export, the operator approves it, the developer downloads the watermarked, metered file', async () => {
+    await page.goto(new URL('/developer/sandbox', platform.url).href)
+    await waitForHydration(page)
+    await page.getByTestId('sandbox-key').fill(demoApiKey)
+    await page.getByTestId('sandbox-from').selectOption('DS-SCJG-0001')
+    await page
+      .getByTestId('sandbox-group-by')
+      .getByLabel(/DS-SCJG-0001\.industry/)
+      .check()
+    const ran = page.waitForResponse((r) => r.url().endsWith('/api/v1/sandbox/jobs') && r.request().method() === 'POST')
+    await page.getByTestId('sandbox-run').click()
+    const jobId = ((await (await ran).json()) as { jobId: string }).jobId
+    await page.getByTestId('sandbox-result-table').waitFor({ timeout: 60_000 })
+    await page.getByTestId(`sandbox-request-export-${jobId}`).first().click()
+    await page.getByTestId('sandbox-export-requested').waitFor({ timeout: 60_000 })
+    const row = page.getByTestId(`sandbox-export-${jobId}`)
+    await expect(row.getAttribute('data-state')).resolves.toBe('pending')
+    await expectNoSeriousAxeViolations(page)
+
+    const operator = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    try {
+      const op = await operator.newPage()
+      await signIn(op, platform.url, 'operator')
+      await waitForHydration(op)
+      await followNavLink(op, '沙箱导出审核')
+      await op.waitForURL((u) => u.pathname === '/operator/sandbox-exports')
+      await waitForHydration(op)
+      const card = op.locator('[data-testid^="export-review-"]', { hasText: jobId })
+      await expect(card.getByTestId('export-query').textContent()).resolves.toContain('DS-SCJG-0001.industry')
+      await expectNoSeriousAxeViolations(op)
+      op.once('dialog', (dialog) => void dialog.accept())
+      await card.getByTestId('export-approve').click()
+      await op.getByTestId('export-review-done').waitFor({ timeout: 60_000 })
+      await op.getByTestId('export-decided').getByText(jobId.slice(0, 8)).waitFor()
+    } finally {
+      await operator.close()
+    }
+
+    await page.goto(new URL('/developer/sandbox', platform.url).href)
+    await waitForHydration(page)
+    await page.getByTestId(`sandbox-export-${jobId}`).and(page.locator('[data-state="approved"]')).waitFor()
+    await page.getByTestId('sandbox-key').fill(demoApiKey)
+    const since = Date.now() - 1000
+    const downloading = page.waitForEvent('download', { timeout: 60_000 })
+    await page.getByTestId(`sandbox-download-${jobId}`).click()
+    const file = await readFile((await (await downloading).path())!)
+    const text = file.toString('utf8')
+    expect(text).toContain('# 合作方 partner: 沈阳盛京智能科技有限公司')
+    expect(text).toContain(`# 作业 job: ${jobId}`)
+    expect(text).toMatch(/# 指纹 fingerprint: [0-9a-f]{32}/)
+    await page.getByTestId('sandbox-downloaded').waitFor()
+    await expectNoSeriousAxeViolations(page)
+    // One usage event of the download, with export_bytes = the file's bytes (metering is flushed in the background).
+    const metered = async () =>
+      platform.database.db
+        .select({ exportBytes: usageEvents.exportBytes })
+        .from(usageEvents)
+        .where(and(eq(usageEvents.operation, 'downloadSandboxExport'), gt(usageEvents.at, since)))
+    await expect.poll(metered, { timeout: 30_000, interval: 250 }).toEqual([{ exportBytes: file.length }])
   })
 })
