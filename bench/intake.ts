@@ -277,11 +277,23 @@ progress(
   `upload: ${fileBytes.toLocaleString('en')} bytes to ${dataset.code}, ${callers} callers meanwhile; platform RSS ${Math.round(memoryBefore.rssMb)} MB`,
 )
 let isUploaded = false
-const uploaded = upload().finally(() => (isUploaded = true))
+const uploadStarted = performance.now()
+// A connection the server cut (its 10-minute request timeout, server/create-platform-server.ts) is reported, not thrown.
+const uploaded = upload()
+  .catch((error: unknown) => ({ status: 0, body: `upload failed: ${String(error)}`, ms: performance.now() - uploadStarted }))
+  .finally(() => (isUploaded = true))
 const uploadCalls = await callWhile(() => isUploaded)
 const answer = await uploaded
 const uploadLoop = await loopStall()
 const memoryAfter = await memoryOfTarget(false)
+const outcome = (() => {
+  try {
+    return (JSON.parse(answer.body) as { outcome?: { state: string; rowsLoaded: number; encoding?: string } }).outcome
+  } catch {
+    return undefined
+  }
+})()
+const isLoaded = answer.status === 200 && outcome?.state === 'succeeded' && outcome.rowsLoaded === rows
 
 tellTarget({ type: 'stop' })
 await next('stopped')
@@ -330,7 +342,7 @@ async function loadThroughCli(): Promise<{
   return { seconds: (performance.now() - started) / 1000, peakRssMb: peak ? Number(peak) / 1024 : null, rowsLoaded, code }
 }
 let cliLoad: Awaited<ReturnType<typeof loadThroughCli>> | null = null
-if (!args['no-cli']) {
+if (!args['no-cli'] && isLoaded) {
   progress(`the loader alone: platform datasets:load --file, ${rows.toLocaleString('en')} rows`)
   cliLoad = await loadThroughCli()
 }
@@ -339,15 +351,6 @@ if (!args['keep-db']) rmSync(dir, { recursive: true, force: true })
 else progress(`database kept: ${dbUrl}`)
 
 // ---------------------------------------------------------------- report
-
-const outcome = (() => {
-  try {
-    return (JSON.parse(answer.body) as { outcome?: { state: string; rowsLoaded: number; encoding?: string } }).outcome
-  } catch {
-    return undefined
-  }
-})()
-const isLoaded = answer.status === 200 && outcome?.state === 'succeeded' && outcome.rowsLoaded === rows
 
 function stats(calls: Call[]) {
   const ms = calls.filter((c) => c.status === 200).map((c) => c.ms)
