@@ -14,6 +14,7 @@ const zh = {
   'work.queue.returnedPriceBooks': '被退回的价格方案',
   'work.queue.draftInvoices': '待确认的账单草稿',
   'work.queue.sandboxExports': '待审核的沙箱结果导出',
+  'work.queue.sandboxModels': '待审核的沙箱模型发布',
   'work.queue.demandDecisions': '待决定授权的需求条目',
 } as const
 
@@ -32,6 +33,7 @@ const en: Record<keyof typeof zh, string> = {
   'work.queue.returnedPriceBooks': 'Price books returned to you',
   'work.queue.draftInvoices': 'Draft invoices to finalize',
   'work.queue.sandboxExports': 'Sandbox result exports to review',
+  'work.queue.sandboxModels': 'Sandbox model releases to review',
   'work.queue.demandDecisions': 'Demand items awaiting your grant or refusal',
 }
 

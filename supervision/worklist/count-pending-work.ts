@@ -12,6 +12,7 @@ import {
   sandboxExports,
   subscriptions,
 } from '#db/schema/index.ts'
+import { sandboxModels } from '#db/schema/sandbox-models.ts'
 import type { Actor } from '#platform/audit/record-audit.ts'
 
 /** One queue of a role's home page: how many items wait, and where they are decided. */
@@ -31,13 +32,14 @@ const countOf = async (db: Db, table: SQLiteTable, where: SQL | undefined) =>
 export async function countPendingWork(db: Db, opts: { actor: Actor }): Promise<PendingQueue[]> {
   const { actor } = opts
   if (actor.role === 'bureau') {
-    const [demands, productReviews, subs, books, agreements, cases] = await Promise.all([
+    const [demands, productReviews, subs, books, agreements, cases, models] = await Promise.all([
       countOf(db, demandItems, eq(demandItems.state, 'pending_review')),
       countOf(db, products, eq(products.state, 'under_review')),
       countOf(db, subscriptions, eq(subscriptions.state, 'pending')),
       countOf(db, priceBooks, eq(priceBooks.state, 'pending_review')),
       countOf(db, agreementVersions, eq(agreementVersions.state, 'draft')),
       countOf(db, rectificationCases, inArray(rectificationCases.state, ['reported', 'evidence_submitted', 'escalated'])),
+      countOf(db, sandboxModels, eq(sandboxModels.state, 'pending_bureau')),
     ])
     return [
       { key: 'demands', count: demands, href: '/bureau/demands' },
@@ -46,15 +48,17 @@ export async function countPendingWork(db: Db, opts: { actor: Actor }): Promise<
       { key: 'priceBooks', count: books, href: '/bureau/pricing' },
       { key: 'agreements', count: agreements, href: '/bureau/agreements' },
       { key: 'cases', count: cases, href: '/bureau/cases' },
+      { key: 'sandboxModels', count: models, href: '/bureau/sandbox-models' },
     ]
   }
   if (actor.role === 'operator') {
-    const [applications, returned, books, drafts, exportReviews] = await Promise.all([
+    const [applications, returned, books, drafts, exportReviews, models] = await Promise.all([
       countOf(db, partnerApplications, inArray(partnerApplications.state, ['submitted', 'under_review'])),
       countOf(db, demandItems, eq(demandItems.state, 'returned')),
       countOf(db, priceBooks, eq(priceBooks.state, 'returned')),
       countOf(db, invoices, eq(invoices.state, 'draft')),
       countOf(db, sandboxExports, eq(sandboxExports.state, 'pending')),
+      countOf(db, sandboxModels, eq(sandboxModels.state, 'pending_operator')),
     ])
     return [
       { key: 'applications', count: applications, href: '/operator/applications' },
@@ -62,6 +66,7 @@ export async function countPendingWork(db: Db, opts: { actor: Actor }): Promise<
       { key: 'returnedPriceBooks', count: books, href: '/operator/pricing' },
       { key: 'draftInvoices', count: drafts, href: '/operator/invoices' },
       { key: 'sandboxExports', count: exportReviews, href: '/operator/sandbox-exports' },
+      { key: 'sandboxModels', count: models, href: '/operator/sandbox-models' },
     ]
   }
   if (actor.role === 'source_unit' && actor.sourceUnitId) {

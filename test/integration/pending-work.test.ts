@@ -47,6 +47,7 @@ describe('pending work per role', () => {
       'returnedDemands',
       'returnedPriceBooks',
       'sandboxExports',
+      'sandboxModels',
     ])
     expect(counts.applications).toBeGreaterThanOrEqual(1)
   })

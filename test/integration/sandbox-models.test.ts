@@ -13,6 +13,7 @@ import { reviewModelRelease } from '#sandbox/models/review-model-release.ts'
 import { downloadModelArtifact } from '#sandbox/models/download-model-artifact.ts'
 import { getSandboxModel } from '#sandbox/models/get-sandbox-model.ts'
 import { listModelReviews } from '#sandbox/models/list-sandbox-models.ts'
+import { countPendingWork } from '#supervision/worklist/count-pending-work.ts'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
 
 const REGISTRY = 'DS-SCJG-0001'
@@ -95,9 +96,13 @@ describe('sandbox models', () => {
       error: { code: 'model_not_released' },
     })
     expect((await listModelReviews(t.db, { actor: operator })).map((m) => m.id)).toEqual([model.id])
+    const waiting = async (actor: Actor) =>
+      (await countPendingWork(t.db, { actor })).find((q) => q.key === 'sandboxModels')!.count
+    expect([await waiting(operator), await waiting(bureau)]).toEqual([1, 0])
     expect(await review(operator, model.id)).toEqual({ ok: true, value: { state: 'pending_bureau' } })
     expect(await listModelReviews(t.db, { actor: operator })).toEqual([])
     expect((await listModelReviews(t.db, { actor: bureau })).map((m) => m.id)).toEqual([model.id])
+    expect([await waiting(operator), await waiting(bureau)]).toEqual([0, 1])
     expect(await review(bureau, model.id)).toEqual({ ok: true, value: { state: 'released' } })
 
     // Billed: one model_release row, and the billing preview of this month carries its line.
@@ -132,7 +137,10 @@ describe('sandbox models', () => {
   })
 
   it('refuses a tree whose leaves hold fewer than k subjects before any reviewer sees it', async () => {
-    const tiny = await trained(taxModel('decision_tree', { maxDepth: 6, minLeafSize: 1 }))
+    // One rating year keeps the trees quick (one row per enterprise).
+    const [latest] = await t.db.all<{ year: number }>(sql`select max(year) as year from city_tax_credit_ratings`)
+    const oneYear = [{ field: `${TAX}.year`, op: 'eq', value: latest!.year }]
+    const tiny = await trained({ ...taxModel('decision_tree', { maxDepth: 4, minLeafSize: 1 }), filters: oneYear })
     const leaf = tiny.checks.find((c) => c.code === 'min_leaf_size')!
     expect(leaf.passed).toBe(false)
     expect(leaf.measure.smallestLeafSubjects).toBeLessThan(20)
@@ -147,7 +155,7 @@ describe('sandbox models', () => {
     expect(await review(operator, tiny.id)).toMatchObject({ ok: false, error: { code: 'model_not_pending' } })
 
     // The default tree is pruned to leaves of at least k subjects and passes.
-    const pruned = await trained(taxModel('decision_tree'))
+    const pruned = await trained({ ...taxModel('decision_tree'), filters: oneYear })
     expect(pruned.checks.find((c) => c.code === 'min_leaf_size')).toMatchObject({ passed: true })
     expect(pruned.checks.find((c) => c.code === 'membership_inference')!.measure.auc).toBeLessThanOrEqual(0.6)
   })
