@@ -22,6 +22,9 @@ import { LAGO_SYNC_INTERVAL_MS, syncLagoOutbox } from '#billing/lago/sync-lago-o
 import { SUPERVISION_FEED_INTERVAL_MS, syncSupervisionFeed } from '#supervision/feed/sync-supervision-feed.ts'
 import { pruneSignInThrottles } from '#platform/identity/sign-in-locks.ts'
 import type { ServerBuild } from '@remix-run/node'
+import { rollUpUsage } from '#billing/metering/roll-up-usage.ts'
+
+const USAGE_ROLLUP_INTERVAL_MS = 5_000
 
 /** After a fatal error, in-flight requests get this long to be answered before their connections are cut. */
 const FATAL_DRAIN_MS = 3_000
@@ -166,6 +169,13 @@ async function main() {
       },
       // Art. 16: interface-delivered datasets are pulled on their schedule.
       { name: 'datasets:pull', everyMs: 60_000, run: (now) => runDuePulls(database.db, { now }) },
+      // Usage of the month in progress rolled up per hour and day from a seq watermark (ADR 0047), off the hot path.
+      {
+        name: 'usage:rollup',
+        everyMs: USAGE_ROLLUP_INTERVAL_MS,
+        runAtStart: true,
+        run: (now) => rollUpUsage(database.db, { now }),
+      },
       // Usage mirrored to Lago through the outbox; a no-op unless LAGO_API_URL and LAGO_API_KEY are set.
       { name: 'lago:sync', everyMs: LAGO_SYNC_INTERVAL_MS, run: (now) => syncLagoOutbox(database.db, { now }) },
       // Art. 24: the logs go to the city's exchange platform (ADR 0025); a no-op unless SUPERVISION_FEED_URL is set.

@@ -39,6 +39,8 @@ export async function computePeriodInvoices(
     previousClose: PreviousClose | null
     partnerId?: string | null
     onProgress?: (done: number, total: number) => void
+    /** An estimate reads the usage rollups plus the events after them (ADR 0047); a close never does. */
+    rollups?: boolean
   },
 ): Promise<PeriodComputation> {
   const { period, previousClose } = opts
@@ -65,6 +67,7 @@ export async function computePeriodInvoices(
     breakpoints,
     partnerId: opts.partnerId,
     onProgress: opts.onProgress,
+    rollups: opts.rollups,
   })
 
   const partnerFilter = opts.partnerId ? eq(subscriptions.partnerId, opts.partnerId) : undefined

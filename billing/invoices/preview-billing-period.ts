@@ -41,6 +41,7 @@ export async function previewBillingPeriod(
     previousClose: last,
     partnerId: opts.partnerId,
     onProgress: opts.onProgress,
+    rollups: true,
   })
   return ok({
     period: period.period,

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
 import type { BillingPeriod } from '../periods/billing-period.ts'
 import { seqOfEventIdSql } from '#db/usage-event-keys.ts'
+import { addCalendarMonths, HOUR_MS, startOfDay, startOfMonth } from '#platform/calendar/shanghai-calendar.ts'
 
 /** Usage summed per subscription, product, purpose and time window (no prices: rating comes after). */
 export interface UsageGroup {
@@ -32,6 +33,11 @@ export interface AggregateUsageOptions {
   breakpoints: number[]
   partnerId?: string | null
   onProgress?: (done: number, total: number) => void
+  /**
+   * Read the hourly/daily rollups up to their watermark plus the events after it (ADR 0047): an estimate's way (the
+   * preview, the revenue dashboard), never the close's (which reads events only, up to its own watermark).
+   */
+  rollups?: boolean
 }
 
 /** The usage_events rowid and id of the newest committed event (0 / null when there is none). */
@@ -80,22 +86,40 @@ interface RawGroup {
   compute_ms: number
 }
 
+const SUMS = sql`count(*) AS events, sum(calls) AS calls, sum(records) AS records, sum(fields_masked) AS fields_masked,
+  sum(export_bytes) AS export_bytes, sum(compute_ms) AS compute_ms`
+const ROLLUP_SUMS = sql`sum(events) AS events, sum(calls) AS calls, sum(records) AS records, sum(fields_masked) AS fields_masked,
+  sum(export_bytes) AS export_bytes, sum(compute_ms) AS compute_ms`
+
 /**
- * One GROUP BY. Keyed by subscription and purpose (and window): a subscription belongs to one partner and one product,
- * so those two come along as bare columns instead of widening the sort key.
+ * Sums per context (an integer key: the compact table's own, ADR 0047), then per subscription and purpose (and window)
+ * through the dictionary: a subscription belongs to one partner and one product, so those ride along as bare columns.
+ * `inner` is one or more SELECTs of (ctx, w, sums) over usage_event_log or the rollups, UNION ALL'd.
  */
-async function groupBy(db: Db, windowExpr: SQL, where: SQL, byWindow: boolean): Promise<RawGroup[]> {
+async function groupBy(db: Db, inner: SQL, byWindow: boolean): Promise<RawGroup[]> {
   return db.all<RawGroup>(sql`
-    SELECT subscription_id, partner_id, product_id, purpose, ${windowExpr} AS w,
-           count(*) AS events, sum(calls) AS calls, sum(records) AS records,
-           sum(fields_masked) AS fields_masked, sum(export_bytes) AS export_bytes,
-           sum(compute_ms) AS compute_ms
-    FROM usage_events
-    WHERE ${where}
-    GROUP BY subscription_id, purpose${byWindow ? sql`, w` : sql``}`)
+    SELECT c.subscription_id AS subscription_id, c.partner_id AS partner_id, c.product_id AS product_id, c.purpose AS purpose,
+           g.w AS w, sum(g.events) AS events, sum(g.calls) AS calls, sum(g.records) AS records,
+           sum(g.fields_masked) AS fields_masked, sum(g.export_bytes) AS export_bytes, sum(g.compute_ms) AS compute_ms
+    FROM (${inner}) g JOIN usage_event_contexts c ON c.id = g.ctx
+    GROUP BY c.subscription_id, c.purpose${byWindow ? sql`, g.w` : sql``}`)
+}
+
+/** Events of usage_event_log, per context (and window). */
+function eventSums(windowExpr: SQL, where: SQL, byWindow: boolean): SQL {
+  return sql`SELECT ctx, ${windowExpr} AS w, ${SUMS} FROM usage_event_log WHERE ${where} GROUP BY ctx${byWindow ? sql`, w` : sql``}`
 }
 
 const DAY_MS = 86_400_000
+
+/** The rollups' watermark and the oldest instant they are complete from (a month before the last run's month). */
+async function readRollupState(db: Db): Promise<{ seq: number; completeFrom: number } | null> {
+  const [row] = await db.all<{ seq: number; updatedAt: number }>(
+    sql`SELECT last_seq AS seq, updated_at AS updatedAt FROM usage_rollup_state WHERE id = 1`,
+  )
+  if (!row || Number(row.seq) <= 0) return null
+  return { seq: Number(row.seq), completeFrom: addCalendarMonths(startOfMonth(Number(row.updatedAt)), -1) }
+}
 
 /**
  * Sums the usage a period's invoices cover, in SQL (GROUP BY), never event by event:
@@ -109,7 +133,9 @@ const DAY_MS = 86_400_000
 export async function aggregateUsage(db: Db, opts: AggregateUsageOptions): Promise<UsageGroup[]> {
   const { period, watermark, previousWatermark, breakpoints } = opts
   const horizon = Math.min(opts.lateHorizon, period.start)
-  const partner = opts.partnerId ? sql`partner_id = ${opts.partnerId} AND ` : sql``
+  const partner = opts.partnerId
+    ? sql`ctx IN (SELECT id FROM usage_event_contexts WHERE partner_id = ${opts.partnerId}) AND `
+    : sql``
   const merged = new Map<string, UsageGroup>()
   const add = (rows: RawGroup[], window?: number) => {
     for (const r of rows) {
@@ -143,24 +169,69 @@ export async function aggregateUsage(db: Db, opts: AggregateUsageOptions): Promi
 
   // The period, window by window (window i = [breakpoints[i-1], breakpoints[i])), a day at a time.
   const cuts = [period.start, ...breakpoints.filter((b) => b > period.start && b < period.end), period.end]
-  const chunks: { from: number; to: number; window: number }[] = []
+  const rollup = opts.rollups ? await readRollupState(db) : null
+  // Rollup rows already hold every event up to rollup.seq; the tail is what came after (none when the job is ahead).
+  const tailFrom = rollup ? rollup.seq : 0
+  const chunks: { from: number; to: number; window: number; table: 'events' | 'usage_daily_rollups' | 'usage_hourly_rollups' }[] =
+    []
   for (let i = 0; i < cuts.length - 1; i++) {
     const window = breakpoints.filter((b) => b <= cuts[i]!).length
-    for (let from = cuts[i]!; from < cuts[i + 1]!; from += DAY_MS)
-      chunks.push({ from, to: Math.min(from + DAY_MS, cuts[i + 1]!), window })
+    const [a, b] = [cuts[i]!, cuts[i + 1]!]
+    if (rollup && a >= rollup.completeFrom && startOfDay(a) === a && startOfDay(b) === b) {
+      chunks.push({ from: a, to: b, window, table: 'usage_daily_rollups' })
+    } else if (rollup && a >= rollup.completeFrom && a % HOUR_MS === 0 && b % HOUR_MS === 0) {
+      chunks.push({ from: a, to: b, window, table: 'usage_hourly_rollups' })
+    } else {
+      for (let from = a; from < b; from += DAY_MS) chunks.push({ from, to: Math.min(from + DAY_MS, b), window, table: 'events' })
+    }
   }
   const total = chunks.length + 1
   opts.onProgress?.(0, total)
   for (const [i, c] of chunks.entries()) {
-    add(await groupBy(db, sql`0`, sql`${partner}"at" >= ${c.from} AND "at" < ${c.to} AND rowid <= ${watermark}`, false), c.window)
+    if (c.table === 'events') {
+      add(
+        await groupBy(
+          db,
+          eventSums(sql`0`, sql`${partner}"at" >= ${c.from} AND "at" < ${c.to} AND rowid <= ${watermark}`, false),
+          false,
+        ),
+        c.window,
+      )
+    } else {
+      const key = sql.identifier(c.table === 'usage_daily_rollups' ? 'day' : 'hour')
+      const rolled = sql`SELECT ctx, 0 AS w, ${ROLLUP_SUMS} FROM ${sql.identifier(c.table)}
+        WHERE ${partner}${key} >= ${c.from} AND ${key} < ${c.to} GROUP BY ctx`
+      const tail = eventSums(
+        sql`0`,
+        sql`${partner}rowid > ${tailFrom} AND rowid <= ${watermark} AND +"at" >= ${c.from} AND +"at" < ${c.to}`,
+        false,
+      )
+      add(await groupBy(db, sql`${rolled} UNION ALL ${tail}`, false), c.window)
+    }
     opts.onProgress?.(i + 1, total)
   }
 
-  // Late events: committed since the previous close, dated before the horizon. Few; one pass over the new rowids.
-  const late = opts.partnerId
-    ? sql`${partner}"at" < ${horizon} AND rowid > ${previousWatermark} AND rowid <= ${watermark}`
-    : sql`rowid > ${previousWatermark} AND rowid <= ${watermark} AND +"at" < ${horizon}`
-  add(await groupBy(db, windowCase(breakpoints.filter((b) => b <= horizon)), late, true))
+  // Late events: committed since the previous close, dated before the horizon. Few; one pass over the new rowids, or
+  // with the rollups the late events the job noted (usage_late_events) and the tail.
+  const lateWindow = windowCase(breakpoints.filter((b) => b <= horizon))
+  if (rollup) {
+    const noted = eventSums(
+      lateWindow,
+      sql`${partner}rowid IN (SELECT seq FROM usage_late_events WHERE seq > ${previousWatermark} AND seq <= ${Math.min(rollup.seq, watermark)}) AND +"at" < ${horizon}`,
+      true,
+    )
+    const tail = eventSums(
+      lateWindow,
+      sql`${partner}rowid > ${Math.max(previousWatermark, rollup.seq)} AND rowid <= ${watermark} AND +"at" < ${horizon}`,
+      true,
+    )
+    add(await groupBy(db, sql`${noted} UNION ALL ${tail}`, true))
+  } else {
+    const late = opts.partnerId
+      ? sql`${partner}"at" < ${horizon} AND rowid > ${previousWatermark} AND rowid <= ${watermark}`
+      : sql`rowid > ${previousWatermark} AND rowid <= ${watermark} AND +"at" < ${horizon}`
+    add(await groupBy(db, eventSums(lateWindow, late, true), true))
+  }
   opts.onProgress?.(total, total)
   return [...merged.values()]
 }

@@ -21,3 +21,17 @@ export function sqlMonth(column: SQLWrapper): SQL<string> {
 export function sqlHour(column: SQLWrapper): SQL<string> {
   return sql<string>`strftime('%Y-%m-%dT%H', ${local(column)}, 'unixepoch')`
 }
+
+// Bucket starts as epoch ms (integers: rollup keys, ADR 0047). Exact for instants from 1970 on (SQLite's % keeps the
+// sign of a negative dividend).
+const OFFSET_MS_SQL = sql.raw(String(OFFSET_SECONDS * 1000))
+
+/** The start (epoch ms) of the Shanghai hour of an epoch-ms column. */
+export function sqlHourStartMs(column: SQLWrapper): SQL<number> {
+  return sql<number>`(${column} - ((${column} + ${OFFSET_MS_SQL}) % 3600000))`
+}
+
+/** The start (epoch ms) of the Shanghai day of an epoch-ms column. */
+export function sqlDayStartMs(column: SQLWrapper): SQL<number> {
+  return sql<number>`(${column} - ((${column} + ${OFFSET_MS_SQL}) % 86400000))`
+}
