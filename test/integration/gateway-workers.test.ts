@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { count, eq } from 'drizzle-orm'
 import { cityEnterprises, partners, subscriptions, usageEvents } from '#db/schema/index.ts'
+import { ACCESS_TTL_MS } from '#gateway/create-gateway.ts'
 import { demoApiKey } from '#test/support/gateway-server.ts'
 import { startGatewayProcess, stopGatewayProcess, type GatewayProcess } from '#test/support/gateway-process.ts'
 import { startSupervised, type Supervised } from '#test/support/supervised.ts'
@@ -51,7 +52,7 @@ describe('several gateway processes on one database', () => {
     return { db: t.db, body: JSON.stringify(row) }
   }
 
-  it('a 60/min plan answers at most 60 calls a minute over two processes, and each answered call has one event', async () => {
+  it('a 60/min plan answers at most 60 calls a minute over two processes; under parallel load each answered call has exactly one event', async () => {
     const { db, body } = await setup('trial') // 60 calls a minute
     children = await Promise.all([startGatewayProcess(`file:${t!.path}`), startGatewayProcess(`file:${t!.path}`)])
     const started = performance.now()
@@ -79,11 +80,27 @@ describe('several gateway processes on one database', () => {
     expect(answered[0]!.length).toBeGreaterThan(0)
     expect(answered[1]!.length).toBeGreaterThan(0)
     expect([...statuses].sort()).toEqual([200, 429])
+
+    // Then parallel load the plan allows (6,000 a minute), on both processes at once: every call answered.
+    const [partner] = await db.select({ id: partners.id }).from(partners).where(eq(partners.code, 'shengjing-tech'))
+    await db.update(subscriptions).set({ planCode: 'enterprise' }).where(eq(subscriptions.partnerId, partner!.id))
+    await new Promise((r) => setTimeout(r, ACCESS_TTL_MS + 100))
+    const parallel = await Promise.all(
+      Array.from({ length: 8 }, async (_, i) => {
+        const ids: string[] = []
+        for (let n = 0; n < 40; n++) {
+          const r = await call(children[i % 2]!.url, body)
+          expect(r.status).toBe(200)
+          ids.push(r.requestId!)
+        }
+        return ids
+      }),
+    )
     // Stopped cleanly (metering flushed): the events are exactly the answered calls.
     await Promise.all(children.map(stopGatewayProcess))
     children = []
     const events = await db.select({ requestId: usageEvents.requestId }).from(usageEvents)
-    expect(events.map((e) => e.requestId).sort()).toEqual([...answered[0]!, ...answered[1]!].sort())
+    expect(events.map((e) => e.requestId).sort()).toEqual([...answered[0]!, ...answered[1]!, ...parallel.flat()].sort())
   }, 120_000)
 
   it('npm start with WORKERS=2: both slots serve one port; a worker killed with kill -9 is restarted and no answered call loses its event', async () => {
