@@ -1,4 +1,5 @@
 import { Link } from '@remix-run/react'
+import { errorMessage } from '#app/forms/error-message.ts'
 import type { UsageSummary } from '#partner-access/usage/summarize-usage.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatTime } from '#app/lib/format.ts'
@@ -213,7 +214,7 @@ export function UsageView({ usage, showPartners }: { usage: UsageSummary; showPa
             <tr key={r.requestId}>
               <td>{formatTime(r.at, lang)}</td>
               <td>
-                <code>{r.code}</code>
+                {errorMessage(lang, r.code, { area: 'gateway' })} <code className="muted">{r.code}</code>
               </td>
               <td>{r.status}</td>
               <td>{r.keyPrefix ? <code>{r.keyPrefix}…</code> : '—'}</td>

@@ -21,7 +21,8 @@ const DOMAIN_DIRS = [
   'server',
   'app',
 ]
-const FAIL_CALL = /\bfail\(\s*'([a-z_]+)',\s*'([a-z0-9_]+)'/g
+// …and the metered API's refusals, `new GatewayError('<code>', ...)`, which the usage pages list.
+const FAIL_CALL = /\bfail\(\s*'([a-z_]+)',\s*'([a-z0-9_]+)'|\bGatewayError\(\s*()'([a-z0-9_]+)'/g
 
 function failCodes(): Map<string, string> {
   const codes = new Map<string, string>()
@@ -30,7 +31,10 @@ function failCodes(): Map<string, string> {
       const path = join(dir, name)
       if (statSync(path).isDirectory()) walk(path)
       else if (/\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name))
-        for (const m of readFileSync(path, 'utf8').matchAll(FAIL_CALL)) if (!codes.has(m[2]!)) codes.set(m[2]!, path)
+        for (const m of readFileSync(path, 'utf8').matchAll(FAIL_CALL)) {
+          const code = m[2] ?? m[4]!
+          if (!codes.has(code)) codes.set(code, path)
+        }
     }
   }
   for (const dir of DOMAIN_DIRS) walk(dir)
