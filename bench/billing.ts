@@ -1,17 +1,22 @@
 /**
  * Billing close bench (docs/BENCHMARKS-billing.md).
  *
- *   npm run bench:billing -- [--events <n>] [--partners <n>] [--json] [--keep-db]
+ *   npm run bench:billing -- [--events <n>] [--open-events <n>] [--partners <n>] [--json] [--keep-db]
  *
  * 1. A fresh temp SQLite database: migrate, seed city `small`, seedPlatform, seedBillingDemo (ceilings and approved
  *    price books for every product: standard, graduated, package, a monthly base fee).
  * 2. `--partners` partners (default 100), each subscribed to every product (one in ten for public interest), and
- *    `--events` usage events (default 10,000,000) spread evenly over last month, written inside SQLite by a recursive
- *    CTE in chunks of 1,000,000 (the gateway's own write path is benchmarked by bench:gateway), with all five indexes.
+ *    `--events` usage events (default 2,000,000) spread evenly over last month, written inside SQLite by a recursive
+ *    CTE in chunks of 1,000,000 as the compact rows the gateway writes (ADR 0047: a context id, a 16-byte time-ordered
+ *    request key, a 32-byte subject hash on verification products), with every index. Bytes per event = the file's
+ *    growth (page count × page size) over those events, indexes included; dbstat's split per table and index beside it.
  * 3. A plain SQLite GROUP BY over the same month (subscription, product, purpose: count and the four meter sums),
  *    timed before and after the close; the faster of the two is the baseline.
  * 4. The close itself (closeBillingPeriod: aggregation in SQL by windows, rating, one invoice per partner, stored in
  *    one batch with its audit entry), timed end to end. Target: close rate ≥ 0.5 × the plain GROUP BY's rate.
+ * 5. The month in progress: `--open-events` (default 10,000,000) events from the month's start to now, rolled up by
+ *    the usage:rollup job's function (timed), then the revenue dashboard (its open-month estimate reads rollups + tail)
+ *    and a partner's usage page, five runs each. Target: ≤ 300 ms.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -29,13 +34,16 @@ import { cliActor } from '#platform/audit/record-audit.ts'
 import { closeBillingPeriod } from '#billing/invoices/close-billing-period.ts'
 import { getRevenueDashboard } from '#billing/revenue/get-revenue-dashboard.ts'
 import { periodOf, previousPeriod } from '#billing/periods/billing-period.ts'
+import { rollUpAllUsage } from '#billing/metering/roll-up-usage.ts'
+import { summarizeUsage } from '#partner-access/usage/summarize-usage.ts'
 
 const TARGET_RATIO = 0.5
 const CHUNK = 1_000_000
 
 const { values: args } = parseArgs({
   options: {
-    events: { type: 'string', default: '10000000' },
+    events: { type: 'string', default: '2000000' },
+    'open-events': { type: 'string', default: '10000000' },
     partners: { type: 'string', default: '100' },
     json: { type: 'boolean', default: false },
     'keep-db': { type: 'boolean', default: false },
@@ -44,6 +52,8 @@ const { values: args } = parseArgs({
 })
 const totalEvents = Math.round(Number(args.events))
 const partnerCount = Math.round(Number(args.partners))
+const openEvents = Math.round(Number(args['open-events']))
+if (!Number.isInteger(openEvents) || openEvents < 0) fail('--open-events must be a whole number')
 if (!Number.isInteger(totalEvents) || totalEvents < 1) fail('--events must be a positive whole number')
 if (!Number.isInteger(partnerCount) || partnerCount < 1) fail('--partners must be a positive whole number')
 
@@ -65,8 +75,9 @@ try {
   await seedBillingDemo(db)
 
   const month = previousPeriod(periodOf(Date.now()))
-  const productRows = await db.select({ id: products.id }).from(products)
-  const subs: { id: string; partnerId: string; productId: string; purpose: 'industrial' | 'public_interest' }[] = []
+  const productRows = await db.select({ id: products.id, code: products.code }).from(products)
+  const subs: { id: string; partnerId: string; productId: string; purpose: 'industrial' | 'public_interest'; verify: boolean }[] =
+    []
   const subscribedAt = month.start - 86_400_000
   for (let p = 0; p < partnerCount; p++) {
     const partnerId = crypto.randomUUID()
@@ -75,6 +86,7 @@ try {
       partnerId,
       productId: product.id,
       purpose: (p + i) % 10 === 0 ? ('public_interest' as const) : ('industrial' as const),
+      verify: product.code.startsWith('verify'),
     }))
     await db.batch([
       db
@@ -82,7 +94,10 @@ try {
         .values({ id: partnerId, code: `bench-${p}`, name: `压测合作方 ${p}`, kind: 'legal_person', createdAt: subscribedAt }),
       db.insert(subscriptions).values(
         rows.map((r) => ({
-          ...r,
+          id: r.id,
+          partnerId: r.partnerId,
+          productId: r.productId,
+          purpose: r.purpose,
           state: 'active' as const,
           planCode: 'enterprise',
           createdAt: subscribedAt,
@@ -96,43 +111,75 @@ try {
     `${partnerCount} partners × ${productRows.length} products = ${subs.length} subscriptions; generating ${totalEvents.toLocaleString('en-US')} events in ${month.period}`,
   )
 
-  // The subscriptions as a numbered table, so the generator picks one per event by n % count inside SQLite.
-  await client.execute('CREATE TEMP TABLE bench_subs (i INTEGER PRIMARY KEY, sub TEXT, partner TEXT, product TEXT, purpose TEXT)')
-  for (let i = 0; i < subs.length; i += 500) {
-    const slice = subs.slice(i, i + 500)
+  // The subscriptions as a numbered table with their context (the dictionary row an event of theirs refers to), so the
+  // generator picks one per event by n % count inside SQLite.
+  await client.execute('CREATE TEMP TABLE bench_subs (i INTEGER PRIMARY KEY, ctx INTEGER, verify INTEGER)')
+  for (let i = 0; i < subs.length; i += 100) {
+    const slice = subs.slice(i, i + 100)
     await client.execute({
-      sql: `INSERT INTO bench_subs VALUES ${slice.map(() => '(?, ?, ?, ?, ?)').join(',')}`,
-      args: slice.flatMap((s, j) => [i + j, s.id, s.partnerId, s.productId, s.purpose]),
+      sql: `INSERT INTO usage_event_contexts (api_key_id, subscription_id, partner_id, product_id, purpose, operation, status, dataset_codes, source_unit_codes, authorization_codes)
+            VALUES ${slice.map(() => "('bench-key', ?, ?, ?, ?, 'bench', 200, 'DS-SCJG-0001', 'market-regulation', 'SQ-SCJG-0001')").join(',')}`,
+      args: slice.flatMap((s) => [s.id, s.partnerId, s.productId, s.purpose]),
     })
+  }
+  await client.execute(`INSERT INTO bench_subs (i, ctx, verify)
+    SELECT row_number() OVER (ORDER BY c.id) - 1, c.id, p.code GLOB 'verify*' FROM usage_event_contexts c JOIN products p ON p.id = c.product_id
+    WHERE c.api_key_id = 'bench-key'`)
+  const pageBytes = async () => {
+    const [row] = await db.all<{ pages: number; size: number }>(
+      sql`SELECT page_count AS pages, page_size AS size FROM pragma_page_count(), pragma_page_size()`,
+    )
+    return Number(row!.pages) * Number(row!.size)
+  }
+  /** `count` compact events from `from` over `span` ms, as the gateway writes them (ADR 0047). */
+  async function generate(count: number, from: number, span: number, label: string): Promise<number> {
+    const started = performance.now()
+    for (let done = 0; done < count; done += CHUNK) {
+      const to = Math.min(count, done + CHUNK)
+      await client.execute({
+        sql: `WITH RECURSIVE seq(n) AS (SELECT ? UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?),
+              ev AS (SELECT n, ? + (n * ?) / ? AS at FROM seq)
+              INSERT INTO usage_event_log (ctx, at, request_key, subject, calls, records, fields_masked, bytes_out, compute_ms, export_bytes)
+              SELECT s.ctx, ev.at, unhex(printf('%012x', ev.at)) || randomblob(10), CASE WHEN s.verify THEN randomblob(32) END,
+                     1, n % 3, n % 5, 200 + n % 700, 3, CASE WHEN n % 50 = 0 THEN 250000 ELSE 0 END
+              FROM ev JOIN bench_subs AS s ON s.i = n % ?`,
+        args: [done, to, from, span, count, subs.length],
+      })
+      progress(`  ${label}: ${to.toLocaleString('en-US')} events (${seconds(performance.now() - started)} s)`)
+    }
+    return performance.now() - started
   }
   const span = month.end - month.start
-  const generateStarted = performance.now()
-  for (let from = 0; from < totalEvents; from += CHUNK) {
-    const to = Math.min(totalEvents, from + CHUNK)
-    await client.execute({
-      sql: `WITH RECURSIVE seq(n) AS (SELECT ? UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?)
-            INSERT INTO usage_events (id, at, request_id, api_key_id, subscription_id, partner_id, product_id, purpose, operation, status,
-                                      dataset_codes, source_unit_codes, authorization_codes, calls, records, fields_masked, bytes_out, compute_ms, export_bytes)
-            SELECT lower(hex(randomblob(16))), ? + (n * ?) / ?, 'req_' || lower(hex(randomblob(16))), 'bench-key', s.sub, s.partner, s.product, s.purpose,
-                   'bench', 200, 'DS-SCJG-0001', 'market-regulation', 'SQ-SCJG-0001', 1, n % 3, n % 5, 20, 3, CASE WHEN n % 50 = 0 THEN 250000 ELSE 0 END
-            FROM seq JOIN bench_subs AS s ON s.i = n % ?`,
-      args: [from, to, month.start, span, totalEvents, subs.length],
-    })
-    progress(`  ${to.toLocaleString('en-US')} events (${seconds(performance.now() - generateStarted)} s)`)
+  const bytesBefore = await pageBytes()
+  const generateMs = await generate(totalEvents, month.start, span, month.period)
+  const bytesAfter = await pageBytes()
+  const bytesPerEvent = (bytesAfter - bytesBefore) / totalEvents
+  let storage: { name: string; bytes: number }[] = []
+  try {
+    storage = (
+      await db.all<{ name: string; bytes: number }>(
+        sql`SELECT name, sum(pgsize) AS bytes FROM dbstat WHERE name = 'usage_event_log' OR name LIKE 'usage_event_log_%' GROUP BY name ORDER BY bytes DESC`,
+      )
+    ).map((r) => ({ name: r.name, bytes: Number(r.bytes) }))
+  } catch {
+    storage = [] // dbstat not compiled in
   }
-  const generateMs = performance.now() - generateStarted
+  progress(`  ${Math.round(bytesPerEvent * 10) / 10} bytes per event with its indexes (target ≤ 150)`)
 
+  // Over the usage_events view (what a reader writes) and over the compact rows by context (the storage's own best).
   const plainSql = `SELECT subscription_id, product_id, purpose, count(*) AS events, sum(calls), sum(records), sum(fields_masked), sum(export_bytes)
                     FROM usage_events WHERE at >= ? AND at < ? GROUP BY subscription_id, product_id, purpose`
+  const compactSql = `SELECT ctx, count(*) AS events, sum(calls), sum(records), sum(fields_masked), sum(export_bytes)
+                      FROM usage_event_log WHERE at >= ? AND at < ? GROUP BY ctx`
   // SQLite runs in this process: CPU time is reported beside wall time (steadier on a shared machine).
   const cpuMs = (since: NodeJS.CpuUsage) => {
     const d = process.cpuUsage(since)
     return (d.user + d.system) / 1000
   }
-  async function plainGroupBy(): Promise<{ ms: number; cpuMs: number; groups: number; events: number }> {
+  async function plainGroupBy(text = plainSql): Promise<{ ms: number; cpuMs: number; groups: number; events: number }> {
     const started = performance.now()
     const cpu = process.cpuUsage()
-    const result = await client.execute({ sql: plainSql, args: [month.start, month.end] })
+    const result = await client.execute({ sql: text, args: [month.start, month.end] })
     const ms = performance.now() - started
     return { ms, cpuMs: cpuMs(cpu), groups: result.rows.length, events: result.rows.reduce((s, r) => s + Number(r.events), 0) }
   }
@@ -156,8 +203,31 @@ try {
   const plainAfter = await plainGroupBy()
   progress(`  ${seconds(plainAfter.ms)} s`)
   const plain = plainBefore.ms <= plainAfter.ms ? plainBefore : plainAfter
+  progress('compact GROUP BY ctx')
+  const compact = await plainGroupBy(compactSql)
+  progress(`  ${seconds(compact.ms)} s`)
 
-  // The revenue dashboard's loader (getRevenueDashboard) over the closed month and the (empty) open one: 5 runs.
+  // The month in progress: events from its start to now, rolled up as the usage:rollup job does.
+  const open = periodOf(Date.now())
+  const openSpan = Math.max(1, Date.now() - 60_000 - open.start)
+  const openGenerateMs = openEvents > 0 ? await generate(openEvents, open.start, openSpan, open.period) : 0
+  progress('rolling up the open month')
+  const rollupStarted = performance.now()
+  await rollUpAllUsage(db, { now: Date.now() })
+  const rollupMs = performance.now() - rollupStarted
+  progress(`  ${seconds(rollupMs)} s`)
+  // A few events after the watermark: the tail every reader adds.
+  await generate(Math.min(1000, Math.max(1, openEvents)), Date.now() - 30_000, 20_000, 'tail')
+  const usagePageRuns: number[] = []
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now()
+    await summarizeUsage(db, { partnerId: subs[0]!.partnerId, now: Date.now() })
+    usagePageRuns.push(performance.now() - started)
+  }
+  const usagePageMs = [...usagePageRuns].sort((a, b) => a - b)[2]!
+  progress(`  usage page median ${Math.round(usagePageMs)} ms`)
+
+  // The revenue dashboard's loader (getRevenueDashboard) over the closed month and the open one (rollups + tail): 5 runs.
   progress('revenue dashboard (5 runs)')
   const dashboardRuns: number[] = []
   for (let i = 0; i < 5; i++) {
@@ -165,6 +235,7 @@ try {
     const dash = await getRevenueDashboard(db, { now: Date.now(), months: 12 })
     dashboardRuns.push(performance.now() - started)
     if (dash.totals.chargedFen + dash.totals.waivedFen <= 0) throw new Error('the dashboard shows no revenue')
+    progress(`  ${Math.round(dashboardRuns.at(-1)!)} ms`)
   }
   const dashboardMs = [...dashboardRuns].sort((a, b) => a - b)[2]!
   progress(`  median ${Math.round(dashboardMs)} ms`)
@@ -172,10 +243,6 @@ try {
   if (plain.events !== totalEvents || closed.value.eventsRated !== totalEvents) {
     throw new Error(`event counts differ: generated ${totalEvents}, plain ${plain.events}, close ${closed.value.eventsRated}`)
   }
-  const [sizes] =
-    (await db.all<{ pages: number; size: number }>(
-      sql`SELECT page_count AS pages, page_size AS size FROM pragma_page_count(), pragma_page_size()`,
-    )) ?? []
   const plainRate = totalEvents / (plain.ms / 1000)
   const closeRate = totalEvents / (closeMs / 1000)
   const report = {
@@ -183,8 +250,27 @@ try {
     period: month.period,
     subscriptions: subs.length,
     partners: partnerCount,
-    databaseBytes: sizes ? sizes.pages * sizes.size : null,
+    databaseBytes: await pageBytes(),
     generateSeconds: seconds(generateMs),
+    storage: {
+      bytesPerEvent: Math.round(bytesPerEvent * 10) / 10,
+      targetBytesPerEvent: 150,
+      meetsTarget: bytesPerEvent <= 150,
+      fileGrowthBytes: bytesAfter - bytesBefore,
+      dbstat: storage.map((r) => ({ ...r, bytesPerEvent: Math.round((r.bytes / (totalEvents + openEvents + 1000)) * 10) / 10 })),
+    },
+    compactGroupBy: { seconds: seconds(compact.ms), cpuSeconds: seconds(compact.cpuMs), groups: compact.groups },
+    openMonth: {
+      period: open.period,
+      events: openEvents,
+      generateSeconds: seconds(openGenerateMs),
+      rollupSeconds: seconds(rollupMs),
+      usagePage: {
+        medianMs: Math.round(usagePageMs),
+        runsMs: usagePageRuns.map((ms) => Math.round(ms)),
+        meetsTarget: usagePageMs <= 300,
+      },
+    },
     plainGroupBy: {
       seconds: seconds(plain.ms),
       cpuSeconds: seconds(plain.cpuMs),
@@ -208,6 +294,7 @@ try {
       meetsTarget: dashboardMs <= 300,
     },
     ratio: Math.round((closeRate / plainRate) * 1000) / 1000,
+    ratioToCompact: Math.round((closeRate / (totalEvents / (compact.ms / 1000))) * 1000) / 1000,
     cpuRatio: Math.round((plain.cpuMs / closeCpuMs) * 1000) / 1000,
     target: TARGET_RATIO,
     meetsTarget: closeRate / plainRate >= TARGET_RATIO,
@@ -237,6 +324,12 @@ try {
     )
     console.log(
       `  ratio          : ${report.ratio} wall, ${report.cpuRatio} cpu (target ≥ ${TARGET_RATIO}) ${report.meetsTarget ? 'MET' : 'NOT MET'}`,
+    )
+    console.log(
+      `  storage        : ${report.storage.bytesPerEvent} bytes per event with indexes (target ≤ 150) ${report.storage.meetsTarget ? 'MET' : 'NOT MET'}; ${storage.map((r) => `${r.name} ${r.bytes}`).join(', ')}`,
+    )
+    console.log(
+      `  open month     : ${openEvents.toLocaleString('en-US')} events, rolled up in ${report.openMonth.rollupSeconds} s; usage page median ${report.openMonth.usagePage.medianMs} ms`,
     )
     console.log(
       `  dashboard      : median ${report.revenueDashboard.medianMs} ms of ${report.revenueDashboard.runsMs.join(', ')} (target ≤ 300 ms) ${report.revenueDashboard.meetsTarget ? 'MET' : 'NOT MET'}`,
