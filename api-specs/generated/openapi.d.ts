@@ -143,9 +143,11 @@ export interface paths {
          *     | `social-security` | DS-RS-0001 (L4) | district, industry, month (of the employer) | `base_fen`, `amount_fen` | persons |
          *
          *     `count` counts the view's rows (enterprises; district-months for the statistics views).
-         *     Data of level L4 may leave the platform only as verdicts or scores, so the
-         *     `social-security` view answers `400 validation_failed` (`fields.view`) while its dataset
-         *     is graded L4.
+         *     A view is served only while the product draws on its dataset (the product's registered
+         *     datasets decide its authorization and lineage); any other view answers `404 not_found` —
+         *     today the `social-security` view, whose dataset the product is not registered with. Data of
+         *     level L4 may leave the platform only as verdicts or scores, so a view over an L4 dataset
+         *     answers `400 validation_failed` (`fields.view`) while it is graded L4.
          */
         post: operations["queryAggregate"];
         delete?: never;

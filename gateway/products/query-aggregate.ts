@@ -6,7 +6,7 @@ import { MIN_GROUP_SIZE } from '#catalog/output-rules/output-rules.ts'
 import { suppressSmallGroups } from '#catalog/output-rules/suppress-small-groups.ts'
 import { GatewayError } from '../http/gateway-error.ts'
 import { AGGREGATE_VIEWS, isAggregateView, type AggregateViewDef, type Dimension } from './aggregate-views.ts'
-import { createStoreTableRules, requireOutput } from './dataset-rules.ts'
+import { requireOutput } from './dataset-rules.ts'
 import { parseInput } from './parse-input.ts'
 import type { ProductOperation } from './product-operation.ts'
 
@@ -90,7 +90,6 @@ function planQuery(def: AggregateViewDef, input: QueryRequest): { groupBy: Dimen
  * whether aggregates may leave at all (not at L4).
  */
 export function queryAggregateOperation(db: Db): ProductOperation {
-  const storeTableRules = createStoreTableRules(db)
   return {
     operationId: 'queryAggregate',
     method: 'POST',
@@ -102,15 +101,18 @@ export function queryAggregateOperation(db: Db): ProductOperation {
       if (!isAggregateView(view))
         throw new GatewayError('not_found', `No view ${view}; views: ${Object.keys(AGGREGATE_VIEWS).join(', ')}`)
       const def = AGGREGATE_VIEWS[view]
+      // A view is authorized only when the product draws on the dataset stored in its table (product_datasets): then
+      // that dataset's authorization, level and lineage are the product's. Any other view is not found (issue 13: no
+      // fallback to the catalog's dataset of the table, e.g. the social-security view over DS-RS-0001).
+      const rules = datasets.storedIn(def.table)
+      if (!rules) throw new GatewayError('not_found', `No view ${view} in this product`)
       const input = parseInput(
         bodySchema,
         body,
         'Body must be { "groupBy"?: [...], "metrics": [{ "op", "field"? }], "filter"?: {...} }',
       )
       const { groupBy, metrics } = planQuery(def, input)
-      // The social-security view reads a dataset the aggregate-query product is not registered with: until it is, the
-      // catalog's dataset stored in the view's table decides (its authorization and lineage are not the product's).
-      const level = (datasets.storedIn(def.table) ?? (await storeTableRules(def.table))).level
+      const level = rules.level
       requireOutput(level, 'aggregate', 'view')
 
       const where: SQL[] = []

@@ -182,11 +182,19 @@ describe('model and component products', () => {
       expect(insurance.body.unit).toBe('claims')
     })
 
-    it('refuses aggregates over L4 data (social security) until the dataset is graded lower', async () => {
+    it('serves only the views of datasets the product draws on, and refuses L4 data until it is graded lower', async () => {
+      // The product does not draw on DS-RS-0001: its view is not found (no fallback to the catalog's dataset).
+      const absent = await post(query('social-security'), { groupBy: ['district'], metrics: [{ op: 'count' }] })
+      expect(absent.res.status).toBe(404)
+      expect(absent.body.error.code).toBe('not_found')
+      const db = h.database.db
+      await db.run(sql`insert into product_datasets (product_id, dataset_id)
+        select p.id, d.id from products p, datasets d where p.code = 'aggregate-query' and d.code = 'DS-RS-0001'`)
+      await new Promise((r) => setTimeout(r, 600))
       const refused = await post(query('social-security'), { groupBy: ['district'], metrics: [{ op: 'count' }] })
       expect(refused.res.status).toBe(400)
       expect(refused.body.error.fields).toEqual({ view: 'l4_forbids_aggregate' })
-      await h.database.db.update(datasets).set({ level: 'L3' }).where(eq(datasets.code, 'DS-RS-0001'))
+      await db.update(datasets).set({ level: 'L3' }).where(eq(datasets.code, 'DS-RS-0001'))
       await new Promise((r) => setTimeout(r, 600))
       const allowed = await post(query('social-security'), {
         groupBy: ['district'],
