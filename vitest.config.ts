@@ -27,7 +27,8 @@ export default defineConfig({
           include: [
             'test/integration/client-path.test.ts',
             'test/integration/gateway-pipeline.test.ts',
-            'gateway/limits/*.test.ts',
+            'gateway/limits/counters.test.ts',
+            'gateway/limits/shared-rate-limiter.test.ts',
             'test/integration/billing-invoices.test.ts',
             'test/integration/supervision-cases.test.ts',
           ],
