@@ -85,6 +85,12 @@ describe('English pages show labels, English punctuation and ISO dates', () => {
       await followNavLink(p, 'Subscriptions')
       await p.waitForURL(/\/partner\/subscriptions$/)
       await expectEnglishOnly(p)
+      await followNavLink(p, 'Usage')
+      await p.waitForURL(/\/partner\/usage$/)
+      await expectEnglishOnly(p)
+      await followNavLink(p, 'Invoices')
+      await p.waitForURL(/\/partner\/invoices$/)
+      await expectEnglishOnly(p)
     } finally {
       await partner.close()
     }
