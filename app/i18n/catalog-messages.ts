@@ -389,7 +389,8 @@ const en: Record<keyof typeof zh, string> = {
   'catalog.upload.sending': 'Uploading',
   'catalog.upload.processing': 'Uploaded; checking every row and loading…',
   'catalog.load.succeeded': 'Loaded {n, plural, one {{n} row} other {{n} rows}}.',
-  'catalog.load.rejected': 'File rejected: {bad} of {total} rows are invalid; nothing was loaded.',
+  'catalog.load.rejected':
+    'File rejected: {bad} of {total, plural, one {{total} row} other {{total} rows}} {bad, plural, one {is} other {are}} invalid; nothing was loaded.',
   'catalog.load.problem': 'Row {row} · {field}: {problem}',
   'catalog.load.lastPullFailed': 'The last interface pull ({at}) failed; the platform keeps the last good data.',
   'catalog.load.trigger': 'Trigger',
@@ -478,7 +479,8 @@ const en: Record<keyof typeof zh, string> = {
   'catalog.auth.terminate': 'Terminate',
   'catalog.auth.reason': 'Reason',
   'catalog.auth.terminateSubmit': 'Terminate and delete the data',
-  'catalog.auth.terminatedNotice': 'Authorization {code} terminated; {n} rows deleted from the platform; logs kept.',
+  'catalog.auth.terminatedNotice':
+    'Authorization {code} terminated; {n, plural, one {{n} row} other {{n} rows}} deleted from the platform; logs kept.',
   'catalog.unitDemands.title': 'Items awaiting your decision',
   'catalog.unitDemands.intro': "Items the bureau approved that need your unit's opinion (Art. 15).",
   'catalog.unitDemands.grant': 'Grant',

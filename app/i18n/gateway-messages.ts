@@ -201,7 +201,7 @@ const en: Record<keyof typeof zh, string> = {
   'gateway.subs.statementHint':
     'Required for public interest: the public-governance or public-welfare scenario the data serves (at least 10 characters).',
   'gateway.subs.plan': 'Plan',
-  'gateway.subs.planLine': '{name}: {rate} calls a minute, {quota} a month',
+  'gateway.subs.planLine': '{name}: {rate, plural, one {{rate} call} other {{rate} calls}} a minute, {quota} a month',
   'gateway.subs.submit': 'Subscribe',
   'gateway.subs.mine': 'Your subscriptions',
   'gateway.subs.none': 'No subscriptions yet',
