@@ -9,3 +9,4 @@ export { listExportReviews, listPartnerExports } from '#sandbox/exports/list-san
 export { listModelReviews, listPartnerModels } from '#sandbox/models/list-sandbox-models.ts'
 export { requestModelRelease } from '#sandbox/models/request-model-release.ts'
 export { reviewModelRelease } from '#sandbox/models/review-model-release.ts'
+export { traceExportFingerprint } from '#sandbox/exports/download-sandbox-export.ts'

@@ -44,6 +44,11 @@ const zh = {
   'opExports.reason': '驳回理由',
   'opExports.done': '已记录审核决定。',
   'opExports.downloads': '下载 {n} 次',
+  'opExports.trace': '追溯泄露文件',
+  'opExports.traceHint': '输入文件水印中的指纹（32 位）或整个文件的 SHA-256（64 位），查出是哪一次下载。',
+  'opExports.fingerprint': '指纹或 SHA-256',
+  'opExports.traceSubmit': '追溯',
+  'opExports.traced': '下载 {download}：导出 {export}，任务 {job}，由 {by} 于 {at} 下载，{bytes} 字节。',
 } as const
 
 const en: Record<keyof typeof zh, string> = {
@@ -90,6 +95,12 @@ const en: Record<keyof typeof zh, string> = {
   'opExports.reason': 'Reason for rejecting',
   'opExports.done': 'Your decision is recorded.',
   'opExports.downloads': '{n} downloads',
+  'opExports.trace': 'Trace a leaked file',
+  'opExports.traceHint':
+    "Enter the fingerprint printed in the file's watermark (32 characters) or the SHA-256 of the whole file (64) to find the download.",
+  'opExports.fingerprint': 'Fingerprint or SHA-256',
+  'opExports.traceSubmit': 'Trace',
+  'opExports.traced': 'Download {download}: export {export}, job {job}, downloaded by {by} at {at}, {bytes} bytes.',
 }
 
 export const sandboxExportMessages = { zh, en }

@@ -3,7 +3,7 @@ import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import { Form } from '#app/components/form.tsx'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
-import { listExportReviews, reviewSandboxExport } from '#app/domain.server.ts'
+import { listExportReviews, reviewSandboxExport, traceExportFingerprint } from '#app/domain.server.ts'
 import { failedForm, invalidForm, type FormReply } from '#app/forms/action-reply.server.ts'
 import { ConfirmButton, Field, FormError, replyFor } from '#app/forms/field.tsx'
 import { useErrorMessage } from '#app/forms/error-message.ts'
@@ -33,9 +33,19 @@ const decisionSchema = z.discriminatedUnion('decision', [
   }),
 ])
 
+const traceSchema = z.object({ intent: z.literal('trace'), fingerprint: z.string().trim().min(1).max(128) })
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const { actor } = await requireActor(request, context, ['operator'])
   const form = Object.fromEntries(await readForm(request, context))
+  if (form.intent === 'trace') {
+    // A leaked copy back to its download: the fingerprint printed in its watermark, or the SHA-256 of the file.
+    const parsed = traceSchema.safeParse(form)
+    if (!parsed.success) return invalidForm(parsed.error, { target: 'trace' })
+    const traced = await traceExportFingerprint(context.platform.db, { actor, fingerprint: parsed.data.fingerprint })
+    if (!traced.ok) return failedForm(traced.error, { target: 'trace' })
+    return { target: 'trace', fields: {}, formError: null, traced: traced.value }
+  }
   const target = typeof form.exportId === 'string' ? `${form.decision}:${form.exportId}` : null
   const parsed = decisionSchema.safeParse(form)
   if (!parsed.success) return invalidForm(parsed.error, { target })
@@ -54,7 +64,13 @@ type Item = ReturnType<typeof useLoaderData<typeof loader>>['pending'][number]
 
 export default function OperatorSandboxExports() {
   const { pending, decided } = useLoaderData<typeof loader>()
-  const data = useActionData<FormReply & { done?: string }>()
+  const data = useActionData<
+    FormReply & {
+      done?: string
+      traced?: { downloadId: string; exportId: string; jobId: string; downloadedBy: string; at: number; bytes: number }
+    }
+  >()
+  const traceReply = replyFor(data, 'trace')
   const t = useT()
   const lang = useLang()
   const text = useErrorMessage('sandbox')
@@ -177,6 +193,32 @@ export default function OperatorSandboxExports() {
           </table>
         </div>
       )}
+      <section className="panel" aria-labelledby="export-trace">
+        <h2 id="export-trace">{t('opExports.trace')}</h2>
+        <p className="muted">{t('opExports.traceHint')}</p>
+        <Form method="post" noValidate>
+          <input type="hidden" name="intent" value="trace" />
+          <Field label={t('opExports.fingerprint')} error={traceReply?.fields.fingerprint} area="sandbox">
+            <input name="fingerprint" maxLength={128} autoComplete="off" data-testid="export-fingerprint" />
+          </Field>
+          <FormError code={traceReply?.formError} area="sandbox" />
+          <button type="submit" disabled={busy} data-testid="export-trace-submit">
+            {t('opExports.traceSubmit')}
+          </button>
+        </Form>
+        {data?.traced ? (
+          <p role="status" data-testid="export-traced">
+            {t('opExports.traced', {
+              download: data.traced.downloadId,
+              export: data.traced.exportId,
+              job: data.traced.jobId,
+              by: data.traced.downloadedBy,
+              at: formatTime(data.traced.at, lang),
+              bytes: data.traced.bytes,
+            })}
+          </p>
+        ) : null}
+      </section>
     </>
   )
 }

@@ -100,8 +100,8 @@ describe('developer: data sandbox page', () => {
     await expectNoSeriousAxeViolations(page)
 
     const operator = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    const op = await operator.newPage()
     try {
-      const op = await operator.newPage()
       await signIn(op, platform.url, 'operator')
       await waitForHydration(op)
       await followNavLink(op, '沙箱导出审核')
@@ -114,8 +114,9 @@ describe('developer: data sandbox page', () => {
       await card.getByTestId('export-approve').click()
       await op.getByTestId('export-review-done').waitFor({ timeout: 60_000 })
       await op.getByTestId('export-decided').getByText(jobId.slice(0, 8)).waitFor()
-    } finally {
+    } catch (error) {
       await operator.close()
+      throw error
     }
 
     await page.goto(new URL('/developer/sandbox', platform.url).href)
@@ -139,5 +140,15 @@ describe('developer: data sandbox page', () => {
         .from(usageEvents)
         .where(and(eq(usageEvents.operation, 'downloadSandboxExport'), gt(usageEvents.at, since)))
     await expect.poll(metered, { timeout: 30_000, interval: 250 }).toEqual([{ exportBytes: file.length }])
+
+    // The operator traces the copy back to this download by the fingerprint printed in it.
+    try {
+      const fingerprint = /# 指纹 fingerprint: ([0-9a-f]{32})/.exec(text)![1]!
+      await op.getByTestId('export-fingerprint').fill(fingerprint)
+      await op.getByTestId('export-trace-submit').click()
+      await expect(op.getByTestId('export-traced').textContent({ timeout: 60_000 })).resolves.toContain(jobId)
+    } finally {
+      await operator.close()
+    }
   })
 })
