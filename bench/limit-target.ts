@@ -3,7 +3,7 @@
  * Usage: tsx bench/limit-target.ts <db-file-path> [--no-insert] [port]
  *
  * node:http; the key's SHA-256 looked up in a Map (filled once at start from api_keys + subscriptions); the body
- * read and `JSON.parse`d; one indexed SELECT through the native libsql connection; one INSERT into usage_events per
+ * read and `JSON.parse`d; one indexed SELECT through the native libsql connection; one INSERT into usage_event_log (the compact row, ADR 0047) per
  * call (the real table, its real indexes), all of one event-loop turn committed in one transaction before any of
  * their answers is written. Nothing else: no limits, no access rules, no validation beyond JSON.parse, no security
  * headers. With `--no-insert` it answers right after the SELECT (no metering at all).
@@ -61,10 +61,30 @@ const findName = db.prepare('select "name" from "city_enterprises" where "uscc" 
 const findRecord = db.prepare(
   'select "uscc", "name", "registered_capital_wan", "industry", "district_code", "status", "founded_on", "address" from "city_enterprises" where "uscc" = ? limit 1',
 )
+// The compact row the gateway writes (ADR 0047): a context id from memory, the request key's 16 bytes.
 const insert = db.prepare(
-  `insert into "usage_events" ("id", "at", "request_id", "api_key_id", "subscription_id", "partner_id", "product_id",
-     "purpose", "operation", "status", "subject_hash", "records", "bytes_out") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  `insert into "usage_event_log" ("ctx", "at", "request_key", "subject", "records", "bytes_out") values (?, ?, ?, ?, ?, ?)`,
 )
+const addContext = db.prepare(
+  `insert into "usage_event_contexts" ("api_key_id", "subscription_id", "partner_id", "product_id", "purpose", "operation", "status",
+     "dataset_codes", "source_unit_codes", "authorization_codes") values (?, ?, ?, ?, ?, ?, 200, '', '', '') on conflict do nothing`,
+)
+const findContext = db.prepare(
+  `select "id" from "usage_event_contexts" where "api_key_id" = ? and "subscription_id" = ? and "partner_id" = ? and "product_id" = ?
+     and "purpose" = ? and "operation" = ? and "status" = 200 and "dataset_codes" = '' and "source_unit_codes" = '' and "authorization_codes" = ''`,
+)
+const contexts = new Map<string, number>()
+function contextOf(caller: Caller, operation: string): number {
+  const key = `${caller.apiKeyId}|${caller.subscriptionId}|${operation}`
+  let id = contexts.get(key)
+  if (id === undefined) {
+    const args = [caller.apiKeyId, caller.subscriptionId, caller.partnerId, caller.productId, caller.purpose, operation]
+    addContext.run(...args)
+    id = Number((findContext.get(...args) as { id: number }).id)
+    contexts.set(key, id)
+  }
+  return id
+}
 
 type Row = unknown[]
 interface Pending {
@@ -94,7 +114,15 @@ function flush() {
 }
 
 let sequence = 0
-const idPrefix = `${Date.now().toString(36)}${process.pid.toString(36)}`
+const processTag = process.pid & 0xffff
+/** 16 bytes: the millisecond (6), this process (2), a counter (8): time-ordered and unique, as the gateway's. */
+function requestKey(at: number, n: number): Buffer {
+  const key = Buffer.allocUnsafe(16)
+  key.writeUIntBE(at, 0, 6)
+  key.writeUInt16BE(processTag, 6)
+  key.writeBigUInt64BE(BigInt(n), 8)
+  return key
+}
 
 function meter(res: ServerResponse, caller: Caller, operation: string, subject: string, records: number, payload: string) {
   if (noInsert) return answer(res, 200, payload)
@@ -103,21 +131,7 @@ function meter(res: ServerResponse, caller: Caller, operation: string, subject: 
   pending.push({
     res,
     payload,
-    row: [
-      `${idPrefix}${n.toString(36)}`,
-      at,
-      `req_${n}`,
-      caller.apiKeyId,
-      caller.subscriptionId,
-      caller.partnerId,
-      caller.productId,
-      caller.purpose,
-      operation,
-      200,
-      subject,
-      records,
-      Buffer.byteLength(payload),
-    ],
+    row: [contextOf(caller, operation), at, requestKey(at, n), subject, records, Buffer.byteLength(payload)],
   })
   if (!scheduled) {
     scheduled = true
