@@ -31,8 +31,34 @@ export type TreeNodeArtifact =
 export interface TreeArtifact {
   kind: 'decision_tree'
   features: string[]
-  /** A row goes left when its feature value is below the threshold; a leaf's `p` is P(label = 1), to 2 decimals. */
+  /**
+   * Numeric features are binned first: a value is replaced by the largest edge not above it (the lowest edge if it is
+   * below them all). Edges are quantiles of the training values, each bin holding at least the minimum leaf size.
+   */
+  bins: Record<string, number[]>
+  /** A row goes left when its (binned) feature value is below the threshold; a leaf's `p` is P(label = 1), to 2 decimals. */
   tree: TreeNodeArtifact
+}
+
+/** Bins per numeric feature at most: the tree splits on bin edges, never between two training records. */
+export const MAX_BINS = 16
+
+/** Quantile edges of a numeric column, each bin holding at least `minBin` rows (duplicates merged). */
+function binEdges(values: number[], minBin: number): number[] {
+  const sorted = [...values].sort((a, b) => a - b)
+  const bins = Math.max(1, Math.min(MAX_BINS, Math.floor(sorted.length / Math.max(1, minBin))))
+  const edges: number[] = []
+  for (let b = 0; b < bins; b++) {
+    const edge = sorted[Math.floor((b * sorted.length) / bins)]!
+    if (edges.length === 0 || edge > edges[edges.length - 1]!) edges.push(edge)
+  }
+  return edges
+}
+
+function binValue(edges: readonly number[], v: number): number {
+  let out = edges[0]!
+  for (const e of edges) if (e <= v) out = e
+  return out
 }
 
 /** Six significant digits: the coefficients as a partner would use them, without the fitting's last-bit noise. */
@@ -40,7 +66,7 @@ const sig = (x: number) => Number(x.toPrecision(6))
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z))
 
 /** Steps of gradient descent (full batch) over standardized features; the rate is per row (the library sums). */
-export const LR_STEPS = 400
+export const LR_STEPS = 300
 
 export function fitLogisticRegression(x: readonly number[][], y: readonly number[], features: readonly string[]): FittedModel {
   const n = x.length
@@ -100,19 +126,26 @@ export function fitDecisionTree(
   features: readonly string[],
   opts: { maxDepth: number; minLeafSize: number },
 ): FittedModel {
+  // Numeric columns (more than two values) are binned at training quantiles, so a split never falls between two
+  // records and the library's quadratic split search sees few distinct values.
+  const bins: Record<string, number[]> = {}
+  features.forEach((name, j) => {
+    const values = x.map((r) => r[j]!)
+    if (new Set(values).size > 2) bins[name] = binEdges(values, opts.minLeafSize)
+  })
+  const columnBins = features.map((name) => bins[name])
+  const binRow = (row: readonly number[]) => row.map((v, j) => (columnBins[j] ? binValue(columnBins[j], v) : v))
+  const binned = x.map(binRow)
   const learner = new DecisionTreeClassifier({ gainFunction: 'gini', maxDepth: opts.maxDepth, minNumSamples: opts.minLeafSize })
-  learner.train(
-    x.map((r) => [...r]),
-    [...y],
-  )
+  learner.train(binned, [...y])
   const root = JSON.parse(JSON.stringify(learner.toJSON().root)) as LibraryNode
 
   const build = (node: LibraryNode, rows: number[]): Node => {
     if (node.left && node.right && node.splitColumn !== undefined && node.splitValue !== undefined) {
       const column = node.splitColumn
       const threshold = node.splitValue
-      const l = rows.filter((i) => x[i]![column]! < threshold)
-      const r = rows.filter((i) => !(x[i]![column]! < threshold))
+      const l = rows.filter((i) => binned[i]![column]! < threshold)
+      const r = rows.filter((i) => !(binned[i]![column]! < threshold))
       const left = build(node.left, l)
       const right = build(node.right, r)
       const big = (side: Node) =>
@@ -145,7 +178,7 @@ export function fitDecisionTree(
       right: toArtifact(node.right),
     }
   }
-  const artifact: TreeArtifact = { kind: 'decision_tree', features: [...features], tree: toArtifact(tree) }
+  const artifact: TreeArtifact = { kind: 'decision_tree', features: [...features], bins, tree: toArtifact(tree) }
   const index = new Map(features.map((f, j) => [f, j]))
   const walk = (node: TreeNodeArtifact, row: readonly number[]): number =>
     'p' in node ? node.p : walk(row[index.get(node.feature)!]! < node.threshold ? node.left : node.right, row)
@@ -154,6 +187,6 @@ export function fitDecisionTree(
     parameters: 2 * leaves - 1,
     leaves,
     smallestLeaf: smallest,
-    predict: (rows) => rows.map((row) => walk(artifact.tree, row)),
+    predict: (rows) => rows.map((row) => walk(artifact.tree, binRow(row))),
   }
 }

@@ -11,7 +11,7 @@ import type { ModelSpec } from './model-spec.ts'
 /** Rows a training may read inside the platform; above it the partner narrows the filters. */
 export const MAX_ROWS_READ = 200_000
 /** Rows a model is fitted on at most: a seeded sample of the rows read (the learners' cost grows with it). */
-export const MAX_TRAIN_ROWS = { logistic_regression: 20_000, decision_tree: 3_000 } as const
+export const MAX_TRAIN_ROWS = { logistic_regression: 10_000, decision_tree: 2_000 } as const
 export const MIN_TRAIN_ROWS = 200
 export const MIN_TEST_ROWS = 50
 /** Share of subjects held out for testing (and as the membership test's non-members). */

@@ -206,6 +206,8 @@ describe('sandbox models', () => {
     const ok = both.find((r) => r.ok)
     if (!ok?.ok || ok.value.artifact.kind !== 'decision_tree') throw new Error('tree expected')
     expect(JSON.stringify(ok.value.artifact.tree)).toMatch(/"p":/)
+    // The numeric feature is binned at training quantiles: the tree splits on bin edges, never between two records.
+    expect(ok.value.artifact.bins[`${REGISTRY}.registered_capital_wan`]!.length).toBeGreaterThan(1)
   })
 
   it('ends a request a reviewer refuses, with the reason', async () => {
