@@ -6,17 +6,9 @@ import { Link } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatFen, formatTime } from '#app/lib/format.ts'
+import { formatUnitPrice, formatUnitYuan } from '#app/lib/money.ts'
 
 // Billing UI pieces shared by the operator, partner and public pages.
-
-/** "2.5" fen → "0.025" yuan, by moving the decimal point: no float touches the price. */
-export function fenDecimalToYuan(text: string): string {
-  const [int = '0', frac = ''] = text.split('.')
-  const digits = int.padStart(3, '0') + frac
-  const point = digits.length - frac.length - 2
-  const yuan = `${digits.slice(0, point).replace(/^0+(?=\d)/, '')}.${digits.slice(point)}`.replace(/\.?0+$/, '')
-  return yuan === '' ? '0' : yuan
-}
 
 /** "0.06" → "6" (a fraction as a percentage, by moving the decimal point). */
 export function ratePercent(rate: string): string {
@@ -35,12 +27,12 @@ function grouped(text: string): string {
 
 export function usePriceText() {
   const t = useT()
+  const lang = useLang()
   const unit = (u: ChargeUnit) => t(`billing.unit.${u}`)
   /** The unit after a count, plural in English: "1–10,000 calls" (ADR 0046). */
   const units = (u: ChargeUnit, n: number) => t(`enum.unitCount.${u}`, { n })
-  /** A price in fen per unit, with its yuan equivalent: "2.5 分/次（¥0.025）". */
-  const perUnit = (fen: string, u: ChargeUnit) =>
-    t('billing.price.perUnit', { price: grouped(fen), unit: unit(u), yuan: fenDecimalToYuan(fen) })
+  /** A price in fen per unit shown in yuan per unit: "2.5" → "¥0.025/次" (app/lib/money.ts, ADR 0048). */
+  const perUnit = (fen: string, u: ChargeUnit) => t('billing.price.perUnit', { unit: unit(u), yuan: formatUnitYuan(fen, lang) })
   const describe = (u: ChargeUnit, charge: Charge): string => {
     switch (charge.model) {
       case 'standard':
@@ -72,8 +64,7 @@ export function usePriceText() {
           t('billing.price.package', {
             size: grouped(String(charge.properties.packageSize)),
             unit: units(u, charge.properties.packageSize),
-            price: grouped(charge.properties.packagePrice),
-            yuan: fenDecimalToYuan(charge.properties.packagePrice),
+            yuan: formatUnitYuan(charge.properties.packagePrice, lang),
           }) +
           (charge.properties.freeUnits
             ? t('billing.price.free', {
@@ -84,8 +75,7 @@ export function usePriceText() {
         )
       case 'fixed_fee':
         return t('billing.price.fixed', {
-          price: grouped(charge.properties.amount),
-          yuan: fenDecimalToYuan(charge.properties.amount),
+          yuan: formatUnitYuan(charge.properties.amount, lang),
           unit: unit(u),
         })
     }
@@ -141,7 +131,7 @@ export function InvoiceLinesTable({ invoice }: { invoice: InvoiceView }) {
             <td className="num">
               {grouped(l.units)} {unit(l.charge)}
             </td>
-            <td className="num">{t('billing.price.fen', { price: grouped(l.unitPrice) })}</td>
+            <td className="num">{formatUnitPrice(l.unitPrice, l.charge, lang)}</td>
             <td className="num" data-testid="line-amount">
               {formatFen(l.amountFen)}
             </td>

@@ -1,12 +1,10 @@
+import { formatMoney } from '#platform/money/money.ts'
 import { formatDateTime } from '#platform/calendar/shanghai-calendar.ts'
 import type { Lang } from '#app/i18n/messages.ts'
 
-/** Integer fen → "¥1,234.56". Integer arithmetic only: no float rounding of money. */
+/** Integer fen → "¥1,234.56": the one money formatter (app/lib/money.ts, ADR 0048) under its older name. */
 export function formatFen(fen: number): string {
-  const sign = fen < 0 ? '-' : ''
-  const abs = Math.abs(Math.trunc(fen))
-  const yuan = Math.floor(abs / 100).toLocaleString('en-US')
-  return `${sign}¥${yuan}.${String(abs % 100).padStart(2, '0')}`
+  return formatMoney(fen)
 }
 
 export function formatCount(n: number, lang: Lang): string {

@@ -16,6 +16,7 @@ import { Field, FormError } from '#app/forms/field.tsx'
 import type { MessageKey } from '#app/i18n/messages.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
+import { fenToYuanInput, formatUnitPrice, parseYuanUnitPrice } from '#app/lib/money.ts'
 import { requireActor, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
 
@@ -32,7 +33,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 // The form's names are the operation's (`frequencyWeights.daily`), so its field errors land next to their inputs.
 const formSchema = z.object({
-  sharePerCall: z.string().trim().min(1, 'required'),
+  // Typed in yuan per call (ADR 0048), stored as fen per call.
+  sharePerCall: z
+    .string()
+    .trim()
+    .min(1, 'required')
+    .transform((text, ctx) => {
+      const parsed = parseYuanUnitPrice(text)
+      if (!parsed.ok) ctx.addIssue({ code: z.ZodIssueCode.custom, message: parsed.code })
+      return parsed.ok ? parsed.fen : z.NEVER
+    }),
   qualityWeight: z.string().trim().min(1, 'required'),
   effectiveFrom: z
     .string()
@@ -95,7 +105,7 @@ export default function BureauCompensation() {
         <Form method="post" className="stack" noValidate data-testid="formula-form">
           <FormError code={reply?.formError} area="billing" />
           <Field label={t('billing.comp.sharePerCall')} {...field('sharePerCall')}>
-            <input name="sharePerCall" inputMode="decimal" defaultValue={current?.sharePerCall ?? '1'} />
+            <input name="sharePerCall" inputMode="decimal" defaultValue={fenToYuanInput(current?.sharePerCall ?? '1')} />
           </Field>
           <Field label={t('billing.comp.qualityWeight')} {...field('qualityWeight')}>
             <input name="qualityWeight" inputMode="decimal" defaultValue={current?.qualityWeight ?? '0.2'} />
@@ -145,7 +155,7 @@ export default function BureauCompensation() {
                 {formatTime(f.effectiveFrom, lang)}
                 {f.setBy && <span className="muted"> · {f.setBy}</span>}
               </td>
-              <td className="num">{f.sharePerCall}</td>
+              <td className="num">{formatUnitPrice(f.sharePerCall, 'call', lang)}</td>
               <td className="num">{f.qualityWeight}</td>
               <td>
                 {FREQUENCIES.filter((q) => f.frequencyWeights[q] && f.frequencyWeights[q] !== '0')

@@ -23,6 +23,8 @@ import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatFen, formatTime } from '#app/lib/format.ts'
 import { requireActor, requireStepUp, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
+import { ceilingYuanToFen } from '#app/lib/money-form.server.ts'
+import type { ChargeUnit } from '#db/schema/billing.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -96,18 +98,52 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return redirect(`/bureau/pricing?decided=${decision}`)
   }
   if (form.intent !== CEILING) return formError('invalid')
-  // The ceiling form is read and checked in billing/ (parse-price-ceiling): a Shanghai day, a decimal fen price.
-  const input = parsePriceCeiling(form)
+  // The ceiling is typed in yuan per unit (ADR 0048) and read and checked in billing/ (parse-price-ceiling) in fen.
+  const inFen = ceilingYuanToFen(form)
+  if (!inFen.ok) return failedForm(inFen.error, { target: CEILING })
+  const input = parsePriceCeiling(inFen.value)
   if (!input.ok) return failedForm(input.error, { target: CEILING })
   requireStepUp(request, user)
-  const result = await setPriceCeiling(db, { input: input.value, actor, requestId })
+  const confirmBelowApproved = form.confirmBelowApproved === 'yes'
+  const result = await setPriceCeiling(db, { input: { ...input.value, confirmBelowApproved }, actor, requestId })
+  // Below an approved price: not silent. The form lists the prices and asks to confirm (the same form, resubmitted).
+  if (!result.ok && result.affected)
+    return Response.json(
+      {
+        target: CEILING,
+        fields: { maxUnitPrice: 'below_approved_price' },
+        formError: result.error.code,
+        ceilingWarning: {
+          ceiling: input.value.maxUnitPrice,
+          affected: result.affected.map((a) => ({ ...a, from: formatDay(a.inForceFrom) })),
+        },
+      } satisfies CeilingReply,
+      { status: 409 },
+    )
   if (!result.ok) return failedForm(result.error, { target: CEILING })
-  return redirect('/bureau/pricing?ceiling=set')
+  const flagged = result.value.affected.length
+  return redirect(`/bureau/pricing?ceiling=set${flagged ? `&flagged=${flagged}` : ''}`)
+}
+
+/** The ceiling form's reply when the new ceiling is below approved prices. */
+interface CeilingReply extends FormReply {
+  ceilingWarning?: {
+    ceiling: string
+    affected: {
+      priceBookId: string
+      productId: string
+      productCode: string
+      version: number
+      from: string
+      chargeUnit: ChargeUnit
+      maxUnitPrice: string
+    }[]
+  }
 }
 
 export default function BureauPricing() {
   const { ceilings, products, pending, decided, today, now, cap } = useLoaderData<typeof loader>()
-  const data = useActionData<FormReply>()
+  const data = useActionData<CeilingReply>()
   const [params] = useSearchParams()
   const t = useT()
   const lang = useLang()
@@ -124,6 +160,7 @@ export default function BureauPricing() {
       {params.get('ceiling') === 'set' && !data && (
         <p className="notice" role="status" data-testid="ceiling-set">
           {t('billing.bureau.ceilingSet')}
+          {params.get('flagged') && <> {t('billing.ceilingWarn.flagged', { count: params.get('flagged') ?? '' })}</>}
         </p>
       )}
       {(params.get('decided') === 'approve' || params.get('decided') === 'return') && !data && (
@@ -280,7 +317,7 @@ export default function BureauPricing() {
           area="billing"
           errorTestId="max-price-error"
         >
-          <input name="maxUnitPrice" inputMode="decimal" placeholder="5" />
+          <input name="maxUnitPrice" inputMode="decimal" placeholder="0.05" />
         </Field>
         <Field label={t('billing.effectiveFrom')} error={ceilingFailure?.fields.effectiveFrom} area="billing">
           <input name="effectiveFrom" type="date" defaultValue={today} min={today} />
@@ -296,6 +333,30 @@ export default function BureauPricing() {
         >
           <input name="reevaluateBy" type="date" min={today} />
         </Field>
+        {ceilingFailure && data?.ceilingWarning && (
+          <div className="notice warn" role="alert" data-testid="ceiling-warning">
+            <strong>{t('billing.ceilingWarn.title')}</strong>
+            <ul>
+              {data.ceilingWarning.affected.map((a) => {
+                const product = products.find((p) => p.id === a.productId)
+                return (
+                  <li key={`${a.priceBookId}-${a.chargeUnit}`} data-testid="ceiling-affected">
+                    {t('billing.ceilingWarn.row', {
+                      product: `${product ? (lang === 'zh' ? product.nameZh : product.nameEn) : ''} ${a.productCode}`.trim(),
+                      version: a.version,
+                      from: a.from,
+                      price: perUnit(a.maxUnitPrice, a.chargeUnit),
+                      ceiling: perUnit(data.ceilingWarning!.ceiling, a.chargeUnit),
+                    })}
+                  </li>
+                )
+              })}
+            </ul>
+            <button type="submit" name="confirmBelowApproved" value="yes" disabled={busy} data-testid="confirm-ceiling">
+              {t('billing.ceilingWarn.confirm')}
+            </button>
+          </div>
+        )}
         <button type="submit" className="primary" disabled={busy}>
           {t('billing.bureau.setCeiling')}
         </button>

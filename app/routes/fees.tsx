@@ -5,6 +5,7 @@ import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx
 import { usePriceText } from '#app/components/billing-invoice.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatTime } from '#app/lib/format.ts'
+import { formatDay } from '#platform/calendar/shanghai-calendar.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
 
@@ -63,11 +64,29 @@ export default function Fees() {
                 {i === 0 && (
                   <td rowSpan={Math.max(1, p.charges.length)}>
                     {p.priceBook ? `v${p.priceBook.version} · ${formatTime(p.priceBook.inForceFrom, lang)}` : '—'}
-                    {p.upcoming.map((u) => (
-                      <div key={u.version} className="muted">
-                        {t('billing.fees.upcoming', { version: u.version, at: formatTime(u.inForceFrom, lang) })}
+                    {(p.upcoming.length > 0 || p.upcomingCeilings.length > 0) && (
+                      <div data-testid="fee-coming">
+                        <strong>{t('billing.fees.coming')}</strong>
+                        {p.upcomingCeilings.map((c) => (
+                          <div key={`ceiling-${c.chargeUnit}-${c.effectiveFrom}-${c.maxUnitPrice}`}>
+                            {t('billing.fees.comingCeiling', {
+                              from: formatDay(c.effectiveFrom),
+                              charge: t(`billing.charge.${c.chargeUnit}`),
+                              ceiling: perUnit(c.maxUnitPrice, c.chargeUnit),
+                            })}
+                          </div>
+                        ))}
+                        {p.upcoming.map((u) => (
+                          <div key={u.version}>
+                            {t('billing.fees.comingPrice', {
+                              from: formatDay(u.inForceFrom),
+                              version: u.version,
+                              price: u.charges.map((c) => describe(c.chargeUnit, c.price)).join(t('common.listSeparator')),
+                            })}
+                          </div>
+                        ))}
                       </div>
-                    ))}
+                    )}
                   </td>
                 )}
               </tr>

@@ -22,6 +22,7 @@ import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatFen, formatTime } from '#app/lib/format.ts'
 import { requireActor, requireUser } from '#app/session.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
+import { proposalYuanToFen } from '#app/lib/money-form.server.ts'
 
 import type { CostCategory, CostSupply } from '#db/schema/index.ts'
 
@@ -77,7 +78,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return redirect('/operator/pricing?cost=recorded')
   }
   if (form.intent !== PROPOSE) return formError('invalid')
-  const result = await proposePriceBookFromForm(db, { form, actor, requestId })
+  // Prices are typed in yuan (ADR 0048); billing reads fen per unit.
+  const inFen = proposalYuanToFen(form)
+  if (!inFen.ok) return failedForm(inFen.error, { target: PROPOSE })
+  const result = await proposePriceBookFromForm(db, { form: inFen.value, actor, requestId })
   if (!result.ok) return failedForm(result.error, { target: PROPOSE })
   return redirect(`/operator/pricing?proposed=${result.value.version}`)
 }
@@ -139,7 +143,18 @@ export default function OperatorPricing() {
                 </td>
                 <td>{t(`billing.charge.${c.chargeUnit}`)}</td>
                 <td>{c.ceiling ? perUnit(c.ceiling.maxUnitPrice, c.chargeUnit) : t('billing.fees.noCeiling')}</td>
-                <td>{c.price ? describe(c.chargeUnit, c.price) : t('billing.fees.noPrice')}</td>
+                <td>
+                  {c.price ? describe(c.chargeUnit, c.price) : t('billing.fees.noPrice')}
+                  {c.reapproval && (
+                    <span className="badge warn" data-testid="reapproval-due">
+                      {' '}
+                      {t('billing.reapproval.due', {
+                        ceiling: perUnit(c.reapproval.ceiling, c.chargeUnit),
+                        from: formatTime(c.reapproval.effectiveFrom, lang).slice(0, 10),
+                      })}
+                    </span>
+                  )}
+                </td>
               </tr>
             )),
           )}
@@ -178,12 +193,12 @@ export default function OperatorPricing() {
         {model === 'standard' &&
           priceField(
             t('billing.operator.unitPrice', { unit: unit(chargeUnit) }),
-            <input name="unitPrice" inputMode="decimal" placeholder="2.5" />,
+            <input name="unitPrice" inputMode="decimal" placeholder="0.025" />,
           )}
         {model === 'graduated' &&
           priceField(
             t('billing.operator.tiers', { unit: unit(chargeUnit) }),
-            <textarea name="tiers" rows={3} placeholder={'10000:4\n100000:3\n*:2'} />,
+            <textarea name="tiers" rows={3} placeholder={'10000:0.04\n100000:0.03\n*:0.02'} />,
           )}
         {model === 'package' && (
           <>
@@ -191,7 +206,10 @@ export default function OperatorPricing() {
               {t('billing.operator.packageSize', { unit: unit(chargeUnit) })}
               <input name="packageSize" inputMode="numeric" placeholder="1000" />
             </label>
-            {priceField(t('billing.operator.packagePrice'), <input name="packagePrice" inputMode="decimal" placeholder="4000" />)}
+            {priceField(
+              t('billing.operator.packagePrice'),
+              <input name="packagePrice" inputMode="decimal" placeholder="40.00" />,
+            )}
             <label>
               {t('billing.operator.freeUnits', { unit: unit(chargeUnit) })}
               <input name="freeUnits" inputMode="numeric" placeholder="0" />
@@ -201,7 +219,7 @@ export default function OperatorPricing() {
         {model === 'fixed_fee' &&
           priceField(
             t('billing.operator.fixedAmount', { unit: unit(chargeUnit) }),
-            <input name="fixedAmount" inputMode="decimal" placeholder="50000" />,
+            <input name="fixedAmount" inputMode="decimal" placeholder="500.00" />,
           )}
         <Field
           label={t('billing.operator.baseFee')}
@@ -210,7 +228,7 @@ export default function OperatorPricing() {
           vars={ceilingVars('baseFee', 'service_month')}
           errorTestId="baseFee-error"
         >
-          <input name="baseFee" inputMode="decimal" placeholder="50000" />
+          <input name="baseFee" inputMode="decimal" placeholder="500.00" />
         </Field>
         <label className="billing-check">
           <input type="checkbox" name="isTrial" /> {t('billing.operator.isTrial')}

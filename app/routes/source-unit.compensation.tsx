@@ -5,6 +5,7 @@ import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx
 import type { MessageKey } from '#app/i18n/messages.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatFen } from '#app/lib/format.ts'
+import { formatMoney } from '#app/lib/money.ts'
 import { requireUser } from '#app/session.server.ts'
 
 export { GeneralErrorBoundary as ErrorBoundary }
@@ -57,7 +58,7 @@ export default function SourceUnitCompensation() {
                   </td>
                   <td className="num">{l.calls}</td>
                   <td className="num">{l.quality}</td>
-                  <td className="num">{l.preciseFen} 分</td>
+                  <td className="num">{formatMoney(l.preciseFen, lang)}</td>
                 </tr>
               ))}
             </tbody>

@@ -7,6 +7,8 @@ import { fail, ok, type Result } from '#platform/result.ts'
 import { DECIMAL_TEXT, Decimal } from '../money/decimal.ts'
 import { addCalendarMonths, startOfDay } from '#platform/calendar/shanghai-calendar.ts'
 import { refuseUnlessPermitted } from '#platform/identity/permissions.ts'
+import { loadPriceTimeline } from '../rating/price-timeline.ts'
+import { pricesAboveCeiling, type PriceAboveCeiling } from './prices-above-ceiling.ts'
 
 export interface SetPriceCeilingInput {
   productId: string
@@ -18,7 +20,21 @@ export interface SetPriceCeilingInput {
   basis?: string
   /** When the bureau re-evaluates it (start of a Shanghai day, after the effective date); default three years on. */
   reevaluateBy?: number | null
+  /**
+   * The bureau has seen the approved prices the ceiling is below and sets it anyway (they are then due for
+   * re-approval). Without it such a ceiling is refused with `ceiling_below_approved_price` (ADR 0048).
+   */
+  confirmBelowApproved?: boolean
 }
+
+/** `ceiling_below_approved_price` carries the affected prices (the form lists them and asks to confirm). */
+export type SetPriceCeilingResult =
+  | { ok: true; value: { id: string; maxUnitPrice: string; effectiveFrom: number; affected: PriceAboveCeiling[] } }
+  | {
+      ok: false
+      error: Exclude<Result<never>, { ok: true }>['error']
+      affected?: (PriceAboveCeiling & { productCode: string })[]
+    }
 
 /**
  * 上限收费标准: the bureau sets the fee ceiling of a product's charge unit from a date (today or later). A new
@@ -28,7 +44,7 @@ export interface SetPriceCeilingInput {
 export async function setPriceCeiling(
   db: Db,
   opts: { input: SetPriceCeilingInput; actor: Actor; requestId?: string | null; now?: number },
-): Promise<Result<{ id: string; maxUnitPrice: string; effectiveFrom: number }>> {
+): Promise<SetPriceCeilingResult> {
   const denied = refuseUnlessPermitted(opts.actor, 'price_ceiling.set')
   if (denied) return denied
   const now = opts.now ?? Date.now()
@@ -51,13 +67,31 @@ export async function setPriceCeiling(
   if (Object.keys(fields).length > 0) return fail('validation', 'validation_failed', 'The ceiling is not valid', fields)
 
   const [product] = await db
-    .select({ id: products.id, code: products.code })
+    .select({ id: products.id, code: products.code, nameZh: products.nameZh, nameEn: products.nameEn })
     .from(products)
     .where(eq(products.id, input.productId))
   if (!product) return fail('not_found', 'product_not_found', 'No such product', { productId: 'not_found' })
 
   const id = randomUUID()
   const maxUnitPrice = new Decimal(price).toFixed()
+  // Art. 22 / 65号: an approved price above the new ceiling is not silently capped; the bureau confirms, the price is
+  // flagged for re-approval (reapprovalsDue), and rating charges at most the ceiling from its date meanwhile.
+  const affected = pricesAboveCeiling(await loadPriceTimeline(db), {
+    productId: product.id,
+    chargeUnit: input.chargeUnit as ChargeUnit,
+    ceiling: new Decimal(price),
+    effectiveFrom: input.effectiveFrom,
+  })
+  if (affected.length > 0 && !input.confirmBelowApproved)
+    return {
+      ...fail(
+        'conflict',
+        'ceiling_below_approved_price',
+        `The ceiling is below ${affected.length} approved price(s) of ${product.code}; confirm to set it and have them re-approved`,
+        { maxUnitPrice: 'below_approved_price' },
+      ),
+      affected: affected.map((a) => ({ ...a, productCode: product.code })),
+    }
   await recordAudit(
     db,
     {
@@ -73,6 +107,11 @@ export async function setPriceCeiling(
         effectiveFrom: input.effectiveFrom,
         basis,
         reevaluateBy,
+        belowApprovedPrices: affected.map((a) => ({
+          priceBook: a.priceBookId,
+          version: a.version,
+          maxUnitPrice: a.maxUnitPrice,
+        })),
       },
     },
     [
@@ -89,5 +128,5 @@ export async function setPriceCeiling(
       }),
     ],
   )
-  return ok({ id, maxUnitPrice, effectiveFrom: input.effectiveFrom })
+  return ok({ id, maxUnitPrice, effectiveFrom: input.effectiveFrom, affected })
 }

@@ -3,6 +3,7 @@ import type { Db } from '#db/client.ts'
 import { CHARGE_UNITS, products, type ChargeUnit } from '#db/schema/index.ts'
 import { maxUnitPrice, type Charge } from '../charge-models/index.ts'
 import { loadPriceTimeline } from '../rating/price-timeline.ts'
+import { reapprovalsDue } from '../ceilings/prices-above-ceiling.ts'
 
 export interface ChargeInForce {
   chargeUnit: ChargeUnit
@@ -10,6 +11,8 @@ export interface ChargeInForce {
   price: Charge | null
   /** The highest fen per unit the price asks (the figure compared with the ceiling). */
   maxUnitPrice: string | null
+  /** A ceiling (now or later, while this price is in force) below the price: it must be approved again (ADR 0048). */
+  reapproval: { ceiling: string; effectiveFrom: number } | null
 }
 
 export interface ProductPrices {
@@ -21,7 +24,9 @@ export interface ProductPrices {
   priceBook: { id: string; version: number; isTrial: boolean; inForceFrom: number } | null
   charges: ChargeInForce[]
   /** Approved versions that come into force later. */
-  upcoming: { version: number; inForceFrom: number; isTrial: boolean }[]
+  upcoming: { version: number; inForceFrom: number; isTrial: boolean; charges: { chargeUnit: ChargeUnit; price: Charge }[] }[]
+  /** Ceiling versions that take effect after `at` (/fees shows the coming change). */
+  upcomingCeilings: { chargeUnit: ChargeUnit; maxUnitPrice: string; effectiveFrom: number }[]
 }
 
 /**
@@ -39,6 +44,7 @@ export async function listPricesInForce(db: Db, opts: { at?: number; publishedOn
     .filter((p) => !opts.publishedOnly || p.state === 'published')
     .map((p) => {
       const book = timeline.bookAt(p.id, at)
+      const due = book ? reapprovalsDue(timeline, book, at) : []
       const charges: ChargeInForce[] = []
       for (const unit of CHARGE_UNITS) {
         const ceiling = timeline.ceilingAt(p.id, unit, at)
@@ -51,6 +57,9 @@ export async function listPricesInForce(db: Db, opts: { at?: number; publishedOn
             : null,
           price,
           maxUnitPrice: price ? maxUnitPrice(price).toFixed() : null,
+          reapproval:
+            due.filter((d) => d.chargeUnit === unit).map((d) => ({ ceiling: d.ceiling, effectiveFrom: d.effectiveFrom }))[0] ??
+            null,
         })
       }
       return {
@@ -63,7 +72,17 @@ export async function listPricesInForce(db: Db, opts: { at?: number; publishedOn
         charges,
         upcoming: (timeline.books.get(p.id) ?? [])
           .filter((b) => b.inForceFrom > at)
-          .map((b) => ({ version: b.version, inForceFrom: b.inForceFrom, isTrial: b.isTrial })),
+          .map((b) => ({
+            version: b.version,
+            inForceFrom: b.inForceFrom,
+            isTrial: b.isTrial,
+            charges: [...b.charges].map(([chargeUnit, price]) => ({ chargeUnit, price })),
+          })),
+        upcomingCeilings: CHARGE_UNITS.flatMap((unit) =>
+          (timeline.ceilings.get(`${p.id}|${unit}`) ?? [])
+            .filter((c) => c.effectiveFrom > at)
+            .map((c) => ({ chargeUnit: unit, maxUnitPrice: c.maxUnitPrice, effectiveFrom: c.effectiveFrom })),
+        ).sort((a, b) => a.effectiveFrom - b.effectiveFrom),
       }
     })
 }

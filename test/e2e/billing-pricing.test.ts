@@ -76,15 +76,15 @@ describe('pricing and invoices in the browser', () => {
       await waitForHydration(page)
       const form = page.getByTestId('proposal-form')
       await form.locator('select[name=productId]').selectOption(productId)
-      await form.locator('input[name=unitPrice]').fill('9')
+      await form.locator('input[name=unitPrice]').fill('0.09')
       await form.getByTestId('propose').click()
       const error = form.getByTestId('price-error')
       await error.waitFor()
-      expect(await error.textContent()).toContain('5 分/次')
+      expect(await error.textContent()).toContain('¥0.05/次')
       expect(await error.textContent()).toContain('上限')
 
       // 4 fen per call, effective today: accepted, pending review.
-      await form.locator('input[name=unitPrice]').fill('4')
+      await form.locator('input[name=unitPrice]').fill('0.04')
       await form.getByTestId('propose').click()
       await page.waitForURL((url) => url.searchParams.has('proposed'))
       await expectNoSeriousAxeViolations(page)
@@ -105,7 +105,7 @@ describe('pricing and invoices in the browser', () => {
       await expectNoSeriousAxeViolations(page)
       await waitForHydration(page)
       const panel = page.getByTestId(`proposal-${PRODUCT}-v${version}`)
-      expect(await panel.getByTestId('proposal-ceiling').textContent()).toContain('5 分/次')
+      expect(await panel.getByTestId('proposal-ceiling').textContent()).toContain('¥0.05/次')
       expect(await panel.getByTestId('cost-basis').count()).toBe(1)
       await panel.getByTestId('approve').click()
       await page.waitForURL((url) => url.searchParams.get('decided') === 'approve')
@@ -123,8 +123,8 @@ describe('pricing and invoices in the browser', () => {
       await page.goto(at('/fees'))
       await expectNoSeriousAxeViolations(page)
       const row = page.getByTestId(`fee-${PRODUCT}-call`)
-      expect(await row.getByTestId('fee-ceiling').textContent()).toContain('5 分/次')
-      expect(await row.getByTestId('fee-price').textContent()).toContain('4 分/次')
+      expect(await row.getByTestId('fee-ceiling').textContent()).toContain('¥0.05/次')
+      expect(await row.getByTestId('fee-price').textContent()).toContain('¥0.04/次')
     } finally {
       await page.close()
     }

@@ -169,7 +169,12 @@ describe('ceilings and price books', () => {
     const book = await propose(M.start, [standard('4')])
     if (!book.ok) throw new Error(book.error.code)
     await approve(book.value.id)
-    await ceiling('call', '3', day(M, 16))
+    // Below the approved 4 fen: the bureau confirms (ADR 0048); the price is flagged and capped meanwhile.
+    const lowered = await setPriceCeiling(t.db, {
+      input: { productId, chargeUnit: 'call', maxUnitPrice: '3', effectiveFrom: day(M, 16), confirmBelowApproved: true },
+      actor: bureau,
+    })
+    expect(lowered.ok).toBe(true)
     const partner = await addPartner(t.db, { productId, code: 'cap-test', purpose: 'industrial', subscribedAt: Date.now() })
     await insertEvents(
       t.db,
