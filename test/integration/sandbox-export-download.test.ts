@@ -160,15 +160,21 @@ describe('sandbox export download (metered, watermarked, traced)', () => {
       .where(and(eq(usageEvents.partnerId, other.partnerId), eq(usageEvents.operation, 'downloadSandboxExport')))
     expect(strangerDownloads.every((e) => e.exportBytes === 0)).toBe(true)
 
-    // Two downloads: two copies, each with the watermark and its own fingerprint, each metered with its bytes.
+    // Each download its own copy, each with the watermark and its own fingerprint, each metered with its bytes.
     const copies = []
-    for (let i = 0; i < 2; i++) {
+    const download = async () => {
       const file = await call('GET', `/api/v1/sandbox/exports/${id}/download`, partner.key)
       expect(file.res.status).toBe(200)
       expect(file.res.headers.get('content-type')).toContain('text/csv')
       expect(file.res.headers.get('content-disposition')).toContain(`sandbox-export-${id}.csv`)
       copies.push({ text: file.raw.toString('utf8'), bytes: file.raw.length, fp: file.res.headers.get('x-export-fingerprint')! })
     }
+    // Two one after the other, then three at once: five copies, five events, five fingerprints.
+    await download()
+    await download()
+    await Promise.all([download(), download(), download()])
+    expect(copies).toHaveLength(5)
+    expect(new Set(copies.map((c) => c.fp)).size).toBe(5)
     for (const c of copies) {
       expect(c.text).toContain('# 合作方 partner: 场景合作方 export-a (export-a)')
       expect(c.text).toContain(`# 作业 job: ${jobId}`)
@@ -213,14 +219,14 @@ describe('sandbox export download (metered, watermarked, traced)', () => {
       error: { kind: 'forbidden' },
     })
     const audits = await db.select().from(auditLog).where(eq(auditLog.action, 'sandbox_export.download'))
-    expect(audits.filter((a) => a.objectId === id)).toHaveLength(2)
+    expect(audits.filter((a) => a.objectId === id)).toHaveLength(5)
 
     const view = await call('GET', `/api/v1/sandbox/exports/${id}`, partner.key)
-    expect(view.json).toMatchObject({ state: 'approved', approvals: 2, downloads: 2 })
+    expect(view.json).toMatchObject({ state: 'approved', approvals: 2, downloads: 5 })
     const list = await call('GET', '/api/v1/sandbox/exports', partner.key)
     expect(list.json.exports.map((e: { id: string }) => e.id)).toContain(id)
 
-    // Priced in the billing preview as mb_exported: the bytes of both downloads, per MB (10^6 bytes), at 50 fen.
+    // Priced in the billing preview as mb_exported: the bytes of every download, per MB (10^6 bytes), at 50 fen.
     const preview = await previewBillingPeriod(db, { period: JAN.period, partnerId: partner.partnerId })
     if (!preview.ok) throw new Error(preview.error.code)
     const invoice = preview.value.invoices.find((i) => i.partner.id === partner.partnerId)!
