@@ -3,6 +3,7 @@ import { createRequire } from 'node:module'
 import PDFDocument from 'pdfkit'
 import { Decimal } from '../money/decimal.ts'
 import { formatFenText } from '../money/format.ts'
+import { formatUnitYuan } from '#platform/money/money.ts'
 import { formatDay } from '#platform/calendar/shanghai-calendar.ts'
 import type { InvoiceView } from './invoice-view.ts'
 import { CHARGE_UNIT_LABELS, LINE_KIND_LABELS, PURPOSE_LABELS } from './labels.ts'
@@ -24,7 +25,7 @@ const STATE_LABEL: Record<InvoiceView['state'], string> = {
 
 /**
  * The invoice as a PDF (A4) with Noto Sans SC embedded (subset), in Chinese with English beside it: header, partner,
- * one row per line (units, unit price in fen, amount, waived value), subtotal, VAT, total.
+ * one row per line (units, unit price in yuan, amount, waived value), subtotal, VAT, total.
  */
 export function renderInvoicePdf(invoice: InvoiceView, opts: { issuer?: string } = {}): Promise<Buffer> {
   const doc = new PDFDocument({
@@ -60,13 +61,13 @@ export function renderInvoicePdf(invoice: InvoiceView, opts: { issuer?: string }
   for (const [k, v] of meta) doc.text(`${k}：${v}`)
   doc.moveDown(0.8)
 
-  // Columns: #, product / charge, purpose, units, unit price (fen), amount, waived.
+  // Columns: #, product / charge, purpose, units, unit price (yuan per unit, ADR 0048), amount, waived.
   const cols = [
     { title: '#', width: 22, align: 'left' as const },
     { title: '产品 / 计费项 Product / charge', width: 170, align: 'left' as const },
     { title: '用途 Purpose', width: 70, align: 'left' as const },
     { title: '数量 Units', width: 60, align: 'right' as const },
-    { title: '单价(分) Price', width: 60, align: 'right' as const },
+    { title: '单价(元) Price', width: 60, align: 'right' as const },
     { title: '金额 Amount', width: 68, align: 'right' as const },
     { title: '减免 Waived', width: 65, align: 'right' as const },
   ]
@@ -113,7 +114,7 @@ export function renderInvoicePdf(invoice: InvoiceView, opts: { issuer?: string }
       what,
       PURPOSE_LABELS[l.purpose].zh,
       l.units,
-      l.unitPrice,
+      formatUnitYuan(l.unitPrice),
       formatFenText(l.amountFen),
       l.waivedFen ? formatFenText(l.waivedFen) : '—',
     ])
@@ -132,8 +133,8 @@ export function renderInvoicePdf(invoice: InvoiceView, opts: { issuer?: string }
     .fontSize(8)
     .fillColor('#555')
     .text(
-      '说明：用于公共治理、公益事业的使用免费，按价目计量后列示减免金额（《沈阳市公共数据授权运营管理办法》第二十一条）。单价以“分/单位”计，每行金额四舍五入至分，增值税按小计计算后四舍五入一次。' +
-        '\nPublic-interest use is free and shown with its waived value (Art. 21). Unit prices in fen per unit; each line rounded half-up once to the fen; VAT on the subtotal, rounded once.',
+      '说明：用于公共治理、公益事业的使用免费，按价目计量后列示减免金额（《沈阳市公共数据授权运营管理办法》第二十一条）。单价以“元/单位”计，每行金额四舍五入至分，增值税按小计计算后四舍五入一次。' +
+        '\nPublic-interest use is free and shown with its waived value (Art. 21). Unit prices in yuan per unit; each line rounded half-up once to the fen; VAT on the subtotal, rounded once.',
     )
   doc.end()
   return done
