@@ -856,7 +856,7 @@ export interface components {
             kind: "logistic_regression" | "decision_tree";
             /** Format: date-time */
             releasedAt: string;
-            /** @description Logistic regression: `features`, `coefficients` (one per feature, on the raw scale), `intercept`, `link: logit`. Decision tree: `features` and `tree`, nodes `{ feature, threshold, left, right }` or leaves `{ p }`. */
+            /** @description Logistic regression: `features`, `coefficients` (one per feature, on the raw scale), `intercept`, `link: logit`. Decision tree: `features`, `bins` (per numeric feature, the training-quantile edges: a value is replaced by the largest edge not above it, or the lowest) and `tree`, nodes `{ feature, threshold, left, right }` or leaves `{ p }`. */
             artifact: {
                 [key: string]: unknown;
             };
