@@ -40,6 +40,9 @@ export interface TreeArtifact {
   tree: TreeNodeArtifact
 }
 
+/** The least gini gain a split must bring. */
+export const GAIN_THRESHOLD = 0.0005
+
 /** Bins per numeric feature at most: the tree splits on bin edges, never between two training records. */
 export const MAX_BINS = 16
 
@@ -136,7 +139,14 @@ export function fitDecisionTree(
   const columnBins = features.map((name) => bins[name])
   const binRow = (row: readonly number[]) => row.map((v, j) => (columnBins[j] ? binValue(columnBins[j], v) : v))
   const binned = x.map(binRow)
-  const learner = new DecisionTreeClassifier({ gainFunction: 'gini', maxDepth: opts.maxDepth, minNumSamples: opts.minLeafSize })
+  // The library's default gain threshold (0.01 of gini) stops at the root on weak real-world signals (a 15% label);
+  // a lower one lets the tree grow and the pruning below keeps every leaf at least minLeafSize.
+  const learner = new DecisionTreeClassifier({
+    gainFunction: 'gini',
+    maxDepth: opts.maxDepth,
+    minNumSamples: opts.minLeafSize,
+    gainThreshold: GAIN_THRESHOLD,
+  })
   learner.train(binned, [...y])
   const root = JSON.parse(JSON.stringify(learner.toJSON().root)) as LibraryNode
 

@@ -2,7 +2,13 @@
 declare module 'ml-cart' {
   import type { Matrix } from 'ml-matrix'
   export class DecisionTreeClassifier {
-    constructor(options?: { gainFunction?: 'gini'; splitFunction?: 'mean'; minNumSamples?: number; maxDepth?: number })
+    constructor(options?: {
+      gainFunction?: 'gini'
+      splitFunction?: 'mean'
+      minNumSamples?: number
+      maxDepth?: number
+      gainThreshold?: number
+    })
     train(trainingSet: Matrix | number[][], trainingLabels: number[]): void
     predict(toPredict: Matrix | number[][]): number[]
     toJSON(): { options: unknown; root: unknown; name: 'DTClassifier' }
