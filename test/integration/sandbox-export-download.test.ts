@@ -161,7 +161,7 @@ describe('sandbox export download (metered, watermarked, traced)', () => {
     expect(strangerDownloads.every((e) => e.exportBytes === 0)).toBe(true)
 
     // Each download its own copy, each with the watermark and its own fingerprint, each metered with its bytes.
-    const copies = []
+    const copies: { text: string; bytes: number; fp: string }[] = []
     const download = async () => {
       const file = await call('GET', `/api/v1/sandbox/exports/${id}/download`, partner.key)
       expect(file.res.status).toBe(200)
