@@ -258,7 +258,7 @@ export async function seedBillingDemo(
           frequencyWeights: { realtime: '0.5', hourly: '0.4', daily: '0.3', weekly: '0.15', monthly: '0.1' },
           qualityWeight: '0.2',
           effectiveFrom: parseDay('2025-01-01')!,
-          note: '每次调用 0.5 分，按更新频率与质量加权（演示）',
+          note: '每次调用 ¥0.005，按更新频率与质量加权（演示）',
         },
         actor: bureau,
       }),
