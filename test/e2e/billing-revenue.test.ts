@@ -149,7 +149,7 @@ describe('revenue dashboard in the browser', () => {
       await form.locator('input[name=sharePerCall]').fill('-1')
       await form.getByTestId('formula-save').click()
       await form.getByTestId('error-sharePerCall').waitFor()
-      await form.locator('input[name=sharePerCall]').fill('10')
+      await form.locator('input[name=sharePerCall]').fill('0.10') // ¥0.10 per call (ADR 0048: typed in yuan)
       await form.locator('input[name=qualityWeight]').fill('0')
       await form.locator('input[name=effectiveFrom]').fill(`${last.period}-01`)
       await form.getByTestId('formula-save').click()
