@@ -9,7 +9,7 @@
  *    `--events` usage events (default 2,000,000) spread evenly over last month, written inside SQLite by a recursive
  *    CTE in chunks of 1,000,000 as the compact rows the gateway writes (ADR 0047: a context id, a 16-byte time-ordered
  *    request key, a 32-byte subject hash on verification products), with every index. Bytes per event = the file's
- *    growth (page count × page size) over those events, indexes included; dbstat's split per table and index beside it.
+ *    growth (page count × page size) over those events, indexes included.
  * 3. A plain SQLite GROUP BY over the same month (subscription, product, purpose: count and the four meter sums),
  *    timed before and after the close; the faster of the two is the baseline.
  * 4. The close itself (closeBillingPeriod: aggregation in SQL by windows, rating, one invoice per partner, stored in
@@ -155,16 +155,6 @@ try {
   const generateMs = await generate(totalEvents, month.start, span, month.period)
   const bytesAfter = await pageBytes()
   const bytesPerEvent = (bytesAfter - bytesBefore) / totalEvents
-  let storage: { name: string; bytes: number }[] = []
-  try {
-    storage = (
-      await db.all<{ name: string; bytes: number }>(
-        sql`SELECT name, sum(pgsize) AS bytes FROM dbstat WHERE name = 'usage_event_log' OR name LIKE 'usage_event_log_%' GROUP BY name ORDER BY bytes DESC`,
-      )
-    ).map((r) => ({ name: r.name, bytes: Number(r.bytes) }))
-  } catch {
-    storage = [] // dbstat not compiled in
-  }
   progress(`  ${Math.round(bytesPerEvent * 10) / 10} bytes per event with its indexes (target ≤ 150)`)
 
   // Over the usage_events view (what a reader writes) and over the compact rows by context (the storage's own best).
@@ -260,7 +250,6 @@ try {
       targetBytesPerEvent: 150,
       meetsTarget: bytesPerEvent <= 150,
       fileGrowthBytes: bytesAfter - bytesBefore,
-      dbstat: storage.map((r) => ({ ...r, bytesPerEvent: Math.round((r.bytes / (totalEvents + openEvents + 1000)) * 10) / 10 })),
     },
     compactGroupBy: { seconds: seconds(compact.ms), cpuSeconds: seconds(compact.cpuMs), groups: compact.groups },
     openMonth: {
@@ -329,7 +318,7 @@ try {
       `  ratio          : ${report.ratio} wall, ${report.cpuRatio} cpu (target ≥ ${TARGET_RATIO}) ${report.meetsTarget ? 'MET' : 'NOT MET'}`,
     )
     console.log(
-      `  storage        : ${report.storage.bytesPerEvent} bytes per event with indexes (target ≤ 150) ${report.storage.meetsTarget ? 'MET' : 'NOT MET'}; ${storage.map((r) => `${r.name} ${r.bytes}`).join(', ')}`,
+      `  storage        : ${report.storage.bytesPerEvent} bytes per event with indexes (target ≤ 150) ${report.storage.meetsTarget ? 'MET' : 'NOT MET'}`,
     )
     console.log(
       `  open month     : ${openEvents.toLocaleString('en-US')} events, rolled up in ${report.openMonth.rollupSeconds} s; usage page median ${report.openMonth.usagePage.medianMs} ms`,
