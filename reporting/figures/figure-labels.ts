@@ -1,4 +1,5 @@
 import type { FigureUnit, SectionKey } from './figure-types.ts'
+import { formatMoney } from '#platform/money/money.ts'
 
 // Names of the sections and figures in both languages: the page, the PDF, the XLSX and the CSV use these, so a figure
 // reads the same wherever it is shown.
@@ -67,11 +68,8 @@ export const figureLabel = (key: string, locale: 'zh' | 'en' = 'zh') => FIGURE_L
 
 /** A figure's value for people: money as ¥ with 2 decimals, a ratio as a percentage, counts grouped. */
 export function formatFigureValue(value: number, unit: FigureUnit): string {
-  if (unit === 'fen') {
-    const sign = value < 0 ? '-' : ''
-    const abs = Math.abs(value)
-    return `${sign}¥${Math.floor(abs / 100).toLocaleString('en-US')}.${String(abs % 100).padStart(2, '0')}`
-  }
+  // The one money formatter (ADR 0048): a fraction of a fen rounds half-up, never truncated.
+  if (unit === 'fen') return formatMoney(value)
   if (unit === 'ratio') return `${(value * 100).toFixed(2)}%`
   return value.toLocaleString('en-US')
 }
