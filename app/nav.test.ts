@@ -1,14 +1,26 @@
-import { existsSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { ROLE_NAV, navEntries } from './nav.ts'
 import { translate } from './i18n/messages.ts'
 
 const ROUTES = new URL('./routes/', import.meta.url)
 
-/** The flat-routes file that serves a path without params: `/bureau/demands` → bureau.demands(.tsx|._index.tsx). */
+/**
+ * The flat-routes file that serves a path without params: `/bureau/demands` → bureau.demands(.tsx|._index.tsx), also
+ * when a segment opts out of its parent's layout (`developer.sandbox_.models.tsx` serves /developer/sandbox/models).
+ */
+const ROUTE_PATHS = new Set(
+  readdirSync(ROUTES).map((file) =>
+    file
+      .replace(/(\/route)?\.tsx$/, '')
+      .replace(/\._index$/, '')
+      .split('.')
+      .map((segment) => segment.replace(/_$/, ''))
+      .join('/'),
+  ),
+)
 function hasRoute(path: string): boolean {
-  const base = path.replace(/^\//, '').replace(/\//g, '.')
-  return [`${base}.tsx`, `${base}._index.tsx`, `${base}/route.tsx`].some((file) => existsSync(new URL(file, ROUTES)))
+  return ROUTE_PATHS.has(path.replace(/^\//, ''))
 }
 
 describe('the navigation (ADR 0041)', () => {

@@ -62,6 +62,8 @@ describe('annual disclosure: prepared, published, read by a visitor', () => {
         page.waitForURL((u) => u.searchParams.get('published') === '1'),
         page.getByTestId('disclosure-publish').click(),
       ])
+      // The notice comes with the re-render after the redirect: wait for it rather than count at once.
+      await page.getByTestId('disclosure-published-notice').waitFor()
       expect(await page.getByTestId('disclosure-published-notice').count()).toBe(1)
     })
 

@@ -4,6 +4,7 @@ import { cityEnterprises, citySocialSecurity, cityTaxCreditRatings, usageEvents 
 import { createProductOperations } from '#gateway/products/index.ts'
 import { drainReportExports } from '#gateway/reports/report-jobs.ts'
 import { reviewModelRelease } from '#sandbox/models/review-model-release.ts'
+import { reviewSandboxExport } from '#sandbox/exports/review-sandbox-export.ts'
 import { callGateway } from '#test/support/openapi.ts'
 import { demoApiKey, startGateway, type GatewayHarness } from '#test/support/gateway-server.ts'
 import { extractPdfText } from '#test/support/pdf-text.ts'
@@ -110,13 +111,27 @@ describe('no operation returns raw L3/L4 records or personal data', () => {
     }
 
     // The data sandbox: a join of the registry and the tax ratings (ADR 0038), and its budget.
-    await call('createSandboxJob', 'POST', '/api/v1/sandbox/jobs', {
+    const job = await call('createSandboxJob', 'POST', '/api/v1/sandbox/jobs', {
       from: 'DS-SCJG-0001',
       join: [{ dataset: 'DS-SW-0001', on: 'uscc' }],
       groupBy: ['DS-SCJG-0001.district_code', 'DS-SW-0001.rating', 'DS-SW-0001.year'],
       aggregates: [{ fn: 'count' }, { fn: 'sum', field: 'DS-SCJG-0001.registered_capital_wan' }],
     })
     await call('getSandboxBudget', 'GET', '/api/v1/sandbox/budget')
+    // Its export (ADR 0038): held, approved by two operators (L3: the ratings), listed, read and downloaded.
+    const exported = await call('requestSandboxExport', 'POST', '/api/v1/sandbox/exports', { jobId: job.jobId })
+    for (const reviewer of ['operator-a', 'operator-b']) {
+      const r = await reviewSandboxExport(db, {
+        actor: { id: reviewer, label: reviewer, role: 'operator' },
+        exportId: exported.id,
+        decision: 'approve',
+        now: Date.now(),
+      })
+      expect(r.ok).toBe(true)
+    }
+    await call('listSandboxExports', 'GET', '/api/v1/sandbox/exports')
+    await call('getSandboxExport', 'GET', `/api/v1/sandbox/exports/${exported.id}`)
+    await call('downloadSandboxExport', 'GET', `/api/v1/sandbox/exports/${exported.id}/download`)
     // Sandbox models (ADR 0044): trained on the same join, released by the operator and the bureau, downloaded once.
     const model = await call('createSandboxModel', 'POST', '/api/v1/sandbox/models', {
       kind: 'decision_tree',
