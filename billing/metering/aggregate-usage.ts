@@ -113,7 +113,7 @@ function eventSums(windowExpr: SQL, where: SQL, byWindow: boolean): SQL {
 const DAY_MS = 86_400_000
 
 /** The rollups' watermark and the oldest instant they are complete from (a month before the last run's month). */
-async function readRollupState(db: Db): Promise<{ seq: number; completeFrom: number } | null> {
+export async function readRollupState(db: Db): Promise<{ seq: number; completeFrom: number } | null> {
   const [row] = await db.all<{ seq: number; updatedAt: number }>(
     sql`SELECT last_seq AS seq, updated_at AS updatedAt FROM usage_rollup_state WHERE id = 1`,
   )

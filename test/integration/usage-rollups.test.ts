@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'drizzle-orm'
 import { randomBytes } from 'node:crypto'
 import { openDatabase } from '#db/client.ts'
-import { usageEvents } from '#db/schema/index.ts'
+import { partners, products, usageEvents } from '#db/schema/index.ts'
 import { aggregateUsage, type UsageGroup } from '#billing/metering/aggregate-usage.ts'
 import { rollUpAllUsage, rollUpUsage } from '#billing/metering/roll-up-usage.ts'
 import { periodOf } from '#billing/periods/billing-period.ts'
+import { countUsageFromEvents, countUsageFromRollups, summarizeUsage } from '#partner-access/usage/summarize-usage.ts'
 import { UsageRecorder, type UsageEventRow } from '#gateway/metering/usage-recorder.ts'
 import { HOUR_MS, addCalendarMonths, startOfMonth } from '#platform/calendar/shanghai-calendar.ts'
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts'
@@ -154,6 +155,59 @@ describe('compact usage events and rollups (ADR 0047)', () => {
       sql`SELECT count(*) AS n FROM usage_late_events WHERE seq > ${previousWatermark}`,
     )
     expect(Number(late!.n)).toBe(6)
+  })
+
+  it("the usage pages' counts from rollups + tail equal the events': across the watermark, the window's first hour and late events", async () => {
+    const somePartners = await t.db.select({ id: partners.id }).from(partners).limit(2)
+    const someProducts = await t.db.select({ id: products.id }).from(products).limit(3)
+    expect(somePartners.length).toBe(2)
+    expect(someProducts.length).toBe(3)
+    const since = NOW - 30 * 86_400_000
+    let k = 0
+    const at = (ms: number) =>
+      event(ms, {
+        partnerId: somePartners[k % 2]!.id,
+        productId: someProducts[k++ % 3]!.id,
+        subscriptionId: `sub-page-${k % 5}`,
+      })
+    const times = [
+      since - 60_000, // before the window: never counted
+      since, // the window's first instant, and its first, partial hour: from the events
+      since + 1,
+      since + 60_000,
+      since + 2 * HOUR_MS + 5, // the first, partial day: hourly rollups
+      ...Array.from({ length: 120 }, (_, i) => since + 86_400_000 + ((i * 7919) % (29 * 24)) * HOUR_MS + i * 1000),
+      NOW + 3 * HOUR_MS, // ahead of now (the page has no upper bound)
+    ]
+    for (const ms of times) await recorder.record(at(ms))
+    async function expectSameAsEvents() {
+      for (const partnerId of [somePartners[0]!.id, undefined]) {
+        const fromRollups = await countUsageFromRollups(t.db, { since, partnerId })
+        expect(fromRollups).not.toBeNull()
+        const fromEvents = await countUsageFromEvents(t.db, { since, partnerId })
+        expect(fromRollups).toEqual(fromEvents)
+        expect(fromEvents.totalCalls).toBeGreaterThan(0)
+        expect(fromEvents.byProduct.length).toBeGreaterThan(1)
+        expect(fromEvents.byStatus.length).toBe(2)
+        const page = await summarizeUsage(t.db, { partnerId, now: NOW })
+        expect({ ...page, ...fromEvents }).toEqual(page)
+      }
+    }
+    // Partly rolled up: the watermark lies inside the window's events.
+    const before = await newestSeq()
+    await rollUpAllUsage(t.db, { now: NOW })
+    await Promise.all(Array.from({ length: 30 }, (_, i) => recorder.record(at(NOW - (i % 10) * 86_400_000 - i))))
+    const mid = await rollUpUsage(t.db, { now: NOW, batch: 12 })
+    expect(mid.to).toBeGreaterThan(before)
+    expect(mid.to).toBeLessThan(await newestSeq())
+    await expectSameAsEvents()
+    // Late events after the watermark: in hours and days already rolled up, in the first hour, before the window.
+    for (const ms of [since + 30_000, since + 3 * HOUR_MS, since + 5 * 86_400_000, since - 1, NOW - HOUR_MS]) {
+      await recorder.record(at(ms))
+    }
+    await expectSameAsEvents()
+    await rollUpAllUsage(t.db, { now: NOW })
+    await expectSameAsEvents()
   })
 
   it('hourly rollups equal the events per hour and context; two processes rolling up at once count each event once', async () => {
