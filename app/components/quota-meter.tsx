@@ -1,3 +1,4 @@
+import { Link } from '@remix-run/react'
 import type { QuotaStatus } from '#partner-access/usage/summarize-usage.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount } from '#app/lib/format.ts'
@@ -42,5 +43,29 @@ export function QuotaMeters({ quotas }: { quotas: QuotaStatus[] }) {
         )
       })}
     </ul>
+  )
+}
+
+/** Calls today and this month, with a link to the usage page (partner and developer homes). */
+export function CallStats({ calls, usageTo }: { calls: { today: number; thisMonth: number }; usageTo: string }) {
+  const t = useT()
+  const lang = useLang()
+  return (
+    <>
+      <div className="stat">
+        <div className="value" data-testid="home-calls-today">
+          {formatCount(calls.today, lang)}
+        </div>
+        <div className="label">{t('home.callsToday')}</div>
+      </div>
+      <div className="stat">
+        <div className="value" data-testid="home-calls-month">
+          {formatCount(calls.thisMonth, lang)}
+        </div>
+        <div className="label">
+          {t('home.callsMonth')} · <Link to={usageTo}>{t('home.next.usage')}</Link>
+        </div>
+      </div>
+    </>
   )
 }

@@ -3,9 +3,9 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { EXPIRING_KEY_DAYS, getDeveloperHome, listSubscriptions } from '#app/domain.server.ts'
 import { CopyButton } from '#app/components/copy-button.tsx'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
-import { QuotaMeters } from '#app/components/quota-meter.tsx'
+import { CallStats, QuotaMeters } from '#app/components/quota-meter.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
-import { formatCount, formatTime } from '#app/lib/format.ts'
+import { formatTime } from '#app/lib/format.ts'
 import { curlLine, quickStartRequest } from '#app/lib/quick-start.ts'
 import { requireActor } from '#app/session.server.ts'
 
@@ -66,20 +66,7 @@ export default function DeveloperHome() {
       </p>
 
       <div className="stats home-stats">
-        <div className="stat">
-          <div className="value" data-testid="home-calls-today">
-            {formatCount(data.calls.today, lang)}
-          </div>
-          <div className="label">{t('home.callsToday')}</div>
-        </div>
-        <div className="stat">
-          <div className="value" data-testid="home-calls-month">
-            {formatCount(data.calls.thisMonth, lang)}
-          </div>
-          <div className="label">
-            {t('home.callsMonth')} · <Link to="/developer/usage">{t('home.next.usage')}</Link>
-          </div>
-        </div>
+        <CallStats calls={data.calls} usageTo="/developer/usage" />
       </div>
 
       <section className="panel home-panel" aria-labelledby="home-keys">

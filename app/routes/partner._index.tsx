@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { EXPIRING_KEY_DAYS, formatDay, getPartnerHome } from '#app/domain.server.ts'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
-import { QuotaMeters } from '#app/components/quota-meter.tsx'
+import { CallStats, QuotaMeters } from '#app/components/quota-meter.tsx'
 import { useLang, useT } from '#app/i18n/use-t.ts'
 import { formatCount, formatTime } from '#app/lib/format.ts'
 import { useMoney } from '#app/lib/money.ts'
@@ -65,20 +65,7 @@ export default function PartnerHome() {
             <div className="label">{t('home.chargesWaived', { amount: money(data.charges.waivedFen) })}</div>
           )}
         </div>
-        <div className="stat">
-          <div className="value" data-testid="home-calls-today">
-            {formatCount(data.calls.today, lang)}
-          </div>
-          <div className="label">{t('home.callsToday')}</div>
-        </div>
-        <div className="stat">
-          <div className="value" data-testid="home-calls-month">
-            {formatCount(data.calls.thisMonth, lang)}
-          </div>
-          <div className="label">
-            {t('home.callsMonth')} · <Link to="/partner/usage">{t('home.next.usage')}</Link>
-          </div>
-        </div>
+        <CallStats calls={data.calls} usageTo="/partner/usage" />
       </div>
 
       <section className="panel home-panel" aria-labelledby="home-pending" data-testid="home-pending" data-count={pendingCount}>

@@ -1,13 +1,11 @@
-import { eq } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
-import { products } from '#db/schema/index.ts'
 import type { DomainError } from '#platform/result.ts'
 import { getPrivacyBudget } from '#sandbox/privacy/privacy-budget.ts'
 import { runSandboxJob } from '#sandbox/jobs/run-sandbox-job.ts'
 import { DATA_SANDBOX_PRODUCT } from '#sandbox/sandbox-product.ts'
-import { TtlCache } from '../access/ttl-cache.ts'
 import { GatewayError } from '../http/gateway-error.ts'
 import type { ProductOperation } from './product-operation.ts'
+import { sandboxProductIdOf } from './sandbox-product-id.ts'
 
 /** A refusal of the sandbox as the metered API answers it (codes in api-specs/openapi.yaml; ADR 0038). */
 function toGatewayError(error: DomainError, now: number, renewsAt?: number): GatewayError {
@@ -36,13 +34,7 @@ function toGatewayError(error: DomainError, now: number, renewsAt?: number): Gat
  * a metered call like any other.
  */
 export function sandboxOperations(db: Db): ProductOperation[] {
-  const productIds = new TtlCache<string, string>(60_000)
-  const productId = () =>
-    productIds.get(DATA_SANDBOX_PRODUCT, async () => {
-      const [row] = await db.select({ id: products.id }).from(products).where(eq(products.code, DATA_SANDBOX_PRODUCT)).limit(1)
-      if (!row) throw new Error(`product ${DATA_SANDBOX_PRODUCT} is not registered`)
-      return row.id
-    })
+  const productId = sandboxProductIdOf(db)
   return [
     {
       operationId: 'createSandboxJob',

@@ -1,6 +1,4 @@
-import { eq } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
-import { products } from '#db/schema/index.ts'
 import type { DomainError } from '#platform/result.ts'
 import { downloadModelArtifact } from '#sandbox/models/download-model-artifact.ts'
 import { getSandboxModel } from '#sandbox/models/get-sandbox-model.ts'
@@ -8,10 +6,10 @@ import type { SandboxModelView } from '#sandbox/models/model-view.ts'
 import { requestModelRelease } from '#sandbox/models/request-model-release.ts'
 import { trainSandboxModel } from '#sandbox/models/train-sandbox-model.ts'
 import { DATA_SANDBOX_PRODUCT } from '#sandbox/sandbox-product.ts'
-import { TtlCache } from '../access/ttl-cache.ts'
 import { GatewayError } from '../http/gateway-error.ts'
 import { apiKeyActor } from '../reports/report-export-view.ts'
 import type { ProductOperation } from './product-operation.ts'
+import { sandboxProductIdOf } from './sandbox-product-id.ts'
 
 export const SANDBOX_MODELS_PATH = '/api/v1/sandbox/models'
 
@@ -52,13 +50,7 @@ const toApi = (m: SandboxModelView) => {
  * read a model's measures and review state, ask for its release, and download a released artifact once.
  */
 export function sandboxModelOperations(db: Db): ProductOperation[] {
-  const productIds = new TtlCache<string, string>(60_000)
-  const productId = () =>
-    productIds.get(DATA_SANDBOX_PRODUCT, async () => {
-      const [row] = await db.select({ id: products.id }).from(products).where(eq(products.code, DATA_SANDBOX_PRODUCT)).limit(1)
-      if (!row) throw new Error(`product ${DATA_SANDBOX_PRODUCT} is not registered`)
-      return row.id
-    })
+  const productId = sandboxProductIdOf(db)
   return [
     {
       operationId: 'createSandboxModel',
