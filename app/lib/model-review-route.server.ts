@@ -1,18 +1,14 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import type { AppLoadContext } from '@remix-run/node'
 import { z } from 'zod'
-import type { Role } from '#db/schema/identity.ts'
+import type { Actor } from '#platform/audit/record-audit.ts'
 import { listModelReviews, reviewModelRelease } from '#app/domain.server.ts'
 import { failedForm, invalidForm } from '#app/forms/action-reply.server.ts'
 import { readForm } from '#app/lib/read-form.server.ts'
-import { requireActor } from '#app/session.server.ts'
 
-// The operator's and the bureau's queues of sandbox model releases (issue 13, ADR 0044): one loader and one action,
-// guarded per role; the domain decides which step each role may take.
+// The operator's and the bureau's queues of sandbox model releases (issue 13, ADR 0044): one loader and one action
+// for a reviewer the route has already admitted; the domain decides which step each role may take.
 
-type ReviewRole = Extract<Role, 'operator' | 'bureau'>
-
-export async function loadModelReviews({ request, context }: LoaderFunctionArgs, role: ReviewRole) {
-  const { actor } = await requireActor(request, context, [role])
+export async function loadModelReviews(context: AppLoadContext, actor: Actor) {
   return { items: await listModelReviews(context.platform.db, { actor }) }
 }
 
@@ -22,8 +18,7 @@ const decisionSchema = z.discriminatedUnion('decision', [
 ])
 
 /** Approve, or reject with a reason; the reply names the form it answers (`decision:modelId`). */
-export async function reviewModelFromForm({ request, context }: ActionFunctionArgs, role: ReviewRole) {
-  const { actor } = await requireActor(request, context, [role])
+export async function reviewModelFromForm(request: Request, context: AppLoadContext, actor: Actor) {
   const form = Object.fromEntries(await readForm(request, context))
   const target = typeof form.modelId === 'string' ? `${String(form.decision)}:${form.modelId}` : null
   const parsed = decisionSchema.safeParse(form)

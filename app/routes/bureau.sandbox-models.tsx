@@ -3,12 +3,20 @@ import { useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/general-error-boundary.tsx'
 import { ModelReviewPage } from '#app/components/sandbox-model-review.tsx'
 import { loadModelReviews, reviewModelFromForm } from '#app/lib/model-review-route.server.ts'
+import { requireActor } from '#app/session.server.ts'
 
 // The bureau's queue of sandbox model releases (issue 13, ADR 0044): approve, or reject with a reason.
 export { GeneralErrorBoundary as ErrorBoundary }
 
-export const loader = (args: LoaderFunctionArgs) => loadModelReviews(args, 'bureau')
-export const action = (args: ActionFunctionArgs) => reviewModelFromForm(args, 'bureau')
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { actor } = await requireActor(request, context, ['bureau'])
+  return loadModelReviews(context, actor)
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { actor } = await requireActor(request, context, ['bureau'])
+  return reviewModelFromForm(request, context, actor)
+}
 
 export default function BureauSandboxModels() {
   const { items } = useLoaderData<typeof loader>()
