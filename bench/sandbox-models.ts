@@ -5,7 +5,7 @@
  *
  * A fresh temp SQLite database (migrate, seedCity at the scale, seedPlatform), the gateway on a bare node:http server,
  * then a fixed list of sensible models trained through `POST /api/v1/sandbox/models` with the demo key: for each, the
- * wall time and the billed compute_ms, the rows, the held-out AUC, the membership-inference AUC and which reversibility
+ * wall time and the billed compute_ms, the longest stall of the event loop meanwhile (fitting runs in a worker thread), the rows, the held-out AUC, the membership-inference AUC and which reversibility
  * checks passed. A sensible model refused by the checks is a false refusal.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -13,7 +13,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { performance } from 'node:perf_hooks'
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
 import { openDatabase } from '#db/client.ts'
@@ -96,6 +96,9 @@ try {
   ]
   const results = []
   for (const m of models) {
+    // The longest the event loop stood still while the model trained: what every other call of the process waited.
+    const loop = monitorEventLoopDelay({ resolution: 10 })
+    loop.enable()
     const started = performance.now()
     const res = await fetch(url, {
       method: 'POST',
@@ -104,6 +107,8 @@ try {
     })
     const body = (await res.json()) as any
     const wallMs = Math.round(performance.now() - started)
+    loop.disable()
+    const loopMaxMs = Math.round(loop.max / 1e6)
     if (res.status !== 201) {
       results.push({ name: m.name, status: res.status, error: body.error?.code })
       continue
@@ -112,6 +117,7 @@ try {
     results.push({
       name: m.name,
       wallMs,
+      loopMaxMs,
       computeMs: body.computeMs,
       trainRows: body.trainRows,
       testRows: body.testRows,
@@ -120,7 +126,9 @@ try {
       membershipAuc: mia,
       failed: body.checks.filter((c: any) => !c.passed).map((c: any) => c.code),
     })
-    progress(`${m.name}: ${wallMs} ms, test AUC ${body.metrics.test.auc}, MIA AUC ${mia}`)
+    progress(
+      `${m.name}: ${wallMs} ms (event loop stood still ≤ ${loopMaxMs} ms), test AUC ${body.metrics.test.auc}, MIA AUC ${mia}`,
+    )
   }
   const report = { scale, cpus: cpus().length, load: loadavg().map((l) => Math.round(l * 10) / 10), results }
   if (args.json) console.log(JSON.stringify(report, null, 2))

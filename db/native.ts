@@ -16,7 +16,11 @@ export class NativeStore {
   #commit: Statement | undefined
   #rollback: Statement | undefined
 
+  /** The database file: a worker thread that reads much (model training, ADR 0044) opens its own connection to it. */
+  readonly path: string
+
   constructor(path: string) {
+    this.path = path
     this.#db = new Database(path)
     this.#db.exec('PRAGMA journal_mode = WAL')
     this.#db.exec('PRAGMA synchronous = NORMAL')

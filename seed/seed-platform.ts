@@ -29,6 +29,7 @@ import { seedAgreementsDemo } from './seed-agreements-demo.ts'
 import { seedReportsDemo } from './seed-reports-demo.ts'
 import { seedDisclosureDemo } from './seed-disclosure-demo.ts'
 import { seedEvaluationsDemo } from './seed-evaluations-demo.ts'
+import { seedSandboxDemo } from './seed-sandbox-demo.ts'
 import { historyStartOf, seedHistoryDemo, type HistoryOptions } from './seed-history-demo.ts'
 import {
   DATASET_FIELDS,
@@ -264,6 +265,8 @@ export async function seedPlatform(
   if (history) {
     await seedHistoryDemo(db, history)
     await seedBillingDemo(db, { now: history.now })
+    // Pending sandbox exports and a model release in the operator's queues (demo only: tests start without them).
+    await seedSandboxDemo(db, history.now)
   }
   await seedEvaluationsDemo(db)
   // Last: the report reads what the other demo seeds recorded.

@@ -1,19 +1,25 @@
 import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
+import type { SQL } from 'drizzle-orm'
+import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
 import type { Db } from '#db/client.ts'
+import { nativeStoreOf } from '#db/native.ts'
 import { sandboxModels } from '#db/schema/sandbox-models.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { fieldErrors } from '#platform/validation/field-errors.ts'
 import type { SandboxCaller } from '../jobs/run-sandbox-job.ts'
 import type { SandboxDataset } from '../query/plan-query.ts'
-import { evaluateModel } from './evaluate-model.ts'
-import { fitDecisionTree, fitLogisticRegression, type FittedModel } from './learners.ts'
+import { fitOffThread } from './fit-off-thread.ts'
 import { modelSpecSchema } from './model-spec.ts'
 import { toModelView, type SandboxModelView } from './model-view.ts'
-import { membershipInferenceAuc, runReversibilityChecks } from './reversibility-checks.ts'
-import { loadTrainingSet } from './training-set.ts'
+import type { TrainingSource } from './read-and-fit.ts'
+import { planTrainingSet, type TrainingRow } from './training-set.ts'
 
-export const DEFAULT_TREE_DEPTH = 4
+const dialect = new SQLiteAsyncDialect()
+const toSqlAndParams = (query: SQL) => {
+  const { sql, params } = dialect.sqlToQuery(query)
+  return { sql, params }
+}
 
 /**
  * Trains a model inside the platform (issue 13, ADR 0044): reads the authorized rows the specification names, holds out
@@ -36,37 +42,18 @@ export async function trainSandboxModel(
     )
   const spec = parsed.data
   const started = performance.now()
-  const loaded = await loadTrainingSet(db, spec, opts.datasets)
-  if (!loaded.ok) return loaded
-  const set = loaded.value
-  const k = set.plan.k
-  const names = set.columns.map((c) => c.name)
-  const seed = spec.params?.seed ?? 1
-
-  let model: FittedModel
-  if (spec.kind === 'logistic_regression') model = fitLogisticRegression(set.train.x, set.train.y, names)
-  else
-    model = fitDecisionTree(set.train.x, set.train.y, set.train.subjects, names, {
-      maxDepth: spec.params?.maxDepth ?? DEFAULT_TREE_DEPTH,
-      minLeafSize: spec.params?.minLeafSize ?? k,
-    })
-  const trainP = model.predict(set.train.x)
-  const testP = model.predict(set.test.x)
-  const metrics = { train: evaluateModel(trainP, set.train.y), test: evaluateModel(testP, set.test.y) }
-  const membership = membershipInferenceAuc({
-    seed,
-    train: { p: trainP, y: set.train.y, subjects: set.train.subjects },
-    test: { p: testP, y: set.test.y, subjects: set.test.subjects },
-  })
-  const checks = runReversibilityChecks({
-    kind: spec.kind,
-    k,
-    trainRows: set.train.y.length,
-    parameters: model.parameters,
-    ...(model.smallestLeaf ? { smallestLeaf: model.smallestLeaf } : {}),
-    identifierLike: set.identifierLike,
-    membership,
-  })
+  const planned = planTrainingSet(spec, opts.datasets)
+  if (!planned.ok) return planned
+  const { plan, query, features } = planned.value
+  const k = plan.k
+  // On the embedded file the worker reads the rows itself; on the client path (a libsql server) they are read here.
+  const native = nativeStoreOf(db)
+  const source: TrainingSource = native
+    ? { path: native.path, ...toSqlAndParams(query) }
+    : { rows: await db.all<TrainingRow>(query) }
+  const trained = await fitOffThread({ spec, k, features, source })
+  if (!trained.ok) return trained
+  const { fit, rowsRead, trainRows, testRows } = trained.value
   const computeMs = Math.max(1, Math.round(performance.now() - started))
   const [row] = await db
     .insert(sandboxModels)
@@ -80,17 +67,17 @@ export async function trainSandboxModel(
       trainedAt: opts.now,
       kind: spec.kind,
       spec: JSON.stringify(spec),
-      level: set.plan.level,
+      level: plan.level,
       k,
-      trainRows: set.train.y.length,
-      testRows: set.test.y.length,
+      trainRows,
+      testRows,
       computeMs,
-      metrics: JSON.stringify(metrics),
-      checks: JSON.stringify(checks),
-      artifact: JSON.stringify(model.artifact),
+      metrics: JSON.stringify(fit.metrics),
+      checks: JSON.stringify(fit.checks),
+      artifact: JSON.stringify(fit.artifact),
       state: 'trained',
-      bureauRequired: set.plan.level === 'L3' || set.plan.level === 'L4',
+      bureauRequired: plan.level === 'L3' || plan.level === 'L4',
     })
     .returning()
-  return ok({ model: toModelView(row!), rowsRead: set.rowsRead, computeMs })
+  return ok({ model: toModelView(row!), rowsRead, computeMs })
 }

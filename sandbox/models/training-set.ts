@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import { sql, type SQL } from 'drizzle-orm'
-import type { Db } from '#db/client.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
 import { fieldErrors } from '#platform/validation/field-errors.ts'
 import type { SandboxField } from '../views/sandbox-views.ts'
@@ -26,8 +25,7 @@ export interface EncodedColumn {
   value?: string
 }
 
-export interface TrainingSet {
-  plan: QueryPlan
+export interface EncodedTrainingSet {
   columns: EncodedColumn[]
   /** Encoded features per row. */
   train: { x: number[][]; y: number[]; subjects: string[] }
@@ -43,18 +41,29 @@ export function seededUniform(seed: number, purpose: string, subject: string): n
   return h.readUIntBE(0, 6) / 2 ** 48
 }
 
+/** A feature as the encoder sees it: its reference and whether it is a number (else one-hot over its values). */
+export interface TrainingFeature {
+  ref: string
+  type: 'number' | 'string'
+}
+
+/** A raw training row: the subject `s`, the features `f0…`, the label `y` (0/1). Never leaves the platform. */
+export type TrainingRow = Record<string, string | number | null>
+
+export interface TrainingPlan {
+  plan: QueryPlan
+  /** Reads at most MAX_ROWS_READ + 1 rows (one more tells that there were too many). */
+  query: SQL
+  features: TrainingFeature[]
+}
+
 /**
- * Reads and encodes the training rows of a model specification (ADR 0044). The datasets, joins and filters are resolved
- * by the query planner exactly like a job's (the same whitelist, the same answers for an unknown dataset); features and
- * the label must be fields the sandbox offers. The rows stay in this process: only the fitted model and its measures
- * leave the training. Subjects are split into train and test by a seeded hash, so one subject's rows are all on one
- * side (the membership test compares subjects, not rows).
+ * Plans the training rows of a model specification (ADR 0044). The datasets, joins and filters are resolved by the
+ * query planner exactly like a job's (the same whitelist, the same answers for an unknown dataset); features and the
+ * label must be fields the sandbox offers. Reading and encoding the rows is encodeTrainingSet's, in the fitting
+ * worker (fit-off-thread.ts): the rows stay in this process, and only the fitted model and its measures leave.
  */
-export async function loadTrainingSet(
-  db: Db,
-  spec: ModelSpec,
-  datasets: readonly SandboxDataset[],
-): Promise<Result<TrainingSet>> {
+export function planTrainingSet(spec: ModelSpec, datasets: readonly SandboxDataset[]): Result<TrainingPlan> {
   const query = sandboxQuerySchema.safeParse({
     from: spec.from,
     ...(spec.join ? { join: spec.join } : {}),
@@ -99,9 +108,24 @@ export async function loadTrainingSet(
   const from = sql.raw(`${plan.base.view.table} ${plan.base.view.alias}`)
   for (const j of plan.joins) from.append(sql` join ${sql.raw(`${j.dataset.view.table} ${j.dataset.view.alias}`)} on ${j.on}`)
   const where = [...plan.where, sql`${label!.expr} is not null`, ...features.map((f) => sql`${f.def!.expr} is not null`)]
-  const rows = await db.all<Record<string, string | number | null>>(
-    sql`select ${sql.join(select, sql`, `)} from ${from} where ${sql.join(where, sql` and `)} limit ${MAX_ROWS_READ + 1}`,
-  )
+  const rowsQuery = sql`select ${sql.join(select, sql`, `)} from ${from} where ${sql.join(where, sql` and `)} limit ${MAX_ROWS_READ + 1}`
+  return ok({
+    plan,
+    query: rowsQuery,
+    features: features.map((f) => ({ ref: f.ref, type: f.def!.type === 'number' ? 'number' : 'string' })),
+  })
+}
+
+/**
+ * Encodes the rows read for a model: a seeded sample, one-hot columns for the values of string features held by at
+ * least k subjects, and the subjects split into train and test by a seeded hash, so one subject's rows are all on one
+ * side (the membership test compares subjects, not rows). Pure: it runs in the fitting worker.
+ */
+export function encodeTrainingSet(
+  rows: readonly TrainingRow[],
+  opts: { spec: ModelSpec; k: number; features: readonly TrainingFeature[] },
+): Result<EncodedTrainingSet> {
+  const { spec, features } = opts
   if (rows.length > MAX_ROWS_READ)
     return fail('validation', 'too_many_rows', `A model reads at most ${MAX_ROWS_READ} rows: narrow the filters`, {
       filters: 'too_many_rows',
@@ -122,7 +146,7 @@ export async function loadTrainingSet(
   const identifierLike: string[] = []
   features.forEach((f, i) => {
     const key = `f${i}`
-    if (f.def!.type === 'number') {
+    if (f.type === 'number') {
       columns.push({ name: f.ref, field: f.ref })
       encoders.push((r) => Number(r[key]))
       const distinct = new Set(sampled.map((r) => r[key])).size
@@ -137,7 +161,7 @@ export async function loadTrainingSet(
       set.add(String(r.s))
     }
     const kept = [...subjectsByValue.entries()]
-      .filter(([, s]) => s.size >= plan.k)
+      .filter(([, s]) => s.size >= opts.k)
       .sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : 1))
       .slice(0, MAX_LEVELS)
       .map(([v]) => v)
@@ -152,8 +176,8 @@ export async function loadTrainingSet(
       features: 'no_usable_feature',
     })
 
-  const train: TrainingSet['train'] = { x: [], y: [], subjects: [] }
-  const test: TrainingSet['test'] = { x: [], y: [], subjects: [] }
+  const train: EncodedTrainingSet['train'] = { x: [], y: [], subjects: [] }
+  const test: EncodedTrainingSet['test'] = { x: [], y: [], subjects: [] }
   for (const r of sampled) {
     const subject = String(r.s)
     const side = seededUniform(seed, 'split', subject) < TEST_SHARE ? test : train
@@ -172,5 +196,5 @@ export async function loadTrainingSet(
     )
   if (new Set(train.y).size < 2)
     return fail('validation', 'validation_failed', 'The label has one value only in the training rows', { label: 'single_class' })
-  return ok({ plan, columns, train, test, rowsRead: rows.length, identifierLike })
+  return ok({ columns, train, test, rowsRead: rows.length, identifierLike })
 }
