@@ -13,10 +13,11 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
+import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
 import { openDatabase } from '#db/client.ts'
+import { startStallMeter } from './stall-meter.ts'
 import { migrateDatabase } from '#db/migrate.ts'
 import { createGateway } from '#gateway/create-gateway.ts'
 import { seedCity } from '#seed/seed-city.ts'
@@ -97,8 +98,7 @@ try {
   const results = []
   for (const m of models) {
     // The longest the event loop stood still while the model trained: what every other call of the process waited.
-    const loop = monitorEventLoopDelay({ resolution: 10 })
-    loop.enable()
+    const stall = startStallMeter()
     const started = performance.now()
     const res = await fetch(url, {
       method: 'POST',
@@ -107,8 +107,7 @@ try {
     })
     const body = (await res.json()) as any
     const wallMs = Math.round(performance.now() - started)
-    loop.disable()
-    const loopMaxMs = Math.round(loop.max / 1e6)
+    const loopMaxMs = stall.stop()
     if (res.status !== 201) {
       results.push({ name: m.name, status: res.status, error: body.error?.code })
       continue

@@ -22,6 +22,7 @@ import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
 import { openDatabase } from '#db/client.ts'
+import { startStallMeter } from './stall-meter.ts'
 import { migrateDatabase } from '#db/migrate.ts'
 import { createGateway } from '#gateway/create-gateway.ts'
 import { seedCity } from '#seed/seed-city.ts'
@@ -103,9 +104,14 @@ try {
   }
   const wall: number[] = []
   const compute: number[] = []
+  const stalls: number[] = []
   let sample: any = null
   for (let i = 0; i < runs + 3; i++) {
+    // The longest the event loop stood still during the job: what every other call of the process waited.
+    const stall = startStallMeter()
     const { status, body, ms } = await job(joinQuery)
+    const stalled = stall.stop()
+    if (i >= 3) stalls.push(stalled)
     if (status !== 200) throw new Error(`job answered ${status}: ${JSON.stringify(body)}`)
     if (i >= 3) {
       wall.push(ms)
@@ -120,6 +126,7 @@ try {
     cellsSuppressed: sample.disclosure.cellsSuppressed,
     wallMs: { p50: round1(quantile(wall, 0.5)), p90: round1(quantile(wall, 0.9)), max: round1(Math.max(...wall)) },
     computeMs: { p50: quantile(compute, 0.5), p90: quantile(compute, 0.9), max: Math.max(...compute) },
+    eventLoopStallMs: { p50: round1(quantile(stalls, 0.5)), max: round1(Math.max(...stalls)) },
   }
   progress(`join latency p50 ${latency.wallMs.p50} ms (compute ${latency.computeMs.p50} ms) over ${runs} runs`)
 
@@ -338,7 +345,7 @@ try {
       `Sandbox bench (${scale}: ${counts!.enterprises} enterprises, ${counts!.ratings} tax ratings; ${report.machine.cpus} CPUs, load ${report.machine.load1})`,
     )
     console.log(
-      `Registry ⋈ tax ratings, district × rating, ${runs} runs: wall p50 ${latency.wallMs.p50} ms, p90 ${latency.wallMs.p90} ms, max ${latency.wallMs.max} ms; compute_ms p50 ${latency.computeMs.p50}, p90 ${latency.computeMs.p90}`,
+      `Registry ⋈ tax ratings, district × rating, ${runs} runs: wall p50 ${latency.wallMs.p50} ms, p90 ${latency.wallMs.p90} ms, max ${latency.wallMs.max} ms; compute_ms p50 ${latency.computeMs.p50}, p90 ${latency.computeMs.p90}; longest event-loop stall per job p50 ${latency.eventLoopStallMs.p50} ms, max ${latency.eventLoopStallMs.max} ms`,
     )
     console.log(
       `  ${latency.groups} groups released, ${latency.groupsSuppressed} withheld (k), ${latency.cellsSuppressed} cells withheld (dominance)`,

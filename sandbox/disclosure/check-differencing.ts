@@ -1,4 +1,5 @@
 import type { Db } from '#db/client.ts'
+import { readOffThread } from '#db/read-off-thread.ts'
 import { fail, type DomainError } from '#platform/result.ts'
 import { compileSymmetricDifference } from '../query/compile-query.ts'
 import { planQuery, type QueryPlan, type SandboxDataset } from '../query/plan-query.ts'
@@ -33,7 +34,10 @@ export async function checkDifferencing(
     if (!findDifferencingRisk(groups, [{ jobId: job.jobId, groups: job.groups }], plan.k)) continue
     const earlierPlan = planQuery(job.query, opts.datasets)
     if (!earlierPlan.ok) return refuse(job.jobId)
-    const rows = await db.all<Record<string, string | number | null>>(compileSymmetricDifference(plan, earlierPlan.value))
+    const rows = await readOffThread<Record<string, string | number | null>>(
+      db,
+      compileSymmetricDifference(plan, earlierPlan.value),
+    )
     const differences = rows.map((r) => {
       const key: Record<string, unknown> = {}
       plan.groupBy.forEach((g, i) => (key[g.ref] = r[`g${i}`] ?? null))

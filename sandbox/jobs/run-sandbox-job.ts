@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { and, desc, eq, gte, ne } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
+import { readOffThread } from '#db/read-off-thread.ts'
 import { sandboxJobs } from '#db/schema/sandbox.ts'
 import { fail, ok, type DomainError, type Result } from '#platform/result.ts'
 import { fieldErrors } from '#platform/validation/field-errors.ts'
@@ -131,8 +132,9 @@ export async function runSandboxJob(
 
   const started = performance.now()
   const compiled = compileQuery(plan)
-  const rows = await db.all<GroupRow>(compiled.groups)
-  const dominanceRows = compiled.dominance ? await db.all<DominanceRow>(compiled.dominance) : []
+  // Off the event loop: up to a second of SQLite CPU at city scale (ADR 0038 addendum).
+  const rows = await readOffThread<GroupRow>(db, compiled.groups)
+  const dominanceRows = compiled.dominance ? await readOffThread<DominanceRow>(db, compiled.dominance) : []
   const earlier = plan.epsilon === null ? await earlierReleases(db, caller.partnerId, shapeHash, filterHash, now) : []
   const disclosed = discloseGroups(plan, rows, dominanceRows, compiled.dominanceFields)
   const elapsed = () => Math.max(1, Math.round(performance.now() - started))

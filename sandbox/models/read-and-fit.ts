@@ -52,8 +52,10 @@ export function readAndFit(input: ReadAndFitInput): Result<ReadAndFitOutput> {
 
 /** The rows as objects keyed like the client's (`s`, `f0…`, `y`, in select order): the seeded sample hashes them. */
 function readRows(source: { path: string; sql: string; params: unknown[] }): TrainingRow[] {
-  const db = new Database(source.path, { readonly: true })
+  const db = new Database(source.path)
   try {
+    // libsql's Database ignores `readonly`: query_only is what makes the connection refuse every write.
+    db.exec('PRAGMA query_only = ON')
     db.exec('PRAGMA busy_timeout = 5000')
     const stmt = db.prepare(source.sql)
     const names = stmt.columns().map((c) => c.name)
