@@ -17,8 +17,8 @@ const MIN_ENTERPRISES = 1_000
 /**
  * The sandbox's review queues for the demo (issue 13, 16: pending items in every role's queue), through the same
  * operations as the API: the demo developer's two released analyses, each with an export request waiting for the
- * operator (one on L2 data, one on L3 data that needs a second reviewer), and a decision tree whose release waits for
- * the operator. Skipped when the demo partner has sandbox jobs already, has no active sandbox subscription, or there is no
+ * operator (one on L2 data, one on L3 data that needs a second reviewer), and a logistic regression on L3 data whose
+ * release waits for the operator, then the bureau. Skipped when the demo partner has sandbox jobs already, has no active sandbox subscription, or there is no
  * synthetic city to analyse.
  */
 export async function seedSandboxDemo(db: Db, now = Date.now()): Promise<void> {
@@ -61,20 +61,22 @@ export async function seedSandboxDemo(db: Db, now = Date.now()): Promise<void> {
     must(await requestSandboxExport(db, { actor: developer, jobId: job.result.jobId, now: at + 3_600_000 }))
   }
 
-  const tree = must(
+  // L3 (the tax ratings): after the operator, the bureau reviews it too.
+  const model = must(
     await trainSandboxModel(db, {
       caller,
       requestId: 'req_seed_sandbox_model',
       body: {
-        kind: 'decision_tree',
+        kind: 'logistic_regression',
         from: REGISTRY,
-        features: [`${REGISTRY}.registered_capital_wan`, `${REGISTRY}.industry`],
-        label: { field: `${REGISTRY}.status`, positive: ['abnormal', 'revoked'] },
+        join: [{ dataset: TAX, on: 'uscc' }],
+        features: [`${REGISTRY}.registered_capital_wan`, `${REGISTRY}.industry`, `${REGISTRY}.status`],
+        label: { field: `${TAX}.rating`, positive: ['C', 'D'] },
       },
       datasets,
       now: now - DAY_MS,
     }),
   )
-  // A model failing the reversibility checks is refused here rather than queued; the demo's tree passes them.
-  must(await requestModelRelease(db, { actor: developer, modelId: tree.model.id, now: now - DAY_MS + 600_000 }))
+  // A model failing the reversibility checks is refused here rather than queued; the demo's regression passes them.
+  must(await requestModelRelease(db, { actor: developer, modelId: model.model.id, now: now - DAY_MS + 600_000 }))
 }

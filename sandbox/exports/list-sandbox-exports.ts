@@ -1,6 +1,6 @@
 import { and, count, desc, eq, inArray, ne } from 'drizzle-orm'
 import type { Db } from '#db/client.ts'
-import { partners } from '#db/schema/index.ts'
+import { partners, users } from '#db/schema/index.ts'
 import { sandboxExportDownloads, sandboxExports, sandboxJobs } from '#db/schema/sandbox.ts'
 import type { Actor } from '#platform/audit/record-audit.ts'
 import { fail, ok, type Result } from '#platform/result.ts'
@@ -54,6 +54,7 @@ export async function getSandboxExport(db: Db, opts: { actor: Actor; exportId: s
 
 export interface ExportReviewItem extends SandboxExportView {
   partner: { code: string; name: string }
+  /** The requester's display name (their user id if the account is gone). */
   requestedBy: string
   /** The job's declarative query and its disclosure-control outcome, as the reviewer judges them. */
   query: unknown
@@ -81,9 +82,11 @@ export async function listExportReviews(
         query: sandboxJobs.query,
         disclosure: sandboxJobs.disclosure,
         result: sandboxJobs.result,
+        requesterName: users.displayName,
       })
       .from(sandboxExports)
       .innerJoin(partners, eq(partners.id, sandboxExports.partnerId))
+      .leftJoin(users, eq(users.id, sandboxExports.requestedByUserId))
       .innerJoin(sandboxJobs, eq(sandboxJobs.id, sandboxExports.jobId))
   const pending = await select().where(eq(sandboxExports.state, 'pending')).orderBy(sandboxExports.requestedAt).limit(LIMIT)
   const decided = await select().where(ne(sandboxExports.state, 'pending')).orderBy(desc(sandboxExports.requestedAt)).limit(20)
@@ -98,7 +101,7 @@ export async function listExportReviews(
     return {
       ...view,
       partner: { code: r.partnerCode, name: r.partnerName },
-      requestedBy: r.row.requestedByUserId,
+      requestedBy: r.requesterName ?? r.row.requestedByUserId,
       query: JSON.parse(r.query) as unknown,
       disclosure: JSON.parse(r.disclosure) as unknown,
       groups: r.result ? ((JSON.parse(r.result) as { groups?: unknown[] }).groups?.length ?? 0) : 0,

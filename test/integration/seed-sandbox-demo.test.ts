@@ -21,7 +21,7 @@ describe('seedSandboxDemo', () => {
       { state: 'pending', level: 'L3', reviews_required: 2 },
     ])
     expect(await rows(sql`select state, level, refusal_code from sandbox_models`)).toEqual([
-      { state: 'pending_operator', level: 'L2', refusal_code: null },
+      { state: 'pending_operator', level: 'L3', refusal_code: null },
     ])
     // The results passed disclosure control, within the last days before `now`; each request is audited.
     const jobs = await rows<{ state: string; at: number }>(sql`select state, at from sandbox_jobs order by at`)
