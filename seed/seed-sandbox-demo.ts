@@ -18,8 +18,8 @@ const MIN_ENTERPRISES = 1_000
  * The sandbox's review queues for the demo (issue 13, 16: pending items in every role's queue), through the same
  * operations as the API: the demo developer's two released analyses, each with an export request waiting for the
  * operator (one on L2 data, one on L3 data that needs a second reviewer), and a logistic regression on L3 data whose
- * release waits for the operator, then the bureau. Skipped when the demo partner has sandbox jobs already, has no active sandbox subscription, or there is no
- * synthetic city to analyse.
+ * release waits for the operator, then the bureau. Skipped when the demo partner has sandbox jobs already, has no
+ * active sandbox subscription, or there is no synthetic city to analyse.
  */
 export async function seedSandboxDemo(db: Db, now = Date.now()): Promise<void> {
   const [user] = await db.select().from(users).where(eq(users.username, 'partner.dev'))
