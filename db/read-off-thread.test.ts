@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'drizzle-orm'
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
 import { createTestDatabase, type TestDatabase } from '#test/support/test-database.ts'
-import { readOffThread, readRowsOffThread, ReadWorkerError } from './read-off-thread.ts'
+import { readOffThread, readRowsOffThread, ReadWorkerError, stopReadWorker } from './read-off-thread.ts'
 
 /**
  * Heavy read-only queries run on a worker thread with its own connection to the file (ADR 0038 addendum): the same rows
@@ -48,5 +48,18 @@ describe('readOffThread', () => {
     await expect(readOffThread(t.db, sql`delete from city_enterprises returning uscc`)).rejects.toThrow(/readonly|query_only/i)
     expect(before[0]!.n).toBeGreaterThan(0)
     expect(await readOffThread(t.db, sql`select count(*) n from city_enterprises`)).toEqual(before)
+  })
+
+  it("starts a new worker when the old one stops, and the old one's exit fails none of the new reads", async () => {
+    const { sql: text, params } = new SQLiteAsyncDialect().sqlToQuery(sql`select count(*) n from city_enterprises`)
+    const before = await readRowsOffThread(t.path, text, params)
+    const stopping = stopReadWorker()
+    // Asked while the old worker is still exiting: served by a new one.
+    const during = readRowsOffThread(t.path, text, params)
+    await stopping
+    const after = await during
+    expect(after.rows).toEqual(before.rows)
+    expect(after.threadId).not.toBe(before.threadId)
+    expect((await readRowsOffThread(t.path, text, params)).threadId).toBe(after.threadId)
   })
 })

@@ -25,32 +25,33 @@ interface Waiter {
   reject: (error: Error) => void
 }
 
-let worker: Worker | null = null
-const waiting = new Map<number, Waiter>()
+/** The current read worker and the reads waiting on it (a worker that dies fails only its own reads). */
+let current: { worker: Worker; waiting: Map<number, Waiter> } | null = null
 let nextId = 0
 
-/** The process's one read worker, started on first use; unref'd, so it never keeps the process alive. */
-function readWorker(): Worker {
-  if (worker) return worker
+/** The process's one read worker, started on first use; unref'd while idle, so it never keeps the process alive. */
+function readWorker(): { worker: Worker; waiting: Map<number, Waiter> } {
+  if (current) return current
   const w = new Worker(new URL('./read-worker.mjs', import.meta.url))
   w.unref()
+  const mine = { worker: w, waiting: new Map<number, Waiter>() }
   const breakAll = (error: Error) => {
-    if (worker === w) worker = null
-    for (const waiter of waiting.values()) waiter.reject(error)
-    waiting.clear()
+    if (current === mine) current = null
+    for (const waiter of mine.waiting.values()) waiter.reject(error)
+    mine.waiting.clear()
   }
   w.on('message', (reply: Reply) => {
-    const waiter = waiting.get(reply.id)
+    const waiter = mine.waiting.get(reply.id)
     if (!waiter) return
-    waiting.delete(reply.id)
-    if (waiting.size === 0) w.unref()
+    mine.waiting.delete(reply.id)
+    if (mine.waiting.size === 0) w.unref()
     if (reply.ok) waiter.resolve(reply)
     else waiter.reject(new ReadWorkerError(reply.message, reply.code))
   })
   w.on('error', (error) => breakAll(new ReadWorkerError(`read worker: ${(error as Error)?.message ?? String(error)}`)))
   w.on('exit', (code) => breakAll(new ReadWorkerError(`read worker exited (code ${code})`)))
-  worker = w
-  return w
+  current = mine
+  return mine
 }
 
 /** Runs one statement on the read worker: the rows as the worker read them, and which thread read them. */
@@ -59,7 +60,7 @@ export function readRowsOffThread(
   sql: string,
   params: unknown[],
 ): Promise<{ rows: Record<string, unknown>[]; threadId: number }> {
-  const w = readWorker()
+  const { worker: w, waiting } = readWorker()
   const id = nextId++
   return new Promise((resolve, reject) => {
     waiting.set(id, {
@@ -92,4 +93,12 @@ export async function readOffThread<T>(db: Db, query: SQL): Promise<T[]> {
   if (!native) return db.all<T>(query)
   const { sql, params } = dialect.sqlToQuery(query)
   return (await readRowsOffThread(native.path, sql, params)).rows as T[]
+}
+
+/** Stops the read worker (reads still waiting on it fail); the next read starts a new one at once. */
+export async function stopReadWorker(): Promise<void> {
+  const stopping = current
+  if (!stopping) return
+  current = null
+  await stopping.worker.terminate()
 }
