@@ -2,6 +2,7 @@ import { Link } from '@remix-run/react'
 import { errorMessage } from '#app/forms/error-message.ts'
 import type { UsageSummary } from '#partner-access/usage/summarize-usage.ts'
 import { useLang, useT } from '#app/i18n/use-t.ts'
+import { httpStatusText } from '#app/i18n/messages.ts'
 import { formatCount, formatTime } from '#app/lib/format.ts'
 
 /** The calls of the last 30 days on a home page (operator, partner), with the way to the usage page. */
@@ -154,7 +155,7 @@ export function UsageView({ usage, showPartners }: { usage: UsageSummary; showPa
         <tbody>
           {usage.byStatus.map((s) => (
             <tr key={s.status}>
-              <td>{s.status}</td>
+              <td>{httpStatusText(lang, s.status)}</td>
               <td className="num">{formatCount(s.calls, lang)}</td>
             </tr>
           ))}
@@ -183,7 +184,7 @@ export function UsageView({ usage, showPartners }: { usage: UsageSummary; showPa
               <td>
                 <code>{r.keyPrefix}…</code>
               </td>
-              <td>{r.status}</td>
+              <td>{httpStatusText(lang, r.status)}</td>
               <td>
                 <code>{r.requestId}</code>
               </td>
@@ -216,7 +217,7 @@ export function UsageView({ usage, showPartners }: { usage: UsageSummary; showPa
               <td>
                 {errorMessage(lang, r.code, { area: 'gateway' })} <code className="muted">{r.code}</code>
               </td>
-              <td>{r.status}</td>
+              <td>{httpStatusText(lang, r.status)}</td>
               <td>{r.keyPrefix ? <code>{r.keyPrefix}…</code> : '—'}</td>
               <td>
                 <code>{r.requestId}</code>

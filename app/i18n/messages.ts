@@ -89,6 +89,20 @@ const coreZh = {
   'usage.recent': '最近调用',
   'usage.rejected': '被拒绝的调用（不计费）',
   'usage.none': '暂无调用记录',
+  // What an HTTP status means, beside its number in the usage tables.
+  'httpStatus.200': '成功',
+  'httpStatus.201': '已创建',
+  'httpStatus.400': '请求有误',
+  'httpStatus.401': '未认证',
+  'httpStatus.403': '无权限',
+  'httpStatus.404': '不存在',
+  'httpStatus.409': '冲突',
+  'httpStatus.413': '请求过大',
+  'httpStatus.415': '类型不支持',
+  'httpStatus.423': '已暂停',
+  'httpStatus.429': '超出限额',
+  'httpStatus.500': '内部错误',
+  'httpStatus.503': '暂停服务',
   'col.day': '日期',
   'col.product': '产品',
   'col.partner': '合作方',
@@ -253,6 +267,19 @@ const en: Record<MessageKey, string> = {
   'usage.recent': 'Recent calls',
   'usage.rejected': 'Rejected calls (never billed)',
   'usage.none': 'No calls yet',
+  'httpStatus.200': 'OK',
+  'httpStatus.201': 'Created',
+  'httpStatus.400': 'Bad request',
+  'httpStatus.401': 'Not authenticated',
+  'httpStatus.403': 'Forbidden',
+  'httpStatus.404': 'Not found',
+  'httpStatus.409': 'Conflict',
+  'httpStatus.413': 'Too large',
+  'httpStatus.415': 'Unsupported type',
+  'httpStatus.423': 'Paused',
+  'httpStatus.429': 'Limit exceeded',
+  'httpStatus.500': 'Server error',
+  'httpStatus.503': 'Unavailable',
   'col.day': 'Day',
   'col.product': 'Product',
   'col.partner': 'Partner',
@@ -327,4 +354,10 @@ export function translate(lang: Lang, key: MessageKey, vars?: Record<string, str
   }
   if (vars) for (const [k, v] of Object.entries(vars)) text = text.replaceAll(`{${k}}`, String(v))
   return text
+}
+
+/** An HTTP status as a person reads it: `429 超出限额` / `429 Limit exceeded`; a status without a phrase as its number. */
+export function httpStatusText(lang: Lang, status: number): string {
+  const key = `httpStatus.${status}`
+  return key in messages[lang] ? `${status} ${translate(lang, key as MessageKey)}` : String(status)
 }

@@ -153,7 +153,8 @@ describe('subscriptions and suspensions in the browser: partner admin subscribes
     const row = page.getByTestId(`quota-${PRODUCT}`)
     expect(Number((await row.getByTestId('quota-used').textContent())!.replace(/\D/g, ''))).toBeGreaterThanOrEqual(1)
     expect(await row.getByTestId('quota-remaining').textContent()).toMatch(/^99,99\d$/)
-    expect(await page.getByTestId('usage-by-status').textContent()).toContain('200')
+    // The status with what it means, not a bare number (issue 16).
+    expect(await page.getByTestId('usage-by-status').textContent()).toContain('200 成功')
   })
 
   it('the bureau suspends the product with a reason (423 within 1 s), lists it, and resumes it', async () => {
