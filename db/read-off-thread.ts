@@ -3,6 +3,7 @@ import type { SQL } from 'drizzle-orm'
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
 import type { Db } from './client.ts'
 import { nativeStoreOf } from './native.ts'
+import { toObjects } from './read-rows.mjs'
 
 const dialect = new SQLiteAsyncDialect()
 
@@ -64,15 +65,7 @@ export function readRowsOffThread(
   const id = nextId++
   return new Promise((resolve, reject) => {
     waiting.set(id, {
-      resolve: (reply) =>
-        resolve({
-          rows: reply.rows.map((values) => {
-            const row: Record<string, unknown> = {}
-            reply.names.forEach((name, i) => (row[name] = values[i]))
-            return row
-          }),
-          threadId: reply.threadId,
-        }),
+      resolve: (reply) => resolve({ rows: toObjects(reply), threadId: reply.threadId }),
       reject,
     })
     // A pending read keeps the process alive, as the query would on the main thread.

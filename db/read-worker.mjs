@@ -2,21 +2,15 @@
 // the database file and answers the column names and the rows as arrays. Plain JavaScript, so it starts without a
 // TypeScript loader. It keeps a few connections open (one per database file, most recently used first).
 import { parentPort, threadId } from 'node:worker_threads'
-import Database from 'libsql'
+import { openQueryOnly, readRaw } from './read-rows.mjs'
 
 const MAX_OPEN = 4
 const open = new Map()
 
 function connectionTo(path) {
   let db = open.get(path)
-  if (db) {
-    open.delete(path)
-  } else {
-    // libsql's Database ignores `readonly`: query_only is what makes the connection refuse every write.
-    db = new Database(path)
-    db.exec('PRAGMA query_only = ON')
-    db.exec('PRAGMA busy_timeout = 5000')
-  }
+  if (db) open.delete(path)
+  else db = openQueryOnly(path)
   open.set(path, db)
   if (open.size > MAX_OPEN) {
     const [oldest, old] = open.entries().next().value
@@ -28,9 +22,7 @@ function connectionTo(path) {
 
 parentPort.on('message', ({ id, path, sql, params }) => {
   try {
-    const stmt = connectionTo(path).prepare(sql)
-    const names = stmt.columns().map((c) => c.name)
-    const rows = stmt.raw(true).all(...params)
+    const { names, rows } = readRaw(connectionTo(path), sql, params)
     parentPort.postMessage({ id, ok: true, names, rows, threadId })
   } catch (error) {
     parentPort.postMessage({ id, ok: false, message: String(error?.message ?? error), code: error?.code ?? null })

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads'
+import { createSlots } from '#platform/concurrency/slots.ts'
 import { DatasetFileScanner, type ScanOptions, type ScanSummary, type StoreRow } from './scan-dataset-file.ts'
 
 // Runs a dataset file scan (scan-dataset-file.ts) in a worker thread, or in
@@ -52,22 +53,7 @@ const WORKER_HEAP_MB = 256
  * could take the machine from the API.
  */
 export const MAX_CONCURRENT_SCANS = 2
-let runningScans = 0
-const scanQueue: (() => void)[] = []
-
-async function takeScanSlot(): Promise<() => void> {
-  if (runningScans >= MAX_CONCURRENT_SCANS) await new Promise<void>((resolve) => scanQueue.push(resolve))
-  else runningScans++
-  let released = false
-  return () => {
-    if (released) return
-    released = true
-    const next = scanQueue.shift()
-    // The slot passes straight to the next waiter.
-    if (next) next()
-    else runningScans--
-  }
-}
+const scanSlots = createSlots(MAX_CONCURRENT_SCANS)
 
 /** The scan in a worker thread: the main thread only posts bytes and receives rows. */
 export function scanInWorker(opts: ScanOptions): FileScan {
@@ -84,7 +70,7 @@ export function scanInWorker(opts: ScanOptions): FileScan {
   let started: Promise<Worker> | null = null
   /** Starts the worker once a slot is free. */
   const start = () =>
-    (started ??= takeScanSlot().then((free) => {
+    (started ??= scanSlots.take().then((free) => {
       release = free
       const w = new Worker(new URL('./start-intake-worker.mjs', import.meta.url), {
         workerData: opts,

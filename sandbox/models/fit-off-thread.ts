@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads'
+import { createSlots } from '#platform/concurrency/slots.ts'
 import type { Result } from '#platform/result.ts'
 import type { ReadAndFitInput, ReadAndFitOutput } from './read-and-fit.ts'
 
@@ -11,22 +12,7 @@ export class FitWorkerError extends Error {
   override name = 'FitWorkerError'
 }
 
-let running = 0
-const queue: Array<() => void> = []
-
-async function takeSlot(): Promise<() => void> {
-  if (running >= MAX_FITS) await new Promise<void>((resolve) => queue.push(resolve))
-  else running++
-  let released = false
-  return () => {
-    if (released) return
-    released = true
-    const next = queue.shift()
-    // The slot passes straight to the next waiter.
-    if (next) next()
-    else running--
-  }
-}
+const fitSlots = createSlots(MAX_FITS)
 
 /**
  * Reads, encodes and fits a model in a worker thread (ADR 0044 addendum): reading 100,000+ rows, hashing them for the
@@ -35,7 +21,7 @@ async function takeSlot(): Promise<() => void> {
  * one answer.
  */
 export async function fitOffThread(input: ReadAndFitInput): Promise<Result<ReadAndFitOutput>> {
-  const release = await takeSlot()
+  const release = await fitSlots.take()
   try {
     return await new Promise<Result<ReadAndFitOutput>>((resolve, reject) => {
       let settled = false

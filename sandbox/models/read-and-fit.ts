@@ -1,4 +1,4 @@
-import Database from 'libsql'
+import { openQueryOnly, readRaw, toObjects } from '#db/read-rows.mjs'
 import { ok, type Result } from '#platform/result.ts'
 import { fitModel, type FitOutput } from './fit-model.ts'
 import type { ModelSpec } from './model-spec.ts'
@@ -52,19 +52,9 @@ export function readAndFit(input: ReadAndFitInput): Result<ReadAndFitOutput> {
 
 /** The rows as objects keyed like the client's (`s`, `f0…`, `y`, in select order): the seeded sample hashes them. */
 function readRows(source: { path: string; sql: string; params: unknown[] }): TrainingRow[] {
-  const db = new Database(source.path)
+  const db = openQueryOnly(source.path)
   try {
-    // libsql's Database ignores `readonly`: query_only is what makes the connection refuse every write.
-    db.exec('PRAGMA query_only = ON')
-    db.exec('PRAGMA busy_timeout = 5000')
-    const stmt = db.prepare(source.sql)
-    const names = stmt.columns().map((c) => c.name)
-    const raw = stmt.raw(true).all(...source.params) as unknown as (string | number | null)[][]
-    return raw.map((values) => {
-      const row: TrainingRow = {}
-      names.forEach((name, i) => (row[name] = values[i] ?? null))
-      return row
-    })
+    return toObjects(readRaw(db, source.sql, source.params)) as TrainingRow[]
   } finally {
     db.close()
   }
